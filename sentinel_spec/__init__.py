@@ -1,0 +1,59 @@
+"""Sentinel: compile an ``app.sq`` spec into a Starlette app in ``generated/``.
+
+``load_spec`` runs parse and analysis; ``build`` adds generation and writing.
+Both are cheap to import: heavy modules load inside the functions that need them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+__version__ = "0.1.0"
+
+if TYPE_CHECKING:
+    from sentinel_spec.appspec import AppSpec
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    spec: AppSpec
+    written: tuple[str, ...]  # paths relative to the output folder
+    removed: tuple[str, ...]
+    stale: tuple[str, ...]  # with check=True: what a build would change
+
+
+def load_spec(path: str | Path) -> AppSpec:
+    """Parse and check a spec file; raise ``SpecErrors`` holding every problem found."""
+    from sentinel_spec.analyzer import analyze
+    from sentinel_spec.errors import SpecErrors
+    from sentinel_spec.parser import parse
+
+    spec_path = Path(path)
+    source = spec_path.read_text(encoding="utf-8")
+    module, errors = parse(source, spec_path.name)
+    spec, analysis_errors = analyze(module, spec_path.parent, spec_path.name)
+    errors = errors + analysis_errors
+    if errors or spec is None:
+        raise SpecErrors(errors, {spec_path.name: source})
+    return spec
+
+
+def build(path: str | Path, out_dir: str | Path | None = None, check: bool = False) -> BuildResult:
+    """Compile ``path`` into ``out_dir`` (default: ``generated/`` beside the spec).
+
+    With ``check`` nothing is written; ``stale`` lists what a build would change.
+    """
+    from sentinel_spec.generator import generate
+    from sentinel_spec.writer import plan, write
+
+    spec_path = Path(path)
+    spec = load_spec(spec_path)
+    target = Path(out_dir) if out_dir is not None else spec_path.parent / "generated"
+    drafts = generate(spec)
+    if check:
+        changes = plan(drafts, target)
+        return BuildResult(spec, (), (), changes.stale)
+    result = write(drafts, target)
+    return BuildResult(spec, result.written, result.removed, ())

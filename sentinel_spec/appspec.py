@@ -1,0 +1,422 @@
+"""AppSpec: the checked, typed model of an application, the one model in the middle.
+
+The analyzer produces it; the generator, the dev server and the CLI consume it.
+It imports nothing from the parser, analyzer or generator. Every name here is
+already resolved and valid: a consumer never re-checks.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal, Union
+
+JsonValue = Union[None, bool, int, float, str, list["JsonValue"], dict[str, "JsonValue"]]
+
+
+@dataclass(frozen=True)
+class ExtImport:
+    """A Python callable of the developer's: ``import { name as alias } from "@src/a/b"``.
+
+    ``module`` is the dotted module (``src.a.b``); ``name`` the attribute it defines.
+    """
+
+    module: str
+    name: str
+    alias: str | None = None
+
+    @property
+    def local_name(self) -> str:
+        return self.alias or self.name
+
+
+@dataclass(frozen=True)
+class EnvValue:
+    """``env("NAME", default)``: resolved from the environment (and ``.env``) at start-up."""
+
+    name: str
+    default: JsonValue = None
+    required: bool = True  # False when a default was written
+
+
+# A config value that may come from the environment at start-up.
+Configurable = Union[EnvValue, JsonValue]
+
+HttpMethod = Literal["GET", "POST", "PUT", "PATCH", "DELETE", "ALL"]
+RateLimitKey = Literal["user", "ip", "workspace"]
+OnDelete = Literal["Cascade", "SetNull", "Restrict", "NoAction"]
+EmailProvider = Literal["SMTP", "SendGrid", "Console"]
+CrudOp = Literal["get", "getAll", "create", "update", "delete"]
+ScalarType = Literal[
+    "String", "Int", "BigInt", "Float", "Decimal", "Boolean", "DateTime", "Json", "Bytes"
+]
+SCALAR_TYPES: tuple[str, ...] = (
+    "String",
+    "Int",
+    "BigInt",
+    "Float",
+    "Decimal",
+    "Boolean",
+    "DateTime",
+    "Json",
+    "Bytes",
+)
+
+
+@dataclass(frozen=True)
+class EmailAddress:
+    email: str
+    name: str | None = None
+
+
+@dataclass(frozen=True)
+class RateLimit:
+    """``"5/hour"`` parsed: at most ``limit`` calls per ``per_seconds`` for each ``by`` key."""
+
+    text: str
+    limit: int
+    per_seconds: int
+    by: RateLimitKey = "ip"
+
+
+# ---------------------------------------------------------------- app
+
+
+@dataclass(frozen=True)
+class EmailAuth:
+    from_field: EmailAddress
+    email_verification_route: str | None = None  # a route name
+    password_reset_route: str | None = None  # a route name
+    user_signup_fields: ExtImport | None = None
+
+
+@dataclass(frozen=True)
+class GoogleAuth:
+    config_fn: ExtImport | None = None
+    user_signup_fields: ExtImport | None = None
+
+
+@dataclass(frozen=True)
+class AuthMethods:
+    email: EmailAuth | None = None
+    google: GoogleAuth | None = None
+
+
+@dataclass(frozen=True)
+class PasswordPolicy:
+    min_length: int = 8
+    require_upper: bool = False
+    require_lower: bool = False
+    require_digit: bool = False
+    require_symbol: bool = False
+
+
+@dataclass(frozen=True)
+class TwoFactor:
+    issuer: str
+    backup_codes: int = 10
+
+
+@dataclass(frozen=True)
+class Sessions:
+    idle_timeout_seconds: int = 30 * 60
+    absolute_timeout_seconds: int = 12 * 3600
+    refresh_ttl_seconds: int = 30 * 86400
+    refresh_rotate: bool = True
+
+
+@dataclass(frozen=True)
+class Auth:
+    user_entity: str
+    on_auth_failed_redirect_to: str
+    methods: AuthMethods = field(default_factory=AuthMethods)
+    password_policy: PasswordPolicy = field(default_factory=PasswordPolicy)
+    two_factor: TwoFactor | None = None
+    sessions: Sessions = field(default_factory=Sessions)
+    on_auth_succeeded_redirect_to: str = "/"
+    on_after_signup: ExtImport | None = None
+
+
+@dataclass(frozen=True)
+class BodyLimits:
+    json_bytes: int = 1 * 1024 * 1024
+    form_bytes: int = 1 * 1024 * 1024
+    raw_bytes: int = 10 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class ServerRateLimit:
+    default: RateLimit | None = None
+    storage: Configurable = "memory://"
+    fail_open: bool = True
+
+
+@dataclass(frozen=True)
+class Sentry:
+    dsn: Configurable
+    traces_sample_rate: float = 0.0
+    environment: Configurable = None
+
+
+@dataclass(frozen=True)
+class Server:
+    setup_fn: ExtImport | None = None
+    middleware_config_fn: ExtImport | None = None
+    cors_origins: Configurable = None  # str (comma separated), list of str, or env
+    body_limits: BodyLimits = field(default_factory=BodyLimits)
+    rate_limit: ServerRateLimit = field(default_factory=ServerRateLimit)
+    sentry: Sentry | None = None
+
+
+@dataclass(frozen=True)
+class Db:
+    seeds: tuple[ExtImport, ...] = ()
+
+
+@dataclass(frozen=True)
+class SocketIO:
+    """``app.webSocket``: a python-socketio server mounted at ``path``."""
+
+    fn: ExtImport
+    path: str = "/socket.io"
+
+
+@dataclass(frozen=True)
+class EmailSender:
+    provider: EmailProvider
+    default_from: EmailAddress | None = None
+
+
+@dataclass(frozen=True)
+class App:
+    name: str
+    title: str
+    auth: Auth | None = None
+    server: Server = field(default_factory=Server)
+    db: Db = field(default_factory=Db)
+    web_socket: SocketIO | None = None
+    email_sender: EmailSender | None = None
+
+
+# ---------------------------------------------------------------- data model
+
+
+@dataclass(frozen=True)
+class Default:
+    """``@default(...)``: a function (autoincrement/now/uuid/cuid), a literal, or an enum member."""
+
+    kind: Literal["autoincrement", "now", "uuid", "cuid", "literal", "enum"]
+    value: JsonValue = None
+
+
+@dataclass(frozen=True)
+class DbType:
+    """``@db.VarChar(255)`` is ``DbType("VarChar", (255,))``."""
+
+    name: str
+    args: tuple[int, ...] = ()
+
+
+@dataclass(frozen=True)
+class Relation:
+    """The relation of a field whose type is an entity.
+
+    The owning side (the one with the foreign key) has ``fields``/``references``;
+    the other side has them empty and ``back_populates`` naming the owning field.
+    """
+
+    target: str
+    name: str | None = None
+    fields: tuple[str, ...] = ()
+    references: tuple[str, ...] = ()
+    on_delete: OnDelete | None = None
+    back_populates: str | None = None
+
+    @property
+    def is_owner(self) -> bool:
+        return bool(self.fields)
+
+
+@dataclass(frozen=True)
+class Field:
+    name: str
+    type: str  # a scalar type, an enum name, or an entity name
+    kind: Literal["scalar", "enum", "relation"]
+    optional: bool = False
+    is_list: bool = False
+    is_id: bool = False
+    is_unique: bool = False
+    default: Default | None = None
+    updated_at: bool = False
+    column_name: str | None = None  # @map
+    db_type: DbType | None = None
+    relation: Relation | None = None
+
+    @property
+    def column(self) -> str:
+        return self.column_name or self.name
+
+
+@dataclass(frozen=True)
+class Entity:
+    name: str
+    fields: tuple[Field, ...]
+    primary_key: tuple[str, ...]  # field names; one for @id, several for @@id
+    table_name: str  # @@map, or the entity name
+    uniques: tuple[tuple[str, ...], ...] = ()  # @@unique
+    indexes: tuple[tuple[str, ...], ...] = ()  # @@index
+
+    def field(self, name: str) -> Field:
+        for f in self.fields:
+            if f.name == name:
+                return f
+        raise KeyError(name)
+
+    @property
+    def scalar_fields(self) -> tuple[Field, ...]:
+        return tuple(f for f in self.fields if f.kind != "relation")
+
+
+@dataclass(frozen=True)
+class Enum:
+    name: str
+    members: tuple[str, ...]
+
+
+# ---------------------------------------------------------------- operations, apis, jobs
+
+
+@dataclass(frozen=True)
+class Operation:
+    """A query or an action."""
+
+    name: str
+    kind: Literal["query", "action"]
+    fn: ExtImport
+    entities: tuple[str, ...] = ()
+    auth: bool = False
+    rate_limit: RateLimit | None = None
+
+
+@dataclass(frozen=True)
+class Api:
+    name: str
+    fn: ExtImport
+    method: HttpMethod
+    path: str  # as written, with :param segments
+    entities: tuple[str, ...] = ()
+    auth: bool = False
+    middleware_config_fn: ExtImport | None = None
+    rate_limit: RateLimit | None = None
+
+
+@dataclass(frozen=True)
+class ApiNamespace:
+    name: str
+    path: str
+    middleware_config_fn: ExtImport
+
+
+@dataclass(frozen=True)
+class JobOptions:
+    retry_limit: int = 0
+    retry_delay_seconds: int = 0
+    retry_backoff: bool = False
+    expire_in_seconds: int | None = None
+    singleton_key: str | None = None
+    priority: int = 0
+    queue: str | None = None
+    start_after_seconds: int | None = None
+
+
+@dataclass(frozen=True)
+class Schedule:
+    cron: str
+    args: JsonValue = None
+    timezone: str = "UTC"
+
+
+@dataclass(frozen=True)
+class Job:
+    name: str
+    executor: Literal["PgBoss"]
+    fn: ExtImport
+    options: JobOptions = field(default_factory=JobOptions)
+    schedule: Schedule | None = None
+    entities: tuple[str, ...] = ()
+
+
+# ---------------------------------------------------------------- pages
+
+
+@dataclass(frozen=True)
+class Route:
+    name: str
+    path: str
+    to: str  # a page name
+
+
+@dataclass(frozen=True)
+class Page:
+    name: str
+    component: ExtImport
+    auth_required: bool = False
+
+
+# ---------------------------------------------------------------- crud, websockets
+
+
+@dataclass(frozen=True)
+class CrudOperation:
+    op: CrudOp
+    is_public: bool = False
+    override_fn: ExtImport | None = None
+
+
+@dataclass(frozen=True)
+class Crud:
+    name: str
+    entity: str
+    operations: tuple[CrudOperation, ...]
+
+
+@dataclass(frozen=True)
+class WebSocket:
+    name: str
+    path: str
+    fn: ExtImport
+    auth: bool = False
+
+
+# ---------------------------------------------------------------- the whole
+
+
+@dataclass(frozen=True)
+class AppSpec:
+    app: App
+    entities: tuple[Entity, ...] = ()
+    enums: tuple[Enum, ...] = ()
+    queries: tuple[Operation, ...] = ()
+    actions: tuple[Operation, ...] = ()
+    apis: tuple[Api, ...] = ()
+    api_namespaces: tuple[ApiNamespace, ...] = ()
+    jobs: tuple[Job, ...] = ()
+    routes: tuple[Route, ...] = ()
+    pages: tuple[Page, ...] = ()
+    cruds: tuple[Crud, ...] = ()
+    websockets: tuple[WebSocket, ...] = ()
+
+    @property
+    def operations(self) -> tuple[Operation, ...]:
+        return self.queries + self.actions
+
+    def entity(self, name: str) -> Entity:
+        for e in self.entities:
+            if e.name == name:
+                return e
+        raise KeyError(name)
+
+    def page(self, name: str) -> Page:
+        for p in self.pages:
+            if p.name == name:
+                return p
+        raise KeyError(name)

@@ -1,0 +1,173 @@
+"""What a generated app hands to the runtime: literal, already-imported declarations.
+
+``generated/server.py`` builds one ``AppDecl`` out of these (with the developer's
+functions and the generated model classes already imported) and calls
+``sentinel_spec.runtime.server.create_app(decl)``. The runtime never imports the
+compiler; this module is the whole contract between the two.
+
+Values that come from ``env(...)`` in the spec are ``Env`` markers here and are
+resolved by ``sentinel_spec.runtime.settings`` at start-up.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+UserFn = Callable[..., Any]
+
+
+@dataclass(frozen=True)
+class Env:
+    """``env("NAME", default)`` from the spec; ``required`` when no default was written."""
+
+    name: str
+    default: Any = None
+    required: bool = True
+
+
+@dataclass(frozen=True)
+class RateLimit:
+    limit: int
+    per_seconds: int
+    by: Literal["user", "ip", "workspace"] = "ip"
+
+
+@dataclass(frozen=True)
+class Operation:
+    """A query or action, served at ``/operations/<route_name>``."""
+
+    name: str  # camelCase name from the spec: getCases
+    route_name: str  # kebab-case: get-cases
+    kind: Literal["query", "action"]
+    fn: UserFn
+    entities: Mapping[str, type] = field(default_factory=dict)  # name -> model class
+    auth: bool = False
+    rate_limit: RateLimit | None = None
+
+
+@dataclass(frozen=True)
+class Api:
+    name: str
+    method: Literal["GET", "POST", "PUT", "PATCH", "DELETE", "ALL"]
+    path: str  # Starlette form: /api/screenshot/{alertId}
+    fn: UserFn
+    entities: Mapping[str, type] = field(default_factory=dict)
+    auth: bool = False
+    middleware_config_fn: UserFn | None = None
+    rate_limit: RateLimit | None = None
+
+
+@dataclass(frozen=True)
+class ApiNamespace:
+    name: str
+    path: str
+    middleware_config_fn: UserFn
+
+
+@dataclass(frozen=True)
+class Page:
+    name: str
+    path: str  # Starlette form
+    component: UserFn
+    auth_required: bool = False
+
+
+@dataclass(frozen=True)
+class CrudOperation:
+    op: Literal["get", "getAll", "create", "update", "delete"]
+    is_public: bool = False
+    override_fn: UserFn | None = None
+
+
+@dataclass(frozen=True)
+class Crud:
+    """Served at ``/crud/<route_name>/<op>`` (``get``, ``get-all``, ...)."""
+
+    name: str
+    route_name: str
+    model: type
+    operations: tuple[CrudOperation, ...]
+
+
+@dataclass(frozen=True)
+class JobOptions:
+    retry_limit: int = 0
+    retry_delay_seconds: int = 0
+    retry_backoff: bool = False
+    expire_in_seconds: int | None = None
+    singleton_key: str | None = None
+    priority: int = 0
+    queue: str | None = None
+    start_after_seconds: int | None = None
+
+
+@dataclass(frozen=True)
+class Job:
+    name: str
+    fn: UserFn
+    options: JobOptions = field(default_factory=JobOptions)
+    cron: str | None = None
+    cron_args: Any = None
+    timezone: str = "UTC"
+    entities: Mapping[str, type] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class WebSocket:
+    name: str
+    path: str
+    fn: UserFn
+    auth: bool = False
+
+
+@dataclass(frozen=True)
+class BodyLimits:
+    json_bytes: int
+    form_bytes: int
+    raw_bytes: int
+
+
+@dataclass(frozen=True)
+class Sentry:
+    dsn: Env | str
+    traces_sample_rate: float = 0.0
+
+
+@dataclass(frozen=True)
+class AuthConfig:
+    """The parts of ``app.auth`` the runtime needs; filled in by the auth feature."""
+
+    user_model: type | None
+    on_auth_failed_redirect_to: str
+    on_auth_succeeded_redirect_to: str = "/"
+    options: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class AppDecl:
+    name: str
+    title: str
+    operations: tuple[Operation, ...] = ()
+    apis: tuple[Api, ...] = ()
+    api_namespaces: tuple[ApiNamespace, ...] = ()
+    pages: tuple[Page, ...] = ()
+    cruds: tuple[Crud, ...] = ()
+    jobs: tuple[Job, ...] = ()
+    websockets: tuple[WebSocket, ...] = ()
+    setup_fn: UserFn | None = None
+    middleware_config_fn: UserFn | None = None
+    cors_origins: Env | str | tuple[str, ...] | None = None
+    body_limits: BodyLimits = BodyLimits(1 << 20, 1 << 20, 10 << 20)
+    default_rate_limit: RateLimit | None = None
+    rate_limit_storage: Env | str = "memory://"
+    rate_limit_fail_open: bool = True
+    sentry: Sentry | None = None
+    auth: AuthConfig | None = None
+    # Every env(...) the spec mentions, checked together at start-up.
+    env: tuple[Env, ...] = ()
+    # The generated models' metadata; None when the spec declares no entity.
+    metadata: Any = None
+    templates_dir: str | None = None  # src/client/templates
+    openapi_path: str | None = None  # generated/openapi.json
