@@ -45,6 +45,10 @@ class Operation:
     entities: Mapping[str, type] = field(default_factory=dict)  # name -> model class
     auth: bool = False
     rate_limit: RateLimit | None = None
+    # The type args are validated against; None means "read fn's first annotation".
+    args_type: Any = None
+    # Where it is served; None means /operations/<route_name>.
+    path: str | None = None
 
 
 @dataclass(frozen=True)
