@@ -1,0 +1,117 @@
+"""Workspace queries and actions: every change is checked against the caller's membership."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from pydantic import BaseModel, Field
+from sqlalchemy import func, select
+
+from sentinel_spec.runtime import HttpError
+
+# Which roles may do what; owners alone may delete a workspace.
+CAN_EDIT = {"OWNER", "ADMIN"}
+CAN_DELETE = {"OWNER"}
+
+
+class CreateWorkspaceArgs(BaseModel):
+    name: str = Field(min_length=1, max_length=120)
+    slug: str | None = Field(default=None, pattern=r"^[a-z0-9][a-z0-9-]{1,62}$")
+
+
+class UpdateWorkspaceArgs(BaseModel):
+    id: str
+    name: str | None = Field(default=None, min_length=1, max_length=120)
+    ipAllowlist: list[str] | None = None
+    sessionTimeoutMins: int | None = Field(default=None, ge=5, le=24 * 60)
+
+
+class WorkspaceRef(BaseModel):
+    id: str
+
+
+def _require_user(context: Any) -> Any:
+    if context.user is None:
+        raise HttpError(401, "sign in first")
+    return context.user
+
+
+def slugify(name: str) -> str:
+    slug = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
+    return slug[:63] or "workspace"
+
+
+async def _membership(context: Any, workspace_id: str) -> Any:
+    member = context.entities.WorkspaceMember
+    user = _require_user(context)
+    row = await context.session.scalar(
+        select(member).where(member.workspaceId == workspace_id, member.userId == user.id)
+    )
+    if row is None:
+        # Same answer for "no such workspace" and "not yours": ids are not probed.
+        raise HttpError(404, "workspace not found")
+    return row
+
+
+async def _audit(context: Any, workspace_id: str | None, action: str, target: str) -> None:
+    log = context.entities.AuditLog
+    context.session.add(
+        log(workspaceId=workspace_id, userId=context.user.id, action=action, target=target)
+    )
+
+
+async def get_workspaces(args: None, context: Any) -> list[dict[str, Any]]:
+    """The caller's workspaces with their role, newest first."""
+    user = _require_user(context)
+    workspace, member = context.entities.Workspace, context.entities.WorkspaceMember
+    rows = await context.session.execute(
+        select(workspace, member.role)
+        .join(member, member.workspaceId == workspace.id)
+        .where(member.userId == user.id)
+        .order_by(workspace.createdAt.desc(), workspace.id)
+    )
+    return [
+        {"id": ws.id, "name": ws.name, "slug": ws.slug, "plan": ws.plan, "role": role}
+        for ws, role in rows
+    ]
+
+
+async def create_workspace(args: CreateWorkspaceArgs, context: Any) -> Any:
+    """Create a workspace; the caller becomes its owner."""
+    user = _require_user(context)
+    workspace, member = context.entities.Workspace, context.entities.WorkspaceMember
+    slug = args.slug or slugify(args.name)
+    taken = await context.session.scalar(
+        select(func.count()).select_from(workspace).where(workspace.slug == slug)
+    )
+    if taken:
+        raise HttpError(409, f"the slug {slug!r} is taken", {"field": "slug"})
+    ws = workspace(name=args.name, slug=slug)
+    context.session.add(ws)
+    await context.session.flush()
+    context.session.add(member(userId=user.id, workspaceId=ws.id, role="OWNER"))
+    await _audit(context, ws.id, "workspace.create", ws.id)
+    return ws
+
+
+async def update_workspace(args: UpdateWorkspaceArgs, context: Any) -> Any:
+    membership = await _membership(context, args.id)
+    if str(getattr(membership.role, "value", membership.role)) not in CAN_EDIT:
+        raise HttpError(403, "only owners and admins can change a workspace")
+    ws = await context.session.get(context.entities.Workspace, args.id)
+    changes = args.model_dump(exclude_unset=True, exclude={"id"})
+    for key, value in changes.items():
+        setattr(ws, key, value)
+    await _audit(context, args.id, "workspace.update", ",".join(sorted(changes)))
+    return ws
+
+
+async def delete_workspace(args: WorkspaceRef, context: Any) -> dict[str, str]:
+    membership = await _membership(context, args.id)
+    if str(getattr(membership.role, "value", membership.role)) not in CAN_DELETE:
+        raise HttpError(403, "only the owner can delete a workspace")
+    ws = await context.session.get(context.entities.Workspace, args.id)
+    await context.session.delete(ws)
+    await _audit(context, None, "workspace.delete", args.id)
+    return {"deleted": args.id}
