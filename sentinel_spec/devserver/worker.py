@@ -1,0 +1,144 @@
+"""A dev server worker process: warm standby first, then the server of one app version.
+
+The reloader spawns ``python -m sentinel_spec.devserver.worker`` with the
+listening socket and a status pipe passed as inherited file descriptors. The
+worker imports the heavy libraries at once (the slow part of a restart), tells
+the parent ``standby`` and blocks on stdin. When the parent writes a ``serve``
+line it imports the project's ``generated.server``, reports ``failed`` with the
+traceback if that raises, otherwise serves on the shared socket and reports
+``ready``. EOF on stdin (parent gone or done) or SIGTERM shuts it down
+gracefully, so an orphaned worker never outlives its reloader.
+
+Status lines on the pipe are JSON: ``{"state": "standby" | "ready" | "failed", ...}``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import importlib
+import json
+import os
+import socket
+import sys
+import tempfile
+import traceback
+from pathlib import Path
+from typing import Any
+
+# Imported before standby so a swap costs only the app's own import time.
+WARM_MODULES = (
+    "starlette.applications",
+    "starlette.routing",
+    "starlette.responses",
+    "starlette.middleware",
+    "sqlalchemy",
+    "sqlalchemy.orm",
+    "sqlalchemy.ext.asyncio",
+    "psycopg",
+    "pydantic",
+    "jinja2",
+    "httpx",
+    "uvicorn.protocols.http.httptools_impl",
+    "uvicorn.protocols.http.h11_impl",
+    "uvicorn.protocols.websockets.websockets_impl",
+    "uvicorn.lifespan.on",
+    "uvicorn.loops.uvloop",
+    "sentinel_spec.runtime.server",
+)
+
+
+def warm_up() -> None:
+    for name in WARM_MODULES:
+        try:
+            importlib.import_module(name)
+        except Exception:  # noqa: S112 - an optional extra must not stop the worker
+            continue
+
+
+class StatusPipe:
+    def __init__(self, fd: int) -> None:
+        self._file = os.fdopen(fd, "w", buffering=1)
+
+    def report(self, state: str, **extra: Any) -> None:
+        self._file.write(json.dumps({"state": state, **extra}) + "\n")
+        self._file.flush()
+
+
+def load_app(project_dir: Path) -> Any:
+    """Import the project's app fresh from source and wrap it for dev."""
+    from sentinel_spec.devserver.overlay import DevErrorsMiddleware
+
+    os.chdir(project_dir)
+    sys.path.insert(0, str(project_dir))
+    # Edits within the same second and of the same size fool mtime-based .pyc
+    # checks; compile the app's modules from source, never from a stale cache.
+    sys.dont_write_bytecode = True
+    sys.pycache_prefix = tempfile.mkdtemp(prefix="sentinel-nopyc-")
+    module = importlib.import_module("generated.server")
+    return DevErrorsMiddleware(module.create_app(), project_dir)
+
+
+async def serve(app: Any, sock: socket.socket, status: StatusPipe, log_level: str) -> None:
+    import uvicorn
+
+    config = uvicorn.Config(app, log_level=log_level, timeout_graceful_shutdown=5)
+    server = uvicorn.Server(config)
+    loop = asyncio.get_running_loop()
+
+    def on_stdin() -> None:
+        # The parent closes our stdin to stop us (or died): shut down gracefully.
+        if not os.read(sys.stdin.fileno(), 4096):
+            loop.remove_reader(sys.stdin.fileno())
+            server.should_exit = True
+
+    loop.add_reader(sys.stdin.fileno(), on_stdin)
+
+    async def announce() -> None:
+        while not server.started and not server.should_exit:
+            await asyncio.sleep(0.005)
+        if server.started:
+            status.report("ready", pid=os.getpid())
+
+    announcer = asyncio.create_task(announce())
+    await server.serve(sockets=[sock])
+    announcer.cancel()
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="sentinel-dev-worker")
+    parser.add_argument("--fd", type=int, required=True, help="inherited listening socket")
+    parser.add_argument("--status-fd", type=int, required=True, help="pipe to the reloader")
+    parser.add_argument("--project", type=Path, required=True)
+    parser.add_argument("--log-level", default="info")
+    args = parser.parse_args(argv)
+
+    status = StatusPipe(args.status_fd)
+    warm_up()
+    status.report("standby", pid=os.getpid())
+
+    line = sys.stdin.readline()
+    if not line:
+        return 0  # the reloader no longer needs this standby
+    command = json.loads(line)
+    os.environ.update(command.get("env", {}))
+    try:
+        app = load_app(args.project.resolve())
+    except BaseException:
+        text = traceback.format_exc()
+        sys.stderr.write(text)
+        sys.stderr.flush()
+        status.report("failed", traceback=text)
+        return 1
+    sock = socket.socket(fileno=args.fd)
+    try:
+        asyncio.run(serve(app, sock, status, args.log_level))
+    except BaseException:
+        text = traceback.format_exc()
+        status.report("failed", traceback=text)
+        raise
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
