@@ -37,6 +37,10 @@ def load_spec(path: str | Path) -> AppSpec:
     errors = errors + analysis_errors
     if errors or spec is None:
         raise SpecErrors(errors, {spec_path.name: source})
+    if spec.source_dir is None:
+        from dataclasses import replace
+
+        spec = replace(spec, source_dir=str(spec_path.parent.resolve()))
     return spec
 
 

@@ -404,6 +404,8 @@ class AppSpec:
     pages: tuple[Page, ...] = ()
     cruds: tuple[Crud, ...] = ()
     websockets: tuple[WebSocket, ...] = ()
+    # The folder holding app.sq (and src/); lets generators read user modules statically.
+    source_dir: str | None = None
 
     @property
     def operations(self) -> tuple[Operation, ...]:
