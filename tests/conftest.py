@@ -1,0 +1,72 @@
+"""Root fixtures: a PostgreSQL server for the whole session and a fresh database per test.
+
+``pg_server_url`` is ``DATABASE_URL`` when set (a server URL whose database can
+CREATE DATABASE), else an embedded PostgreSQL started once in a temporary folder.
+``database_url`` is a new empty database (``postgresql+psycopg://``), dropped after the
+test. Heavy imports stay inside the fixtures so collecting tests stays fast.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+
+import pytest
+
+
+def _libpq(url: str) -> str:
+    """A SQLAlchemy-style URL as libpq understands it."""
+    for prefix in ("postgresql+psycopg://", "postgres://"):
+        if url.startswith(prefix):
+            return "postgresql://" + url[len(prefix) :]
+    return url
+
+
+def _with_database(url: str, name: str) -> str:
+    from sqlalchemy.engine import make_url
+
+    parsed = make_url(url).set(drivername="postgresql+psycopg", database=name)
+    return parsed.render_as_string(hide_password=False)
+
+
+@pytest.fixture(scope="session")
+def pg_server_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A PostgreSQL server URL (``postgresql+psycopg://``) for the test session."""
+    env_url = os.environ.get("DATABASE_URL", "").strip()
+    if env_url:
+        yield _with_database(env_url, _database_of(env_url))
+        return
+    try:
+        from sentinel_spec.devserver.postgres import EmbeddedPostgres
+
+        server = EmbeddedPostgres(tmp_path_factory.mktemp("pg") / "data", database="postgres")
+        url = server.start()
+    except Exception as error:
+        pytest.skip(f"no PostgreSQL: DATABASE_URL unset and embedded server failed: {error}")
+    try:
+        yield url
+    finally:
+        server.stop()
+
+
+def _database_of(url: str) -> str:
+    from sqlalchemy.engine import make_url
+
+    return make_url(url).database or "postgres"
+
+
+@pytest.fixture
+def database_url(pg_server_url: str) -> Iterator[str]:
+    """A fresh, empty database on the session server; dropped (WITH FORCE) afterwards."""
+    import psycopg
+
+    name = f"test_{uuid.uuid4().hex[:16]}"
+    admin = _libpq(pg_server_url)
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield _with_database(pg_server_url, name)
+    finally:
+        with psycopg.connect(admin, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')

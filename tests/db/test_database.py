@@ -1,0 +1,100 @@
+"""Database: session scopes on a real PostgreSQL, timeouts, URL handling, env config."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import text
+from sqlalchemy.exc import DBAPIError
+
+from sentinel_spec.runtime.db import Database, DatabaseConfigError, normalize_url
+
+pytestmark = pytest.mark.postgres
+
+
+@pytest.fixture
+async def db(database_url: str) -> Database:
+    database = Database(database_url, statement_timeout_ms=500)
+    async with database.scope() as scope:
+        await scope.session.execute(text("CREATE TABLE item (id int PRIMARY KEY, name text)"))
+    yield database  # type: ignore[misc]
+    await database.dispose()
+
+
+async def _names(db: Database) -> list[str]:
+    async with db.scope() as scope:
+        rows = await scope.session.execute(text("SELECT name FROM item ORDER BY id"))
+        return [r[0] for r in rows]
+
+
+async def test_scope_commits_on_normal_exit(db: Database) -> None:
+    async with db.scope() as scope:
+        await scope.session.execute(text("INSERT INTO item VALUES (1, 'kept')"))
+    assert await _names(db) == ["kept"]
+
+
+async def test_scope_rolls_back_when_the_body_raises(db: Database) -> None:
+    with pytest.raises(RuntimeError, match="boom"):
+        async with db.scope() as scope:
+            await scope.session.execute(text("INSERT INTO item VALUES (1, 'lost')"))
+            raise RuntimeError("boom")
+    assert await _names(db) == []
+
+
+async def test_scope_without_session_access_opens_nothing(db: Database) -> None:
+    async with db.scope() as scope:
+        pass
+    assert not scope.opened
+    assert db.engine.pool.checkedout() == 0  # type: ignore[attr-defined]
+
+
+async def test_statement_timeout_is_a_query_error_not_503(db: Database) -> None:
+    with pytest.raises(DBAPIError, match="statement timeout"):
+        async with db.scope() as scope:
+            await scope.session.execute(text("SELECT pg_sleep(2)"))
+    assert await db.ping()
+
+
+async def test_ping_false_when_nothing_listens() -> None:
+    db = Database("postgresql://postgres@127.0.0.1:1/none", connect_timeout_s=1)
+    assert await db.ping() is False
+    await db.dispose()
+
+
+@pytest.mark.parametrize(
+    ("given", "expected"),
+    [
+        ("postgresql://u:p@h:5432/d", "postgresql+psycopg://u:p@h:5432/d"),
+        ("postgres://u:p@h/d", "postgresql+psycopg://u:p@h/d"),
+        ("postgresql+psycopg://u@h/d", "postgresql+psycopg://u@h/d"),
+        (
+            "postgresql://postgres:@/postgres?host=/tmp/x",
+            "postgresql+psycopg://postgres:@/postgres?host=/tmp/x",
+        ),
+    ],
+)
+def test_urls_are_normalised_to_psycopg(given: str, expected: str) -> None:
+    assert normalize_url(given) == expected
+
+
+def test_other_drivers_are_refused_with_the_variable_named() -> None:
+    with pytest.raises(DatabaseConfigError, match="DATABASE_URL"):
+        normalize_url("mysql://u@h/d")
+
+
+def test_from_env_requires_database_url() -> None:
+    with pytest.raises(DatabaseConfigError, match="DATABASE_URL is not set"):
+        Database.from_env({})
+
+
+async def test_from_env_reads_pool_settings() -> None:
+    db = Database.from_env(
+        {"DATABASE_URL": "postgres://u@h/d", "DB_POOL_SIZE": "3", "DB_MAX_OVERFLOW": "1"}
+    )
+    assert db.engine.pool.size() == 3  # type: ignore[attr-defined]
+    assert db.url.startswith("postgresql+psycopg://")
+    await db.dispose()
+
+
+def test_from_env_rejects_a_bad_number() -> None:
+    with pytest.raises(DatabaseConfigError, match="DB_POOL_TIMEOUT"):
+        Database.from_env({"DATABASE_URL": "postgres://u@h/d", "DB_POOL_TIMEOUT": "soon"})
