@@ -52,8 +52,8 @@ def warm_up() -> None:
     for name in WARM_MODULES:
         try:
             importlib.import_module(name)
-        except Exception:  # noqa: S112 - an optional extra must not stop the worker
-            continue
+        except Exception:
+            continue  # an optional extra must not stop the worker
 
 
 class StatusPipe:

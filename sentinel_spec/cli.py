@@ -1,0 +1,279 @@
+"""The ``sentinel`` command line: one ``*_command`` function per command.
+
+User mistakes are ``click.ClickException`` subclasses whose message says what
+to do next. Heavy modules (the compiler, uvicorn, the dev server, the database
+commands) are imported inside the commands so ``sentinel --help`` stays fast.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import IO, TYPE_CHECKING, Any
+
+import click
+
+if TYPE_CHECKING:
+    from sentinel_spec.appspec import AppSpec
+    from sentinel_spec.errors import SpecErrors
+
+SPEC_FILE = "app.sq"
+DEFAULT_PORT = 3001
+
+
+# ---------------------------------------------------------------- user errors
+
+
+class ProjectNotFound(click.UsageError):
+    def __init__(self, project: Path) -> None:
+        super().__init__(
+            f"no {SPEC_FILE} in {project}. Run this inside a Sentinel project, pass "
+            f"--project PATH, or create one with `sentinel new NAME`."
+        )
+
+
+class SpecInvalid(click.ClickException):
+    """The spec has errors: show every diagnostic, as the compiler rendered them."""
+
+    exit_code = 1
+
+    def __init__(self, errors: SpecErrors) -> None:
+        self.errors = errors
+        count = len(errors.errors)
+        super().__init__(f"{count} error{'s' if count != 1 else ''} in {SPEC_FILE}")
+
+    def show(self, file: IO[Any] | None = None) -> None:
+        click.echo(self.errors.render(), err=True)
+        click.echo(f"{self.message}; fix them and run the command again.", err=True)
+
+
+class GeneratedStale(click.ClickException):
+    exit_code = 1
+
+    def __init__(self, stale: tuple[str, ...]) -> None:
+        listing = "".join(f"\n  generated/{path}" for path in stale)
+        super().__init__(
+            f"generated/ is stale: {len(stale)} file(s) would change:{listing}\n"
+            "Run `sentinel build` and commit generated/."
+        )
+
+
+class MissingDatabaseUrl(click.ClickException):
+    def __init__(self) -> None:
+        super().__init__(
+            "this app declares entities or jobs, so `sentinel start` needs DATABASE_URL, "
+            "e.g. DATABASE_URL=postgresql://user:password@host:5432/dbname sentinel start. "
+            "For local development use `sentinel dev`, which starts a database of its own."
+        )
+
+
+class ProjectExists(click.ClickException):
+    pass
+
+
+# ---------------------------------------------------------------- helpers
+
+
+def project_option(command: Any) -> Any:
+    return click.option(
+        "--project",
+        "project",
+        type=click.Path(file_okay=False, path_type=Path),
+        default=Path("."),
+        show_default="the current folder",
+        envvar="SENTINEL_PROJECT",
+        help=f"The folder holding {SPEC_FILE}.",
+    )(command)
+
+
+def spec_path(project: Path) -> Path:
+    path = project.resolve() / SPEC_FILE
+    if not path.is_file():
+        raise ProjectNotFound(project.resolve())
+    return path
+
+
+def load(project: Path) -> AppSpec:
+    from sentinel_spec import load_spec
+    from sentinel_spec.errors import SpecErrors
+
+    try:
+        return load_spec(spec_path(project))
+    except SpecErrors as errors:
+        raise SpecInvalid(errors) from None
+
+
+def needs_database(spec: AppSpec) -> bool:
+    return bool(spec.entities or spec.jobs)
+
+
+class SentinelGroup(click.Group):
+    """Loads ``sentinel db`` (owned by the database layer) only when it is used."""
+
+    LAZY = {"db": ("sentinel_spec.cli_db", "db")}
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*super().list_commands(ctx), *self.LAZY})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name in self.LAZY and cmd_name not in self.commands:
+            from importlib import import_module
+
+            module, attribute = self.LAZY[cmd_name]
+            self.add_command(getattr(import_module(module), attribute), cmd_name)
+        return super().get_command(ctx, cmd_name)
+
+
+# ---------------------------------------------------------------- commands
+
+
+@click.group(cls=SentinelGroup)
+@click.version_option(package_name="sentinel-spec", prog_name="sentinel")
+def main() -> None:
+    """Sentinel: declare a Python backend in app.sq, get a Starlette app in generated/."""
+
+
+@main.command("check")
+@project_option
+def check_command(project: Path) -> None:
+    """Check app.sq and print every diagnostic (exit 1 when there is one)."""
+    spec = load(project)
+    click.echo(
+        f"{SPEC_FILE} OK: app {spec.app.name}, {len(spec.entities)} entities, "
+        f"{len(spec.operations)} operations, {len(spec.apis)} apis, {len(spec.pages)} pages"
+    )
+
+
+@main.command("build")
+@project_option
+@click.option(
+    "--check",
+    "check_only",
+    is_flag=True,
+    help="Write nothing; list the stale files of generated/ and exit 1 if there are any.",
+)
+def build_command(project: Path, check_only: bool) -> None:
+    """Compile app.sq into generated/ (writes changed files only)."""
+    from sentinel_spec import build
+    from sentinel_spec.errors import SpecErrors
+
+    path = spec_path(project)
+    try:
+        result = build(path, check=check_only)
+    except SpecErrors as errors:
+        raise SpecInvalid(errors) from None
+    if check_only:
+        if result.stale:
+            raise GeneratedStale(result.stale)
+        click.echo("generated/ is up to date")
+        return
+    changed = len(result.written) + len(result.removed)
+    if changed:
+        for name in result.written:
+            click.echo(f"  wrote   generated/{name}")
+        for name in result.removed:
+            click.echo(f"  removed generated/{name}")
+    click.echo(f"built generated/ ({len(result.written)} written, {len(result.removed)} removed)")
+
+
+@main.command("routes")
+@project_option
+def routes_command(project: Path) -> None:
+    """List every HTTP route: method, path, kind, auth and handler (no user code runs)."""
+    from sentinel_spec.devserver.route_table import format_table, route_rows
+
+    click.echo(format_table(route_rows(load(project))))
+
+
+@main.command("start")
+@project_option
+@click.option("--host", default="127.0.0.1", show_default=True, help="Interface to bind.")
+@click.option(
+    "--port",
+    type=int,
+    default=DEFAULT_PORT,
+    envvar="PORT",
+    show_default=f"$PORT or {DEFAULT_PORT}",
+    help="Port to listen on.",
+)
+@click.option("--workers", type=click.IntRange(min=1), default=1, show_default=True)
+def start_command(project: Path, host: str, port: int, workers: int) -> None:
+    """Serve the app for production (no reload); rebuilds generated/ first if stale."""
+    from sentinel_spec import build
+    from sentinel_spec.errors import SpecErrors
+
+    path = spec_path(project)
+    try:
+        fresh = build(path, check=True)
+        if fresh.stale:
+            click.echo(f"generated/ is stale ({len(fresh.stale)} file(s)); rebuilding it", err=True)
+            build(path)
+    except SpecErrors as errors:
+        raise SpecInvalid(errors) from None
+    if needs_database(fresh.spec) and not os.environ.get("DATABASE_URL", "").strip():
+        raise MissingDatabaseUrl()
+
+    import uvicorn
+
+    project_dir = path.parent
+    os.chdir(project_dir)
+    os.environ.setdefault("SENTINEL_ENV", "production")
+    uvicorn.run(
+        "generated.server:create_app",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        app_dir=str(project_dir),
+        proxy_headers=True,
+        server_header=False,
+        timeout_graceful_shutdown=20,
+    )
+
+
+@main.command("dev")
+@project_option
+@click.option("--host", default="127.0.0.1", show_default=True, help="Interface to bind.")
+@click.option(
+    "--port",
+    type=int,
+    default=DEFAULT_PORT,
+    envvar="PORT",
+    show_default=f"$PORT or {DEFAULT_PORT}",
+    help="Port to listen on.",
+)
+def dev_command(project: Path, host: str, port: int) -> None:
+    """Serve with a database (embedded unless DATABASE_URL is set), rebuild and reload on save."""
+    from sentinel_spec.devserver.reload import run_dev_server
+
+    path = spec_path(project)
+    try:
+        run_dev_server(path.parent, host, port)
+    except OSError as error:
+        raise click.ClickException(
+            f"cannot serve on {host}:{port}: {error.strerror or error}. "
+            "Stop whatever uses that port or pass --port."
+        ) from None
+
+
+@main.command("new")
+@click.argument("name", type=click.Path(file_okay=False, path_type=Path))
+def new_command(name: Path) -> None:
+    """Create a runnable starter project in the folder NAME and build it."""
+    from sentinel_spec import build
+    from sentinel_spec.devserver.scaffold import ScaffoldError, create_project
+    from sentinel_spec.errors import SpecErrors
+
+    try:
+        files = create_project(name)
+    except ScaffoldError as error:
+        raise ProjectExists(str(error)) from None
+    try:
+        build(name / SPEC_FILE)
+    except SpecErrors as errors:
+        raise SpecInvalid(errors) from None
+    click.echo(f"created {name}/ ({len(files)} files) and built generated/")
+    click.echo("next steps:")
+    click.echo(f"  cd {name}")
+    click.echo("  sentinel db migrate --name init   # create the first migration")
+    click.echo("  sentinel dev                      # http://127.0.0.1:3001, reloads on save")

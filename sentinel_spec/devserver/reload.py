@@ -1,0 +1,359 @@
+"""``sentinel dev``: build, serve, watch, rebuild and swap workers without dropping the port.
+
+Restarting a worker that imports starlette, sqlalchemy and pydantic costs most
+of a second, so the reloader (this long-lived parent) keeps things warm:
+
+- it binds the listening socket once and passes its fd to every worker;
+- it always keeps a *standby* worker that has imported the heavy libraries;
+- on a change it rebuilds in-process (the compiler is fast), tells the standby
+  to import the app and serve on the shared socket, and only when the standby
+  reports ``ready`` stops the old worker gracefully and spawns a new standby.
+
+A spec error or a failing import never swaps: the last good app keeps serving,
+and the problem is printed and published to ``.sentinel/dev-errors.json``
+where the workers' dev middleware shows it to clients (see ``overlay.py``).
+The parent also owns the embedded PostgreSQL server's lifetime.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import select
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, TYPE_CHECKING, Any, Protocol
+
+import click
+
+from sentinel_spec.devserver.diagnostics import (
+    Problem,
+    import_problem,
+    problems_from_spec_errors,
+    write_problems,
+)
+from sentinel_spec.errors import SpecErrors
+
+if TYPE_CHECKING:
+    from sentinel_spec.appspec import AppSpec
+
+READY_TIMEOUT = 60.0  # importing a large app against a cold database may be slow
+STOP_TIMEOUT = 8.0
+
+
+class Stoppable(Protocol):
+    def stop(self) -> None: ...
+
+
+def say(message: str) -> None:
+    click.echo(f"sentinel dev: {message}", err=True)
+
+
+def bind_socket(host: str, port: int) -> socket.socket:
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind((host, port))
+    sock.listen(2048)
+    sock.set_inheritable(True)
+    return sock
+
+
+class Worker:
+    """One worker process seen from the parent: its stdin (commands) and status pipe."""
+
+    def __init__(self, project_dir: Path, sock: socket.socket, log_level: str) -> None:
+        read_fd, write_fd = os.pipe()
+        self.proc = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "sentinel_spec.devserver.worker",
+                "--fd",
+                str(sock.fileno()),
+                "--status-fd",
+                str(write_fd),
+                "--project",
+                str(project_dir),
+                "--log-level",
+                log_level,
+            ],
+            stdin=subprocess.PIPE,
+            pass_fds=(sock.fileno(), write_fd),
+            # Own process group: a terminal Ctrl-C reaches only the parent,
+            # which then stops workers in order (and the database last).
+            process_group=0,
+            text=True,
+        )
+        os.close(write_fd)
+        self._status = os.fdopen(read_fd, "r")
+        self._buffer = ""
+
+    @property
+    def pid(self) -> int:
+        return self.proc.pid
+
+    def alive(self) -> bool:
+        return self.proc.poll() is None
+
+    def next_status(self, timeout: float) -> dict[str, Any] | None:
+        """The next status line, or None on timeout or when the worker died."""
+        deadline = time.monotonic() + timeout
+        while "\n" not in self._buffer:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                return None
+            ready, _, _ = select.select([self._status], [], [], remaining)
+            if not ready:
+                return None
+            chunk = os.read(self._status.fileno(), 65536).decode()
+            if not chunk:
+                return None  # EOF: the worker exited
+            self._buffer += chunk
+        line, self._buffer = self._buffer.split("\n", 1)
+        status: dict[str, Any] = json.loads(line)
+        return status
+
+    def serve(self, env: Mapping[str, str]) -> None:
+        assert self.proc.stdin is not None
+        self.proc.stdin.write(json.dumps({"cmd": "serve", "env": dict(env)}) + "\n")
+        self.proc.stdin.flush()
+
+    def stop(self, timeout: float = STOP_TIMEOUT) -> None:
+        """Graceful: close stdin (the worker's stop signal), then SIGTERM, then SIGKILL."""
+        stdin: IO[str] | None = self.proc.stdin
+        if stdin is not None and not stdin.closed:
+            with contextlib.suppress(BrokenPipeError):
+                stdin.close()
+        for action in (None, signal.SIGTERM, signal.SIGKILL):
+            if action is not None and self.alive():
+                self.proc.send_signal(action)
+            try:
+                self.proc.wait(timeout=timeout / 2)
+                break
+            except subprocess.TimeoutExpired:
+                continue
+        self._status.close()
+
+
+@dataclass
+class DevServer:
+    project_dir: Path
+    host: str = "127.0.0.1"
+    port: int = 3001
+    environ: Mapping[str, str] = field(default_factory=lambda: dict(os.environ))
+    log_level: str = "info"
+    sock: socket.socket | None = None
+    active: Worker | None = None
+    standby: Worker | None = None
+    database: Stoppable | None = None
+    worker_env: dict[str, str] = field(default_factory=dict)
+    entity_names: tuple[str, ...] | None = None
+
+    @property
+    def spec_path(self) -> Path:
+        return self.project_dir / "app.sq"
+
+    # ------------------------------------------------------------ lifecycle
+
+    def run(self) -> None:
+        started = time.monotonic()
+        previous_term = signal.signal(signal.SIGTERM, _raise_interrupt)
+        try:
+            self.sock = bind_socket(self.host, self.port)
+            self.standby = self._spawn()  # warms up while the database starts
+            spec = self._build()
+            if spec is not None:
+                self._prepare_database(spec)
+            self.worker_env = {**self.worker_env, "SENTINEL_ENV": "development"}
+            if spec is not None or (self.project_dir / "generated" / "server.py").exists():
+                self._swap(clear_problems=spec is not None)
+            if self.active is not None:
+                elapsed = time.monotonic() - started
+                say(f"serving http://{self.host}:{self.port} (ready in {elapsed:.2f}s)")
+            say("watching app.sq and src/ for changes (Ctrl-C to stop)")
+            self._watch()
+        except KeyboardInterrupt:
+            say("stopping")
+        finally:
+            signal.signal(signal.SIGTERM, previous_term)
+            self.close()
+
+    def close(self) -> None:
+        for worker in (self.standby, self.active):
+            if worker is not None:
+                worker.stop()
+        self.standby = self.active = None
+        if self.sock is not None:
+            self.sock.close()
+            self.sock = None
+        if self.database is not None:
+            self.database.stop()
+            self.database = None
+
+    # ------------------------------------------------------------ steps
+
+    def _spawn(self) -> Worker:
+        assert self.sock is not None
+        return Worker(self.project_dir, self.sock, self.log_level)
+
+    def _build(self) -> AppSpec | None:
+        """Rebuild ``generated/``; on spec errors print and publish them, return None."""
+        from sentinel_spec import build
+
+        try:
+            result = build(self.spec_path)
+        except SpecErrors as errors:
+            click.echo(errors.render(), err=True)
+            say(f"{len(errors.errors)} spec error(s); the last good app keeps serving")
+            write_problems(self.project_dir, problems_from_spec_errors(errors))
+            return None
+        except OSError as error:
+            say(f"cannot build: {error}")
+            write_problems(self.project_dir, [Problem(kind="spec", message=str(error))])
+            return None
+        if result.written or result.removed:
+            say(f"built generated/ ({len(result.written)} written, {len(result.removed)} removed)")
+        return result.spec
+
+    def _prepare_database(self, spec: AppSpec) -> None:
+        """Resolve the database (embedded if needed), migrate, warn about unmigrated models."""
+        needs_db = bool(spec.entities or spec.jobs)
+        if not needs_db and "DATABASE_URL" not in self.environ:
+            return
+        from sentinel_spec.devserver.postgres import database_url_for
+
+        url, embedded = database_url_for(self.project_dir, self.environ)
+        self.database = embedded
+        if embedded is not None:
+            say("started the embedded PostgreSQL server in .sentinel/")
+        self.worker_env["DATABASE_URL"] = url
+        self.entity_names = tuple(e.name for e in spec.entities)
+        try:
+            from sentinel_spec.migrations import upgrade
+
+            upgrade(self.project_dir, url)
+        except Exception as error:
+            say(f"could not apply migrations: {error}")
+        self._report_unmigrated()
+
+    def _report_unmigrated(self) -> None:
+        url = self.worker_env.get("DATABASE_URL")
+        if url is None:
+            return
+        try:
+            from sentinel_spec.migrations import pending_changes
+
+            changes = pending_changes(self.project_dir, url)
+        except Exception as error:
+            say(f"could not compare the models with the database: {error}")
+            return
+        if changes:
+            listing = "".join(f"\n  - {c}" for c in changes)
+            say(
+                "the models have changes with no migration yet:"
+                f"{listing}\n  create one with: sentinel db migrate --name <what_changed>"
+            )
+
+    def _swap(self, clear_problems: bool = True) -> bool:
+        """Make the standby serve the current build; keep the old worker on failure."""
+        candidate = self.standby if self.standby is not None else self._spawn()
+        self.standby = None
+        ok = self._await_standby(candidate) and self._start_serving(candidate)
+        if ok:
+            old, self.active = self.active, candidate
+            if clear_problems:
+                write_problems(self.project_dir, [])
+            if old is not None:
+                old.stop()
+        else:
+            candidate.stop()
+        self.standby = self._spawn()
+        return ok
+
+    def _await_standby(self, worker: Worker) -> bool:
+        status = worker.next_status(READY_TIMEOUT)
+        if status is None or status.get("state") != "standby":
+            say("a worker failed to start; see the output above")
+            return False
+        return True
+
+    def _start_serving(self, worker: Worker) -> bool:
+        worker.serve(self.worker_env)
+        status = worker.next_status(READY_TIMEOUT)
+        if status is not None and status.get("state") == "ready":
+            return True
+        text = (status or {}).get("traceback") or "the worker exited while starting the app"
+        write_problems(self.project_dir, [import_problem(str(text))])
+        keeping = "; the previous app keeps serving" if self.active is not None else ""
+        say(f"the app failed to start{keeping}. Fix the error above and save.")
+        return False
+
+    def on_change(self, paths: Iterable[str]) -> None:
+        names = sorted({os.path.relpath(p, self.project_dir) for p in paths})
+        say(f"changed: {', '.join(names[:5])}{' ...' if len(names) > 5 else ''}")
+        started = time.monotonic()
+        spec = self._build()
+        if spec is None:
+            return
+        entity_names = tuple(e.name for e in spec.entities)
+        if self.entity_names is not None and entity_names != self.entity_names:
+            self._report_unmigrated()
+        self.entity_names = entity_names
+        if self._swap():
+            say(f"reloaded in {time.monotonic() - started:.2f}s")
+
+    # ------------------------------------------------------------ watching
+
+    def _watch(self) -> None:
+        import watchfiles
+
+        roots = [str(self.spec_path)]
+        if (self.project_dir / "src").is_dir():
+            roots.append(str(self.project_dir / "src"))
+        for changes in watchfiles.watch(
+            *roots,
+            watch_filter=_relevant,
+            debounce=400,
+            step=20,
+            rust_timeout=1000,
+            yield_on_timeout=True,
+        ):
+            if changes:
+                self.on_change(path for _, path in changes)
+            self._heal()
+
+    def _heal(self) -> None:
+        """Replace a standby that died while idle; tell when the serving worker died."""
+        if self.standby is not None and not self.standby.alive():
+            self.standby.stop()
+            self.standby = self._spawn()
+        if self.active is not None and not self.active.alive():
+            say("the app's worker exited; save a file to start it again")
+            self.active.stop()
+            self.active = None
+
+
+def _relevant(change: Any, path: str) -> bool:
+    name = os.path.basename(path)
+    noise = name.startswith(".") or name.endswith((".pyc", "~", ".swp"))
+    return not (noise or "__pycache__" in path)
+
+
+def _raise_interrupt(signum: int, frame: Any) -> None:
+    raise KeyboardInterrupt
+
+
+def run_dev_server(
+    project_dir: Path, host: str, port: int, environ: Mapping[str, str] | None = None
+) -> None:
+    """Block serving ``project_dir`` with reload until Ctrl-C or SIGTERM."""
+    server = DevServer(project_dir.resolve(), host, port, dict(environ or os.environ))
+    server.run()
