@@ -126,12 +126,16 @@ class Worker:
         self.proc.stdin.write(json.dumps({"cmd": "serve", "env": dict(env)}) + "\n")
         self.proc.stdin.flush()
 
-    def stop(self, timeout: float = STOP_TIMEOUT) -> None:
-        """Graceful: close stdin (the worker's stop signal), then SIGTERM, then SIGKILL."""
+    def request_stop(self) -> None:
+        """Ask for a graceful stop (EOF on stdin) without waiting for it."""
         stdin: IO[str] | None = self.proc.stdin
         if stdin is not None and not stdin.closed:
             with contextlib.suppress(BrokenPipeError):
                 stdin.close()
+
+    def stop(self, timeout: float = STOP_TIMEOUT) -> None:
+        """Graceful: close stdin (the worker's stop signal), then SIGTERM, then SIGKILL."""
+        self.request_stop()
         for action in (None, signal.SIGTERM, signal.SIGKILL):
             if action is not None and self.alive():
                 self.proc.send_signal(action)
@@ -154,6 +158,7 @@ class DevServer:
     active: Worker | None = None
     standby: Worker | None = None
     database: Stoppable | None = None
+    retiring: list[Worker] = field(default_factory=list)  # old workers finishing requests
     worker_env: dict[str, str] = field(default_factory=dict)
     entity_names: tuple[str, ...] | None = None
 
@@ -187,10 +192,14 @@ class DevServer:
             self.close()
 
     def close(self) -> None:
-        for worker in (self.standby, self.active):
+        for worker in (self.standby, self.active, *self.retiring):
+            if worker is not None:
+                worker.request_stop()
+        for worker in (self.standby, self.active, *self.retiring):
             if worker is not None:
                 worker.stop()
         self.standby = self.active = None
+        self.retiring = []
         if self.sock is not None:
             self.sock.close()
             self.sock = None
@@ -272,7 +281,9 @@ class DevServer:
             if clear_problems:
                 write_problems(self.project_dir, [])
             if old is not None:
-                old.stop()
+                # Don't wait: it finishes in-flight requests while the new one serves.
+                old.request_stop()
+                self.retiring.append(old)
         else:
             candidate.stop()
         self.standby = self._spawn()
@@ -331,7 +342,10 @@ class DevServer:
             self._heal()
 
     def _heal(self) -> None:
-        """Replace a standby that died while idle; tell when the serving worker died."""
+        """Reap retired workers, replace a dead standby, tell when the serving worker died."""
+        for worker in [w for w in self.retiring if not w.alive()]:
+            worker.stop()
+            self.retiring.remove(worker)
         if self.standby is not None and not self.standby.alive():
             self.standby.stop()
             self.standby = self._spawn()

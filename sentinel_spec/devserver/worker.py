@@ -41,7 +41,7 @@ WARM_MODULES = (
     "httpx",
     "uvicorn.protocols.http.httptools_impl",
     "uvicorn.protocols.http.h11_impl",
-    "uvicorn.protocols.websockets.websockets_impl",
+    "uvicorn.protocols.websockets.websockets_sansio_impl",
     "uvicorn.lifespan.on",
     "uvicorn.loops.uvloop",
     "sentinel_spec.runtime.server",
