@@ -25,6 +25,8 @@ class Env:
     name: str
     default: Any = None
     required: bool = True
+    # Where the spec uses it (``app.server.sentry.dsn``), named in start-up errors.
+    where: str = ""
 
 
 @dataclass(frozen=True)

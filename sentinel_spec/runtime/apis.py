@@ -1,0 +1,34 @@
+"""Custom HTTP apis: ``fn(request, context)`` returns a Response or a JSON value."""
+
+from __future__ import annotations
+
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from sentinel_spec.runtime.calls import RuntimeState, call_user, guarded, is_async_callable
+from sentinel_spec.runtime.declarations import Api
+from sentinel_spec.runtime.errors import HttpError
+from sentinel_spec.runtime.serialization import dumps
+
+ALL_METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
+
+
+def api_route(api: Api, state: RuntimeState) -> Route:
+    is_async = is_async_callable(api.fn)
+    owner = f"api `{api.name}`"
+
+    async def run_api(request: Request) -> Response:
+        user = await state.authenticate(request)
+        if api.auth and user is None:
+            raise HttpError(401)
+        async with state.unit_of_work() as scope:
+            context = state.context(request, owner, api.entities, user, scope)
+            result = await call_user(api.fn, is_async, request, context)
+            if isinstance(result, Response):
+                return result
+            body = dumps(result)
+        return Response(body, media_type="application/json")
+
+    methods = ALL_METHODS if api.method == "ALL" else [api.method]
+    return Route(api.path, guarded(owner, run_api), methods=methods, name=f"api:{api.name}")

@@ -1,0 +1,120 @@
+"""``context``: what every operation, api and page receives besides its arguments.
+
+Also the seam to the database (``DatabaseLike``/``SessionScopeLike``, implemented by
+``runtime/db.py``) so this module never imports SQLAlchemy.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from contextlib import AbstractAsyncContextManager
+from typing import TYPE_CHECKING, Any, Protocol
+
+if TYPE_CHECKING:
+    from starlette.requests import Request
+
+
+class SessionScopeLike(Protocol):
+    """One unit of work: ``session`` opens lazily; the scope commits or rolls back."""
+
+    @property
+    def session(self) -> Any: ...
+
+
+class DatabaseLike(Protocol):
+    def scope(self) -> AbstractAsyncContextManager[SessionScopeLike]: ...
+
+    async def ping(self) -> bool: ...
+
+    async def dispose(self) -> None: ...
+
+
+class EntityNotListed(AttributeError):
+    """``context.entities.X`` where the declaration does not list ``X``."""
+
+
+class FeatureNotAvailable(RuntimeError):
+    """A context attribute whose feature is not configured (or not built yet)."""
+
+
+class NoDatabase(RuntimeError):
+    """``context.session`` in an app whose spec declares no entity."""
+
+
+class Entities:
+    """Exactly the model classes a declaration lists, as attributes."""
+
+    __slots__ = ("_models", "_owner")
+
+    def __init__(self, owner: str, models: Mapping[str, type]) -> None:
+        self._owner = owner
+        self._models = dict(models)
+
+    def __getattr__(self, name: str) -> type:
+        try:
+            return self._models[name]
+        except KeyError:
+            listed = ", ".join(f"`{n}`" for n in sorted(self._models)) or "none"
+            raise EntityNotListed(
+                f"{self._owner} does not list entity `{name}` in its `entities` "
+                f"(it lists: {listed}); add it there"
+            ) from None
+
+    def __dir__(self) -> list[str]:
+        return sorted(self._models)
+
+    def __repr__(self) -> str:
+        return f"Entities({self._owner}: {', '.join(sorted(self._models))})"
+
+
+class Unavailable:
+    """Placeholder for ``context.jobs`` / ``realtime`` / ``email`` until they exist."""
+
+    __slots__ = ("_feature",)
+
+    def __init__(self, feature: str) -> None:
+        self._feature = feature
+
+    def __getattr__(self, name: str) -> Any:
+        raise FeatureNotAvailable(
+            f"context.{self._feature} is not available yet in this runtime (asked for `{name}`)"
+        )
+
+    def __repr__(self) -> str:
+        return f"Unavailable({self._feature})"
+
+
+class Context:
+    """Passed to every user function as its last argument (see RUNTIME.md, Context)."""
+
+    __slots__ = ("_scope", "email", "entities", "jobs", "realtime", "request", "request_id", "user")
+
+    def __init__(
+        self,
+        *,
+        request: Request | None,
+        request_id: str | None,
+        entities: Entities,
+        user: Any = None,
+        scope: SessionScopeLike | None = None,
+        jobs: Any = None,
+        realtime: Any = None,
+        email: Any = None,
+    ) -> None:
+        self.request = request
+        self.request_id = request_id
+        self.user = user
+        self.entities = entities
+        self._scope = scope
+        self.jobs = jobs if jobs is not None else Unavailable("jobs")
+        self.realtime = realtime if realtime is not None else Unavailable("realtime")
+        self.email = email if email is not None else Unavailable("email")
+
+    @property
+    def session(self) -> Any:
+        """The ``AsyncSession`` of this call; committed on return, rolled back on error."""
+        if self._scope is None:
+            raise NoDatabase(
+                "context.session: this app has no database (the spec declares no entity)"
+            )
+        return self._scope.session
