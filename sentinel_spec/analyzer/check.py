@@ -1,0 +1,219 @@
+"""Type-check declaration bodies against ``schema.py``: fields, value types, references, imports.
+
+After this pass a body is known to fit its schema, so ``build.py`` can read it
+without re-checking anything.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sentinel_spec import ast
+from sentinel_spec.analyzer import schema as s
+from sentinel_spec.analyzer.resolve import ImportResolver, Namespace, check_reference
+from sentinel_spec.analyzer.units import parse_duration, parse_rate, parse_size
+from sentinel_spec.errors import SpecError, did_you_mean
+
+
+def describe(expr: ast.Expr) -> str:
+    """What a value is, for ``expected X, got Y``."""
+    if isinstance(expr, ast.StringLit):
+        return "a string"
+    if isinstance(expr, ast.BoolLit):
+        return "a boolean"
+    if isinstance(expr, ast.NumberLit):
+        return "a number"
+    if isinstance(expr, ast.Ref):
+        return f"`{expr.name}`"
+    if isinstance(expr, ast.DictExpr):
+        return "a dict"
+    if isinstance(expr, ast.ListExpr):
+        return "a list"
+    if isinstance(expr, ast.TupleExpr):
+        return "a tuple"
+    if isinstance(expr, ast.ImportExpr):
+        return "an import"
+    if isinstance(expr, ast.JsonExpr):
+        return "a json block"
+    return "`env(...)`"
+
+
+@dataclass
+class Checker:
+    namespace: Namespace
+    imports: ImportResolver
+
+    def check_decl(self, decl: ast.Decl) -> list[SpecError]:
+        kind = decl.kind.name
+        body_schema = s.DECL_SCHEMAS.get(kind)
+        if body_schema is None:
+            hint = did_you_mean(kind, s.DECL_SCHEMAS)
+            message = f"unknown declaration kind `{kind}`"
+            return [SpecError(decl.kind.span, f"{message}; {hint}" if hint else message)]
+        errors: list[SpecError] = []
+        self._dict(decl.body, body_schema, f"{kind} `{decl.name.name}`", decl.name, errors)
+        return errors
+
+    def _dict(
+        self,
+        body: ast.DictExpr,
+        schema: s.DictT,
+        where: str,
+        owner: ast.Ident,
+        errors: list[SpecError],
+    ) -> None:
+        """Check a dict body; ``owner`` is where a missing field is reported."""
+        seen: set[str] = set()
+        for entry in body.entries:
+            key = entry.key.name
+            if key in seen:
+                errors.append(SpecError(entry.key.span, f"field `{key}` is given twice in {where}"))
+                continue
+            seen.add(key)
+            spec = schema.fields.get(key)
+            if spec is None:
+                message = f"unknown field `{key}` in {where}"
+                hint = did_you_mean(key, schema.fields)
+                errors.append(SpecError(entry.key.span, f"{message}; {hint}" if hint else message))
+                continue
+            self._value(entry.value, spec.type, key, entry.key, errors)
+        for key, spec in schema.fields.items():
+            if spec.required and key not in seen:
+                errors.append(SpecError(owner.span, f"missing required field `{key}` in {where}"))
+
+    def _mismatch(self, expr: ast.Expr, t: s.Type, key: str, errors: list[SpecError]) -> None:
+        errors.append(
+            SpecError(expr.span, f"expected {t.expected} for `{key}`, got {describe(expr)}")
+        )
+
+    def _value(
+        self, expr: ast.Expr, t: s.Type, key: str, owner: ast.Ident, errors: list[SpecError]
+    ) -> None:
+        if isinstance(t, s.StrT):
+            if not isinstance(expr, ast.StringLit):
+                self._mismatch(expr, t, key, errors)
+        elif isinstance(t, s.IntT):
+            if not (isinstance(expr, ast.NumberLit) and isinstance(expr.value, int)):
+                self._mismatch(expr, t, key, errors)
+        elif isinstance(t, s.FloatT):
+            if not isinstance(expr, ast.NumberLit):
+                self._mismatch(expr, t, key, errors)
+        elif isinstance(t, s.BoolT):
+            if not isinstance(expr, ast.BoolLit):
+                self._mismatch(expr, t, key, errors)
+        elif isinstance(t, s.DurationT | s.SizeT | s.RateT):
+            self._unit_string(expr, t, key, errors)
+        elif isinstance(t, s.ChoiceT):
+            if not isinstance(expr, ast.Ref) or expr.name not in t.options:
+                self._mismatch(expr, t, key, errors)
+        elif isinstance(t, s.DeclRefT):
+            if not isinstance(expr, ast.Ref):
+                self._mismatch(expr, t, key, errors)
+            else:
+                error = check_reference(self.namespace, expr.name, expr.span, t.kind)
+                if error is not None:
+                    errors.append(error)
+        elif isinstance(t, s.ImportT):
+            if not isinstance(expr, ast.ImportExpr):
+                self._mismatch(expr, t, key, errors)
+            else:
+                errors.extend(self.imports.check(expr))
+        elif isinstance(t, s.JsonT):
+            if not isinstance(expr, ast.JsonExpr):
+                self._mismatch(expr, t, key, errors)
+        elif isinstance(t, s.HttpRouteT):
+            self._http_route(expr, t, key, errors)
+        elif isinstance(t, s.ListT):
+            if not isinstance(expr, ast.ListExpr):
+                self._mismatch(expr, t, key, errors)
+            else:
+                for item in expr.items:
+                    self._value(item, t.item, key, owner, errors)
+        elif isinstance(t, s.EnvT):
+            if isinstance(expr, ast.EnvExpr):
+                self._env(expr, key, errors)
+            else:
+                self._value(expr, t.inner, key, owner, errors)
+        elif isinstance(t, s.OneOfT):
+            for option in t.options:
+                if _outer_form_fits(expr, option):
+                    self._value(expr, option, key, owner, errors)
+                    return
+            self._mismatch(expr, t, key, errors)
+        elif not isinstance(expr, ast.DictExpr):
+            self._mismatch(expr, t, key, errors)
+        else:
+            self._dict(expr, t, f"`{key}`", owner, errors)
+
+    def _unit_string(
+        self, expr: ast.Expr, t: s.DurationT | s.SizeT | s.RateT, key: str, errors: list[SpecError]
+    ) -> None:
+        if not isinstance(expr, ast.StringLit):
+            self._mismatch(expr, t, key, errors)
+            return
+        parsed: object
+        if isinstance(t, s.DurationT):
+            parsed, what = parse_duration(expr.value), "duration"
+        elif isinstance(t, s.SizeT):
+            parsed, what = parse_size(expr.value), "size"
+        else:
+            parsed, what = parse_rate(expr.value), "rate limit"
+        if parsed is None:
+            errors.append(
+                SpecError(
+                    expr.span,
+                    f"invalid {what} `{expr.value}` for `{key}`: expected {t.expected}",
+                )
+            )
+
+    def _http_route(
+        self, expr: ast.Expr, t: s.HttpRouteT, key: str, errors: list[SpecError]
+    ) -> None:
+        if not isinstance(expr, ast.TupleExpr):
+            self._mismatch(expr, t, key, errors)
+            return
+        if len(expr.items) != 2:
+            errors.append(
+                SpecError(
+                    expr.span,
+                    f"`{key}` takes exactly 2 items (method, path), got {len(expr.items)}",
+                )
+            )
+            return
+        method, path = expr.items
+        methods = s.ChoiceT(s.HTTP_METHODS)
+        if not isinstance(method, ast.Ref) or method.name not in s.HTTP_METHODS:
+            errors.append(
+                SpecError(
+                    method.span,
+                    f"expected an http method ({methods.expected}) in `{key}`, "
+                    f"got {describe(method)}",
+                )
+            )
+        if not isinstance(path, ast.StringLit):
+            errors.append(
+                SpecError(path.span, f"expected a path string in `{key}`, got {describe(path)}")
+            )
+
+    def _env(self, expr: ast.EnvExpr, key: str, errors: list[SpecError]) -> None:
+        default = expr.default
+        if default is not None and not isinstance(
+            default, ast.StringLit | ast.NumberLit | ast.BoolLit
+        ):
+            errors.append(
+                SpecError(
+                    default.span,
+                    f"`env(...)` default for `{key}` must be a string, number or boolean, "
+                    f"got {describe(default)}",
+                )
+            )
+
+
+def _outer_form_fits(expr: ast.Expr, t: s.Type) -> bool:
+    if isinstance(t, s.ListT):
+        return isinstance(expr, ast.ListExpr)
+    if isinstance(t, s.DictT):
+        return isinstance(expr, ast.DictExpr)
+    if isinstance(t, s.StrT | s.DurationT | s.SizeT | s.RateT):
+        return isinstance(expr, ast.StringLit)
+    return True

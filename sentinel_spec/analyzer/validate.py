@@ -1,0 +1,305 @@
+"""Cross-declaration rules: one small function per rule, each returning its errors.
+
+Rules run after the schema check, so they skip values of the wrong shape (already
+reported) instead of reporting them twice.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from zoneinfo import available_timezones
+
+from croniter import croniter
+
+from sentinel_spec import ast
+from sentinel_spec.analyzer.context import Context, entry, value
+from sentinel_spec.analyzer.entity_rules import ENTITY_RULES
+from sentinel_spec.analyzer.schema import JOB_OPTION_TYPES
+from sentinel_spec.errors import SourceSpan, SpecError, did_you_mean
+
+Rule = Callable[[Context], list[SpecError]]
+
+LOWERCASE_KINDS = ("query", "action", "api", "job", "websocket", "apiNamespace")
+UPPERCASE_KINDS = ("page", "route")
+
+
+def exactly_one_app(ctx: Context) -> list[SpecError]:
+    apps = ctx.of_kind("app")
+    if not apps:
+        span = SourceSpan(1, 1, 1, 2, 0, 1, ctx.file)
+        return [SpecError(span, "missing `app` declaration: a spec needs exactly one `app`")]
+    first = apps[0]
+    return [
+        SpecError(
+            extra.name.span,
+            f"second `app` declaration `{extra.name.name}`: "
+            f"`{first.name.name}` on line {first.name.span.line} is the app",
+        )
+        for extra in apps[1:]
+    ]
+
+
+def name_case(ctx: Context) -> list[SpecError]:
+    errors: list[SpecError] = []
+    for kind in LOWERCASE_KINDS:
+        for decl in ctx.of_kind(kind):
+            name = decl.name.name
+            if not name[:1].islower():
+                errors.append(
+                    SpecError(
+                        decl.name.span, f"{kind} name `{name}` must start with a lowercase letter"
+                    )
+                )
+    uppercase: list[tuple[str, ast.Ident]] = [
+        (kind, decl.name) for kind in UPPERCASE_KINDS for decl in ctx.of_kind(kind)
+    ]
+    uppercase += [("entity", e.node.name) for e in ctx.entities.values()]
+    uppercase += [("enum", e.name) for e in ctx.enums.values()]
+    for kind, ident in uppercase:
+        if not ident.name[:1].isupper():
+            errors.append(
+                SpecError(
+                    ident.span, f"{kind} name `{ident.name}` must start with an uppercase letter"
+                )
+            )
+    return errors
+
+
+def email_auth_needs_sender(ctx: Context) -> list[SpecError]:
+    app = ctx.app
+    if app is None:
+        return []
+    email = value(app.body, "auth", "methods", "email")
+    methods = value(app.body, "auth", "methods")
+    if email is None or not isinstance(methods, ast.DictExpr) or entry(app.body, "emailSender"):
+        return []
+    email_entry = entry(methods, "email")
+    assert email_entry is not None
+    return [
+        SpecError(
+            email_entry.key.span,
+            "`email` auth needs `app.emailSender` to send verification and reset emails",
+        )
+    ]
+
+
+def auth_needs_app_auth(ctx: Context) -> list[SpecError]:
+    if ctx.app is None or ctx.has_auth:
+        return []
+    errors: list[SpecError] = []
+    for kind, key in (
+        ("query", "auth"),
+        ("action", "auth"),
+        ("api", "auth"),
+        ("websocket", "auth"),
+        ("page", "authRequired"),
+    ):
+        for decl in ctx.of_kind(kind):
+            flag = value(decl.body, key)
+            if isinstance(flag, ast.BoolLit) and flag.value:
+                errors.append(
+                    SpecError(
+                        flag.span,
+                        f"`{key}: true` on {kind} `{decl.name.name}` needs `auth` in `app`",
+                    )
+                )
+    return errors
+
+
+def _path_problem(path: str) -> str | None:
+    if not path.startswith("/"):
+        return "must start with `/`"
+    for segment in path.split("/")[1:]:
+        if segment.startswith(":") and not segment[1:].isidentifier():
+            return f"has an invalid parameter segment `{segment}` (`:name` with an identifier)"
+    return None
+
+
+def normalised(path: str) -> str:
+    """``/a/:x`` and ``/a/:y`` are the same route."""
+    return "/".join(":" if s.startswith(":") else s for s in path.rstrip("/").split("/")) or "/"
+
+
+def _string_at(decl: ast.Decl, *path: str) -> ast.StringLit | None:
+    found = value(decl.body, *path)
+    return found if isinstance(found, ast.StringLit) else None
+
+
+def _api_route(decl: ast.Decl) -> tuple[str, ast.StringLit] | None:
+    route = value(decl.body, "httpRoute")
+    if not isinstance(route, ast.TupleExpr) or len(route.items) != 2:
+        return None
+    method, path = route.items
+    if not isinstance(method, ast.Ref) or not isinstance(path, ast.StringLit):
+        return None
+    return method.name, path
+
+
+def api_paths(ctx: Context) -> list[SpecError]:
+    errors: list[SpecError] = []
+    for decl in ctx.of_kind("api"):
+        route = _api_route(decl)
+        problem = _path_problem(route[1].value) if route else None
+        if route and problem:
+            errors.append(SpecError(route[1].span, f"api path `{route[1].value}` {problem}"))
+    for decl in ctx.of_kind("apiNamespace"):
+        path = _string_at(decl, "path")
+        problem = _path_problem(path.value) if path else None
+        if path and problem:
+            errors.append(SpecError(path.span, f"apiNamespace path `{path.value}` {problem}"))
+    return errors
+
+
+def api_conflicts(ctx: Context) -> list[SpecError]:
+    claimed: dict[str, list[tuple[str, ast.Decl]]] = {}  # normalised path -> (method, api)
+    errors: list[SpecError] = []
+    for decl in ctx.of_kind("api"):
+        route = _api_route(decl)
+        if route is None:
+            continue
+        method, path = route
+        others = claimed.setdefault(normalised(path.value), [])
+        for other_method, other in others:
+            if method == other_method or "ALL" in (method, other_method):
+                errors.append(
+                    SpecError(
+                        path.span,
+                        f"api `{decl.name.name}` claims `{method} {path.value}`, already "
+                        f"claimed by api `{other.name.name}` ({other_method}) "
+                        f"on line {other.name.span.line}",
+                    )
+                )
+                break
+        else:
+            others.append((method, decl))
+    return errors
+
+
+def _unique_paths(ctx: Context, kind: str, taken: dict[str, ast.Decl]) -> list[SpecError]:
+    errors: list[SpecError] = []
+    for decl in ctx.of_kind(kind):
+        path = _string_at(decl, "path")
+        if path is None:
+            continue
+        problem = _path_problem(path.value)
+        if problem:
+            errors.append(SpecError(path.span, f"{kind} path `{path.value}` {problem}"))
+            continue
+        other = taken.get(normalised(path.value))
+        if other is not None:
+            errors.append(
+                SpecError(
+                    path.span,
+                    f"{kind} path `{path.value}` is already used by {other.kind.name} "
+                    f"`{other.name.name}` on line {other.name.span.line}",
+                )
+            )
+        else:
+            taken[normalised(path.value)] = decl
+    return errors
+
+
+def route_paths(ctx: Context) -> list[SpecError]:
+    return _unique_paths(ctx, "route", {})
+
+
+def websocket_paths(ctx: Context) -> list[SpecError]:
+    taken: dict[str, ast.Decl] = {}
+    for decl in ctx.of_kind("api"):
+        route = _api_route(decl)
+        if route is not None:
+            taken.setdefault(normalised(route[1].value), decl)
+    return _unique_paths(ctx, "websocket", taken)
+
+
+def job_schedule(ctx: Context) -> list[SpecError]:
+    errors: list[SpecError] = []
+    zones: set[str] | None = None
+    for decl in ctx.of_kind("job"):
+        cron = _string_at(decl, "schedule", "cron")
+        if cron is not None and (len(cron.value.split()) != 5 or not croniter.is_valid(cron.value)):
+            errors.append(
+                SpecError(
+                    cron.span,
+                    f"invalid cron expression `{cron.value}`: expected five fields "
+                    '(minute hour day month weekday), like "0 1 * * *"',
+                )
+            )
+        timezone = _string_at(decl, "schedule", "timezone")
+        if timezone is not None:
+            zones = zones if zones is not None else available_timezones()
+            if timezone.value not in zones:
+                message = f"unknown timezone `{timezone.value}`"
+                hint = did_you_mean(timezone.value, zones)
+                errors.append(SpecError(timezone.span, f"{message}; {hint}" if hint else message))
+    return errors
+
+
+def job_executor_options(ctx: Context) -> list[SpecError]:
+    errors: list[SpecError] = []
+    for decl in ctx.of_kind("job"):
+        options = value(decl.body, "perform", "executorOptions", "pgBoss")
+        if not isinstance(options, ast.JsonExpr):
+            continue
+        if not isinstance(options.value, dict):
+            errors.append(SpecError(options.span, "`pgBoss` options must be a JSON object"))
+            continue
+        for key, option in options.value.items():
+            expected = JOB_OPTION_TYPES.get(key)
+            if expected is None:
+                message = f"unknown pgBoss option `{key}` in job `{decl.name.name}`"
+                hint = did_you_mean(key, JOB_OPTION_TYPES)
+                errors.append(SpecError(options.span, f"{message}; {hint}" if hint else message))
+            elif not isinstance(option, expected) or (expected is int and isinstance(option, bool)):
+                wanted = {int: "an integer", str: "a string", bool: "a boolean"}.get(
+                    expected if isinstance(expected, type) else int, "a value"
+                )
+                errors.append(
+                    SpecError(
+                        options.span,
+                        f"pgBoss option `{key}` in job `{decl.name.name}` must be {wanted}",
+                    )
+                )
+    return errors
+
+
+def crud_entity_has_single_id(ctx: Context) -> list[SpecError]:
+    errors: list[SpecError] = []
+    for decl in ctx.of_kind("crud"):
+        ref = value(decl.body, "entity")
+        if not isinstance(ref, ast.Ref):
+            continue
+        info = ctx.entities.get(ref.name)
+        if info is not None and len(info.primary_key) > 1:
+            errors.append(
+                SpecError(
+                    ref.span,
+                    f"crud `{decl.name.name}` cannot serve entity `{ref.name}`: its id is "
+                    f"composite ({', '.join(info.primary_key)}), and crud operations "
+                    "address a row by a single `id`",
+                )
+            )
+    return errors
+
+
+RULES: tuple[Rule, ...] = (
+    exactly_one_app,
+    name_case,
+    email_auth_needs_sender,
+    auth_needs_app_auth,
+    api_paths,
+    api_conflicts,
+    route_paths,
+    websocket_paths,
+    job_schedule,
+    job_executor_options,
+    crud_entity_has_single_id,
+    *ENTITY_RULES,
+)
+
+
+def validate(ctx: Context) -> list[SpecError]:
+    errors: list[SpecError] = []
+    for rule in RULES:
+        errors.extend(rule(ctx))
+    return errors
