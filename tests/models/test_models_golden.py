@@ -1,0 +1,44 @@
+"""Golden files: the generated models.py of each case in ``tests/golden/models/<case>/expected``.
+
+``UPDATE_GOLDEN=1 pytest tests/models`` rewrites them; review the diff before committing.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from model_specs import CASES, models_source
+
+GOLDEN = Path(__file__).parents[1] / "golden" / "models"
+REPO = Path(__file__).parents[2]
+
+
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_models_match_golden(case: str) -> None:
+    source = models_source(CASES[case]())
+    expected = GOLDEN / case / "expected" / "models.py"
+    if os.environ.get("UPDATE_GOLDEN"):
+        expected.parent.mkdir(parents=True, exist_ok=True)
+        expected.write_text(source, encoding="utf-8")
+    assert source == expected.read_text(encoding="utf-8")
+
+
+def test_generation_is_deterministic() -> None:
+    spec = CASES["every_form"]()
+    assert models_source(spec) == models_source(spec)
+
+
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_output_passes_ruff(case: str, tmp_path: Path) -> None:
+    target = tmp_path / "models.py"
+    target.write_text(models_source(CASES[case]()), encoding="utf-8")
+    config = ["--config", str(REPO / "pyproject.toml")]
+    for command in (["check", *config], ["format", "--check", *config]):
+        run = subprocess.run(
+            [sys.executable, "-m", "ruff", *command, str(target)], capture_output=True, text=True
+        )
+        assert run.returncode == 0, run.stdout + run.stderr
