@@ -7,7 +7,7 @@ reported) instead of reporting them twice.
 from __future__ import annotations
 
 from collections.abc import Callable
-from zoneinfo import available_timezones
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from croniter import croniter
 
@@ -214,7 +214,6 @@ def websocket_paths(ctx: Context) -> list[SpecError]:
 
 def job_schedule(ctx: Context) -> list[SpecError]:
     errors: list[SpecError] = []
-    zones: set[str] | None = None
     for decl in ctx.of_kind("job"):
         cron = _string_at(decl, "schedule", "cron")
         if cron is not None and (len(cron.value.split()) != 5 or not croniter.is_valid(cron.value)):
@@ -226,13 +225,19 @@ def job_schedule(ctx: Context) -> list[SpecError]:
                 )
             )
         timezone = _string_at(decl, "schedule", "timezone")
-        if timezone is not None:
-            zones = zones if zones is not None else available_timezones()
-            if timezone.value not in zones:
-                message = f"unknown timezone `{timezone.value}`"
-                hint = did_you_mean(timezone.value, zones)
-                errors.append(SpecError(timezone.span, f"{message}; {hint}" if hint else message))
+        if timezone is not None and not _is_timezone(timezone.value):
+            message = f"unknown timezone `{timezone.value}`"
+            hint = did_you_mean(timezone.value, available_timezones())
+            errors.append(SpecError(timezone.span, f"{message}; {hint}" if hint else message))
     return errors
+
+
+def _is_timezone(name: str) -> bool:
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return False
+    return True
 
 
 def job_executor_options(ctx: Context) -> list[SpecError]:

@@ -1,0 +1,60 @@
+"""Golden cases of the analyzer: valid specs dump their AppSpec, invalid ones their errors.
+
+Regenerate the expected files with ``UPDATE_GOLDEN=1 pytest tests/analyzer``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from sentinel_spec.analyzer import analyze
+from sentinel_spec.errors import render_errors
+from sentinel_spec.parser import parse
+
+GOLDEN = Path(__file__).parent.parent / "golden" / "analyze"
+UPDATE = os.environ.get("UPDATE_GOLDEN") == "1"
+
+
+def _cases(kind: str) -> list[Path]:
+    return sorted(p for p in (GOLDEN / kind).iterdir() if (p / "app.sq").is_file())
+
+
+def _compare(expected_file: Path, actual: str) -> None:
+    if UPDATE:
+        expected_file.write_text(actual, encoding="utf-8")
+    assert expected_file.is_file(), f"{expected_file} missing: run with UPDATE_GOLDEN=1"
+    assert actual == expected_file.read_text(encoding="utf-8")
+
+
+def _run(case: Path) -> tuple[object, str]:
+    source = (case / "app.sq").read_text(encoding="utf-8")
+    module, errors = parse(source, "app.sq")
+    spec, analysis_errors = analyze(module, case, "app.sq")
+    return spec, render_errors(errors + analysis_errors, {"app.sq": source})
+
+
+@pytest.mark.parametrize("case", _cases("valid"), ids=lambda p: p.name)
+def test_valid_case_dumps_its_appspec(case: Path) -> None:
+    spec, rendered = _run(case)
+    assert rendered == ""
+    assert spec is not None and dataclasses.is_dataclass(spec)
+    dump = json.dumps(dataclasses.asdict(spec), sort_keys=True, indent=2) + "\n"  # type: ignore[arg-type]
+    _compare(case / "expected.appspec.json", dump)
+
+
+@pytest.mark.parametrize("case", _cases("invalid"), ids=lambda p: p.name)
+def test_invalid_case_reports_every_error(case: Path) -> None:
+    spec, rendered = _run(case)
+    assert spec is None
+    assert rendered, "an invalid case must report at least one error"
+    _compare(case / "expected.txt", rendered + "\n")
+
+
+def test_there_are_enough_cases() -> None:
+    assert len(_cases("valid")) >= 5
+    assert len(_cases("invalid")) >= 40

@@ -1,0 +1,5 @@
+async def seed_demo(session):
+    pass
+
+
+seed_admin = seed_demo

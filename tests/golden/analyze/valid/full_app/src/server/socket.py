@@ -1,0 +1,2 @@
+class on_connect:
+    pass

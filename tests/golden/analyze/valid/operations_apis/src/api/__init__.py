@@ -1,0 +1,2 @@
+def admin_middleware(config):
+    return config
