@@ -1,0 +1,155 @@
+"""What ``env.py`` runs: online migrations of one project, in ONE transaction.
+
+The Python API (``sentinel_spec.migrations``) passes the project folder, the URL and
+optionally an open connection through ``Config.attributes``; nothing is read from an
+``alembic.ini``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any, Literal
+
+from alembic import context
+from alembic.autogenerate.api import AutogenContext
+from alembic.config import Config
+from alembic.operations import ops
+from alembic.runtime.migration import MigrationContext
+from sqlalchemy import Connection, Enum, MetaData, create_engine
+from sqlalchemy.pool import NullPool
+from sqlalchemy.schema import SchemaItem
+
+from sentinel_spec.migrations import enums
+from sentinel_spec.migrations.models import load_metadata
+
+VERSION_TABLE = "alembic_version"
+
+
+def include_name(
+    name: str | None,
+    type_: Literal[
+        "schema", "table", "column", "index", "unique_constraint", "foreign_key_constraint"
+    ],
+    parent_names: Any,
+) -> bool:
+    """Leave tables of other tools sharing the schema (the job queue) alone."""
+    if type_ == "table" and name is not None:
+        return not name.startswith(enums.IGNORED_PREFIXES)
+    return True
+
+
+def render_item(type_: str, obj: Any, autogen_context: AutogenContext) -> str | Literal[False]:
+    """Render native enums as ``postgresql.ENUM(..., create_type=False)``.
+
+    The type itself is created by an explicit ``CREATE TYPE`` (see ``enums``).
+    """
+    if type_ == "type" and isinstance(obj, Enum) and enums.is_native_enum(obj):
+        autogen_context.imports.add("from sqlalchemy.dialects import postgresql")
+        labels = ", ".join(repr(v) for v in obj.enums)
+        return f"postgresql.ENUM({labels}, name={obj.name!r}, create_type=False)"
+    return False
+
+
+def add_enum_operations(
+    migration: MigrationContext, metadata: MetaData, directives: list[ops.MigrationScript]
+) -> None:
+    """Put enum DDL around alembic's table operations; drop an empty revision."""
+    if not directives:
+        return
+    script = directives[0]
+    connection = migration.connection
+    assert connection is not None
+    changes = enums.compare_enums(metadata, connection)
+    upgrade = script.upgrade_ops
+    downgrade = script.downgrade_ops
+    assert upgrade is not None and downgrade is not None
+    for name, values in changes.created.items():
+        upgrade.ops.insert(0, ops.ExecuteSQLOp(enums.create_type_sql(name, values)))
+        downgrade.ops.append(ops.ExecuteSQLOp(enums.drop_type_sql(name)))
+    for name, values in changes.dropped.items():
+        upgrade.ops.append(ops.ExecuteSQLOp(enums.drop_type_sql(name)))
+        downgrade.ops.insert(0, ops.ExecuteSQLOp(enums.create_type_sql(name, values)))
+    for name, values in changes.extended.items():
+        # PostgreSQL cannot remove an enum value, so the downgrade keeps it.
+        for value in values:
+            upgrade.ops.insert(0, ops.ExecuteSQLOp(enums.add_value_sql(name, value)))
+    if upgrade.is_empty():
+        directives[:] = []
+
+
+def configure_options(metadata: MetaData) -> dict[str, Any]:
+    """Comparison options shared by migrations and by ``pending_changes``."""
+    return {
+        "target_metadata": metadata,
+        "compare_type": True,
+        "compare_server_default": True,
+        "include_name": include_name,
+        "render_item": render_item,
+        "version_table": VERSION_TABLE,
+        # One transaction for the whole upgrade: a failing revision undoes them all.
+        "transaction_per_migration": False,
+    }
+
+
+def run_migrations(config: Config) -> None:
+    if context.is_offline_mode():
+        raise RuntimeError("offline (--sql) migrations are not supported")
+    project_dir: Path = config.attributes["project_dir"]
+    metadata: MetaData = config.attributes.get("metadata") or load_metadata(project_dir)
+    connection: Connection | None = config.attributes.get("connection")
+    if connection is not None:
+        _run(connection, metadata)
+        return
+    engine = create_engine(config.attributes["url"], poolclass=NullPool)
+    try:
+        with engine.connect() as own_connection:
+            _run(own_connection, metadata)
+    finally:
+        engine.dispose()
+
+
+def _run(connection: Connection, metadata: MetaData) -> None:
+    def process_revision_directives(
+        migration: MigrationContext, revision: Any, directives: list[ops.MigrationScript]
+    ) -> None:
+        add_enum_operations(migration, metadata, directives)
+
+    context.configure(
+        connection=connection,
+        process_revision_directives=process_revision_directives,
+        **configure_options(metadata),
+    )
+    # Inside a caller's transaction (status' dry run) this is a no-op and the caller
+    # decides whether to commit; otherwise it commits once at the end.
+    with context.begin_transaction():
+        context.run_migrations()
+
+
+def describe(diffs: Iterable[Any]) -> list[str]:
+    """One line per difference from ``alembic.autogenerate.compare_metadata``."""
+    lines: list[str] = []
+    for diff in diffs:
+        if isinstance(diff, list):  # modify_* entries come grouped per column
+            lines.extend(describe(diff))
+            continue
+        kind = diff[0]
+        if kind in ("add_table", "remove_table"):
+            lines.append(f"{kind.replace('_', ' ')} {diff[1].name}")
+        elif kind in ("add_column", "remove_column"):
+            lines.append(f"{kind.replace('_', ' ')} {diff[2]}.{diff[3].name}")
+        elif kind in ("add_index", "remove_index"):
+            index = diff[1]
+            lines.append(f"{kind.replace('_', ' ')} {index.name} on {index.table.name}")
+        elif kind in ("add_constraint", "remove_constraint", "add_fk", "remove_fk"):
+            constraint: SchemaItem = diff[1]
+            table = getattr(constraint, "table", None)
+            where = f" on {table.name}" if table is not None else ""
+            label = kind.replace("_fk", "_foreign_key").replace("_", " ")
+            lines.append(f"{label} {getattr(constraint, 'name', None)}{where}")
+        elif kind.startswith("modify_"):
+            _, _schema, table_name, column_name, _info, old, new = diff
+            lines.append(f"{kind.replace('_', ' ')} {table_name}.{column_name}: {old!r} -> {new!r}")
+        else:
+            lines.append(str(diff))
+    return lines
