@@ -1,0 +1,71 @@
+"""JSON logs: one object a line per request and per error, carrying the request id."""
+
+from __future__ import annotations
+
+import io
+import json
+import logging
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from sentinel_spec.runtime.context import Context
+from sentinel_spec.runtime.declarations import AppDecl, Operation
+from sentinel_spec.runtime.observability import JsonFormatter, configure_logging
+from tests.runtime.conftest import serve
+
+
+async def fail(args: Any, context: Context) -> None:
+    raise ValueError("boom")
+
+
+DECL = AppDecl(
+    name="T",
+    title="T",
+    operations=(Operation(name="fail", route_name="fail", kind="action", fn=fail),),
+)
+
+
+@pytest.fixture
+def json_lines() -> Iterator[io.StringIO]:
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    handler.setFormatter(JsonFormatter())
+    root = logging.getLogger()
+    old_level = root.level
+    root.addHandler(handler)
+    root.setLevel(logging.INFO)
+    try:
+        yield stream
+    finally:
+        root.removeHandler(handler)
+        root.setLevel(old_level)
+
+
+async def test_access_and_error_lines(json_lines: io.StringIO) -> None:
+    async with serve(DECL) as client:
+        response = await client.post("/operations/fail", headers={"x-request-id": "req-42"})
+    assert response.status_code == 500
+    lines = [json.loads(line) for line in json_lines.getvalue().splitlines()]
+    error = next(line for line in lines if line["level"] == "error")
+    assert error["request_id"] == "req-42"
+    assert "ValueError: boom" in error["exc_info"]
+    access = next(line for line in lines if line["logger"] == "sentinel.access")
+    assert access["request_id"] == "req-42"
+    assert access["route"] == "/operations/fail"
+    assert access["status"] == 500
+    assert isinstance(access["duration_ms"], float)
+    assert {"timestamp", "level", "message"} <= set(access)
+
+
+def test_configure_logging_installs_the_json_formatter() -> None:
+    root = logging.getLogger()
+    saved = (root.handlers[:], root.level)
+    try:
+        configure_logging("WARNING")
+        assert root.level == logging.WARNING
+        assert isinstance(root.handlers[0].formatter, JsonFormatter)
+    finally:
+        root.handlers[:], level = saved
+        root.setLevel(level)

@@ -1,0 +1,130 @@
+"""Each value type has exactly one JSON form (docs/runtime.md, Serialization)."""
+
+from __future__ import annotations
+
+import enum
+import json
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta, timezone
+from decimal import Decimal
+from typing import Any
+from uuid import UUID
+
+import pytest
+from pydantic import BaseModel
+from sqlalchemy import ForeignKey, String
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+from sentinel_spec.runtime.serialization import dumps
+
+
+class Color(enum.Enum):
+    RED = "red"
+
+
+class Level(enum.IntEnum):
+    HIGH = 3
+
+
+class Status(enum.StrEnum):
+    OPEN = "open"
+
+
+@dataclass
+class Case:
+    id: UUID
+    opened: date
+    tags: tuple[str, ...]
+
+
+class CaseModel(BaseModel):
+    when: datetime
+    amount: Decimal
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class Workspace(Base):
+    __tablename__ = "workspace"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    display_name: Mapped[str] = mapped_column("name", String)
+    members: Mapped[list[Member]] = relationship(back_populates="workspace")
+
+
+class Member(Base):
+    __tablename__ = "member"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    workspace_id: Mapped[int] = mapped_column(ForeignKey("workspace.id"))
+    workspace: Mapped[Workspace] = relationship(back_populates="members")
+
+
+def roundtrip(value: Any) -> Any:
+    return json.loads(dumps(value))
+
+
+UID = UUID("12345678-1234-5678-1234-567812345678")
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        (datetime(2024, 5, 1, 12, 30, tzinfo=UTC), "2024-05-01T12:30:00+00:00"),
+        (datetime(2024, 5, 1, 12, 30), "2024-05-01T12:30:00+00:00"),  # naive = UTC
+        (
+            datetime(2024, 5, 1, 12, 30, tzinfo=timezone(timedelta(hours=2))),
+            "2024-05-01T12:30:00+02:00",
+        ),
+        (date(2024, 5, 1), "2024-05-01"),
+        (time(9, 5, 7), "09:05:07"),
+        (UID, "12345678-1234-5678-1234-567812345678"),
+        (Decimal("12.3400"), "12.3400"),
+        (Decimal("0.1") + Decimal("0.2"), "0.3"),
+        (Color.RED, "red"),
+        (Level.HIGH, 3),
+        (Status.OPEN, "open"),
+        (b"\x00\xffhi", "AP9oaQ=="),
+        ({3}, [3]),
+        ((1, "a"), [1, "a"]),
+        (frozenset(), []),
+    ],
+)
+def test_scalar_forms(value: Any, expected: Any) -> None:
+    assert roundtrip(value) == expected
+    assert roundtrip({"nested": [value]}) == {"nested": [expected]}
+
+
+def test_dataclass_is_an_object_of_converted_fields() -> None:
+    case = Case(UID, date(2024, 1, 2), ("a", "b"))
+    assert roundtrip(case) == {"id": str(UID), "opened": "2024-01-02", "tags": ["a", "b"]}
+
+
+def test_pydantic_model_uses_json_mode_dump() -> None:
+    model = CaseModel(when=datetime(2024, 1, 2, tzinfo=UTC), amount=Decimal("1.50"))
+    assert roundtrip(model) == {"when": "2024-01-02T00:00:00Z", "amount": "1.50"}
+
+
+def test_sqlalchemy_instance_is_its_columns_only() -> None:
+    workspace = Workspace(id=1, display_name="Acme")
+    workspace.members = [Member(id=2, workspace_id=1)]
+    assert roundtrip(workspace) == {"id": 1, "display_name": "Acme"}
+    member = Member(id=2, workspace_id=1)
+    assert roundtrip(member) == {"id": 2, "workspace_id": 1}
+
+
+def test_non_string_keys_are_converted() -> None:
+    assert roundtrip({UID: 1, Color.RED: 2, date(2024, 1, 1): 3}) == {
+        str(UID): 1,
+        "red": 2,
+        "2024-01-01": 3,
+    }
+
+
+def test_unknown_types_are_refused_with_their_name() -> None:
+    with pytest.raises(TypeError, match="object"):
+        dumps({"x": object()})
+
+
+def test_output_is_compact_utf8() -> None:
+    assert dumps({"a": "é", "b": [1, 2]}) == '{"a":"é","b":[1,2]}'.encode()
