@@ -27,7 +27,7 @@ _PATH_PARAM = re.compile(r":([A-Za-z_][A-Za-z0-9_]*)")
 
 
 def starlette_path(path: str) -> str:
-    """``/api/screenshot/:alertId`` -> ``/api/screenshot/{alertId}`` (Starlette and OpenAPI form)."""
+    """``/api/shot/:alertId`` -> ``/api/shot/{alertId}`` (the Starlette and OpenAPI form)."""
     return _PATH_PARAM.sub(r"{\1}", path)
 
 

@@ -15,7 +15,6 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Union
 
 LINE_LENGTH = 100
 INDENT = "    "
@@ -93,7 +92,7 @@ class Dict:
     explode: bool = True
 
 
-Expr = Union[Code, Call, Tuple, List, Dict]
+Expr = Code | Call | Tuple | List | Dict
 
 
 def lit(value: object) -> Code:
@@ -142,7 +141,7 @@ def render(expr: Expr, indent: int = 0, prefix: int = 0, suffix: int = 0) -> str
 
 
 # One item of a collection: a positional expression, a keyword or a dict entry.
-_Part = Union[Expr, tuple[str, Expr], tuple[Expr, Expr]]
+_Part = Expr | tuple[str, Expr] | tuple[Expr, Expr]
 
 
 def _pieces(expr: Call | Tuple | List | Dict) -> tuple[str, str, list[_Part]]:
@@ -167,7 +166,7 @@ def _flat(part: _Part) -> bool:
     if isinstance(value, Code):
         return True
     if isinstance(value, (Call, Tuple, List, Dict)):
-        opening, closing, parts = _pieces(value)
+        parts = _pieces(value)[2]
         return not parts or (not _forced(value) and all(_flat(p) for p in parts))
     return False
 

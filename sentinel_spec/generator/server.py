@@ -274,9 +274,7 @@ class _Decl:
 
     def auth(self, auth: Auth) -> px.Call:
         spec = self.spec
-        user_model = (
-            px.Code(f"models.{auth.user_entity}") if spec.entities else px.lit(None)
-        )
+        user_model = px.Code(f"models.{auth.user_entity}") if spec.entities else px.lit(None)
         kwargs: Kwargs = [
             ("user_model", user_model),
             ("on_auth_failed_redirect_to", px.lit(auth.on_auth_failed_redirect_to)),
@@ -328,8 +326,14 @@ class _Decl:
                     _dict(
                         ("from_email", px.lit(email.from_field.email)),
                         ("from_name", px.lit(email.from_field.name)),
-                        ("email_verification_path", px.lit(self.route_path(email.email_verification_route))),
-                        ("password_reset_path", px.lit(self.route_path(email.password_reset_route))),
+                        (
+                            "email_verification_path",
+                            px.lit(self.route_path(email.email_verification_route)),
+                        ),
+                        (
+                            "password_reset_path",
+                            px.lit(self.route_path(email.password_reset_route)),
+                        ),
                         ("user_signup_fields", self.fn(email.user_signup_fields)),
                     ),
                 )

@@ -12,7 +12,7 @@ from sentinel_spec.generator.templating import render
 
 
 def env_uses(spec: AppSpec) -> Iterator[tuple[str, EnvValue]]:
-    """Each ``env(...)`` value of the spec with the attribute path it sits at (``app.server...``)."""
+    """Each ``env(...)`` of the spec with the attribute path it sits at (``app.server...``)."""
     yield from _walk(spec.app, "app")
 
 
