@@ -7,6 +7,7 @@ transaction, so a failing revision leaves the schema as it was.
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -68,6 +69,16 @@ def make_config(project_dir: Path, url: str, connection: Connection | None = Non
     config.set_main_option("path_separator", "os")
     config.set_main_option("version_locations", str(versions_dir(project_dir)))
     config.set_main_option("file_template", FILE_TEMPLATE)
+    ruff = shutil.which("ruff")
+    if ruff is not None:  # revisions are committed code: keep them formatted like the app
+        hooks = {
+            "hooks": "ruff_format",
+            "ruff_format.type": "exec",
+            "ruff_format.executable": ruff,
+            "ruff_format.options": "format --quiet REVISION_SCRIPT_FILENAME",
+        }
+        for key, value in hooks.items():
+            config.set_section_option("post_write_hooks", key, value)
     config.attributes["project_dir"] = project_dir
     config.attributes["url"] = normalize_url(url)
     if connection is not None:
