@@ -100,10 +100,8 @@ def _default(value: Any) -> Any:
 
 def to_jsonable(value: Any) -> Any:
     """A tree of plain JSON values (dict keys become strings): the slow, thorough path."""
-    if (
-        value is None
-        or (isinstance(value, bool | int | float | str)
-        and not isinstance(value, enum.Enum))
+    if value is None or (
+        isinstance(value, bool | int | float | str) and not isinstance(value, enum.Enum)
     ):
         return value
     if isinstance(value, dict):

@@ -40,11 +40,11 @@ def test_entities_expose_listed_models_only() -> None:
 def test_placeholders_and_missing_database_raise_clear_errors() -> None:
     context = Context(request=None, request_id="r1", entities=Entities("job `x`", {}))
     assert context.user is None and context.request_id == "r1"
-    with pytest.raises(FeatureNotAvailable, match="context.jobs is not available"):
+    with pytest.raises(FeatureNotAvailable, match=r"context\.jobs is not available"):
         _ = context.jobs.sendDigest
-    with pytest.raises(FeatureNotAvailable, match="context.email"):
+    with pytest.raises(FeatureNotAvailable, match=r"context\.email"):
         _ = context.email.send
-    with pytest.raises(FeatureNotAvailable, match="context.realtime"):
+    with pytest.raises(FeatureNotAvailable, match=r"context\.realtime"):
         _ = context.realtime.publish
     with pytest.raises(NoDatabase, match="no database"):
         _ = context.session
