@@ -67,8 +67,7 @@ class Checker:
         for entry in body.entries:
             key = entry.key.name
             if key in seen:
-                errors.append(SpecError(entry.key.span, f"field `{key}` is given twice in {where}"))
-                continue
+                continue  # the parser reports duplicate keys
             seen.add(key)
             spec = schema.fields.get(key)
             if spec is None:
@@ -82,9 +81,10 @@ class Checker:
                 errors.append(SpecError(owner.span, f"missing required field `{key}` in {where}"))
 
     def _mismatch(self, expr: ast.Expr, t: s.Type, key: str, errors: list[SpecError]) -> None:
-        errors.append(
-            SpecError(expr.span, f"expected {t.expected} for `{key}`, got {describe(expr)}")
-        )
+        message = f"expected {t.expected} for `{key}`, got {describe(expr)}"
+        if isinstance(expr, ast.EnvExpr):
+            message += " (`env(...)` is only for server settings read at start-up)"
+        errors.append(SpecError(expr.span, message))
 
     def _value(
         self, expr: ast.Expr, t: s.Type, key: str, owner: ast.Ident, errors: list[SpecError]

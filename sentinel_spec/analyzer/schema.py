@@ -56,7 +56,8 @@ class ChoiceT:
 
     @property
     def expected(self) -> str:
-        return "one of " + ", ".join(f"`{o}`" for o in self.options)
+        names = ", ".join(f"`{o}`" for o in self.options)
+        return names if len(self.options) == 1 else f"one of {names}"
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from sentinel_spec.analyzer import analyze
+from sentinel_spec.appspec import AppSpec
 from sentinel_spec.errors import render_errors
 from sentinel_spec.parser import parse
 
@@ -31,10 +32,11 @@ def _compare(expected_file: Path, actual: str) -> None:
     assert actual == expected_file.read_text(encoding="utf-8")
 
 
-def _run(case: Path) -> tuple[object, str]:
+def _run(case: Path) -> tuple[AppSpec | None, str]:
     source = (case / "app.sq").read_text(encoding="utf-8")
     module, errors = parse(source, "app.sq")
     spec, analysis_errors = analyze(module, case, "app.sq")
+    assert (spec is None) == bool(analysis_errors)
     return spec, render_errors(errors + analysis_errors, {"app.sq": source})
 
 
@@ -42,8 +44,8 @@ def _run(case: Path) -> tuple[object, str]:
 def test_valid_case_dumps_its_appspec(case: Path) -> None:
     spec, rendered = _run(case)
     assert rendered == ""
-    assert spec is not None and dataclasses.is_dataclass(spec)
-    dump = json.dumps(dataclasses.asdict(spec), sort_keys=True, indent=2) + "\n"  # type: ignore[arg-type]
+    assert spec is not None
+    dump = json.dumps(dataclasses.asdict(spec), sort_keys=True, indent=2) + "\n"
     _compare(case / "expected.appspec.json", dump)
 
 

@@ -9,7 +9,7 @@ async def get_cases(args, context):
     return []
 
 
-def stats(args, context):
+def stats(args: "Mapping[str, object]", context: object) -> str:
     return json.dumps({})
 
 

@@ -1,4 +1,3 @@
-from src.core.auth.hooks import signup_fields as google_fields
 
 
 def google_config():

@@ -1,0 +1,1 @@
+from .impl import get_cases as get_cases
