@@ -1,0 +1,622 @@
+"""Text of a ``.sq`` file -> ``ast.Module`` plus every syntax error found.
+
+One LALR lark parser per process, built lazily on first use (importing this module
+does not import lark). The AST is built *inline* by ``_AstBuilder`` while parsing, so
+no intermediate tree exists; lark does not hand ``meta`` to inline callbacks, so the
+grammar keeps all tokens and every span is joined from a node's first and last child.
+
+``parse`` never raises on bad input. A syntax error stops the parse of the
+declaration it is in; the file is then re-parsed declaration by declaration (split
+at declaration keywords at line start) so every broken declaration is reported once
+and every sound one is still returned.
+"""
+
+from __future__ import annotations
+
+import gc
+import json
+import re
+import threading
+from collections.abc import Iterable
+from functools import cache
+from typing import TYPE_CHECKING, Any
+
+from sentinel_spec import ast
+from sentinel_spec.errors import SourceSpan, SpecError, did_you_mean
+
+if TYPE_CHECKING:
+    from lark import Lark, Token
+    from lark.exceptions import UnexpectedInput
+
+__all__ = ["DECLARATION_KINDS", "KEYWORDS", "parse"]
+
+DECLARATION_KINDS: tuple[str, ...] = (
+    "app",
+    "entity",
+    "enum",
+    "page",
+    "route",
+    "query",
+    "action",
+    "api",
+    "apiNamespace",
+    "job",
+    "crud",
+    "websocket",
+)
+KEYWORDS: frozenset[str] = frozenset((*DECLARATION_KINDS, "import", "from", "true", "false", "env"))
+
+_JSON_OPEN = "{=json"
+_JSON_CLOSE = "json=}"
+# strict=False: a raw tab inside a string is harmless; JSON proper forbids it.
+_STRING_DECODER = json.JSONDecoder(strict=False)
+_BAD_ESCAPE = re.compile(r'\\(?:u(?![0-9a-fA-F]{4})|[^"\\/bfnrtu])')
+_IDENT_START = re.compile(r"[A-Za-z_]")
+
+# Where a declaration may start, for resynchronising after a syntax error: a kind
+# keyword at column 1 followed by a name. Strings, comments and quoters are matched
+# first so a keyword inside them is not taken for a declaration.
+_DECLARATION_START = re.compile(
+    r'"(?:[^"\\\n]|\\.)*"|//[^\n]*|/\*[\s\S]*?\*/|\{=json[\s\S]*?json=\}|\{=psl[\s\S]*?psl=\}'
+    r"|^(?P<kind>" + "|".join(DECLARATION_KINDS) + r")(?=[ \t]+[A-Za-z_])",
+    re.MULTILINE,
+)
+
+# Human names for terminals in "expected ..." messages; punctuation is shown quoted.
+_TERMINAL_NAMES: dict[str, str] = {
+    "IDENT": "identifier",
+    "STRING": "string",
+    "NUMBER": "number",
+    "KIND": "declaration keyword",
+    "ENTITY": '"entity"',
+    "ENUM": '"enum"',
+    "IMPORT": '"import"',
+    "FROM": '"from"',
+    "AS": '"as"',
+    "ENV": '"env"',
+    "TRUE": '"true"',
+    "FALSE": '"false"',
+    "FIELD_ATTR": "attribute (@...)",
+    "BLOCK_ATTR": "block attribute (@@...)",
+    "JSON_QUOTER": "{=json ... json=}",
+    "PSL_OPEN": '"{=psl"',
+    "PSL_CLOSE": '"psl=}"',
+    "$END": "end of input",
+    "LBRACE": '"{"',
+    "RBRACE": '"}"',
+    "LSQB": '"["',
+    "RSQB": '"]"',
+    "LPAR": '"("',
+    "RPAR": '")"',
+    "COMMA": '","',
+    "COLON": '":"',
+    "QMARK": '"?"',
+}
+_VALUE_START = frozenset(
+    {"STRING", "NUMBER", "TRUE", "FALSE", "IDENT", "LBRACE", "LSQB", "LPAR"}
+    | {"IMPORT", "JSON_QUOTER", "ENV"}
+)
+_DECLARATION_START_TERMINALS = frozenset({"KIND", "ENTITY", "ENUM"})
+_ITEM_START = _VALUE_START | {"FIELD_ATTR", "BLOCK_ATTR"}
+
+
+def parse(source: str, file: str = "app.sq") -> tuple[ast.Module, list[SpecError]]:
+    """Parse ``source``; return the module (sound declarations only) and all syntax errors."""
+    from lark.exceptions import UnexpectedInput
+
+    parser = _parser()
+    errors: list[SpecError] = []
+    # A big spec allocates millions of small objects that all stay alive: the cyclic
+    # collector would rescan them again and again (parse time grew quadratically).
+    collecting = gc.isenabled()
+    gc.disable()
+    with _LOCK:
+        _BUILDER.begin(file, 0, 0, errors)
+        try:
+            declarations = _run(parser, source)
+        except UnexpectedInput:
+            errors.clear()  # the per-declaration pass below finds them all again
+            declarations = _parse_each_declaration(parser, source, file, errors)
+        finally:
+            _BUILDER.begin(file, 0, 0, [])
+            if collecting:
+                gc.enable()
+    module = ast.Module(tuple(declarations), _whole_span(source, file))
+    return module, sorted(errors, key=SpecError.sort_key)
+
+
+# ---------------------------------------------------------------- the lark instance
+
+
+@cache
+def _parser() -> Lark:
+    from importlib.resources import files
+
+    from lark import Lark
+
+    grammar = files("sentinel_spec").joinpath("grammar.lark").read_text(encoding="utf-8")
+    return Lark(
+        grammar,
+        parser="lalr",
+        lexer="contextual",
+        start="module",
+        keep_all_tokens=True,
+        maybe_placeholders=False,
+        transformer=_BUILDER,
+    )
+
+
+def _run(parser: Lark, text: str) -> list[ast.Declaration]:
+    # The inline builder's ``module`` callback makes the result a list, not a Tree.
+    declarations: list[ast.Declaration] = parser.parse(text)  # type: ignore[assignment]
+    return declarations
+
+
+# The builder is shared by the cached parser, and holds per-call state (file name,
+# position shift, error sink): calls are serialised.
+_LOCK = threading.Lock()
+
+
+# ---------------------------------------------------------------- error recovery
+
+
+def _parse_each_declaration(
+    parser: Lark, source: str, file: str, errors: list[SpecError]
+) -> list[ast.Declaration]:
+    from lark.exceptions import UnexpectedInput
+
+    starts = [m.start() for m in _DECLARATION_START.finditer(source) if m.group("kind")]
+    bounds = [0, *(s for s in starts if s > 0), len(source)]
+    declarations: list[ast.Declaration] = []
+    line_shift = 0
+    for index in range(len(bounds) - 1):
+        begin, end = bounds[index], bounds[index + 1]
+        if index > 0:
+            line_shift += source.count("\n", bounds[index - 1], begin)
+        chunk = source[begin:end]
+        _BUILDER.begin(file, line_shift, begin, errors)
+        try:
+            declarations.extend(_run(parser, chunk))
+        except UnexpectedInput as error:
+            translated, swallows_rest = _translate(error, source, begin, end, line_shift, file)
+            errors.append(translated)
+            if swallows_rest:
+                break
+    return declarations
+
+
+def _translate(
+    error: UnexpectedInput, source: str, begin: int, end: int, line_shift: int, file: str
+) -> tuple[SpecError, bool]:
+    """A lark exception (positions relative to ``source[begin:end]``) as a ``SpecError``.
+
+    The flag says whether the problem swallows the rest of the file (an unterminated
+    block comment or quoter), so later declarations must not be parsed.
+    """
+    from lark.exceptions import UnexpectedCharacters, UnexpectedToken
+
+    if isinstance(error, UnexpectedCharacters):
+        return _unexpected_character(source, begin + (error.pos_in_stream or 0), file)
+    if isinstance(error, UnexpectedToken):
+        expected = _accepted(error)
+        token = error.token
+        if token.type == "$END":
+            return _unexpected_end(source, end, expected, file), False
+        span = _token_span(token, line_shift, begin, file)
+        return SpecError(
+            span, _unexpected_message(_describe(token), expected), _token_hint(token, expected)
+        ), False
+    return SpecError(_point(source, begin, file), "syntax error"), False
+
+
+def _accepted(error: Any) -> set[str]:
+    """Terminals that would really advance the parser (LALR's merged lookaheads overstate)."""
+    interactive = getattr(error, "interactive_parser", None)
+    if interactive is not None:
+        accepted: set[str] = interactive.accepts()
+        if accepted:
+            return accepted
+    return set(error.expected)
+
+
+def _unexpected_character(source: str, offset: int, file: str) -> tuple[SpecError, bool]:
+    char = source[offset]
+    if char == '"':
+        line_end = source.find("\n", offset)
+        line_end = len(source) if line_end < 0 else line_end
+        return SpecError(
+            _region(source, offset, line_end, file),
+            "unterminated string",
+            'close it with `"` on the same line; write a line break as \\n',
+        ), False
+    if source.startswith("/*", offset):
+        return SpecError(
+            _region(source, offset, offset + 2, file),
+            "unterminated block comment",
+            "close it with `*/`",
+        ), True
+    if char == "=" and offset > 0 and source[offset - 1] == "{":
+        tag = re.match(r"=([A-Za-z_][A-Za-z0-9_]*)", source[offset:])
+        opening = "{=" + (tag.group(1) if tag else "")
+        region = _region(source, offset - 1, offset - 1 + len(opening), file)
+        if opening == _JSON_OPEN:
+            return SpecError(
+                region, f"unterminated `{_JSON_OPEN}` quoter", f"close it with `{_JSON_CLOSE}`"
+            ), True
+        return SpecError(
+            region,
+            f"unknown quoter `{opening}`",
+            f"values use `{_JSON_OPEN} ... {_JSON_CLOSE}`; entities `{{=psl ... psl=}}`",
+        ), False
+    shown = json.dumps(char)
+    return SpecError(
+        _region(source, offset, offset + 1, file), f"unexpected character {shown}"
+    ), False
+
+
+def _unexpected_end(source: str, end: int, expected: set[str], file: str) -> SpecError:
+    if end < len(source):
+        # The declaration runs into the next one: point at the next keyword.
+        keyword = re.match(r"[A-Za-z_]+", source[end:])
+        stop = end + (len(keyword.group(0)) if keyword else 1)
+        return SpecError(
+            _region(source, end, stop, file),
+            _unexpected_message(f'"{source[end:stop]}"', expected),
+            "the declaration above is not finished; is a closing bracket missing?",
+        )
+    last = len(source.rstrip())
+    hint = None
+    if "PSL_CLOSE" in expected:
+        hint = "close the entity body with `psl=}`"
+    elif expected & {"RBRACE", "RSQB", "RPAR"}:
+        hint = "is a closing bracket missing?"
+    return SpecError(
+        _region(source, last, last + 1, file),
+        _unexpected_message("end of input", expected),
+        hint,
+    )
+
+
+def _unexpected_message(found: str, expected: Iterable[str]) -> str:
+    names = _expected_names(set(expected))
+    if not names:
+        return f"unexpected {found}"
+    if len(names) == 1:
+        return f"unexpected {found}, expected {names[0]}"
+    return f"unexpected {found}, expected one of: {', '.join(names)}"
+
+
+def _expected_names(expected: set[str]) -> list[str]:
+    names: list[str] = []
+    if expected >= _VALUE_START:
+        expected -= _VALUE_START
+        names.append("a value")
+    if expected >= _DECLARATION_START_TERMINALS:
+        expected -= _DECLARATION_START_TERMINALS | {"$END"}
+        names.append("a declaration (" + ", ".join(DECLARATION_KINDS) + ")")
+    names.extend(sorted(_TERMINAL_NAMES.get(t, t) for t in expected))
+    return names
+
+
+def _describe(token: Token) -> str:
+    text = token.value if len(token.value) <= 30 else token.value[:29] + "…"
+    if token.type == "STRING":
+        return f"string {text}"
+    return json.dumps(text, ensure_ascii=False)
+
+
+def _token_hint(token: Token, expected: set[str]) -> str | None:
+    if token.type == "IDENT" and expected >= _DECLARATION_START_TERMINALS:
+        guess = did_you_mean(token.value, DECLARATION_KINDS)
+        return guess or "a declaration starts with its kind: `query getCases { ... }`"
+    if token.type == "COMMA" and "FIELD_ATTR" in expected:
+        return "entity fields are not separated by commas"
+    if "COMMA" in expected and token.type in _ITEM_START:
+        return "is a `,` missing before it?"
+    if token.type == "COLON" and "RBRACE" in expected and "IDENT" in expected:
+        return "dict keys are identifiers, not strings or keywords"
+    return None
+
+
+# ---------------------------------------------------------------- spans
+
+
+def _token_span(token: Token, line_shift: int, offset_shift: int, file: str) -> SourceSpan:
+    return SourceSpan(
+        token.line + line_shift,  # type: ignore[operator]
+        token.column,  # type: ignore[arg-type]
+        token.end_line + line_shift,  # type: ignore[operator]
+        token.end_column,  # type: ignore[arg-type]
+        token.start_pos + offset_shift,  # type: ignore[operator]
+        token.end_pos + offset_shift,  # type: ignore[operator]
+        file,
+    )
+
+
+def _position(source: str, offset: int) -> tuple[int, int]:
+    line = source.count("\n", 0, offset) + 1
+    column = offset - (source.rfind("\n", 0, offset) + 1) + 1
+    return line, column
+
+
+def _region(source: str, start: int, end: int, file: str) -> SourceSpan:
+    line, column = _position(source, start)
+    end_line, end_column = _position(source, end)
+    return SourceSpan(line, column, end_line, end_column, start, end, file)
+
+
+def _point(source: str, offset: int, file: str) -> SourceSpan:
+    return _region(source, offset, offset, file)
+
+
+def _whole_span(source: str, file: str) -> SourceSpan:
+    return _region(source, 0, len(source), file)
+
+
+# ---------------------------------------------------------------- the AST builder
+
+
+class _AstBuilder:
+    """Inline lark callbacks, one per grammar rule, each returning an ``ast`` node.
+
+    Children arrive as lark ``Token`` (a ``str`` subclass) or already built nodes.
+    """
+
+    def __init__(self) -> None:
+        self.begin("app.sq", 0, 0, [])
+
+    def begin(self, file: str, line_shift: int, offset_shift: int, errors: list[SpecError]) -> None:
+        """Set where the text being parsed sits in its file, and where errors go."""
+        self.file = file
+        self.line_shift = line_shift
+        self.offset_shift = offset_shift
+        self.errors = errors
+
+    # ------------------------------------------------------------ helpers
+
+    def _span(self, item: Any) -> SourceSpan:
+        if isinstance(item, str):
+            return _token_span(item, self.line_shift, self.offset_shift, self.file)  # type: ignore[arg-type]
+        span: SourceSpan = item.span
+        return span
+
+    def _join(self, first: Any, last: Any) -> SourceSpan:
+        # Hot path: read token positions directly instead of building a span per token.
+        if isinstance(first, str):
+            line, column = first.line + self.line_shift, first.column  # type: ignore[attr-defined]
+            start = first.start_pos + self.offset_shift  # type: ignore[attr-defined]
+        else:
+            span = first.span
+            line, column, start = span.line, span.column, span.start_offset
+        if isinstance(last, str):
+            end_line = last.end_line + self.line_shift  # type: ignore[attr-defined]
+            end_column = last.end_column  # type: ignore[attr-defined]
+            end = last.end_pos + self.offset_shift  # type: ignore[attr-defined]
+        else:
+            span = last.span
+            end_line, end_column, end = span.end_line, span.end_column, span.end_offset
+        return SourceSpan(line, column, end_line, end_column, start, end, self.file)
+
+    def _ident(self, token: Token) -> ast.Ident:
+        return ast.Ident(token.value, self._span(token))
+
+    def _string(self, token: Token) -> ast.StringLit:
+        return ast.StringLit(self._decode(token), self._span(token))
+
+    def _decode(self, token: Token) -> str:
+        text = str(token)
+        if "\\" not in text:
+            return text[1:-1]
+        try:
+            value: str = _STRING_DECODER.decode(text)
+            return value
+        except ValueError:
+            pass
+        bad = _BAD_ESCAPE.search(text)
+        start = bad.start() if bad else 0
+        width = len(bad.group(0)) if bad else len(text)
+        span = self._span(token)
+        self.errors.append(
+            SpecError(
+                SourceSpan(
+                    span.line,
+                    span.column + start,
+                    span.line,
+                    span.column + start + width,
+                    span.start_offset + start,
+                    span.start_offset + start + width,
+                    self.file,
+                ),
+                f"invalid escape `{bad.group(0)}` in string" if bad else "invalid string",
+                'valid escapes: \\" \\\\ \\/ \\b \\f \\n \\r \\t \\uXXXX',
+            )
+        )
+        return text[1:-1]
+
+    def _keyword_name(self, name: Token, kind: str) -> bool:
+        """Report a keyword used as a declaration name; True when it was one."""
+        if name.value not in KEYWORDS:
+            return False
+        self.errors.append(
+            SpecError(
+                self._span(name),
+                f"`{name.value}` is a keyword and cannot be the name of a {kind}",
+                "choose another name",
+            )
+        )
+        return True
+
+    @staticmethod
+    def _nodes(children: list[Any]) -> tuple[Any, ...]:
+        """Children that are nodes (drops punctuation and keyword tokens)."""
+        return tuple(c for c in children if not isinstance(c, str))
+
+    # ------------------------------------------------------------ declarations
+
+    def module(self, children: list[Any]) -> list[ast.Declaration]:
+        return [c for c in children if c is not None]
+
+    def generic_decl(self, children: list[Any]) -> ast.Decl | None:
+        kind, name, body = children
+        if self._keyword_name(name, kind.value):
+            return None
+        return ast.Decl(self._ident(kind), self._ident(name), body, self._join(kind, body))
+
+    def entity_decl(self, children: list[Any]) -> ast.EntityDecl | None:
+        keyword, name, opening = children[0], children[1], children[2]
+        if self._keyword_name(name, "entity"):
+            return None
+        items = children[3:-1]
+        fields = tuple(i for i in items if isinstance(i, ast.FieldDef))
+        attributes = tuple(i for i in items if isinstance(i, ast.Attribute))
+        return ast.EntityDecl(
+            self._ident(name),
+            fields,
+            attributes,
+            opening.type == "PSL_OPEN",
+            self._join(keyword, children[-1]),
+        )
+
+    def enum_decl(self, children: list[Any]) -> ast.EnumDecl | None:
+        keyword, name = children[0], children[1]
+        if self._keyword_name(name, "enum"):
+            return None
+        members = tuple(self._ident(t) for t in children[3:-1] if t.type == "IDENT")
+        return ast.EnumDecl(self._ident(name), members, self._join(keyword, children[-1]))
+
+    # ------------------------------------------------------------ model bodies
+
+    def field(self, children: list[Any]) -> ast.FieldDef:
+        name, type_ref, *attributes = children
+        return ast.FieldDef(
+            self._ident(name), type_ref, tuple(attributes), self._join(name, children[-1])
+        )
+
+    def type_ref(self, children: list[Any]) -> ast.TypeRef:
+        name = children[0]
+        optional = len(children) == 2
+        is_list = len(children) == 3
+        return ast.TypeRef(self._ident(name), optional, is_list, self._join(name, children[-1]))
+
+    def field_attribute(self, children: list[Any]) -> ast.Attribute:
+        return self._attribute(children, block=False)
+
+    def block_attribute(self, children: list[Any]) -> ast.Attribute:
+        return self._attribute(children, block=True)
+
+    def _attribute(self, children: list[Any], block: bool) -> ast.Attribute:
+        token = children[0]
+        name = ast.Ident(token.value.lstrip("@"), self._span(token))
+        args: tuple[ast.AttrArg, ...] = ()
+        end: Any = token
+        if len(children) == 2:
+            args, end = children[1]
+        return ast.Attribute(name, args, block, self._join(token, end))
+
+    def attr_args(self, children: list[Any]) -> tuple[tuple[ast.AttrArg, ...], Token]:
+        # Not a node of its own: the attribute takes the arguments and the ")" for its span.
+        return self._nodes(children), children[-1]
+
+    def attr_arg(self, children: list[Any]) -> ast.AttrArg:
+        value = children[0]
+        return ast.AttrArg(None, value, value.span)
+
+    def named_attr_arg(self, children: list[Any]) -> ast.AttrArg:
+        name, _, value = children
+        return ast.AttrArg(self._ident(name), value, self._join(name, value))
+
+    def func_call(self, children: list[Any]) -> ast.FuncCall:
+        return ast.FuncCall(self._ident(children[0]), self._join(children[0], children[-1]))
+
+    def attr_list(self, children: list[Any]) -> ast.AttrList:
+        return ast.AttrList(self._nodes(children), self._join(children[0], children[-1]))
+
+    # ------------------------------------------------------------ values
+
+    def string_lit(self, children: list[Any]) -> ast.StringLit:
+        return self._string(children[0])
+
+    def number_lit(self, children: list[Any]) -> ast.NumberLit:
+        token = children[0]
+        text = token.value
+        is_float = "." in text or "e" in text or "E" in text
+        return ast.NumberLit(float(text) if is_float else int(text), self._span(token))
+
+    def true_lit(self, children: list[Any]) -> ast.BoolLit:
+        return ast.BoolLit(True, self._span(children[0]))
+
+    def false_lit(self, children: list[Any]) -> ast.BoolLit:
+        return ast.BoolLit(False, self._span(children[0]))
+
+    def ref(self, children: list[Any]) -> ast.Ref:
+        return ast.Ref(children[0].value, self._span(children[0]))
+
+    def dict_expr(self, children: list[Any]) -> ast.DictExpr:
+        entries: tuple[ast.DictEntry, ...] = self._nodes(children)
+        seen: dict[str, ast.DictEntry] = {}
+        for entry in entries:
+            first = seen.setdefault(entry.key.name, entry)
+            if first is not entry:
+                self.errors.append(
+                    SpecError(
+                        entry.key.span,
+                        f"duplicate key `{entry.key.name}`",
+                        f"first given at line {first.key.span.line}",
+                    )
+                )
+        return ast.DictExpr(entries, self._join(children[0], children[-1]))
+
+    def entry(self, children: list[Any]) -> ast.DictEntry:
+        key, _, value = children
+        return ast.DictEntry(self._ident(key), value, self._join(key, value))
+
+    def list_expr(self, children: list[Any]) -> ast.ListExpr:
+        return ast.ListExpr(self._nodes(children), self._join(children[0], children[-1]))
+
+    def tuple_expr(self, children: list[Any]) -> ast.TupleExpr:
+        items = self._nodes(children)
+        span = self._join(children[0], children[-1])
+        if not 2 <= len(items) <= 4:
+            self.errors.append(
+                SpecError(
+                    span,
+                    f"a tuple has 2 to 4 items, this one has {len(items)}",
+                    'e.g. httpRoute: (GET, "/api/health")' if len(items) < 2 else None,
+                )
+            )
+        return ast.TupleExpr(items, span)
+
+    def import_expr(self, children: list[Any]) -> ast.ImportExpr:
+        name = self._ident(children[2])
+        alias = self._ident(children[4]) if len(children) == 8 else None
+        path = self._string(children[-1])
+        return ast.ImportExpr(name, alias, path, self._join(children[0], children[-1]))
+
+    def json_expr(self, children: list[Any]) -> ast.JsonExpr:
+        token = children[0]
+        span = self._span(token)
+        raw = token.value[len(_JSON_OPEN) : -len(_JSON_CLOSE)]
+        try:
+            value: object = json.loads(raw)
+        except json.JSONDecodeError as bad:
+            value = None
+            at = span.start_offset + len(_JSON_OPEN) + bad.pos
+            line = span.line + bad.lineno - 1
+            column = span.column + len(_JSON_OPEN) + bad.colno - 1 if bad.lineno == 1 else bad.colno
+            self.errors.append(
+                SpecError(
+                    SourceSpan(line, column, line, column + 1, at, at + 1, self.file),
+                    f"invalid JSON: {bad.msg}",
+                    "the text between `{=json` and `json=}` must be one JSON value",
+                )
+            )
+        return ast.JsonExpr(raw, value, span)
+
+    def env_expr(self, children: list[Any]) -> ast.EnvExpr:
+        name = self._string(children[2])
+        nodes = self._nodes(children)
+        default = nodes[0] if nodes else None
+        return ast.EnvExpr(name, default, self._join(children[0], children[-1]))
+
+
+_BUILDER = _AstBuilder()
