@@ -21,6 +21,9 @@ from sentinel_spec.generator.templating import render
 LINE_LENGTH = 100
 INDENT = "    "
 
+# Attribute names a DeclarativeBase subclass cannot use for a column.
+DECLARATIVE_RESERVED = frozenset({"metadata", "registry"})
+
 ON_DELETE_SQL = {
     "Cascade": "CASCADE",
     "SetNull": "SET NULL",
@@ -69,6 +72,14 @@ class _ModelView:
     body: tuple[str, ...]  # formatted statements of the class body, one item per statement
     table_args: tuple[str, ...]  # formatted items of __table_args__
 
+    @property
+    def table_args_line(self) -> str | None:
+        """``__table_args__ = (item,)`` when one short item: ruff joins such a tuple."""
+        if len(self.table_args) != 1 or "\n" in self.table_args[0]:
+            return None
+        line = f"{INDENT}__table_args__ = ({self.table_args[0].strip()})"
+        return line if len(line) <= LINE_LENGTH else None
+
 
 def generate(spec: AppSpec) -> list[FileDraft]:
     """``models.py`` for the spec's enums and entities (always written, even when empty)."""
@@ -116,6 +127,15 @@ def snake_case(name: str) -> str:
     """``WorkspaceRole`` -> ``workspace_role``; ``HTTPCode`` -> ``http_code``."""
     spaced = re.sub(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])", "_", name)
     return spaced.lower()
+
+
+def attribute_name(field_name: str) -> str:
+    """The Python attribute of a field: names Declarative reserves get a trailing ``_``.
+
+    The column keeps the field's name (``metadata Json`` is column ``metadata``,
+    attribute ``metadata_``).
+    """
+    return f"{field_name}_" if field_name in DECLARATIVE_RESERVED else field_name
 
 
 def py_str(value: str) -> str:
@@ -308,8 +328,8 @@ def _column(spec: AppSpec, entity: Entity, f: Field, imports: _Imports) -> str:
         imports.postgresql = True
         sa_type = f"postgresql.ARRAY({sa_type})"
     args: list[str] = []
-    if f.column_name is not None:
-        args.append(py_str(f.column_name))
+    if f.column_name is not None or attribute_name(f.name) != f.name:
+        args.append(py_str(f.column))
     args.append(sa_type)
     fk = _foreign_key(spec, entity, f)
     if fk is not None:
@@ -328,7 +348,7 @@ def _column(spec: AppSpec, entity: Entity, f: Field, imports: _Imports) -> str:
         args.extend(_default_args(spec, f, f.default, imports))
     if f.updated_at:
         args.extend(["server_default=sa.func.now()", "onupdate=sa.func.now()"])
-    target = f"{f.name}: {_annotation(python_type, f)} = "
+    target = f"{attribute_name(f.name)}: {_annotation(python_type, f)} = "
     return call(target + "mapped_column", args, INDENT)
 
 
@@ -386,15 +406,17 @@ def _relationship(spec: AppSpec, entity: Entity, f: Field, imports: _Imports) ->
     args: list[str] = []
     back = _back_field(spec, entity, f)
     if back is not None:
-        args.append(f"back_populates={py_str(back.name)}")
+        args.append(f"back_populates={py_str(attribute_name(back.name))}")
     owner_entity, owner = _owning_field(spec, entity, f)
     assert owner.relation is not None
     if _relation_pairs(spec, entity, f) > 1:
-        columns = ", ".join(f"{owner_entity.name}.{name}" for name in owner.relation.fields)
+        columns = ", ".join(
+            f"{owner_entity.name}.{attribute_name(name)}" for name in owner.relation.fields
+        )
         args.append(f"foreign_keys={py_str(f'[{columns}]')}")
     if rel.is_owner and rel.target == entity.name:
         # Self-reference: the referenced (parent) side is the remote one.
-        remote = ", ".join(f"{entity.name}.{name}" for name in rel.references)
+        remote = ", ".join(f"{entity.name}.{attribute_name(name)}" for name in rel.references)
         args.append(f"remote_side={py_str(f'[{remote}]')}")
     if not rel.is_owner:
         # The database applies onDelete; the ORM must not null out or load children itself.
@@ -407,7 +429,7 @@ def _relationship(spec: AppSpec, entity: Entity, f: Field, imports: _Imports) ->
         annotation = f"Mapped[{rel.target} | None]"
     else:
         annotation = f"Mapped[{rel.target}]"
-    return call(f"{f.name}: {annotation} = relationship", args, INDENT)
+    return call(f"{attribute_name(f.name)}: {annotation} = relationship", args, INDENT)
 
 
 # ---------------------------------------------------------------- table args, models

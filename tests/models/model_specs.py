@@ -52,6 +52,7 @@ def every_form() -> AppSpec:
             Field("day", "DateTime", "scalar", optional=True, db_type=DbType("Date")),
             Field("stamp", "DateTime", "scalar", optional=True, db_type=DbType("Timestamp", (3,))),
             Field("payload", "Json", "scalar", optional=True),
+            Field("metadata", "Json", "scalar", optional=True),  # reserved by Declarative
             Field("settings", "Json", "scalar", default=Default("literal", {"a": 1})),
             Field("blob", "Bytes", "scalar", optional=True),
             Field("tags", "String", "scalar", is_list=True),

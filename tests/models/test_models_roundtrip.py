@@ -51,6 +51,7 @@ def kitchen_values(models: ModuleType) -> dict[str, Any]:
         "day": datetime.date(2024, 2, 29),
         "stamp": datetime.datetime(2024, 1, 1, 12, 0, 0, 123000),
         "payload": {"nested": [1, 2, {"k": None}], "ok": True},
+        "metadata_": ["json", "list"],
         "blob": b"\x00\x01binary\xff",
         "tags": ["a", "b"],
         "maybeRole": models.Role.ADMIN,
@@ -142,7 +143,7 @@ async def test_schema_names_types_and_constraints(
     assert columns["kitchen_code"] == "character varying"
     assert columns["updated_at"] == "timestamp with time zone"
     assert columns["long"] == "text"
-    assert columns["payload"] == "jsonb"
+    assert columns["payload"] == columns["metadata"] == "jsonb"
     assert columns["tags"] == "ARRAY"
     assert columns["day"] == "date"
     assert columns["stamp"] == "timestamp without time zone"
@@ -274,3 +275,25 @@ async def test_updated_at_changes_on_update(
     # eager_defaults: the new value came back with RETURNING, no lazy load needed
     assert row.updatedAt > first_updated
     assert row.createdAt == created
+
+
+async def test_models_compiled_from_app_sq(database_url: str, tmp_path: Path) -> None:
+    """The parser -> analyzer -> generator path yields models PostgreSQL accepts."""
+    from sentinel_spec import load_spec
+
+    spec = load_spec(Path(__file__).parents[1] / "golden" / "models" / "from_sq" / "app.sq")
+    m = import_models(spec, tmp_path, f"sq_models_{uuid.uuid4().hex[:8]}")
+    engine = create_async_engine(database_url)
+    try:
+        async with engine.begin() as conn:
+            await conn.run_sync(m.Base.metadata.create_all)
+        sessions = async_sessionmaker(engine, expire_on_commit=False)
+        async with sessions.begin() as session:
+            author = m.Author(email="a@example.com")
+            session.add(m.Note(title="t", body="b", metadata_={"k": 1}, author=author))
+        async with sessions() as session:
+            note = (await session.execute(sa.select(m.Note))).scalar_one()
+            raw = await session.scalar(sa.text('SELECT metadata FROM "Note"'))
+        assert (note.authorId, note.visibility, raw) == (author.id, m.Visibility.PRIVATE, {"k": 1})
+    finally:
+        await engine.dispose()

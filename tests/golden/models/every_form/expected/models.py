@@ -90,6 +90,11 @@ class Kitchen(Base):
         postgresql.TIMESTAMP(timezone=False, precision=3),
     )
     payload: Mapped[Any] = mapped_column(postgresql.JSONB(none_as_null=True), nullable=True)
+    metadata_: Mapped[Any] = mapped_column(
+        "metadata",
+        postgresql.JSONB(none_as_null=True),
+        nullable=True,
+    )
     settings: Mapped[Any] = mapped_column(
         postgresql.JSONB(none_as_null=True),
         nullable=False,
