@@ -51,9 +51,9 @@ def test_random_expressions_are_ruff_formatted(tmp_path: Path) -> None:
     ast.parse(source)  # valid Python first
     target = tmp_path / "sample.py"
     target.write_text(source)
+    ruff = [sys.executable, "-m", "ruff", "format", "--isolated", "--line-length=100"]
     done = subprocess.run(
-        [sys.executable, "-m", "ruff", "format", "--isolated", "--line-length", "100"]
-        + ["--diff", "--no-cache", str(target)],
+        [*ruff, "--diff", "--no-cache", str(target)],
         capture_output=True,
         text=True,
     )

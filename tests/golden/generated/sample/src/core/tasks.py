@@ -13,7 +13,7 @@ from src.core.schemas import Owner
 
 class NewTask(BaseModel):
     title: str = Field(min_length=1, max_length=200, description="What to do")
-    priority: Optional[str] = None
+    priority: Optional[str] = None  # noqa: UP045 (the schema reader must handle it)
     tags: list[str] = []
     due: date | None = None
     owner: Owner | None = None
