@@ -34,7 +34,7 @@ from sentinel_spec.runtime.middleware import (
 from sentinel_spec.runtime.observability import AccessLogMiddleware
 from sentinel_spec.runtime.operations import operation_route
 from sentinel_spec.runtime.pages import PageRenderer, page_route
-from sentinel_spec.runtime.settings import Settings, load_settings
+from sentinel_spec.runtime.settings import Settings, SettingsError, load_settings
 
 
 def _settings_for(
@@ -44,6 +44,17 @@ def _settings_for(
     own = [decl.cors_origins, decl.rate_limit_storage, decl.sentry.dsn if decl.sentry else None]
     envs = decl.env + tuple(v for v in own if isinstance(v, Env))
     return load_settings(envs, environ, dotenv)
+
+
+def _database_from(settings: Settings) -> DatabaseLike:
+    # Made here, not in the lifespan: a bad DATABASE_URL is a settings problem, reported
+    # like a missing variable. The engine connects lazily, so nothing touches the network.
+    from sentinel_spec.runtime.db import Database, DatabaseConfigError
+
+    try:
+        return Database.from_env(settings.environ)
+    except DatabaseConfigError as error:
+        raise SettingsError([str(error)]) from None
 
 
 def _all_operations(decl: AppDecl) -> tuple[Operation, ...]:
@@ -87,6 +98,8 @@ def create_app(
     Raises ``SettingsError`` (a ``SystemExit``) listing every missing/bad variable.
     """
     settings = _settings_for(decl, environ, dotenv)
+    if database is None and decl.metadata is not None:
+        database = _database_from(settings)
     state = RuntimeState(decl=decl, settings=settings, database=database)
 
     server_stack = apply_config_fn(
@@ -105,10 +118,6 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        if state.database is None and decl.metadata is not None:
-            from sentinel_spec.runtime.db import Database
-
-            state.database = Database.from_env(settings.environ)
         try:
             if decl.setup_fn is not None:
                 outcome = decl.setup_fn(app)
