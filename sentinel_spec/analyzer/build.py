@@ -11,7 +11,7 @@ from typing import Any, cast
 from sentinel_spec import appspec as a
 from sentinel_spec import ast
 from sentinel_spec.analyzer.context import Context, entry
-from sentinel_spec.analyzer.model import EntityInfo, FieldInfo, RelationPairs, pair_relations
+from sentinel_spec.analyzer.model import EntityInfo, FieldInfo, RelationPairs
 from sentinel_spec.analyzer.resolve import ImportResolver
 from sentinel_spec.analyzer.units import parse_duration, parse_rate, parse_size
 
@@ -417,7 +417,7 @@ def build_appspec(ctx: Context) -> a.AppSpec:
     assert app_decl is not None
     app = _app(app_decl)
     default_auth = app.auth is not None
-    pairs, _ = pair_relations(ctx.entities)
+    pairs, _ = ctx.relation_pairs()
 
     def bodies(kind: str) -> list[ast.Decl]:
         return ctx.of_kind(kind)

@@ -9,8 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from sentinel_spec import ast
-from sentinel_spec.analyzer.model import EntityInfo, read_entity
+from sentinel_spec.analyzer.model import EntityInfo, RelationPairs, pair_relations, read_entity
 from sentinel_spec.analyzer.resolve import Namespace
+from sentinel_spec.errors import SpecError
 
 
 @dataclass
@@ -37,6 +38,14 @@ class Context:
         for node in entity_nodes:
             ctx.entities.setdefault(node.name.name, read_entity(node, names, ctx.enums))
         return ctx
+
+    _pairs: tuple[RelationPairs, list[SpecError]] | None = None
+
+    def relation_pairs(self) -> tuple[RelationPairs, list[SpecError]]:
+        """Back side <-> owning side of every relation, computed once per analysis."""
+        if self._pairs is None:
+            self._pairs = pair_relations(self.entities)
+        return self._pairs
 
     def of_kind(self, kind: str) -> list[ast.Decl]:
         return self.decls.get(kind, [])

@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 from sentinel_spec import ast
 from sentinel_spec.analyzer.context import Context
-from sentinel_spec.analyzer.model import EntityInfo, FieldInfo, pair_relations
+from sentinel_spec.analyzer.model import EntityInfo, FieldInfo
 from sentinel_spec.appspec import SCALAR_TYPES
 from sentinel_spec.errors import SpecError, closest
 
@@ -252,7 +252,7 @@ def relation_keys(ctx: Context) -> list[SpecError]:
 
 
 def relation_pairs(ctx: Context) -> list[SpecError]:
-    return pair_relations(ctx.entities)[1]
+    return ctx.relation_pairs()[1]
 
 
 ENTITY_RULES: tuple[EntityRule, ...] = (
