@@ -306,15 +306,21 @@ def _describe(token: Token) -> str:
 
 
 def _token_hint(token: Token, expected: set[str]) -> str | None:
-    if token.type == "IDENT" and expected >= _DECLARATION_START_TERMINALS:
+    kind = token.type
+    if kind == "IDENT" and expected >= _DECLARATION_START_TERMINALS:
         guess = did_you_mean(token.value, DECLARATION_KINDS)
         return guess or "a declaration starts with its kind: `query getCases { ... }`"
-    if token.type == "COMMA" and "FIELD_ATTR" in expected:
+    if kind == "COMMA" and "FIELD_ATTR" in expected:
         return "entity fields are not separated by commas"
-    if "COMMA" in expected and token.type in _ITEM_START:
+    if kind == "IDENT" and expected == {"STRING"}:
+        return f'write it as a string: "{token.value}"'
+    if "COMMA" in expected and kind in _ITEM_START:
         return "is a `,` missing before it?"
-    if token.type == "COLON" and "RBRACE" in expected and "IDENT" in expected:
-        return "dict keys are identifiers, not strings or keywords"
+    if expected == {"IDENT", "RBRACE"} or expected == {"IDENT"}:
+        if kind == "STRING":
+            return "dict keys are identifiers: drop the quotes"
+        if kind == "COLON":
+            return "a key is missing before `:`"
     return None
 
 
@@ -440,7 +446,7 @@ class _AstBuilder:
         self.errors.append(
             SpecError(
                 self._span(name),
-                f"`{name.value}` is a keyword and cannot be the name of a {kind}",
+                f"`{name.value}` is a keyword and cannot name a declaration ({kind})",
                 "choose another name",
             )
         )
