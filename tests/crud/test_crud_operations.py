@@ -288,3 +288,19 @@ async def test_override_fn_keeps_path_auth_and_args(models: ModuleType) -> None:
     assert op.fn is mine
     assert (op.path, op.auth, op.kind) == ("/crud/tasks/create", True, "action")
     assert "description" in op.args_type.model_fields
+
+
+async def test_delete_leaves_on_delete_to_the_database(
+    sessions: async_sessionmaker[AsyncSession], models: ModuleType
+) -> None:
+    projects = operations(models.Project, "create", "delete")
+    tasks = operations(models.Task, "create", "getAll")
+    project = await call(sessions, projects["create"], {"name": "p"})
+    for n in range(2):
+        await call(
+            sessions,
+            tasks["create"],
+            {"description": f"{n}", "labels": [], "projectId": project.id},
+        )
+    await call(sessions, projects["delete"], {"id": project.id})  # onDelete: Cascade
+    assert (await call(sessions, tasks["getAll"], None))["total"] == 0
