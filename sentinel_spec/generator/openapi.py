@@ -53,7 +53,7 @@ def build_document(spec: AppSpec) -> dict[str, Any]:
     for api in spec.apis:
         _add_api(paths, api)
     for crud in spec.cruds:
-        _add_crud(paths, crud)
+        _add_crud(paths, crud, spec.entity(crud.entity))
     schemas: dict[str, JsonSchema] = dict(reader.components)
     for enum in spec.enums:
         schemas.setdefault(enum.name, {"type": "string", "enum": list(enum.members)})
@@ -134,26 +134,46 @@ def _add_api(paths: dict[str, dict[str, Any]], api: Api) -> None:
         item[method] = entry
 
 
-def _add_crud(paths: dict[str, dict[str, Any]], crud: Crud) -> None:
+def _add_crud(paths: dict[str, dict[str, Any]], crud: Crud, entity: Entity) -> None:
+    """The runtime's crud contract (docs/data-model.md): key lookups, pages, column writes."""
     ref = {"$ref": f"#/components/schemas/{crud.entity}"}
-    results: dict[str, JsonSchema] = {
-        "get": ref,
-        "getAll": {"type": "array", "items": ref},
-        "create": ref,
-        "update": ref,
-        "delete": ref,
+    key = {
+        "type": "object",
+        "properties": {k: _field_schema(entity.field(k)) for k in entity.primary_key},
+        "required": list(entity.primary_key),
+    }
+    page = {
+        "type": "object",
+        "properties": {
+            "limit": {"type": "integer", "minimum": 1, "maximum": 500, "default": 50},
+            "offset": {"type": "integer", "minimum": 0, "default": 0},
+        },
+    }
+    items = {"type": "array", "items": ref}
+    listing = {"type": "object", "properties": {"items": items, "total": {"type": "integer"}}}
+    shapes: dict[str, tuple[JsonSchema, JsonSchema]] = {
+        "get": (key, ref),
+        "getAll": (_any_of_null(page), listing),
+        "create": ({"type": "object"}, ref),
+        "update": ({"type": "object"}, ref),
+        "delete": (key, ref),
     }
     for op in crud.operations:
+        args, result = shapes[op.op]
         entry: dict[str, Any] = {
             "tags": ["crud"],
             "operationId": f"{crud.name}_{op.op}",
             "summary": f"crud {crud.name}.{op.op} ({crud.entity})",
-            "requestBody": _json_body({"type": "object"}),
-            "responses": _responses(results[op.op]),
+            "requestBody": _json_body(args),
+            "responses": _responses(result),
         }
         if not op.is_public:
             entry["security"] = BEARER
         paths[f"/crud/{kebab(crud.name)}/{CRUD_SEGMENTS[op.op]}"] = {"post": entry}
+
+
+def _any_of_null(schema: JsonSchema) -> JsonSchema:
+    return {"anyOf": [schema, {"type": "null"}]}
 
 
 def _field_schema(f: Field) -> JsonSchema:
