@@ -314,7 +314,8 @@ def _token_hint(token: Token, expected: set[str]) -> str | None:
         return "entity fields are not separated by commas"
     if kind == "IDENT" and expected == {"STRING"}:
         return f'write it as a string: "{token.value}"'
-    if "COMMA" in expected and kind in _ITEM_START:
+    # (Enum members need no commas: there IDENT is expected too, and no hint fits.)
+    if "COMMA" in expected and "IDENT" not in expected and kind in _ITEM_START:
         return "is a `,` missing before it?"
     if expected == {"IDENT", "RBRACE"} or expected == {"IDENT"}:
         if kind == "STRING":
