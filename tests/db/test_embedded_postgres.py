@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import logging
 import os
+import shutil
 import signal
+import tempfile
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -21,12 +23,16 @@ pytestmark = [pytest.mark.postgres, pytest.mark.slow]
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[EmbeddedPostgres]:
-    project = tmp_path_factory.mktemp("app")
+def server() -> Iterator[EmbeddedPostgres]:
+    # Outside pytest's tmp dirs (see embedded_data_dir in the root conftest).
+    project = Path(tempfile.mkdtemp(prefix="sentinel-test-app-"))
     pg = EmbeddedPostgres.for_project(project)
-    pg.start()
-    yield pg
-    pg.stop()
+    try:
+        pg.start()
+        yield pg
+    finally:
+        pg.stop()
+        shutil.rmtree(project, ignore_errors=True)
 
 
 def _query(pg: EmbeddedPostgres, sql: str) -> object:
