@@ -26,7 +26,7 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, Protocol
@@ -174,22 +174,26 @@ class DevServer:
         try:
             self.sock = bind_socket(self.host, self.port)
             self.standby = self._spawn()  # warms up while the database starts
-            spec = self._build()
-            if spec is not None:
-                self._prepare_database(spec)
-            self.worker_env = {**self.worker_env, "SENTINEL_ENV": "development"}
-            if spec is not None or (self.project_dir / "generated" / "server.py").exists():
-                self._swap(clear_problems=spec is not None)
-            if self.active is not None:
-                elapsed = time.monotonic() - started
-                say(f"serving http://{self.host}:{self.port} (ready in {elapsed:.2f}s)")
-            say("watching app.sq and src/ for changes (Ctrl-C to stop)")
-            self._watch()
+            self._watch(lambda: self._start(started))
         except KeyboardInterrupt:
             say("stopping")
         finally:
             signal.signal(signal.SIGTERM, previous_term)
             self.close()
+
+    def _start(self, started: float) -> None:
+        """First build, database and worker; runs once the watcher is live, so no
+        edit made while starting is missed."""
+        spec = self._build()
+        if spec is not None:
+            self._prepare_database(spec)
+        self.worker_env = {**self.worker_env, "SENTINEL_ENV": "development"}
+        if spec is not None or (self.project_dir / "generated" / "server.py").exists():
+            self._swap(clear_problems=spec is not None)
+        if self.active is not None:
+            elapsed = time.monotonic() - started
+            say(f"serving http://{self.host}:{self.port} (ready in {elapsed:.2f}s)")
+        say("watching app.sq and src/ for changes (Ctrl-C to stop)")
 
     def close(self) -> None:
         for worker in (self.standby, self.active, *self.retiring):
@@ -228,6 +232,7 @@ class DevServer:
             say(f"cannot build: {error}")
             write_problems(self.project_dir, [Problem(kind="spec", message=str(error))])
             return None
+        drop_bytecode(self.project_dir / "generated" / name for name in result.written)
         if result.written or result.removed:
             say(f"built generated/ ({len(result.written)} written, {len(result.removed)} removed)")
         return result.spec
@@ -308,6 +313,8 @@ class DevServer:
         return False
 
     def on_change(self, paths: Iterable[str]) -> None:
+        paths = list(paths)
+        drop_bytecode(Path(p) for p in paths)
         names = sorted({os.path.relpath(p, self.project_dir) for p in paths})
         say(f"changed: {', '.join(names[:5])}{' ...' if len(names) > 5 else ''}")
         started = time.monotonic()
@@ -323,9 +330,10 @@ class DevServer:
 
     # ------------------------------------------------------------ watching
 
-    def _watch(self) -> None:
+    def _watch(self, start: Callable[[], None]) -> None:
         import watchfiles
 
+        pending_start = True
         roots = [str(self.spec_path)]
         if (self.project_dir / "src").is_dir():
             roots.append(str(self.project_dir / "src"))
@@ -334,9 +342,12 @@ class DevServer:
             watch_filter=_relevant,
             debounce=400,
             step=20,
-            rust_timeout=1000,
+            rust_timeout=100,
             yield_on_timeout=True,
         ):
+            if pending_start:  # the first yield comes once the watcher is watching
+                pending_start = False
+                start()
             if changes:
                 self.on_change(path for _, path in changes)
             self._heal()
@@ -353,6 +364,20 @@ class DevServer:
             say("the app's worker exited; save a file to start it again")
             self.active.stop()
             self.active = None
+
+
+def drop_bytecode(paths: Iterable[Path]) -> None:
+    """Delete the cached bytecode of changed sources.
+
+    An edit within the same second that keeps the file size fools Python's
+    mtime+size check of ``.pyc`` files, and a worker would import the old code.
+    """
+    from importlib.util import cache_from_source
+
+    for path in paths:
+        if path.suffix == ".py":
+            with contextlib.suppress(OSError, ValueError):
+                Path(cache_from_source(str(path))).unlink(missing_ok=True)
 
 
 def _relevant(change: Any, path: str) -> bool:
