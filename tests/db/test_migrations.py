@@ -95,7 +95,6 @@ def test_a_failing_revision_leaves_the_schema_as_it_was(project: Path, database_
         """
 import sqlalchemy as sa
 from alembic import op
-from sentinel_spec.migrations import enums
 
 revision = "broken01"
 down_revision = "{head}"
