@@ -150,7 +150,7 @@ def test_start_serves_over_http(tmp_path: Path, database_url: str) -> None:
     upgraded = sentinel("db", "upgrade", cwd=project, env=env, timeout=90)
     assert upgraded.returncode == 0, upgraded.stdout + upgraded.stderr
     port = free_port()
-    with running("start", "--port", str(port), cwd=project, env=env) as server:
+    with running("start", "--port", str(port), cwd=project, port=port, env=env) as server:
         health = server.wait_for("/api/health")
         assert health.status_code == 200 and health.json()["status"] == "ok"
         created = server.post("/operations/create-note", {"text": "first"})
@@ -163,7 +163,7 @@ def test_dev_reloads_src_and_survives_spec_errors(tmp_path: Path, database_url: 
     project = new_project(tmp_path)
     env = {"DATABASE_URL": database_url}
     port = free_port()
-    with running("dev", "--port", str(port), cwd=project, env=env) as server:
+    with running("dev", "--port", str(port), cwd=project, port=port, env=env) as server:
         assert server.wait_for("/api/health").json()["status"] == "ok"
 
         edit(project / "src" / "health.py", '"status": "ok"', '"status": "edited"')
@@ -191,11 +191,11 @@ def test_dev_embedded_database_migrates_and_keeps_data(tmp_path: Path) -> None:
     env = {"DATABASE_URL": ""}
     migrate(project, env)
     port = free_port()
-    with running("dev", "--port", str(port), cwd=project, env=env) as server:
+    with running("dev", "--port", str(port), cwd=project, port=port, env=env) as server:
         server.wait_for("/api/health", timeout=60)
         created = server.post("/operations/create-note", {"text": "kept"})
         assert created.status_code == 200, created.text + server.output()
-    with running("dev", "--port", str(port), cwd=project, env=env) as server:
+    with running("dev", "--port", str(port), cwd=project, port=port, env=env) as server:
         server.wait_for("/api/health", timeout=60)
         notes = server.post("/operations/get-notes")
         assert [n["text"] for n in notes.json()] == ["kept"]
