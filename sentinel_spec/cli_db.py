@@ -275,14 +275,15 @@ def seed_command(project: Path, name: str | None) -> None:
         click.echo(f"seeded: {seed_name}")
 
 
-@db.command("shell")
+@db.command("shell", context_settings={"ignore_unknown_options": True})
 @project_option
-def shell_command(project: Path) -> None:
-    """Open psql on the app's database."""
+@click.argument("psql_args", nargs=-1, type=click.UNPROCESSED)
+def shell_command(project: Path, psql_args: tuple[str, ...]) -> None:
+    """Open psql on the app's database; extra arguments go to psql (-c "SELECT 1")."""
     project = spec_path(project).parent
     psql = _find_psql()
     with database_url(project) as url:
-        code = subprocess.run([psql, libpq_url(url)], check=False).returncode
+        code = subprocess.run([psql, libpq_url(url), *psql_args], check=False).returncode
     if code:
         raise SystemExit(code)
 

@@ -15,6 +15,7 @@ import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from urllib.parse import unquote
 
 import pytest
 
@@ -31,7 +32,10 @@ def _with_database(url: str, name: str) -> str:
     from sqlalchemy.engine import make_url
 
     parsed = make_url(url).set(drivername="postgresql+psycopg", database=name)
-    return parsed.render_as_string(hide_password=False)
+    rendered = parsed.render_as_string(hide_password=False)
+    # Keep ?host=/socket/dir readable (SQLAlchemy percent-encodes the query).
+    base, _, query = rendered.partition("?")
+    return f"{base}?{unquote(query)}" if query else base
 
 
 @pytest.fixture(scope="session")

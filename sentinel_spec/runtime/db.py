@@ -65,7 +65,8 @@ def is_connection_failure(error: BaseException) -> bool:
         sqlstate = error.sqlstate
         # No SQLSTATE: libpq failed to connect or lost the socket.
         return sqlstate is None or sqlstate.startswith("08") or sqlstate in _UNAVAILABLE_SQLSTATES
-    return isinstance(error, ConnectionError | OSError)
+    # Only driver errors count: an OSError from the user's own code is not an outage.
+    return False
 
 
 def _unavailable(error: BaseException) -> ServiceUnavailable:

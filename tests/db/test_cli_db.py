@@ -8,6 +8,7 @@ from pathlib import Path
 import psycopg
 import pytest
 from click.testing import CliRunner, Result
+from sqlalchemy.engine import make_url
 
 from sentinel_spec.cli_db import db
 
@@ -131,3 +132,11 @@ def test_migrate_before_build_says_to_build(run: Callable[..., Result], app: Pat
     (app / "generated" / "models.py").unlink()
     result = run("migrate", "--name", "x")
     assert result.exit_code == 1 and "sentinel build" in result.output
+
+
+def test_shell_runs_psql_on_the_app_database(
+    run: Callable[..., Result], database_url: str, capfd: pytest.CaptureFixture[str]
+) -> None:
+    result = run("shell", "-tA", "-c", "SELECT current_database()")
+    assert result.exit_code == 0, result.output
+    assert capfd.readouterr().out.strip() == make_url(database_url).database

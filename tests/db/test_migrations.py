@@ -163,3 +163,20 @@ def test_migrate_without_models_says_to_build(tmp_path: Path, database_url: str)
 def test_unknown_revision_is_an_alembic_error(project: Path, database_url: str) -> None:
     with pytest.raises(CommandError):
         migrations.upgrade(project, database_url, "nope")
+
+
+def test_an_enum_gaining_a_value_is_altered_in_place(
+    project: Path, database_url: str, models: dict[str, str], write_models: ModelsWriter
+) -> None:
+    write_models(project, models["v2"])
+    migrations.migrate(project, database_url, "cases")
+    migrations.upgrade(project, database_url)
+    write_models(project, models["v2"].replace('HIGH = "HIGH"', 'HIGH = "HIGH"\n    TOP = "TOP"'))
+    assert migrations.pending_changes(project, database_url) == [
+        "add values ['TOP'] to enum type severity"
+    ]
+    revision = migrations.migrate(project, database_url, "top severity")
+    assert revision is not None and "ADD VALUE IF NOT EXISTS 'TOP'" in revision.read_text()
+    migrations.upgrade(project, database_url)
+    assert _enum_labels(database_url, "severity") == ["LOW", "HIGH", "TOP"]
+    assert migrations.pending_changes(project, database_url) == []
