@@ -271,7 +271,7 @@ def _unexpected_end(source: str, end: int, expected: set[str], file: str) -> Spe
     elif expected & {"RBRACE", "RSQB", "RPAR"}:
         hint = "is a closing bracket missing?"
     return SpecError(
-        _region(source, last, last + 1, file),
+        _region(source, last, last, file),  # zero width: nothing is there
         _unexpected_message("end of input", expected),
         hint,
     )
