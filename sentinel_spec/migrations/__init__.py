@@ -163,7 +163,11 @@ def pending_changes(project_dir: Path, url: str) -> list[str]:
     applied inside a transaction that is rolled back, so the database is untouched.
     """
     from sentinel_spec.migrations import enums
-    from sentinel_spec.migrations.environment import configure_options, describe
+    from sentinel_spec.migrations.environment import (
+        configure_options,
+        describe,
+        drop_equivalent_default_diffs,
+    )
 
     metadata = load_metadata(project_dir)
     versions_dir(project_dir).mkdir(parents=True, exist_ok=True)
@@ -175,7 +179,8 @@ def pending_changes(project_dir: Path, url: str) -> list[str]:
             command.upgrade(config, "heads")
             options = configure_options(metadata)
             migration = MigrationContext.configure(connection, opts=options)
-            lines = describe(compare_metadata(migration, metadata))
+            diffs = drop_equivalent_default_diffs(compare_metadata(migration, metadata))
+            lines = describe(diffs)
             lines += enums.compare_enums(metadata, connection).summary()
         finally:
             transaction.rollback()

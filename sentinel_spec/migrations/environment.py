@@ -7,6 +7,7 @@ optionally an open connection through ``Config.attributes``; nothing is read fro
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any, Literal
@@ -64,18 +65,81 @@ def add_enum_operations(
     upgrade = script.upgrade_ops
     downgrade = script.downgrade_ops
     assert upgrade is not None and downgrade is not None
-    for name, values in changes.created.items():
+    drop_equivalent_defaults(upgrade)
+    drop_equivalent_defaults(downgrade)
+    # Inserted at the front in reverse, so the revision lists them alphabetically.
+    for name, values in sorted(changes.created.items(), reverse=True):
         upgrade.ops.insert(0, ops.ExecuteSQLOp(enums.create_type_sql(name, values)))
         downgrade.ops.append(ops.ExecuteSQLOp(enums.drop_type_sql(name)))
-    for name, values in changes.dropped.items():
+    for name, values in sorted(changes.dropped.items(), reverse=True):
         upgrade.ops.append(ops.ExecuteSQLOp(enums.drop_type_sql(name)))
         downgrade.ops.insert(0, ops.ExecuteSQLOp(enums.create_type_sql(name, values)))
-    for name, values in changes.extended.items():
+    for name, values in sorted(changes.extended.items(), reverse=True):
         # PostgreSQL cannot remove an enum value, so the downgrade keeps it.
-        for value in values:
+        for value in reversed(values):
             upgrade.ops.insert(0, ops.ExecuteSQLOp(enums.add_value_sql(name, value)))
     if upgrade.is_empty():
         directives[:] = []
+
+
+_CAST = re.compile(r"::[a-z_ ]+(\[\])?")
+
+
+def _normalized_default(sql: str) -> str:
+    """``'a'::text`` and ``('a')`` both as ``'a'``; case and spaces ignored."""
+    text = _CAST.sub("", sql.strip().lower())
+    while text.startswith("(") and text.endswith(")"):
+        text = text[1:-1].strip()
+    return " ".join(text.split())
+
+
+def same_default(database: Any, models: Any) -> bool:
+    """True when two server defaults differ only in casts, parentheses or case.
+
+    PostgreSQL reports ``gen_random_uuid()::text`` back as ``(gen_random_uuid())::text``;
+    alembic then evaluates both in a SELECT, and a volatile default (a uuid, ``now()``)
+    never compares equal, so every revision would "change" it again.
+    """
+    if database is None or models is None:
+        return False
+    normalize = _normalized_default
+    return normalize(_show_default(database)) == normalize(_show_default(models))
+
+
+def drop_equivalent_defaults(operations: ops.OpContainer) -> None:
+    """Remove default changes ``same_default`` calls no change, and ops left empty."""
+    for table_ops in list(operations.ops):
+        if not isinstance(table_ops, ops.ModifyTableOps):
+            continue
+        for op in list(table_ops.ops):
+            if (
+                isinstance(op, ops.AlterColumnOp)
+                and op.modify_server_default is not False
+                and same_default(op.existing_server_default, op.modify_server_default)
+            ):
+                op.modify_server_default = False
+                if not op.has_changes():
+                    table_ops.ops.remove(op)
+        if not table_ops.ops:
+            operations.ops.remove(table_ops)
+
+
+def drop_equivalent_default_diffs(diffs: list[Any]) -> list[Any]:
+    """The same filter for ``compare_metadata`` output."""
+    kept: list[Any] = []
+    for diff in diffs:
+        if isinstance(diff, list):
+            inner = [d for d in diff if not (d[0] == "modify_default" and same_default(d[5], d[6]))]
+            if inner:
+                kept.append(inner)
+        else:
+            kept.append(diff)
+    return kept
+
+
+def _show_default(value: Any) -> str:
+    arg = getattr(value, "arg", value)
+    return str(getattr(arg, "text", arg))
 
 
 def configure_options(metadata: MetaData) -> dict[str, Any]:
@@ -149,7 +213,9 @@ def describe(diffs: Iterable[Any]) -> list[str]:
             lines.append(f"{label} {getattr(constraint, 'name', None)}{where}")
         elif kind.startswith("modify_"):
             _, _schema, table_name, column_name, _info, old, new = diff
-            lines.append(f"{kind.replace('_', ' ')} {table_name}.{column_name}: {old!r} -> {new!r}")
+            if kind == "modify_default":
+                old, new = _show_default(old), _show_default(new)
+            lines.append(f"{kind.replace('_', ' ')} {table_name}.{column_name}: {old} -> {new}")
         else:
             lines.append(str(diff))
     return lines

@@ -10,7 +10,9 @@ from pathlib import Path
 import pytest
 
 HEADER = """
+import datetime
 import enum
+from sqlalchemy import DateTime, func, text
 from sqlalchemy import MetaData, String, Integer, Enum, Index, UniqueConstraint, ForeignKey
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -56,6 +58,11 @@ class Case(Base):
     severity: Mapped[Severity] = mapped_column(Enum(Severity, name="severity"))
     tags: Mapped[list[str]] = mapped_column(ARRAY(String()), default=list)
     owner_id: Mapped[int] = mapped_column(ForeignKey("person.id"), index=True)
+    # Volatile defaults PostgreSQL reports back in another spelling: no false "changes".
+    ref: Mapped[str] = mapped_column(String(36), server_default=text("gen_random_uuid()::text"))
+    created_at: Mapped[datetime.datetime] = mapped_column(
+        DateTime(timezone=True), server_default=func.now()
+    )
 """
 )
 
