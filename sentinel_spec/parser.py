@@ -101,7 +101,11 @@ _ITEM_START = _VALUE_START | {"FIELD_ATTR", "BLOCK_ATTR"}
 
 
 def parse(source: str, file: str = "app.sq") -> tuple[ast.Module, list[SpecError]]:
-    """Parse ``source``; return the module (sound declarations only) and all syntax errors."""
+    """Parse ``source``; return every declaration that parsed, and all syntax errors.
+
+    Declarations with value-level errors (a duplicate key, bad JSON, a bad escape) are
+    kept; those whose syntax is broken or whose name is a keyword are left out.
+    """
     from lark.exceptions import UnexpectedInput
 
     parser = _parser()
@@ -114,9 +118,11 @@ def parse(source: str, file: str = "app.sq") -> tuple[ast.Module, list[SpecError
         _BUILDER.begin(file, 0, 0, errors)
         try:
             declarations = _run(parser, source)
-        except UnexpectedInput:
+        except UnexpectedInput as whole_file_error:
             errors.clear()  # the per-declaration pass below finds them all again
             declarations = _parse_each_declaration(parser, source, file, errors)
+            if not errors:  # cannot happen unless the split misleads; never lose the error
+                errors.append(_translate(whole_file_error, source, 0, len(source), 0, file)[0])
         finally:
             _BUILDER.begin(file, 0, 0, [])
             if collecting:
