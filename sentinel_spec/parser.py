@@ -50,17 +50,17 @@ _JSON_OPEN = "{=json"
 _JSON_CLOSE = "json=}"
 # strict=False: a raw tab inside a string is harmless; JSON proper forbids it.
 _STRING_DECODER = json.JSONDecoder(strict=False)
-_BAD_ESCAPE = re.compile(r'\\(?:u(?![0-9a-fA-F]{4})|[^"\\/bfnrtu])')
-_IDENT_START = re.compile(r"[A-Za-z_]")
 
 # Where a declaration may start, for resynchronising after a syntax error: a kind
 # keyword at column 1 followed by a name. Strings, comments and quoters are matched
-# first so a keyword inside them is not taken for a declaration.
-_DECLARATION_START = re.compile(
+# first so a keyword inside them is not taken for a declaration. Compiled on first
+# error (re.compile is slow enough to show in import time).
+_DECLARATION_START = (
     r'"(?:[^"\\\n]|\\.)*"|//[^\n]*|/\*[\s\S]*?\*/|\{=json[\s\S]*?json=\}|\{=psl[\s\S]*?psl=\}'
-    r"|^(?P<kind>" + "|".join(DECLARATION_KINDS) + r")(?=[ \t]+[A-Za-z_])",
-    re.MULTILINE,
+    r"|^(?P<kind>" + "|".join(DECLARATION_KINDS) + r")(?=[ \t]+[A-Za-z_])"
 )
+_BAD_ESCAPE = r'\\(?:u(?![0-9a-fA-F]{4})|[^"\\/bfnrtu])'
+
 
 # Human names for terminals in "expected ..." messages; punctuation is shown quoted.
 _TERMINAL_NAMES: dict[str, str] = {
@@ -171,7 +171,9 @@ def _parse_each_declaration(
 ) -> list[ast.Declaration]:
     from lark.exceptions import UnexpectedInput
 
-    starts = [m.start() for m in _DECLARATION_START.finditer(source) if m.group("kind")]
+    starts = [
+        m.start() for m in re.finditer(_DECLARATION_START, source, re.MULTILINE) if m.group("kind")
+    ]
     bounds = [0, *(s for s in starts if s > 0), len(source)]
     declarations: list[ast.Declaration] = []
     line_shift = 0
@@ -425,7 +427,7 @@ class _AstBuilder:
             return value
         except ValueError:
             pass
-        bad = _BAD_ESCAPE.search(text)
+        bad = re.search(_BAD_ESCAPE, text)
         start = bad.start() if bad else 0
         width = len(bad.group(0)) if bad else len(text)
         span = self._span(token)
