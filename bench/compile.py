@@ -125,7 +125,8 @@ def main() -> None:
         return
 
     rows = {}
-    print(f"{'decls':>7} {'parse s':>8} {'analyze s':>9} {'generate s':>10} {'total s':>8} {'peak MB':>8}")
+    columns = ("decls", "parse s", "analyze s", "generate s", "total s", "peak MB")
+    print(" ".join(f"{c:>{max(7, len(c))}}" for c in columns))
     for n in [int(s) for s in args.sizes.split(",")]:
         r = run_child(n)
         rows[n] = r
@@ -134,13 +135,16 @@ def main() -> None:
             f"{r['generate_s']:>10.3f} {r['total_s']:>8.3f} {r['peak_mb']:>8.1f}"
         )
     if 1000 in rows and 10000 in rows:
-        print(f"ratio 10k/1k total time: {rows[10000]['total_s'] / rows[1000]['total_s']:.1f} (linear = 10)")
+        ratio = rows[10000]["total_s"] / rows[1000]["total_s"]
+        print(f"ratio 10k/1k total time: {ratio:.1f} (linear = 10)")
 
     sentinel = shutil.which("sentinel")
     if sentinel and (ROOT / "app.sq").exists():
         with tempfile.TemporaryDirectory() as tmp:
             project = Path(tmp) / "app"
-            shutil.copytree(ROOT, project, ignore=shutil.ignore_patterns(".git", ".sentinel", "tests"))
+            shutil.copytree(
+                ROOT, project, ignore=shutil.ignore_patterns(".git", ".sentinel", "tests")
+            )
             base_wall, base_mb = time_process([sys.executable, "-c", "pass"], project)
             wall, mb = time_process([sentinel, "build"], project)
         print(

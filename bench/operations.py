@@ -91,7 +91,9 @@ def create_app():
     return Starlette(routes=[Route("/operations/get-items", get_items, methods=["POST"])])
 """
 
-WRK_SCRIPT = 'wrk.method = "POST"\nwrk.body = "null"\nwrk.headers["Content-Type"] = "application/json"\n'
+WRK_SCRIPT = (
+    'wrk.method = "POST"\nwrk.body = "null"\nwrk.headers["Content-Type"] = "application/json"\n'
+)
 
 
 def free_port() -> int:
@@ -106,8 +108,11 @@ def wait_http(port: int, timeout: float = 20.0) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         try:
-            r = httpx.post(f"http://127.0.0.1:{port}/operations/get-items", content=b"null",
-                           headers={"content-type": "application/json"})
+            r = httpx.post(
+                f"http://127.0.0.1:{port}/operations/get-items",
+                content=b"null",
+                headers={"content-type": "application/json"},
+            )
             if r.status_code == 200 and len(r.json()) == 20:
                 return
         except httpx.HTTPError:
@@ -154,20 +159,49 @@ def prepare(project: Path, server_url: str) -> str:
 
 
 def serve(project: Path, target: str, port: int, db_url: str) -> subprocess.Popen[bytes]:
-    cmd = [sys.executable, "-m", "uvicorn", "--factory", target, "--port", str(port),
-           "--workers", "1", "--http", "httptools", "--loop", "uvloop",
-           "--no-access-log", "--log-level", "warning"]
-    env = {**os.environ, "DATABASE_URL": db_url, "BENCH_SQLALCHEMY_URL": db_url,
-           "PYTHONPATH": str(project)}
+    cmd = [
+        sys.executable,
+        "-m",
+        "uvicorn",
+        "--factory",
+        target,
+        "--port",
+        str(port),
+        "--workers",
+        "1",
+        "--http",
+        "httptools",
+        "--loop",
+        "uvloop",
+        "--no-access-log",
+        "--log-level",
+        "warning",
+    ]
+    env = {
+        **os.environ,
+        "DATABASE_URL": db_url,
+        "BENCH_SQLALCHEMY_URL": db_url,
+        "PYTHONPATH": str(project),
+    }
     return subprocess.Popen(cmd, cwd=project, env=env)
 
 
 def load(port: int, duration: int, connections: int, script: Path) -> tuple[float, float]:
     """(requests/s, p99 ms) from one wrk run."""
     out = subprocess.run(
-        ["wrk", "-t1", f"-c{connections}", f"-d{duration}s", "--latency", "-s", str(script),
-         f"http://127.0.0.1:{port}/operations/get-items"],
-        check=True, capture_output=True, text=True,
+        [
+            "wrk",
+            "-t1",
+            f"-c{connections}",
+            f"-d{duration}s",
+            "--latency",
+            "-s",
+            str(script),
+            f"http://127.0.0.1:{port}/operations/get-items",
+        ],
+        check=True,
+        capture_output=True,
+        text=True,
     ).stdout
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))  # type: ignore[union-attr]
     value, unit = re.search(r"99%\s+([\d.]+)(us|ms|s)", out).groups()  # type: ignore[union-attr]
@@ -193,7 +227,10 @@ def main() -> None:
         script = Path(tmp) / "post.lua"
         script.write_text(WRK_SCRIPT)
         results: dict[str, list[tuple[float, float]]] = {"generated": [], "baseline": []}
-        targets = {"generated": "generated.server:create_app", "baseline": "baseline_app:create_app"}
+        targets = {
+            "generated": "generated.server:create_app",
+            "baseline": "baseline_app:create_app",
+        }
         for _ in range(args.rounds):
             for name, target in targets.items():
                 port = free_port()
@@ -210,10 +247,14 @@ def main() -> None:
         return statistics.median(r[i] for r in results[name])
 
     for name in results:
-        print(f"{name:>9}: {med(name, 0):8.0f} req/s   p99 {med(name, 1):7.2f} ms   "
-              f"(runs: {', '.join(f'{r:.0f}' for r, _ in results[name])})")
-    print(f"ratio generated/baseline: req/s {med('generated', 0) / med('baseline', 0):.2f} "
-          f"(target >= 0.9), p99 {med('generated', 1) / med('baseline', 1):.2f} (target <= 1.2)")
+        print(
+            f"{name:>9}: {med(name, 0):8.0f} req/s   p99 {med(name, 1):7.2f} ms   "
+            f"(runs: {', '.join(f'{r:.0f}' for r, _ in results[name])})"
+        )
+    print(
+        f"ratio generated/baseline: req/s {med('generated', 0) / med('baseline', 0):.2f} "
+        f"(target >= 0.9), p99 {med('generated', 1) / med('baseline', 1):.2f} (target <= 1.2)"
+    )
 
 
 if __name__ == "__main__":

@@ -8,9 +8,9 @@ already resolved and valid: a consumer never re-checks.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Literal, Union
+from typing import Literal, TypeAlias
 
-JsonValue = Union[None, bool, int, float, str, list["JsonValue"], dict[str, "JsonValue"]]
+JsonValue: TypeAlias = bool | int | float | str | list["JsonValue"] | dict[str, "JsonValue"] | None
 
 
 @dataclass(frozen=True)
@@ -39,7 +39,7 @@ class EnvValue:
 
 
 # A config value that may come from the environment at start-up.
-Configurable = Union[EnvValue, JsonValue]
+Configurable: TypeAlias = EnvValue | JsonValue
 
 HttpMethod = Literal["GET", "POST", "PUT", "PATCH", "DELETE", "ALL"]
 RateLimitKey = Literal["user", "ip", "workspace"]

@@ -7,7 +7,7 @@ The parser builds it; only the analyzer reads it. It says nothing about meaning:
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Union
+from typing import TypeAlias
 
 from sentinel_spec.errors import SourceSpan
 
@@ -100,9 +100,18 @@ class EnvExpr:
     span: SourceSpan
 
 
-Expr = Union[
-    StringLit, NumberLit, BoolLit, Ref, DictExpr, ListExpr, TupleExpr, ImportExpr, JsonExpr, EnvExpr
-]
+Expr: TypeAlias = (
+    StringLit
+    | NumberLit
+    | BoolLit
+    | Ref
+    | DictExpr
+    | ListExpr
+    | TupleExpr
+    | ImportExpr
+    | JsonExpr
+    | EnvExpr
+)
 
 
 # ---------------------------------------------------------------- entity model bodies
@@ -131,12 +140,12 @@ class AttrList:
     span: SourceSpan
 
 
-AttrValue = Union[StringLit, NumberLit, BoolLit, Ref, FuncCall, AttrList]
+AttrValue: TypeAlias = StringLit | NumberLit | BoolLit | Ref | FuncCall | AttrList
 
 
 @dataclass(frozen=True)
 class Attribute:
-    """``@unique``, ``@default(now())``, ``@db.VarChar(255)``; ``@@index([a, b])`` when ``block``."""
+    """``@unique``, ``@default(now())``, ``@db.VarChar(255)``; ``@@index([a])`` when ``block``."""
 
     name: Ident  # dotted names kept whole: "db.VarChar"
     args: tuple[AttrArg, ...]
@@ -189,7 +198,7 @@ class EnumDecl:
     span: SourceSpan
 
 
-Declaration = Union[Decl, EntityDecl, EnumDecl]
+Declaration: TypeAlias = Decl | EntityDecl | EnumDecl
 
 
 @dataclass(frozen=True)

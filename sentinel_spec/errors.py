@@ -50,7 +50,7 @@ def render_error(error: SpecError, source: str | None) -> str:
     span = error.span
     lines = [f"{span.file}:{span.line}:{span.column}: error: {error.message}"]
     if source is not None:
-        source_lines = source.splitlines()
+        source_lines = source.split("\n")
         if 1 <= span.line <= len(source_lines):
             text = source_lines[span.line - 1].expandtabs(1)
             lines.append(f"  {text}")

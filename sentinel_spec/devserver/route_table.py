@@ -2,8 +2,9 @@
 
 ``sentinel routes`` prints this table; it mirrors what the generator wires up
 (see ``spec/RUNTIME.md``): operations at ``/operations/<kebab>``, crud at
-``/crud/<kebab>/<op>``, apis and pages where declared, the auth routes when
-``app.auth`` exists, and ``/openapi.json``.
+``/crud/<kebab>/<op>``, apis and pages where declared, and ``/openapi.json``.
+Declarations whose runtime has not landed yet (auth routes, websockets) are left
+out: the table lists what the server answers, nothing more.
 """
 
 from __future__ import annotations
@@ -13,36 +14,15 @@ from dataclasses import dataclass
 from sentinel_spec.appspec import AppSpec, CrudOp, ExtImport
 from sentinel_spec.generator.names import kebab
 
-CRUD_METHODS: dict[CrudOp, str] = {
-    "get": "POST",
-    "getAll": "POST",
-    "create": "POST",
-    "update": "POST",
-    "delete": "POST",
-}
-
-AUTH_ROUTES: tuple[tuple[str, str, bool], ...] = (
-    # method, path, needs a session
-    ("POST", "/auth/email/signup", False),
-    ("POST", "/auth/email/verify-email", False),
-    ("POST", "/auth/email/login", False),
-    ("POST", "/auth/email/request-password-reset", False),
-    ("POST", "/auth/email/reset-password", False),
-    ("POST", "/auth/refresh", False),
-    ("POST", "/auth/logout", True),
-    ("GET", "/auth/me", True),
-    ("POST", "/auth/2fa/setup", True),
-    ("POST", "/auth/2fa/enable", True),
-    ("POST", "/auth/2fa/disable", True),
-)
-GOOGLE_ROUTES = (("GET", "/auth/google/login"), ("GET", "/auth/google/callback"))
+# Crud reads are queries (GET and POST), writes are actions (POST), like operations.
+CRUD_QUERIES: frozenset[CrudOp] = frozenset({"get", "getAll"})
 
 
 @dataclass(frozen=True)
 class RouteRow:
     method: str
     path: str
-    kind: str  # query, action, api, page, crud, websocket, auth, openapi
+    kind: str  # query, action, api, page, crud, openapi
     auth: bool
     handler: str  # src.module:function, or "(generated)" / "(runtime)"
 
@@ -70,24 +50,8 @@ def route_rows(spec: AppSpec) -> list[RouteRow]:
         for cop in crud.operations:
             path = f"/crud/{kebab(crud.name)}/{kebab(cop.op)}"
             target = handler(cop.override_fn) if cop.override_fn else f"(generated {crud.entity})"
-            rows.append(RouteRow(CRUD_METHODS[cop.op], path, "crud", not cop.is_public, target))
-    for ws in spec.websockets:
-        rows.append(RouteRow("WS", ws.path, "websocket", ws.auth, handler(ws.fn)))
-    if spec.app.web_socket is not None:
-        sio = spec.app.web_socket
-        rows.append(RouteRow("WS", sio.path, "websocket", False, handler(sio.fn)))
-    auth = spec.app.auth
-    if auth is not None:
-        if auth.methods.email is not None:
-            rows.extend(RouteRow(m, p, "auth", s, "(runtime)") for m, p, s in AUTH_ROUTES)
-        else:
-            rows.extend(
-                RouteRow(m, p, "auth", s, "(runtime)")
-                for m, p, s in AUTH_ROUTES
-                if not p.startswith("/auth/email/")
-            )
-        if auth.methods.google is not None:
-            rows.extend(RouteRow(m, p, "auth", False, "(runtime)") for m, p in GOOGLE_ROUTES)
+            methods = ("GET", "POST") if cop.op in CRUD_QUERIES else ("POST",)
+            rows.extend(RouteRow(m, path, "crud", not cop.is_public, target) for m in methods)
     rows.append(RouteRow("GET", "/openapi.json", "openapi", False, "(generated)"))
     return rows
 

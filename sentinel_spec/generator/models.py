@@ -348,6 +348,10 @@ def _column(spec: AppSpec, entity: Entity, f: Field, imports: _Imports) -> str:
         args.extend(_default_args(spec, f, f.default, imports))
     if f.updated_at:
         args.extend(["server_default=sa.func.now()", "onupdate=sa.func.now()"])
+    if f.is_list and f.default is None:
+        # A scalar list is never NULL (it cannot be optional); left out, it starts empty,
+        # as Django's ArrayField(default=list) and Prisma's client do.
+        args.extend(["default=list", "server_default=sa.text(\"'{}'\")"])
     target = f"{attribute_name(f.name)}: {_annotation(python_type, f)} = "
     return call(target + "mapped_column", args, INDENT)
 

@@ -152,7 +152,8 @@ def test_paths_kinds_auth_and_entities(models: ModuleType) -> None:
 def test_args_models_follow_the_columns(models: ModuleType) -> None:
     ops = operations(models.Task, *ALL_OPS)
     create = ops["create"].args_type.model_fields
-    # identity id and updatedAt are server-generated; defaults and NULLs make fields optional
+    # identity id and updatedAt are server-generated; defaults and NULLs make fields optional,
+    # and a scalar list left out starts empty
     assert set(create) == {
         "description",
         "note",
@@ -162,7 +163,7 @@ def test_args_models_follow_the_columns(models: ModuleType) -> None:
         "projectId",
         "createdAt",
     }
-    assert {name for name, f in create.items() if f.is_required()} == {"description", "labels"}
+    assert {name for name, f in create.items() if f.is_required()} == {"description"}
     assert list(ops["get"].args_type.model_fields) == ["id"]
     update = ops["update"].args_type.model_fields
     assert {name for name, f in update.items() if f.is_required()} == {"id"}

@@ -102,7 +102,11 @@ class Kitchen(Base):
         server_default=sa.literal_column("'{\"a\":1}'::jsonb"),
     )
     blob: Mapped[bytes | None] = mapped_column(sa.LargeBinary())
-    tags: Mapped[list[str]] = mapped_column(postgresql.ARRAY(sa.String()))
+    tags: Mapped[list[str]] = mapped_column(
+        postgresql.ARRAY(sa.String()),
+        default=list,
+        server_default=sa.text("'{}'"),
+    )
     scores: Mapped[list[int]] = mapped_column(
         postgresql.ARRAY(sa.Integer()),
         default=list,
@@ -110,7 +114,11 @@ class Kitchen(Base):
     )
     role: Mapped[Role] = mapped_column(ROLE_TYPE, default=Role.MEMBER, server_default="MEMBER")
     maybeRole: Mapped[Role | None] = mapped_column(ROLE_TYPE)
-    roles: Mapped[list[Role]] = mapped_column(postgresql.ARRAY(ROLE_TYPE))
+    roles: Mapped[list[Role]] = mapped_column(
+        postgresql.ARRAY(ROLE_TYPE),
+        default=list,
+        server_default=sa.text("'{}'"),
+    )
     severity: Mapped[IncidentSeverity] = mapped_column(
         INCIDENT_SEVERITY_TYPE,
         default=IncidentSeverity.LOW,

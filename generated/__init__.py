@@ -1,0 +1,1 @@
+# Generated from app.sq by sentinel; do not edit.

@@ -1,0 +1,629 @@
+# Generated from app.sq by sentinel; do not edit.
+"""The app's entities as SQLAlchemy models and its enums as Python and PostgreSQL enums.
+
+Relationships are ``lazy="raise"``: load them explicitly, e.g.
+``select(Workspace).options(selectinload(Workspace.members))``.
+"""
+
+from __future__ import annotations
+
+import datetime
+import decimal
+import enum
+import uuid
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+# Stable constraint names, so alembic autogenerate produces stable diffs.
+NAMING_CONVENTION = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_N_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = sa.MetaData(naming_convention=NAMING_CONVENTION)
+    # Fetch server-generated values (now(), updatedAt) with RETURNING at flush:
+    # an async session cannot load them lazily afterwards.
+    __mapper_args__ = {"eager_defaults": True}
+
+
+def _new_uuid() -> str:
+    return str(uuid.uuid4())
+
+
+def _new_cuid() -> str:
+    # Imported here so this module's import sections do not depend on whether
+    # sentinel_spec counts as first- or third-party where ruff runs.
+    from sentinel_spec.runtime.ids import new_cuid
+
+    return new_cuid()
+
+
+class Role(enum.Enum):
+    OWNER = "OWNER"
+    ADMIN = "ADMIN"
+    MEMBER = "MEMBER"
+    VIEWER = "VIEWER"
+
+
+ROLE_TYPE = sa.Enum(Role, name="role")
+
+
+class Plan(enum.Enum):
+    FREE = "FREE"
+    HOBBY = "HOBBY"
+    PRO = "PRO"
+    ENTERPRISE = "ENTERPRISE"
+
+
+PLAN_TYPE = sa.Enum(Plan, name="plan")
+
+
+class Severity(enum.Enum):
+    INFO = "INFO"
+    LOW = "LOW"
+    MEDIUM = "MEDIUM"
+    HIGH = "HIGH"
+    CRITICAL = "CRITICAL"
+
+
+SEVERITY_TYPE = sa.Enum(Severity, name="severity")
+
+
+class IncidentStatus(enum.Enum):
+    OPEN = "OPEN"
+    INVESTIGATING = "INVESTIGATING"
+    CONTAINED = "CONTAINED"
+    RESOLVED = "RESOLVED"
+    CLOSED = "CLOSED"
+
+
+INCIDENT_STATUS_TYPE = sa.Enum(IncidentStatus, name="incident_status")
+
+
+class CaseStatus(enum.Enum):
+    NEW = "NEW"
+    IN_PROGRESS = "IN_PROGRESS"
+    ON_HOLD = "ON_HOLD"
+    CLOSED = "CLOSED"
+
+
+CASE_STATUS_TYPE = sa.Enum(CaseStatus, name="case_status")
+
+
+class DetectionStatus(enum.Enum):
+    NEW = "NEW"
+    CONFIRMED = "CONFIRMED"
+    FALSE_POSITIVE = "FALSE_POSITIVE"
+    TAKEDOWN_REQUESTED = "TAKEDOWN_REQUESTED"
+    RESOLVED = "RESOLVED"
+
+
+DETECTION_STATUS_TYPE = sa.Enum(DetectionStatus, name="detection_status")
+
+
+class User(Base):
+    __tablename__ = "users"
+
+    id: Mapped[str] = mapped_column(
+        sa.String(),
+        primary_key=True,
+        default=_new_uuid,
+        server_default=sa.text("gen_random_uuid()::text"),
+    )
+    email: Mapped[str] = mapped_column(sa.String(), unique=True)
+    username: Mapped[str | None] = mapped_column(sa.String(), unique=True)
+    isAdmin: Mapped[bool] = mapped_column(
+        sa.Boolean(),
+        default=False,
+        server_default=sa.text("false"),
+    )
+    isEmailVerified: Mapped[bool] = mapped_column(
+        sa.Boolean(),
+        default=False,
+        server_default=sa.text("false"),
+    )
+    twoFactorEnabled: Mapped[bool] = mapped_column(
+        sa.Boolean(),
+        default=False,
+        server_default=sa.text("false"),
+    )
+    lastLoginAt: Mapped[datetime.datetime | None] = mapped_column(sa.DateTime(timezone=True))
+    createdAt: Mapped[datetime.datetime] = mapped_column(
+        sa.DateTime(timezone=True),
+        server_default=sa.func.now(),
+    )
+    updatedAt: Mapped[datetime.datetime] = mapped_column(
+        sa.DateTime(timezone=True),
+        server_default=sa.func.now(),
+        onupdate=sa.func.now(),
+    )
+    memberships: Mapped[list[WorkspaceMember]] = relationship(
+        back_populates="user",
+        passive_deletes="all",
+        lazy="raise",
+    )
+    notifications: Mapped[list[Notification]] = relationship(
+        back_populates="user",
+        passive_deletes="all",
+        lazy="raise",
+    )
+
+
+class Workspace(Base):
+    __tablename__ = "Workspace"
+    __table_args__ = (sa.Index(None, "createdAt"),)
+
+    id: Mapped[str] = mapped_column(
+        sa.String(),
+        primary_key=True,
+        default=_new_uuid,
+        server_default=sa.text("gen_random_uuid()::text"),
+    )
+    name: Mapped[str] = mapped_column(sa.String(120))
+    slug: Mapped[str] = mapped_column(sa.String(), unique=True)
+    plan: Mapped[Plan] = mapped_column(PLAN_TYPE, default=Plan.FREE, server_default="FREE")
+    ipAllowlist: Mapped[list[str]] = mapped_column(
+        postgresql.ARRAY(sa.String()),
+        default=list,
+        server_default=sa.text("'{}'"),
+    )
+    sessionTimeoutMins: Mapped[int] = mapped_column(
+        sa.Integer(),
+        default=30,
+        server_default=sa.text("30"),
+    )
+    storageUsedBytes: Mapped[int] = mapped_column(
+        sa.BigInteger(),
+        default=0,
+        server_default=sa.text("0"),
+    )
+    createdAt: Mapped[datetime.datetime] = mapped_column(
+        sa.DateTime(timezone=True),
+        server_default=sa.func.now(),
+    )
+    updatedAt: Mapped[datetime.datetime] = mapped_column(
+        sa.DateTime(timezone=True),
+        server_default=sa.func.now(),
+        onupdate=sa.func.now(),
+    )
+    members: Mapped[list[WorkspaceMember]] = relationship(
+        back_populates="workspace",
+        passive_deletes="all",
+        lazy="raise",
+    )
+    invitations: Mapped[list[Invitation]] = relationship(
+        back_populates="workspace",
+        passive_deletes="all",
+        lazy="raise",
+    )
+
+
+class WorkspaceMember(Base):
+    __tablename__ = "WorkspaceMember"
+    __table_args__ = (sa.UniqueConstraint("userId", "workspaceId"),)
+
+    id: Mapped[int] = mapped_column(sa.Integer(), sa.Identity(), primary_key=True)
+    role: Mapped[Role] = mapped_column(ROLE_TYPE, default=Role.MEMBER, server_default="MEMBER")
+    user: Mapped[User] = relationship(back_populates="memberships", lazy="raise")
+    userId: Mapped[str] = mapped_column(sa.String(), sa.ForeignKey("users.id", ondelete="CASCADE"))
+    workspace: Mapped[Workspace] = relationship(back_populates="members", lazy="raise")
+    workspaceId: Mapped[str] = mapped_column(
+        sa.String(),
+        sa.ForeignKey("Workspace.id", ondelete="CASCADE"),
+    )
+    joinedAt: Mapped[datetime.datetime] = mapped_column(
+        sa.DateTime(timezone=True),
+        server_default=sa.func.now(),
+    )
+
+
+class Invitation(Base):
+    __tablename__ = "Invitation"
+    __table_args__ = (sa.Index(None, "workspaceId", "email"),)
+
+    id: Mapped[str] = mapped_column(sa.String(), primary_key=True, default=_new_cuid)
+    email: Mapped[str] = mapped_column(sa.String())
+    role: Mapped[Role] = mapped_column(ROLE_TYPE, default=Role.MEMBER, server_default="MEMBER")
+    token: Mapped[str] = mapped_column(sa.String(), unique=True)
+    workspace: Mapped[Workspace] = relationship(back_populates="invitations", lazy="raise")
+    workspaceId: Mapped[str] = mapped_column(
+        sa.String(),
+        sa.ForeignKey("Workspace.id", ondelete="CASCADE"),
+    )
+    expiresAt: Mapped[datetime.datetime] = mapped_column(sa.DateTime(timezone=True))
+    acceptedAt: Mapped[datetime.datetime | None] = mapped_column(sa.DateTime(timezone=True))
+    createdAt: Mapped[datetime.datetime] = mapped_column(
+        sa.DateTime(timezone=True),
+        server_default=sa.func.now(),
+    )
+
+
+class Alert(Base):
+    __tablename__ = "Alert"
+    __table_args__ = (sa.Index(None, "workspaceId", "createdAt"),)
+
+    id: Mapped[str] = mapped_column(
+        sa.String(),
+        primary_key=True,
+        default=_new_uuid,
+        server_default=sa.text("gen_random_uuid()::text"),
+    )
+    workspaceId: Mapped[str] = mapped_column(sa.String())
+    title: Mapped[str] = mapped_column(sa.String())
+    description: Mapped[str | None] = mapped_column(sa.Text())
+    source: Mapped[str] = mapped_column(sa.String())
+    severity: Mapped[Severity] = mapped_column(
+        SEVERITY_TYPE,
+        default=Severity.MEDIUM,
+        server_default="MEDIUM",
+    )
+    tags: Mapped[list[str]] = mapped_column(
+        postgresql.ARRAY(sa.String()),
+        default=list,
+        server_default=sa.text("'{}'"),
+    )
+    payload: Mapped[Any] = mapped_column(postgresql.JSONB(none_as_null=True), nullable=True)
+    screenshotUrl: Mapped[str | None] = mapped_column(sa.String())
+    incident: Mapped[Incident | None] = relationship(back_populates="alerts", lazy="raise")
+    incidentId: Mapped[str | None] = mapped_column(
+        sa.String(),
+        sa.ForeignKey("Incident.id", ondelete="SET NULL"),
+    )
+    createdAt: Mapped[datetime.datetime] = mapped_column(
+        sa.DateTime(timezone=True),
+        server_default=sa.func.now(),
+    )
+
+
+class Incident(Base):
+    __tablename__ = "Incident"
+    __table_args__ = (sa.Index(None, "workspaceId", "status"),)
+
+    id: Mapped[str] = mapped_column(
+        sa.String(),
+        primary_key=True,
+        default=_new_uuid,
+        server_default=sa.text("gen_random_uuid()::text"),
+    )
+    workspaceId: Mapped[str] = mapped_column(sa.String())
+    title: Mapped[str] = mapped_column(sa.String())
+    severity: Mapped[Severity] = mapped_column(
+        SEVERITY_TYPE,
+        default=Severity.MEDIUM,
+        server_default="MEDIUM",
+    )
+    status: Mapped[IncidentStatus] = mapped_column(
+        INCIDENT_STATUS_TYPE,
+        default=IncidentStatus.OPEN,
+        server_default="OPEN",
+    )
+    slaDeadline: Mapped[datetime.datetime | None] = mapped_column(sa.DateTime(timezone=True))
+    alerts: Mapped[list[Alert]] = relationship(
+        back_populates="incident",
+        passive_deletes="all",
+        lazy="raise",
+    )
+    cases: Mapped[list[Case]] = relationship(
+        back_populates="incident",
+        passive_deletes="all",
+        lazy="raise",
+    )
+    techniques: Mapped[list[IncidentTechnique]] = relationship(
+        back_populates="incident",
+        passive_deletes="all",
+        lazy="raise",
+    )
+    createdAt: Mapped[datetime.datetime] = mapped_column(
+        sa.DateTime(timezone=True),
+        server_default=sa.func.now(),
+    )
+    updatedAt: Mapped[datetime.datetime] = mapped_column(
+        sa.DateTime(timezone=True),
+        server_default=sa.func.now(),
+        onupdate=sa.func.now(),
+    )
+
+
+class Case(Base):
+    __tablename__ = "Case"
+    __table_args__ = (sa.Index(None, "workspaceId", "status"),)
+
+    id: Mapped[str] = mapped_column(
+        sa.String(),
+        primary_key=True,
+        default=_new_uuid,
+        server_default=sa.text("gen_random_uuid()::text"),
+    )
+    workspaceId: Mapped[str] = mapped_column(sa.String())
+    title: Mapped[str] = mapped_column(sa.String())
+    status: Mapped[CaseStatus] = mapped_column(
+        CASE_STATUS_TYPE,
+        default=CaseStatus.NEW,
+        server_default="NEW",
+    )
+    priority: Mapped[int] = mapped_column(sa.Integer(), default=3, server_default=sa.text("3"))
+    assigneeId: Mapped[str | None] = mapped_column(sa.String())
+    incident: Mapped[Incident | None] = relationship(back_populates="cases", lazy="raise")
+    incidentId: Mapped[str | None] = mapped_column(
+        sa.String(),
+        sa.ForeignKey("Incident.id", ondelete="SET NULL"),
+    )
+    estimatedLoss: Mapped[decimal.Decimal | None] = mapped_column(sa.Numeric())
+    createdAt: Mapped[datetime.datetime] = mapped_column(
+        sa.DateTime(timezone=True),
+        server_default=sa.func.now(),
+    )
+    updatedAt: Mapped[datetime.datetime] = mapped_column(
+        sa.DateTime(timezone=True),
+        server_default=sa.func.now(),
+        onupdate=sa.func.now(),
+    )
+
+
+class MitreTechnique(Base):
+    __tablename__ = "MitreTechnique"
+
+    id: Mapped[str] = mapped_column(sa.String(), primary_key=True)
+    name: Mapped[str] = mapped_column(sa.String())
+    tactic: Mapped[str] = mapped_column(sa.String())
+    description: Mapped[str | None] = mapped_column(sa.Text())
+    url: Mapped[str | None] = mapped_column(sa.String())
+    incidents: Mapped[list[IncidentTechnique]] = relationship(
+        back_populates="technique",
+        passive_deletes="all",
+        lazy="raise",
+    )
+    syncedAt: Mapped[datetime.datetime] = mapped_column(
+        sa.DateTime(timezone=True),
+        server_default=sa.func.now(),
+    )
+
+
+class IncidentTechnique(Base):
+    __tablename__ = "IncidentTechnique"
+
+    incident: Mapped[Incident] = relationship(back_populates="techniques", lazy="raise")
+    incidentId: Mapped[str] = mapped_column(
+        sa.String(),
+        sa.ForeignKey("Incident.id", ondelete="CASCADE"),
+        primary_key=True,
+    )
+    technique: Mapped[MitreTechnique] = relationship(back_populates="incidents", lazy="raise")
+    techniqueId: Mapped[str] = mapped_column(
+        sa.String(),
+        sa.ForeignKey("MitreTechnique.id", ondelete="CASCADE"),
+        primary_key=True,
+    )
+
+
+class Brand(Base):
+    __tablename__ = "Brand"
+    __table_args__ = (sa.UniqueConstraint("workspaceId", "name"),)
+
+    id: Mapped[str] = mapped_column(
+        sa.String(),
+        primary_key=True,
+        default=_new_uuid,
+        server_default=sa.text("gen_random_uuid()::text"),
+    )
+    workspaceId: Mapped[str] = mapped_column(sa.String())
+    name: Mapped[str] = mapped_column(sa.String())
+    domains: Mapped[list[str]] = mapped_column(
+        postgresql.ARRAY(sa.String()),
+        default=list,
+        server_default=sa.text("'{}'"),
+    )
+    keywords: Mapped[list[str]] = mapped_column(
+        postgresql.ARRAY(sa.String()),
+        default=list,
+        server_default=sa.text("'{}'"),
+    )
+    detections: Mapped[list[BrandDetection]] = relationship(
+        back_populates="brand",
+        passive_deletes="all",
+        lazy="raise",
+    )
+    createdAt: Mapped[datetime.datetime] = mapped_column(
+        sa.DateTime(timezone=True),
+        server_default=sa.func.now(),
+    )
+
+
+class BrandDetection(Base):
+    __tablename__ = "BrandDetection"
+    __table_args__ = (sa.Index(None, "brandId", "status"),)
+
+    id: Mapped[str] = mapped_column(
+        sa.String(),
+        primary_key=True,
+        default=_new_uuid,
+        server_default=sa.text("gen_random_uuid()::text"),
+    )
+    brand: Mapped[Brand] = relationship(back_populates="detections", lazy="raise")
+    brandId: Mapped[str] = mapped_column(sa.String(), sa.ForeignKey("Brand.id", ondelete="CASCADE"))
+    url: Mapped[str] = mapped_column(sa.String())
+    status: Mapped[DetectionStatus] = mapped_column(
+        DETECTION_STATUS_TYPE,
+        default=DetectionStatus.NEW,
+        server_default="NEW",
+    )
+    confidence: Mapped[float] = mapped_column(
+        sa.Double(),
+        default=0.5,
+        server_default=sa.text("0.5"),
+    )
+    evidence: Mapped[Any] = mapped_column(postgresql.JSONB(none_as_null=True), nullable=True)
+    detectedAt: Mapped[datetime.datetime] = mapped_column(
+        sa.DateTime(timezone=True),
+        server_default=sa.func.now(),
+    )
+
+
+class Notification(Base):
+    __tablename__ = "Notification"
+    __table_args__ = (sa.Index(None, "userId", "createdAt"),)
+
+    id: Mapped[str] = mapped_column(
+        sa.String(),
+        primary_key=True,
+        default=_new_uuid,
+        server_default=sa.text("gen_random_uuid()::text"),
+    )
+    user: Mapped[User] = relationship(back_populates="notifications", lazy="raise")
+    userId: Mapped[str] = mapped_column(sa.String(), sa.ForeignKey("users.id", ondelete="CASCADE"))
+    workspaceId: Mapped[str | None] = mapped_column(sa.String())
+    kind: Mapped[str] = mapped_column(sa.String())
+    title: Mapped[str] = mapped_column(sa.String())
+    body: Mapped[str | None] = mapped_column(sa.String())
+    readAt: Mapped[datetime.datetime | None] = mapped_column(sa.DateTime(timezone=True))
+    createdAt: Mapped[datetime.datetime] = mapped_column(
+        sa.DateTime(timezone=True),
+        server_default=sa.func.now(),
+    )
+
+
+class NotificationPreference(Base):
+    __tablename__ = "NotificationPreference"
+    __table_args__ = (sa.UniqueConstraint("userId", "channel", "eventType"),)
+
+    id: Mapped[int] = mapped_column(sa.Integer(), sa.Identity(), primary_key=True)
+    userId: Mapped[str] = mapped_column(sa.String())
+    channel: Mapped[str] = mapped_column(sa.String())
+    eventType: Mapped[str] = mapped_column(sa.String())
+    enabled: Mapped[bool] = mapped_column(
+        sa.Boolean(),
+        default=True,
+        server_default=sa.text("true"),
+    )
+
+
+class UploadedFile(Base):
+    __tablename__ = "UploadedFile"
+
+    id: Mapped[str] = mapped_column(
+        sa.String(),
+        primary_key=True,
+        default=_new_uuid,
+        server_default=sa.text("gen_random_uuid()::text"),
+    )
+    workspaceId: Mapped[str] = mapped_column(sa.String())
+    uploaderId: Mapped[str] = mapped_column(sa.String())
+    name: Mapped[str] = mapped_column(sa.String())
+    mimeType: Mapped[str] = mapped_column(sa.String())
+    sizeBytes: Mapped[int] = mapped_column(sa.BigInteger())
+    storageKey: Mapped[str] = mapped_column(sa.String(), unique=True)
+    checksum: Mapped[bytes | None] = mapped_column(sa.LargeBinary())
+    createdAt: Mapped[datetime.datetime] = mapped_column(
+        sa.DateTime(timezone=True),
+        server_default=sa.func.now(),
+    )
+
+
+class Subscription(Base):
+    __tablename__ = "Subscription"
+
+    id: Mapped[str] = mapped_column(
+        sa.String(),
+        primary_key=True,
+        default=_new_uuid,
+        server_default=sa.text("gen_random_uuid()::text"),
+    )
+    workspaceId: Mapped[str] = mapped_column(sa.String(), unique=True)
+    stripeCustomerId: Mapped[str | None] = mapped_column(sa.String(), unique=True)
+    stripeSubscriptionId: Mapped[str | None] = mapped_column(sa.String(), unique=True)
+    plan: Mapped[Plan] = mapped_column(PLAN_TYPE, default=Plan.FREE, server_default="FREE")
+    status: Mapped[str] = mapped_column(sa.String(), default="inactive", server_default="inactive")
+    currentPeriodEnd: Mapped[datetime.datetime | None] = mapped_column(sa.DateTime(timezone=True))
+    payments: Mapped[list[Payment]] = relationship(
+        back_populates="subscription",
+        passive_deletes="all",
+        lazy="raise",
+    )
+    updatedAt: Mapped[datetime.datetime] = mapped_column(
+        sa.DateTime(timezone=True),
+        server_default=sa.func.now(),
+        onupdate=sa.func.now(),
+    )
+
+
+class Payment(Base):
+    __tablename__ = "Payment"
+
+    id: Mapped[str] = mapped_column(
+        sa.String(),
+        primary_key=True,
+        default=_new_uuid,
+        server_default=sa.text("gen_random_uuid()::text"),
+    )
+    subscription: Mapped[Subscription] = relationship(back_populates="payments", lazy="raise")
+    subscriptionId: Mapped[str] = mapped_column(
+        sa.String(),
+        sa.ForeignKey("Subscription.id", ondelete="CASCADE"),
+    )
+    stripeInvoiceId: Mapped[str] = mapped_column(sa.String(), unique=True)
+    amount: Mapped[decimal.Decimal] = mapped_column(sa.Numeric())
+    currency: Mapped[str] = mapped_column(sa.String(), default="usd", server_default="usd")
+    paidAt: Mapped[datetime.datetime] = mapped_column(sa.DateTime(timezone=True))
+
+
+class DailyStats(Base):
+    __tablename__ = "DailyStats"
+    __table_args__ = (sa.UniqueConstraint("workspaceId", "day"),)
+
+    id: Mapped[int] = mapped_column(sa.Integer(), sa.Identity(), primary_key=True)
+    workspaceId: Mapped[str] = mapped_column(sa.String())
+    day: Mapped[datetime.datetime] = mapped_column(sa.DateTime(timezone=True))
+    alertCount: Mapped[int] = mapped_column(sa.Integer(), default=0, server_default=sa.text("0"))
+    incidentCount: Mapped[int] = mapped_column(sa.Integer(), default=0, server_default=sa.text("0"))
+    openCases: Mapped[int] = mapped_column(sa.Integer(), default=0, server_default=sa.text("0"))
+
+
+class AuditLog(Base):
+    __tablename__ = "AuditLog"
+    __table_args__ = (sa.Index(None, "workspaceId", "createdAt"),)
+
+    id: Mapped[int] = mapped_column(sa.BigInteger(), sa.Identity(), primary_key=True)
+    workspaceId: Mapped[str | None] = mapped_column(sa.String())
+    userId: Mapped[str | None] = mapped_column(sa.String())
+    action: Mapped[str] = mapped_column(sa.String())
+    target: Mapped[str | None] = mapped_column(sa.String())
+    metadata_: Mapped[Any] = mapped_column(
+        "metadata",
+        postgresql.JSONB(none_as_null=True),
+        nullable=True,
+    )
+    ip: Mapped[str | None] = mapped_column(sa.String())
+    createdAt: Mapped[datetime.datetime] = mapped_column(
+        sa.DateTime(timezone=True),
+        server_default=sa.func.now(),
+    )
+
+
+MODELS: dict[str, type[Base]] = {
+    "User": User,
+    "Workspace": Workspace,
+    "WorkspaceMember": WorkspaceMember,
+    "Invitation": Invitation,
+    "Alert": Alert,
+    "Incident": Incident,
+    "Case": Case,
+    "MitreTechnique": MitreTechnique,
+    "IncidentTechnique": IncidentTechnique,
+    "Brand": Brand,
+    "BrandDetection": BrandDetection,
+    "Notification": Notification,
+    "NotificationPreference": NotificationPreference,
+    "UploadedFile": UploadedFile,
+    "Subscription": Subscription,
+    "Payment": Payment,
+    "DailyStats": DailyStats,
+    "AuditLog": AuditLog,
+}

@@ -1,0 +1,279 @@
+# Generated from app.sq by sentinel; do not edit.
+"""Every declaration of app.sq as one literal AppDecl, wired to the functions in src/."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from sentinel_spec.runtime import declarations as d
+
+if TYPE_CHECKING:
+    from starlette.applications import Starlette
+
+from generated import models, settings
+from src.client.pages.auth import email_verification_page, login_page, password_reset_page
+from src.client.pages.dashboard import dashboard_page
+from src.client.pages.landing import landing_page
+from src.core.auth.google import google_config
+from src.core.auth.hooks import on_after_signup
+from src.core.jobs.daily_stats import calculate_daily_stats
+from src.core.jobs.retention import cleanup_audit_logs
+from src.core.workspace.operations import (
+    create_workspace,
+    delete_workspace,
+    get_workspaces,
+    update_workspace,
+)
+from src.server.api.email_preview import email_preview
+from src.server.api.health import health
+from src.server.api.screenshot import alert_screenshot
+from src.server.middleware_config import server_middleware
+from src.server.notification_ws import notifications_socket
+from src.server.setup import setup_server
+
+# The project folder (the one holding app.sq, src/ and generated/), wherever it is deployed.
+ROOT = Path(__file__).resolve().parent.parent
+
+APP = d.AppDecl(
+    name="SentinelIQ",
+    title="SentinelIQ",
+    operations=(
+        d.Operation(
+            name="getWorkspaces",
+            route_name="get-workspaces",
+            kind="query",
+            fn=get_workspaces,
+            entities={
+                "Workspace": models.Workspace,
+                "WorkspaceMember": models.WorkspaceMember,
+            },
+            auth=True,
+        ),
+        d.Operation(
+            name="createWorkspace",
+            route_name="create-workspace",
+            kind="action",
+            fn=create_workspace,
+            entities={
+                "Workspace": models.Workspace,
+                "WorkspaceMember": models.WorkspaceMember,
+                "AuditLog": models.AuditLog,
+            },
+            auth=True,
+            rate_limit=d.RateLimit(limit=5, per_seconds=3600, by="user"),
+        ),
+        d.Operation(
+            name="updateWorkspace",
+            route_name="update-workspace",
+            kind="action",
+            fn=update_workspace,
+            entities={
+                "Workspace": models.Workspace,
+                "WorkspaceMember": models.WorkspaceMember,
+                "AuditLog": models.AuditLog,
+            },
+            auth=True,
+            rate_limit=d.RateLimit(limit=30, per_seconds=60, by="user"),
+        ),
+        d.Operation(
+            name="deleteWorkspace",
+            route_name="delete-workspace",
+            kind="action",
+            fn=delete_workspace,
+            entities={
+                "Workspace": models.Workspace,
+                "WorkspaceMember": models.WorkspaceMember,
+                "AuditLog": models.AuditLog,
+            },
+            auth=True,
+        ),
+    ),
+    apis=(
+        d.Api(
+            name="health",
+            method="GET",
+            path="/api/health",
+            fn=health,
+            auth=False,
+        ),
+        d.Api(
+            name="emailPreview",
+            method="GET",
+            path="/api/email-preview",
+            fn=email_preview,
+            auth=False,
+        ),
+        d.Api(
+            name="screenshot",
+            method="GET",
+            path="/api/screenshot/{alertId}",
+            fn=alert_screenshot,
+            entities={
+                "Alert": models.Alert,
+            },
+            auth=True,
+        ),
+    ),
+    pages=(
+        d.Page(
+            name="LandingPage",
+            path="/",
+            component=landing_page,
+            auth_required=False,
+        ),
+        d.Page(
+            name="LoginPage",
+            path="/login",
+            component=login_page,
+            auth_required=False,
+        ),
+        d.Page(
+            name="EmailVerificationPage",
+            path="/email-verification",
+            component=email_verification_page,
+            auth_required=False,
+        ),
+        d.Page(
+            name="PasswordResetPage",
+            path="/password-reset",
+            component=password_reset_page,
+            auth_required=False,
+        ),
+        d.Page(
+            name="DashboardPage",
+            path="/dashboard",
+            component=dashboard_page,
+            auth_required=True,
+        ),
+    ),
+    cruds=(
+        d.Crud(
+            name="Techniques",
+            route_name="techniques",
+            model=models.MitreTechnique,
+            operations=(
+                d.CrudOperation(op="get", is_public=True),
+                d.CrudOperation(op="getAll", is_public=True),
+            ),
+        ),
+    ),
+    jobs=(
+        d.Job(
+            name="calculateDailyStats",
+            fn=calculate_daily_stats,
+            options=d.JobOptions(
+                retry_limit=3,
+                retry_delay_seconds=60,
+                retry_backoff=True,
+                expire_in_seconds=900,
+                singleton_key=None,
+                priority=0,
+                queue=None,
+                start_after_seconds=None,
+            ),
+            cron="0 1 * * *",
+            cron_args={
+                "full": True,
+            },
+            timezone="UTC",
+            entities={
+                "Workspace": models.Workspace,
+                "Alert": models.Alert,
+                "Incident": models.Incident,
+                "Case": models.Case,
+                "DailyStats": models.DailyStats,
+            },
+        ),
+        d.Job(
+            name="cleanupAuditLogs",
+            fn=cleanup_audit_logs,
+            options=d.JobOptions(
+                retry_limit=0,
+                retry_delay_seconds=0,
+                retry_backoff=False,
+                expire_in_seconds=None,
+                singleton_key=None,
+                priority=0,
+                queue=None,
+                start_after_seconds=None,
+            ),
+            cron="30 3 * * *",
+            cron_args=None,
+            timezone="UTC",
+            entities={
+                "AuditLog": models.AuditLog,
+            },
+        ),
+    ),
+    websockets=(
+        d.WebSocket(
+            name="notifications",
+            path="/ws/notifications",
+            fn=notifications_socket,
+            auth=True,
+        ),
+    ),
+    setup_fn=setup_server,
+    middleware_config_fn=server_middleware,
+    cors_origins=d.Env(
+        "CORS_ORIGINS", "http://localhost:3000", required=False, where="app.server.cors_origins"
+    ),
+    body_limits=d.BodyLimits(json_bytes=10485760, form_bytes=10485760, raw_bytes=52428800),
+    default_rate_limit=d.RateLimit(limit=300, per_seconds=60, by="ip"),
+    rate_limit_storage=d.Env(
+        "REDIS_URL", "memory://", required=False, where="app.server.rate_limit.storage"
+    ),
+    rate_limit_fail_open=True,
+    sentry=d.Sentry(
+        dsn=d.Env("SENTRY_DSN", "", required=False, where="app.server.sentry.dsn"),
+        traces_sample_rate=0.1,
+    ),
+    auth=d.AuthConfig(
+        user_model=models.User,
+        on_auth_failed_redirect_to="/login",
+        on_auth_succeeded_redirect_to="/dashboard",
+        options={
+            "password_policy": {
+                "min_length": 12,
+                "require_upper": True,
+                "require_lower": True,
+                "require_digit": True,
+                "require_symbol": False,
+            },
+            "sessions": {
+                "idle_timeout_seconds": 1800,
+                "absolute_timeout_seconds": 43200,
+                "refresh_ttl_seconds": 2592000,
+                "refresh_rotate": True,
+            },
+            "two_factor": {
+                "issuer": "SentinelIQ",
+                "backup_codes": 10,
+            },
+            "email": {
+                "from_email": "noreply@sentineliq.dev",
+                "from_name": "SentinelIQ",
+                "email_verification_path": "/email-verification",
+                "password_reset_path": "/password-reset",
+                "user_signup_fields": None,
+            },
+            "google": {
+                "config_fn": google_config,
+                "user_signup_fields": None,
+            },
+            "on_after_signup": on_after_signup,
+        },
+    ),
+    env=settings.ENV,
+    metadata=models.Base.metadata,
+    templates_dir=str(ROOT / "src" / "client" / "templates"),
+    openapi_path=str(ROOT / "generated" / "openapi.json"),
+)
+
+
+def create_app() -> Starlette:
+    """The ASGI app; the runtime is imported here so importing APP stays cheap."""
+    from sentinel_spec.runtime.server import create_app as create_runtime_app
+
+    return create_runtime_app(APP)
