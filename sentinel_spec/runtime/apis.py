@@ -1,4 +1,5 @@
-"""Custom HTTP apis: ``fn(request, context)`` returns a Response or a JSON value."""
+"""Custom HTTP apis: ``fn(request, context)`` returns a Response, ``render(...)`` or a
+JSON value."""
 
 from __future__ import annotations
 
@@ -9,12 +10,13 @@ from starlette.routing import Route
 from sentinel_spec.runtime.calls import RuntimeState, call_user, guarded, is_async_callable
 from sentinel_spec.runtime.declarations import Api
 from sentinel_spec.runtime.errors import HttpError
+from sentinel_spec.runtime.pages import PageRenderer, Rendered
 from sentinel_spec.runtime.serialization import dumps
 
 ALL_METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
 
 
-def api_route(api: Api, state: RuntimeState) -> Route:
+def api_route(api: Api, state: RuntimeState, renderer: PageRenderer) -> Route:
     is_async = is_async_callable(api.fn)
     owner = f"api `{api.name}`"
 
@@ -27,6 +29,8 @@ def api_route(api: Api, state: RuntimeState) -> Route:
             result = await call_user(api.fn, is_async, request, context)
             if isinstance(result, Response):
                 return result
+            if isinstance(result, Rendered):  # an HTML api, e.g. an email preview
+                return renderer.to_response(result, request, context)
             body = dumps(result)
         return Response(body, media_type="application/json")
 

@@ -77,8 +77,8 @@ def _openapi_route(path: str) -> Route:
 
 def build_routes(decl: AppDecl, state: RuntimeState) -> list[BaseRoute]:
     routes: list[BaseRoute] = [operation_route(op, state) for op in _all_operations(decl)]
-    routes += [api_route(api, state) for api in decl.apis]
     renderer = PageRenderer(decl.templates_dir)
+    routes += [api_route(api, state, renderer) for api in decl.apis]
     routes += [page_route(page, state, renderer) for page in decl.pages]
     if decl.openapi_path is not None:
         routes.append(_openapi_route(decl.openapi_path))

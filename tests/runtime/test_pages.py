@@ -76,3 +76,23 @@ async def test_openapi_served_from_file(tmp_path: Path) -> None:
     spec.unlink()
     async with serve(decl) as client:
         assert (await client.get("/openapi.json")).status_code == 404
+
+
+async def preview(request: Request, context: Context) -> Any:
+    return render("hello.html", {"name": "api"}, status=201)
+
+
+async def test_an_api_may_answer_with_a_template(tmp_path: Path) -> None:
+    from sentinel_spec.runtime.declarations import Api
+
+    (tmp_path / "hello.html").write_text("<p>Hello {{ name }}</p>")
+    decl = AppDecl(
+        name="T",
+        title="T",
+        apis=(Api(name="preview", method="GET", path="/preview", fn=preview),),
+        templates_dir=str(tmp_path),
+    )
+    async with serve(decl) as client:
+        response = await client.get("/preview")
+        assert (response.status_code, response.text) == (201, "<p>Hello api</p>")
+        assert response.headers["content-type"].startswith("text/html")

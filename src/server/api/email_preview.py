@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from starlette.responses import HTMLResponse
-
 from sentinel_spec.runtime import HttpError, render
 
 PREVIEWS: dict[str, dict[str, Any]] = {
@@ -14,9 +12,8 @@ PREVIEWS: dict[str, dict[str, Any]] = {
 }
 
 
-async def email_preview(request: Any, context: Any) -> HTMLResponse:
+async def email_preview(request: Any, context: Any) -> Any:
     template = request.query_params.get("template", "welcome")
     if template not in PREVIEWS:
         raise HttpError(404, f"no email template {template!r}", {"templates": sorted(PREVIEWS)})
-    html = render(f"emails/{template}.html", PREVIEWS[template])
-    return html if isinstance(html, HTMLResponse) else HTMLResponse(str(html))
+    return render(f"emails/{template}.html", PREVIEWS[template])
