@@ -125,4 +125,3 @@ async def app_and_users(
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
             yield client, users
-

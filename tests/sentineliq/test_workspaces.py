@@ -38,8 +38,13 @@ async def test_create_makes_the_caller_owner_and_lists_it(app_and_users: AppAndU
 
     listed = await client.get("/operations/get-workspaces", headers=ada)
     assert listed.json() == [
-        {"id": workspace["id"], "name": "Acme Security!", "slug": "acme-security",
-         "plan": "FREE", "role": "OWNER"}
+        {
+            "id": workspace["id"],
+            "name": "Acme Security!",
+            "slug": "acme-security",
+            "plan": "FREE",
+            "role": "OWNER",
+        }
     ]
     grace = await users.create("grace@example.com")
     assert (await client.get("/operations/get-workspaces", headers=grace)).json() == []
