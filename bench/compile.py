@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import resource
 import shutil
 import statistics
@@ -62,6 +63,7 @@ def synthetic_spec(n: int) -> tuple[str, str]:
 def measure_one(n: int) -> dict[str, float]:
     """Runs inside the child process: time each stage of one compile."""
     from sentinel_spec.analyzer import analyze
+    from sentinel_spec.gc_pause import gc_paused
     from sentinel_spec.generator import generate
     from sentinel_spec.parser import parse
 
@@ -71,15 +73,16 @@ def measure_one(n: int) -> dict[str, float]:
         (project / "src").mkdir()
         (project / "src" / "__init__.py").write_text("")
         (project / "src" / "ops.py").write_text(ops)
-        t0 = time.perf_counter()
-        module, errors = parse(spec)
-        t1 = time.perf_counter()
-        app, more = analyze(module, project)
-        t2 = time.perf_counter()
-        if errors or more or app is None:
-            raise SystemExit(f"synthetic spec has errors: {(errors + more)[:3]}")
-        drafts = generate(app)
-        t3 = time.perf_counter()
+        with gc_paused():  # as sentinel build does
+            t0 = time.perf_counter()
+            module, errors = parse(spec)
+            t1 = time.perf_counter()
+            app, more = analyze(module, project)
+            t2 = time.perf_counter()
+            if errors or more or app is None:
+                raise SystemExit(f"synthetic spec has errors: {(errors + more)[:3]}")
+            drafts = generate(app)
+            t3 = time.perf_counter()
     return {
         "declarations": spec.count("\n\n") + 1,
         "parse_s": t1 - t0,
@@ -104,14 +107,23 @@ def run_child(n: int) -> dict[str, float]:
 
 
 def time_process(cmd: list[str], cwd: Path, runs: int = 7) -> tuple[float, float]:
-    """Median wall seconds and max peak RSS (MB) of a whole command."""
+    """Median wall seconds and peak RSS (MB, the largest run) of a whole command.
+
+    Bytecode is written and used as in a normal install, even where the environment
+    says PYTHONDONTWRITEBYTECODE.
+    """
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
     walls, peaks = [], []
     for _ in range(runs):
-        before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
         t0 = time.perf_counter()
-        subprocess.run(cmd, cwd=cwd, check=True, capture_output=True)
+        proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=subprocess.DEVNULL)
+        # wait4 gives this child's own rusage (RUSAGE_CHILDREN would mix in every child).
+        _, status, usage = os.wait4(proc.pid, 0)
         walls.append(time.perf_counter() - t0)
-        peaks.append(max(before, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss) / 1024)
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        if proc.returncode:
+            raise SystemExit(f"{cmd} exited {proc.returncode}")
+        peaks.append(usage.ru_maxrss / 1024)
     return statistics.median(walls), max(peaks)
 
 
@@ -138,7 +150,10 @@ def main() -> None:
         ratio = rows[10000]["total_s"] / rows[1000]["total_s"]
         print(f"ratio 10k/1k total time: {ratio:.1f} (linear = 10)")
 
-    sentinel = shutil.which("sentinel")
+    # The console script beside this interpreter, as a virtualenv user runs it (a version
+    # manager's shim on PATH would add its own start-up to every run).
+    script = Path(sys.executable).parent / "sentinel"
+    sentinel = str(script) if script.exists() else shutil.which("sentinel")
     if sentinel and (ROOT / "app.sq").exists():
         with tempfile.TemporaryDirectory() as tmp:
             project = Path(tmp) / "app"
@@ -146,6 +161,7 @@ def main() -> None:
                 ROOT, project, ignore=shutil.ignore_patterns(".git", ".sentinel", "tests")
             )
             base_wall, base_mb = time_process([sys.executable, "-c", "pass"], project)
+            time_process([sentinel, "build"], project, runs=1)  # writes bytecode, as installs do
             wall, mb = time_process([sentinel, "build"], project)
         print(
             f"sentinel build app.sq: {wall:.3f} s wall, {mb:.0f} MB peak; "

@@ -28,12 +28,14 @@ def load_spec(path: str | Path) -> AppSpec:
     """Parse and check a spec file; raise ``SpecErrors`` holding every problem found."""
     from sentinel_spec.analyzer import analyze
     from sentinel_spec.errors import SpecErrors
+    from sentinel_spec.gc_pause import gc_paused
     from sentinel_spec.parser import parse
 
     spec_path = Path(path)
     source = spec_path.read_text(encoding="utf-8")
-    module, errors = parse(source, spec_path.name)
-    spec, analysis_errors = analyze(module, spec_path.parent, spec_path.name)
+    with gc_paused():
+        module, errors = parse(source, spec_path.name)
+        spec, analysis_errors = analyze(module, spec_path.parent, spec_path.name)
     errors = errors + analysis_errors
     if errors or spec is None:
         raise SpecErrors(errors, {spec_path.name: source})
@@ -49,13 +51,15 @@ def build(path: str | Path, out_dir: str | Path | None = None, check: bool = Fal
 
     With ``check`` nothing is written; ``stale`` lists what a build would change.
     """
+    from sentinel_spec.gc_pause import gc_paused
     from sentinel_spec.generator import generate
     from sentinel_spec.writer import plan, write
 
     spec_path = Path(path)
-    spec = load_spec(spec_path)
+    with gc_paused():
+        spec = load_spec(spec_path)
+        drafts = generate(spec)
     target = Path(out_dir) if out_dir is not None else spec_path.parent / "generated"
-    drafts = generate(spec)
     if check:
         changes = plan(drafts, target)
         return BuildResult(spec, (), (), changes.stale)

@@ -8,6 +8,7 @@ already resolved and valid: a consumer never re-checks.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Literal, TypeAlias
 
 JsonValue: TypeAlias = bool | int | float | str | list["JsonValue"] | dict[str, "JsonValue"] | None
@@ -412,13 +413,17 @@ class AppSpec:
         return self.queries + self.actions
 
     def entity(self, name: str) -> Entity:
-        for e in self.entities:
-            if e.name == name:
-                return e
-        raise KeyError(name)
+        return self._entities_by_name[name]
 
     def page(self, name: str) -> Page:
-        for p in self.pages:
-            if p.name == name:
-                return p
-        raise KeyError(name)
+        return self._pages_by_name[name]
+
+    # Indexes built on first use (cached_property writes the instance dict directly, so
+    # it works on a frozen dataclass); generators look entities up once per relation.
+    @cached_property
+    def _entities_by_name(self) -> dict[str, Entity]:
+        return {e.name: e for e in self.entities}
+
+    @cached_property
+    def _pages_by_name(self) -> dict[str, Page]:
+        return {p.name: p for p in self.pages}

@@ -13,7 +13,6 @@ and every sound one is still returned.
 
 from __future__ import annotations
 
-import gc
 import json
 import re
 import threading
@@ -23,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 from sentinel_spec import ast
 from sentinel_spec.errors import SourceSpan, SpecError, did_you_mean
+from sentinel_spec.gc_pause import gc_paused
 
 if TYPE_CHECKING:
     from lark import Lark, Token
@@ -110,11 +110,7 @@ def parse(source: str, file: str = "app.sq") -> tuple[ast.Module, list[SpecError
 
     parser = _parser()
     errors: list[SpecError] = []
-    # A big spec allocates millions of small objects that all stay alive: the cyclic
-    # collector would rescan them again and again (parse time grew quadratically).
-    collecting = gc.isenabled()
-    gc.disable()
-    with _LOCK:
+    with gc_paused(), _LOCK:
         _BUILDER.begin(file, 0, 0, errors)
         try:
             declarations = _run(parser, source)
@@ -125,8 +121,6 @@ def parse(source: str, file: str = "app.sq") -> tuple[ast.Module, list[SpecError
                 errors.append(_translate(whole_file_error, source, 0, len(source), 0, file)[0])
         finally:
             _BUILDER.begin(file, 0, 0, [])
-            if collecting:
-                gc.enable()
     module = ast.Module(tuple(declarations), _whole_span(source, file))
     return module, sorted(errors, key=SpecError.sort_key)
 
@@ -149,6 +143,9 @@ def _parser() -> Lark:
         keep_all_tokens=True,
         maybe_placeholders=False,
         transformer=_BUILDER,
+        # Building the LALR tables is most of a small build's time: lark keeps them in
+        # a file in the temp folder, keyed by grammar, options and lark version.
+        cache=True,
     )
 
 
