@@ -215,6 +215,8 @@ def start_command(project: Path, host: str, port: int, workers: int) -> None:
 
     import uvicorn
 
+    from sentinel_spec.runtime.observability import logging_config
+
     project_dir = path.parent
     os.chdir(project_dir)
     os.environ.setdefault("SENTINEL_ENV", "production")
@@ -228,6 +230,8 @@ def start_command(project: Path, host: str, port: int, workers: int) -> None:
         proxy_headers=True,
         server_header=False,
         timeout_graceful_shutdown=20,
+        log_config=logging_config(),  # JSON lines, in every worker process
+        access_log=False,  # the app logs each request itself, with its request id
     )
 
 
@@ -275,5 +279,4 @@ def new_command(name: Path) -> None:
     click.echo(f"created {name}/ ({len(files)} files) and built generated/")
     click.echo("next steps:")
     click.echo(f"  cd {name}")
-    click.echo("  sentinel db migrate --name init   # create the first migration")
-    click.echo("  sentinel dev                      # http://127.0.0.1:3001, reloads on save")
+    click.echo("  sentinel dev   # http://127.0.0.1:3001: a database, migrations, reload on save")

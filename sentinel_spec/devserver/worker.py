@@ -100,7 +100,15 @@ def load_app(project_dir: Path) -> Any:
 async def serve(app: Any, sock: socket.socket, status: StatusPipe, log_level: str) -> None:
     import uvicorn
 
-    config = uvicorn.Config(app, log_level=log_level, timeout_graceful_shutdown=5)
+    from sentinel_spec.runtime.observability import logging_config
+
+    config = uvicorn.Config(
+        app,
+        log_level=log_level,
+        log_config=logging_config(log_level.upper()),
+        access_log=False,  # the app's own access log has the request id
+        timeout_graceful_shutdown=5,
+    )
     server = uvicorn.Server(config)
     loop = asyncio.get_running_loop()
 

@@ -3,8 +3,9 @@
 ``Database.scope()`` gives each operation, api or job its ``AsyncSession``: opened on
 first use, committed when the call returns, rolled back when it raises. When the
 server cannot be reached the scope raises ``ServiceUnavailable`` (a 503) instead of a
-500 with a driver traceback; ``pool_pre_ping`` and SQLAlchemy's connection
-invalidation make the app recover on its own once the server is back.
+500 with a driver traceback; SQLAlchemy's pool invalidation on a lost connection (and
+``pool_pre_ping`` when ``DB_POOL_PRE_PING`` is set) makes the app recover on its own
+once the server is back.
 """
 
 from __future__ import annotations
@@ -126,6 +127,7 @@ class Database:
         pool_timeout: float = 5.0,
         statement_timeout_ms: int | None = 30_000,
         connect_timeout_s: float = 5.0,
+        pre_ping: bool = False,
     ) -> None:
         self.url = normalize_url(url)
         self.connect_timeout_s = connect_timeout_s
@@ -140,7 +142,10 @@ class Database:
             pool_size=pool_size,
             max_overflow=max_overflow,
             pool_timeout=pool_timeout,
-            pool_pre_ping=True,
+            # Off by default: a ping is one more round trip on every request. Without it a
+            # connection the server dropped fails once (503), SQLAlchemy invalidates the
+            # whole pool, and the next request reconnects.
+            pool_pre_ping=pre_ping,
             connect_args=connect_args,
         )
 
@@ -158,6 +163,7 @@ class Database:
             max_overflow=_int_env(environ, "DB_MAX_OVERFLOW", 10),
             pool_timeout=_float_env(environ, "DB_POOL_TIMEOUT", 5.0),
             statement_timeout_ms=_timeout_env(environ, "DB_STATEMENT_TIMEOUT_MS", 30_000),
+            pre_ping=environ.get("DB_POOL_PRE_PING", "").lower() in ("1", "true", "yes"),
         )
 
     def scope(self) -> AbstractAsyncContextManager[SessionScope]:

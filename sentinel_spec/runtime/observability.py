@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import logging
-import sys
 import time
 from contextvars import ContextVar
 from datetime import UTC, datetime
@@ -21,8 +20,10 @@ _request_id: ContextVar[str | None] = ContextVar("sentinel_request_id", default=
 access_logger = logging.getLogger("sentinel.access")
 
 # LogRecord attributes that are not "extra" fields passed by the caller.
+# uvicorn's ``color_message`` repeats the message with terminal colour codes.
 _STANDARD_ATTRS = frozenset(
-    vars(logging.LogRecord("", 0, "", 0, "", None, None)).keys() | {"message", "asctime"}
+    vars(logging.LogRecord("", 0, "", 0, "", None, None)).keys()
+    | {"message", "asctime", "color_message"}
 )
 
 
@@ -58,18 +59,38 @@ class JsonFormatter(logging.Formatter):
         return json.dumps(entry, default=str, ensure_ascii=False)
 
 
+def logging_config(level: int | str = "INFO") -> dict[str, Any]:
+    """A ``logging.config.dictConfig``: every record one JSON line on stderr.
+
+    Servers pass it to uvicorn (``log_config=``), which applies it in every worker
+    process. uvicorn's own access log is silenced: ``AccessLogMiddleware`` logs each
+    request with its request id instead.
+    """
+    return {
+        "version": 1,
+        "disable_existing_loggers": False,
+        "formatters": {"json": {"()": JsonFormatter}},
+        "handlers": {
+            "stderr": {
+                "class": "logging.StreamHandler",
+                "formatter": "json",
+                "stream": "ext://sys.stderr",
+            }
+        },
+        "root": {"handlers": ["stderr"], "level": level},
+        "loggers": {
+            "uvicorn": {"handlers": [], "propagate": True},
+            "uvicorn.error": {"handlers": [], "propagate": True},
+            "uvicorn.access": {"handlers": [], "propagate": False},
+        },
+    }
+
+
 def configure_logging(level: int | str = "INFO") -> None:
     """Route every log record to stderr as one JSON object a line."""
-    handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(JsonFormatter())
-    root = logging.getLogger()
-    root.handlers[:] = [handler]
-    root.setLevel(level)
-    # uvicorn's own access log would duplicate ours in a different format.
-    logging.getLogger("uvicorn.access").disabled = True
-    for name in ("uvicorn", "uvicorn.error"):
-        logging.getLogger(name).handlers[:] = []
-        logging.getLogger(name).propagate = True
+    import logging.config
+
+    logging.config.dictConfig(logging_config(level))
 
 
 class AccessLogMiddleware:

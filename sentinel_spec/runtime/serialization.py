@@ -48,11 +48,14 @@ def _pydantic(value: Any) -> Any:
     return value.model_dump(mode="json")
 
 
-def _sqlalchemy(value: Any) -> dict[str, Any]:
+def _sqlalchemy(cls: type) -> Converter:
+    """Columns only (relationships are never loaded); the keys are read once per class."""
     from sqlalchemy import inspect
+    from sqlalchemy.orm import Mapper
 
-    mapper = inspect(value).mapper
-    return {attr.key: getattr(value, attr.key) for attr in mapper.column_attrs}
+    mapper: Mapper[Any] = inspect(cls)
+    keys = tuple(attr.key for attr in mapper.column_attrs)
+    return lambda value: {key: getattr(value, key) for key in keys}
 
 
 def _bytes(value: bytes | bytearray) -> str:
@@ -81,7 +84,7 @@ def _find_converter(cls: type) -> Converter | None:
     if hasattr(cls, "model_dump") and hasattr(cls, "model_fields"):
         return _pydantic
     if hasattr(cls, "__mapper__") and hasattr(cls, "_sa_class_manager"):
-        return _sqlalchemy
+        return _sqlalchemy(cls)
     if isinstance(cls, type) and issubclass(cls, Mapping):
         return dict
     return None

@@ -113,3 +113,50 @@ async def test_scope_answers_503_while_down_and_recovers_by_itself(
         assert count == 1
     finally:
         await db.dispose()
+
+
+async def count_rows(args: None, context: object) -> int:
+    session = context.session  # type: ignore[attr-defined]
+    return int((await session.execute(text("SELECT count(*) FROM pg_class"))).scalar() > 0)
+
+
+async def test_the_app_answers_503_json_during_an_outage_and_recovers(
+    server: EmbeddedPostgres,
+) -> None:
+    import httpx
+
+    from sentinel_spec.runtime.declarations import AppDecl, Operation
+    from sentinel_spec.runtime.server import create_app
+
+    decl = AppDecl(
+        name="T",
+        title="T",
+        operations=(Operation("countRows", "count-rows", "query", count_rows),),
+        metadata=object(),  # any non-None metadata: the app has a database
+    )
+    server.start()
+    app = create_app(decl, environ={"DATABASE_URL": server.url()}, dotenv=None)
+    transport = httpx.ASGITransport(app=app)
+    async with (
+        app.router.lifespan_context(app),
+        httpx.AsyncClient(transport=transport, base_url="http://t") as client,
+    ):
+        assert (await client.post("/operations/count-rows")).json() == 1
+
+        server.stop()
+        down = await client.post("/operations/count-rows")
+        assert down.status_code == 503
+        error = down.json()["error"]
+        assert error["code"] == "unavailable"
+        assert error["requestId"] == down.headers["x-request-id"]
+        assert "Traceback" not in down.text
+
+        server.start()  # the same app, never restarted
+        assert (await client.post("/operations/count-rows")).json() == 1
+
+        # Restarted between two requests, with no request while it was down: the
+        # pooled connection is stale, so at most one call fails before reconnecting.
+        server.stop()
+        server.start()
+        statuses = [(await client.post("/operations/count-rows")).status_code for _ in range(3)]
+        assert statuses in ([200, 200, 200], [503, 200, 200])
