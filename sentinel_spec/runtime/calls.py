@@ -9,8 +9,8 @@ auth replaces ``authenticate``; the others fill ``jobs`` / ``realtime`` / ``emai
 from __future__ import annotations
 
 import inspect
-from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
-from contextlib import asynccontextmanager
+from collections.abc import Awaitable, Callable, Mapping
+from contextlib import AbstractAsyncContextManager, nullcontext
 from dataclasses import dataclass
 from typing import Any
 
@@ -43,14 +43,11 @@ class RuntimeState:
     realtime: Any = None
     email: Any = None
 
-    @asynccontextmanager
-    async def unit_of_work(self) -> AsyncIterator[SessionScopeLike | None]:
+    def unit_of_work(self) -> AbstractAsyncContextManager[SessionScopeLike | None]:
         """The database scope of one call, or None when the app has no database."""
         if self.database is None:
-            yield None
-            return
-        async with self.database.scope() as scope:
-            yield scope
+            return nullcontext()
+        return self.database.scope()
 
     def context(
         self,

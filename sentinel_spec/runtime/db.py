@@ -12,8 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import AsyncIterator, Awaitable, Mapping
-from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from collections.abc import Awaitable, Mapping
 
 import psycopg
 from sqlalchemy import exc as sa_exc
@@ -77,7 +76,12 @@ def _unavailable(error: BaseException) -> ServiceUnavailable:
 
 
 class SessionScope:
-    """One unit of work. ``session`` opens lazily so calls that never query cost nothing."""
+    """One unit of work, as an async context manager: ``session`` opens lazily (calls
+    that never query cost nothing), and leaving the block commits it, or rolls it back
+    when the block raised. Connection failures leave as ``ServiceUnavailable``.
+
+    A plain class rather than ``@asynccontextmanager``: it runs on every request.
+    """
 
     def __init__(self, engine: AsyncEngine) -> None:
         self._engine = engine
@@ -92,6 +96,28 @@ class SessionScope:
     @property
     def opened(self) -> bool:
         return self._session is not None
+
+    async def __aenter__(self) -> SessionScope:
+        return self
+
+    async def __aexit__(
+        self, error_type: object, error: BaseException | None, traceback: object
+    ) -> None:
+        if error is None:
+            try:
+                await self._finish(None)
+            except Exception as failure:
+                if is_connection_failure(failure):
+                    raise _unavailable(failure) from failure
+                raise
+            return
+        try:
+            await self._finish(error)
+        except Exception as cleanup_error:  # only non-connection errors reach here
+            raise cleanup_error from error
+        if isinstance(error, Exception) and is_connection_failure(error):
+            raise _unavailable(error) from error
+        # Returning None lets the original error go on.
 
     async def _finish(self, error: BaseException | None) -> None:
         session = self._session
@@ -166,29 +192,9 @@ class Database:
             pre_ping=environ.get("DB_POOL_PRE_PING", "").lower() in ("1", "true", "yes"),
         )
 
-    def scope(self) -> AbstractAsyncContextManager[SessionScope]:
+    def scope(self) -> SessionScope:
         """``async with db.scope() as s: s.session...``: commit on exit, rollback on error."""
-        return self._scope()
-
-    @asynccontextmanager
-    async def _scope(self) -> AsyncIterator[SessionScope]:
-        scope = SessionScope(self.engine)
-        try:
-            yield scope
-        except BaseException as error:
-            try:
-                await scope._finish(error)
-            except Exception as cleanup_error:  # only non-connection errors reach here
-                raise cleanup_error from error
-            if isinstance(error, Exception) and is_connection_failure(error):
-                raise _unavailable(error) from error
-            raise
-        try:
-            await scope._finish(None)
-        except Exception as error:
-            if is_connection_failure(error):
-                raise _unavailable(error) from error
-            raise
+        return SessionScope(self.engine)
 
     async def ping(self) -> bool:
         """True when a ``SELECT 1`` succeeds within the connect timeout."""

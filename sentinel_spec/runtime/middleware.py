@@ -9,8 +9,8 @@ can drop or loosen a limit); ``MiddlewareDispatcher`` picks the stack per reques
 
 from __future__ import annotations
 
+import os
 import re
-import uuid
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
@@ -30,6 +30,23 @@ REQUEST_ID_HEADER = "x-request-id"
 _SANE_REQUEST_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:\-]{0,127}")
 
 
+# These run on every request: they read and extend the raw ASGI header lists directly
+# (names are lowercase bytes) rather than building Headers/MutableHeaders objects.
+def request_header(scope: Scope, name: bytes) -> str | None:
+    for key, value in scope["headers"]:
+        if key == name:
+            return str(value.decode("latin-1"))
+    return None
+
+
+def add_response_headers(message: Message, extra: Sequence[tuple[bytes, bytes]]) -> None:
+    """Append ``extra`` to an ``http.response.start`` message, keeping headers it has."""
+    headers = list(message.get("headers", ()))
+    present = {key.lower() for key, _ in headers}
+    headers.extend(item for item in extra if item[0] not in present)
+    message["headers"] = headers
+
+
 class RequestIdMiddleware:
     """Accept a sane incoming ``X-Request-ID`` or make one; expose it everywhere."""
 
@@ -40,16 +57,17 @@ class RequestIdMiddleware:
         if scope["type"] not in ("http", "websocket"):
             await self.app(scope, receive, send)
             return
-        incoming = Headers(scope=scope).get(REQUEST_ID_HEADER)
+        incoming = request_header(scope, b"x-request-id")
         if incoming is not None and _SANE_REQUEST_ID.fullmatch(incoming):
             request_id = incoming
         else:
-            request_id = uuid.uuid4().hex
+            request_id = os.urandom(16).hex()  # a random 128-bit id, like uuid4().hex
         scope.setdefault("state", {})["request_id"] = request_id
+        id_header = [(b"x-request-id", request_id.encode("latin-1"))]
 
         async def send_with_id(message: Message) -> None:
             if message["type"] == "http.response.start":
-                MutableHeaders(scope=message)["X-Request-ID"] = request_id
+                add_response_headers(message, id_header)
             await send(message)
 
         token = set_request_id(request_id)
@@ -82,6 +100,10 @@ class SecurityHeadersMiddleware:
     def __init__(self, app: ASGIApp, overrides: Mapping[str, str] | None = None) -> None:
         self.app = app
         self.headers = {**SECURITY_HEADERS, **(overrides or {})}
+        self.raw = [
+            (name.lower().encode("latin-1"), value.encode("latin-1"))
+            for name, value in self.headers.items()
+        ]
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -90,10 +112,7 @@ class SecurityHeadersMiddleware:
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
-                headers = MutableHeaders(scope=message)
-                for name, value in self.headers.items():
-                    if name not in headers:
-                        headers[name] = value
+                add_response_headers(message, self.raw)
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
@@ -140,11 +159,11 @@ class CorsMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        headers = Headers(scope=scope)
-        origin = headers.get("origin")
+        origin = request_header(scope, b"origin")
         if origin is None:
             await self.app(scope, receive, send)
             return
+        headers = Headers(scope=scope)
         if not self.allows(origin, scope):
             response = error_response(403, "forbidden", f"Origin {origin} is not allowed")
             await response(scope, receive, send)
@@ -213,11 +232,14 @@ class BodyLimitMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        headers = Headers(scope=scope)
-        limit = limit_for(headers.get("content-type"), self.limits)
-        declared = headers.get("content-length")
-        if declared is not None and declared.isdigit() and int(declared) > limit:
-            await _send_error(PayloadTooLarge(limit), scope, receive, send)
+        limit = limit_for(request_header(scope, b"content-type"), self.limits)
+        declared = request_header(scope, b"content-length")
+        if declared is not None and declared.isdigit():
+            if int(declared) > limit:
+                await _send_error(PayloadTooLarge(limit), scope, receive, send)
+            else:
+                # The server delivers no more than Content-Length: nothing to count.
+                await self.app(scope, receive, send)
             return
 
         received = 0
