@@ -185,18 +185,31 @@ def routes_command(project: Path) -> None:
     click.echo(format_table(route_rows(load(project))))
 
 
+def listen_options(command: Any) -> Any:
+    """``--host`` and ``--port`` (``$PORT``), shared by ``start`` and ``dev``."""
+    command = click.option(
+        "--port",
+        type=int,
+        default=DEFAULT_PORT,
+        envvar="PORT",
+        show_default=f"$PORT or {DEFAULT_PORT}",
+        help="Port to listen on.",
+    )(command)
+    return click.option(
+        "--host", default="127.0.0.1", show_default=True, help="Interface to bind."
+    )(command)
+
+
 @main.command("start")
 @project_option
-@click.option("--host", default="127.0.0.1", show_default=True, help="Interface to bind.")
+@listen_options
 @click.option(
-    "--port",
-    type=int,
-    default=DEFAULT_PORT,
-    envvar="PORT",
-    show_default=f"$PORT or {DEFAULT_PORT}",
-    help="Port to listen on.",
+    "--workers",
+    type=click.IntRange(min=1),
+    default=1,
+    show_default=True,
+    help="Worker processes; about one per core.",
 )
-@click.option("--workers", type=click.IntRange(min=1), default=1, show_default=True)
 def start_command(project: Path, host: str, port: int, workers: int) -> None:
     """Serve the app for production (no reload); rebuilds generated/ first if stale."""
     from sentinel_spec import build
@@ -237,15 +250,7 @@ def start_command(project: Path, host: str, port: int, workers: int) -> None:
 
 @main.command("dev")
 @project_option
-@click.option("--host", default="127.0.0.1", show_default=True, help="Interface to bind.")
-@click.option(
-    "--port",
-    type=int,
-    default=DEFAULT_PORT,
-    envvar="PORT",
-    show_default=f"$PORT or {DEFAULT_PORT}",
-    help="Port to listen on.",
-)
+@listen_options
 def dev_command(project: Path, host: str, port: int) -> None:
     """Serve with a database (embedded unless DATABASE_URL is set), rebuild and reload on save."""
     from sentinel_spec.devserver.reload import run_dev_server

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 
 from sentinel_spec.appspec import AppSpec, Default, Entity, Enum, Field
 from sentinel_spec.generator.drafts import HEADER, FileDraft
+from sentinel_spec.generator.pyexpr import pyrepr
 from sentinel_spec.generator.templating import render
 
 LINE_LENGTH = 100
@@ -138,26 +139,14 @@ def attribute_name(field_name: str) -> str:
     return f"{field_name}_" if field_name in DECLARATIVE_RESERVED else field_name
 
 
-def py_str(value: str) -> str:
-    """A string literal in the quote style ruff format prefers (double unless that escapes)."""
-    if '"' in value and "'" not in value:
-        return repr(value) if repr(value).startswith("'") else "'" + value + "'"
-    return json.dumps(value, ensure_ascii=False)
-
-
 def py_literal(value: object) -> str:
-    if isinstance(value, bool):
-        return "True" if value else "False"
-    if isinstance(value, str):
-        return py_str(value)
-    if value is None:
-        return "None"
+    """A one-line Python literal; ``call`` decides how the line around it is laid out."""
     if isinstance(value, list):
         return "[" + ", ".join(py_literal(v) for v in value) + "]"
     if isinstance(value, dict):
-        items = ", ".join(f"{py_str(str(k))}: {py_literal(v)}" for k, v in value.items())
+        items = ", ".join(f"{pyrepr(str(k))}: {py_literal(v)}" for k, v in value.items())
         return "{" + items + "}"
-    return repr(value)
+    return pyrepr(value)
 
 
 def call(prefix: str, args: Sequence[str], indent: str, suffix: str = "") -> str:
@@ -254,7 +243,7 @@ def _server_literal(spec: AppSpec, f: Field, value: object) -> str | None:
     if f.is_list:
         return "sa.text(\"'{}'\")" if value == [] else None
     if f.kind == "enum" or (f.type == "String" and isinstance(value, str)):
-        return py_str(str(value))
+        return pyrepr(str(value))
     if f.type == "Boolean" and isinstance(value, bool):
         return f'sa.text("{str(value).lower()}")'
     if f.type in ("Int", "BigInt", "Float", "Decimal") and isinstance(value, int | float):
@@ -263,7 +252,7 @@ def _server_literal(spec: AppSpec, f: Field, value: object) -> str | None:
         text = json.dumps(value, separators=(",", ":")).replace("'", "''")
         # literal_column, not text(): a ":1" inside the JSON is not a bind parameter.
         sql = f"'{text}'::jsonb"
-        return f"sa.literal_column({py_str(sql)})"
+        return f"sa.literal_column({pyrepr(sql)})"
     return None
 
 
@@ -276,7 +265,7 @@ def _default_args(spec: AppSpec, f: Field, default: Default, imports: _Imports) 
         imports.new_uuid = True
         native = f.db_type is not None and f.db_type.name == "Uuid"
         uuid_sql = "gen_random_uuid()" if native else "gen_random_uuid()::text"
-        return ["default=_new_uuid", f"server_default=sa.text({py_str(uuid_sql)})"]
+        return ["default=_new_uuid", f"server_default=sa.text({pyrepr(uuid_sql)})"]
     if default.kind == "cuid":
         imports.new_cuid = True
         return ["default=_new_cuid"]
@@ -289,7 +278,7 @@ def _default_args(spec: AppSpec, f: Field, default: Default, imports: _Imports) 
         args = [f"default=lambda: {py_literal(default.value)}"]
     elif f.type == "Decimal":
         imports.stdlib.add("decimal")
-        args = [f"default=decimal.Decimal({py_str(str(default.value))})"]
+        args = [f"default=decimal.Decimal({pyrepr(str(default.value))})"]
     else:
         args = [f"default={py_literal(default.value)}"]
     server_literal = _server_literal(spec, f, default.value)
@@ -306,8 +295,8 @@ def _foreign_key(spec: AppSpec, entity: Entity, f: Field) -> str | None:
             continue
         target = spec.entity(rel.target)
         ref = target.field(rel.references[0])
-        args = [py_str(f"{target.table_name}.{ref.column}")]
-        args.append(f"ondelete={py_str(_on_delete(entity, owner))}")
+        args = [pyrepr(f"{target.table_name}.{ref.column}")]
+        args.append(f"ondelete={pyrepr(_on_delete(entity, owner))}")
         return f"sa.ForeignKey({', '.join(args)})"
     return None
 
@@ -329,7 +318,7 @@ def _column(spec: AppSpec, entity: Entity, f: Field, imports: _Imports) -> str:
         sa_type = f"postgresql.ARRAY({sa_type})"
     args: list[str] = []
     if f.column_name is not None or attribute_name(f.name) != f.name:
-        args.append(py_str(f.column))
+        args.append(pyrepr(f.column))
     args.append(sa_type)
     fk = _foreign_key(spec, entity, f)
     if fk is not None:
@@ -410,18 +399,18 @@ def _relationship(spec: AppSpec, entity: Entity, f: Field, imports: _Imports) ->
     args: list[str] = []
     back = _back_field(spec, entity, f)
     if back is not None:
-        args.append(f"back_populates={py_str(attribute_name(back.name))}")
+        args.append(f"back_populates={pyrepr(attribute_name(back.name))}")
     owner_entity, owner = _owning_field(spec, entity, f)
     assert owner.relation is not None
     if _relation_pairs(spec, entity, f) > 1:
         columns = ", ".join(
             f"{owner_entity.name}.{attribute_name(name)}" for name in owner.relation.fields
         )
-        args.append(f"foreign_keys={py_str(f'[{columns}]')}")
+        args.append(f"foreign_keys={pyrepr(f'[{columns}]')}")
     if rel.is_owner and rel.target == entity.name:
         # Self-reference: the referenced (parent) side is the remote one.
         remote = ", ".join(f"{entity.name}.{attribute_name(name)}" for name in rel.references)
-        args.append(f"remote_side={py_str(f'[{remote}]')}")
+        args.append(f"remote_side={pyrepr(f'[{remote}]')}")
     if not rel.is_owner:
         # The database applies onDelete; the ORM must not null out or load children itself.
         args.append('passive_deletes="all"')
@@ -446,20 +435,20 @@ def _table_args(spec: AppSpec, entity: Entity) -> tuple[str, ...]:
         if rel is None or len(rel.fields) < 2:
             continue
         target = spec.entity(rel.target)
-        local = [py_str(entity.field(name).column) for name in rel.fields]
-        remote = [py_str(f"{target.table_name}.{target.field(n).column}") for n in rel.references]
+        local = [pyrepr(entity.field(name).column) for name in rel.fields]
+        remote = [pyrepr(f"{target.table_name}.{target.field(n).column}") for n in rel.references]
         args = [
             "[" + ", ".join(local) + "]",
             "[" + ", ".join(remote) + "]",
-            f"ondelete={py_str(_on_delete(entity, f))}",
+            f"ondelete={pyrepr(_on_delete(entity, f))}",
         ]
         items.append(call("sa.ForeignKeyConstraint", args, INDENT * 2, ","))
     for columns in entity.uniques:
-        args = [py_str(entity.field(name).column) for name in columns]
+        args = [pyrepr(entity.field(name).column) for name in columns]
         items.append(call("sa.UniqueConstraint", args, INDENT * 2, ","))
     for columns in entity.indexes:
         # Named by the metadata's naming convention (which also shortens names over 63 chars).
-        args = ["None", *(py_str(entity.field(name).column) for name in columns)]
+        args = ["None", *(pyrepr(entity.field(name).column) for name in columns)]
         items.append(call("sa.Index", args, INDENT * 2, ","))
     return tuple(items)
 

@@ -6,6 +6,7 @@ importing it stays cheap; the runtime (Starlette, SQLAlchemy, ...) loads in ``cr
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterator
 
 from sentinel_spec.appspec import (
@@ -13,11 +14,13 @@ from sentinel_spec.appspec import (
     ApiNamespace,
     AppSpec,
     Auth,
+    BodyLimits,
     Configurable,
     Crud,
     EnvValue,
     ExtImport,
     Job,
+    JobOptions,
     Operation,
     RateLimit,
     Server,
@@ -204,21 +207,8 @@ class _Decl:
         return px.Call("d.Crud", kwargs=tuple(kwargs), explode=True)
 
     def job(self, job: Job) -> px.Call:
-        o = job.options
-        options = px.Call(
-            "d.JobOptions",
-            kwargs=(
-                ("retry_limit", px.lit(o.retry_limit)),
-                ("retry_delay_seconds", px.lit(o.retry_delay_seconds)),
-                ("retry_backoff", px.lit(o.retry_backoff)),
-                ("expire_in_seconds", px.lit(o.expire_in_seconds)),
-                ("singleton_key", px.lit(o.singleton_key)),
-                ("priority", px.lit(o.priority)),
-                ("queue", px.lit(o.queue)),
-                ("start_after_seconds", px.lit(o.start_after_seconds)),
-            ),
-            explode=True,
-        )
+        # AppSpec's JobOptions and the runtime's have the same fields, by design.
+        options = px.Call("d.JobOptions", kwargs=_fields_of(job.options), explode=True)
         kwargs: Kwargs = [("name", px.lit(job.name)), ("fn", self.fn(job.fn))]
         kwargs.append(("options", options))
         if job.schedule is not None:
@@ -245,15 +235,7 @@ class _Decl:
             kwargs.append(("middleware_config_fn", self.fn(server.middleware_config_fn)))
         if server.cors_origins is not None:
             kwargs.append(("cors_origins", self.configurable(server.cors_origins)))
-        limits = server.body_limits
-        body_limits = px.Call(
-            "d.BodyLimits",
-            kwargs=(
-                ("json_bytes", px.lit(limits.json_bytes)),
-                ("form_bytes", px.lit(limits.form_bytes)),
-                ("raw_bytes", px.lit(limits.raw_bytes)),
-            ),
-        )
+        body_limits = px.Call("d.BodyLimits", kwargs=_fields_of(server.body_limits))
         kwargs.append(("body_limits", body_limits))
         rate = server.rate_limit
         if rate.default is not None:
@@ -362,3 +344,8 @@ class _Decl:
 
 def _dict(*entries: tuple[str, px.Expr]) -> px.Dict:
     return px.Dict(tuple((px.lit(key), value) for key, value in entries))
+
+
+def _fields_of(value: JobOptions | BodyLimits) -> tuple[tuple[str, px.Expr], ...]:
+    """A dataclass's fields as keyword arguments, for a runtime class of the same shape."""
+    return tuple((f.name, px.lit(getattr(value, f.name))) for f in dataclasses.fields(value))

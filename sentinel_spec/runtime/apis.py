@@ -9,7 +9,6 @@ from starlette.routing import Route
 
 from sentinel_spec.runtime.calls import RuntimeState, call_user, guarded, is_async_callable
 from sentinel_spec.runtime.declarations import Api
-from sentinel_spec.runtime.errors import HttpError
 from sentinel_spec.runtime.pages import PageRenderer, Rendered
 from sentinel_spec.runtime.serialization import dumps
 
@@ -21,9 +20,7 @@ def api_route(api: Api, state: RuntimeState, renderer: PageRenderer) -> Route:
     owner = f"api `{api.name}`"
 
     async def run_api(request: Request) -> Response:
-        user = await state.authenticate(request)
-        if api.auth and user is None:
-            raise HttpError(401)
+        user = await state.user_for(request, required=api.auth)
         async with state.unit_of_work() as scope:
             context = state.context(request, owner, api.entities, user, scope)
             result = await call_user(api.fn, is_async, request, context)

@@ -43,6 +43,13 @@ class RuntimeState:
     realtime: Any = None
     email: Any = None
 
+    async def user_for(self, request: Request, required: bool) -> Any:
+        """The signed-in user, or None; 401 when ``required`` and nobody is signed in."""
+        user = await self.authenticate(request)
+        if required and user is None:
+            raise HttpError(401)
+        return user
+
     def unit_of_work(self) -> AbstractAsyncContextManager[SessionScopeLike | None]:
         """The database scope of one call, or None when the app has no database."""
         if self.database is None:

@@ -118,9 +118,7 @@ def operation_route(op: Operation, state: RuntimeState) -> Route:
 
     async def run_operation(request: Request) -> Response:
         # Authentication first: an anonymous caller learns nothing about the arguments.
-        user = await state.authenticate(request)
-        if op.auth and user is None:
-            raise HttpError(401)
+        user = await state.user_for(request, required=op.auth)
         args = validate(await read_args(request))
         async with state.unit_of_work() as scope:
             context = state.context(request, owner, op.entities, user, scope)

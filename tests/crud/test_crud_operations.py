@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import importlib.util
-import sys
 import uuid
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
@@ -14,13 +12,13 @@ from typing import Any
 
 import pydantic
 import pytest
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker, create_async_engine
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from sentinel_spec.appspec import App, AppSpec, Default, Entity, Enum, Field, Relation
-from sentinel_spec.generator import models as models_generator
 from sentinel_spec.runtime.crud import crud_operations
 from sentinel_spec.runtime.declarations import Crud, CrudOperation, Operation
 from sentinel_spec.runtime.errors import HttpError
+from tests.models.model_specs import import_models, sessions_on
 
 pytestmark = pytest.mark.postgres
 
@@ -93,29 +91,15 @@ class Context:
 
 @pytest.fixture
 def models(tmp_path: Path) -> ModuleType:
-    name = f"crud_models_{uuid.uuid4().hex[:8]}"
-    (draft,) = models_generator.generate(todo_spec())
-    path = tmp_path / f"{name}.py"
-    path.write_text(draft.content, encoding="utf-8")
-    module_spec = importlib.util.spec_from_file_location(name, path)
-    assert module_spec is not None and module_spec.loader is not None
-    module = importlib.util.module_from_spec(module_spec)
-    sys.modules[name] = module  # SQLAlchemy resolves annotations through sys.modules
-    module_spec.loader.exec_module(module)
-    return module
+    return import_models(todo_spec(), tmp_path, f"crud_models_{uuid.uuid4().hex[:8]}")
 
 
 @pytest.fixture
 async def sessions(
     database_url: str, models: ModuleType
 ) -> AsyncIterator[async_sessionmaker[AsyncSession]]:
-    engine = create_async_engine(database_url)
-    async with engine.begin() as conn:
-        await conn.run_sync(models.Base.metadata.create_all)
-    try:
-        yield async_sessionmaker(engine, expire_on_commit=False)
-    finally:
-        await engine.dispose()
+    async with sessions_on(database_url, models) as factory:
+        yield factory
 
 
 def operations(model: type, *ops: str, public: tuple[str, ...] = ()) -> dict[str, Operation]:

@@ -7,8 +7,12 @@ from __future__ import annotations
 
 import importlib.util
 import sys
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 from types import ModuleType
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker, create_async_engine
 
 from sentinel_spec.appspec import (
     App,
@@ -335,3 +339,17 @@ def import_models(spec: AppSpec, folder: Path, module_name: str) -> ModuleType:
     sys.modules[module_name] = module
     module_spec.loader.exec_module(module)
     return module
+
+
+@asynccontextmanager
+async def sessions_on(
+    database_url: str, models: ModuleType
+) -> AsyncIterator[async_sessionmaker[AsyncSession]]:
+    """The models' tables created on ``database_url``; a session factory for them."""
+    engine = create_async_engine(database_url)
+    async with engine.begin() as conn:
+        await conn.run_sync(models.Base.metadata.create_all)
+    try:
+        yield async_sessionmaker(engine, expire_on_commit=False)
+    finally:
+        await engine.dispose()

@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 import sqlalchemy as sa
-from model_specs import every_form, import_models
+from model_specs import every_form, import_models, sessions_on
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker, create_async_engine
 from sqlalchemy.orm import selectinload
 
@@ -29,13 +29,8 @@ def models(tmp_path: Path) -> ModuleType:
 async def session_factory(
     database_url: str, models: ModuleType
 ) -> AsyncIterator[async_sessionmaker[AsyncSession]]:
-    engine = create_async_engine(database_url)
-    async with engine.begin() as conn:
-        await conn.run_sync(models.Base.metadata.create_all)
-    try:
-        yield async_sessionmaker(engine, expire_on_commit=False)
-    finally:
-        await engine.dispose()
+    async with sessions_on(database_url, models) as factory:
+        yield factory
 
 
 def kitchen_values(models: ModuleType) -> dict[str, Any]:
