@@ -6,6 +6,7 @@ without re-checking anything.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from sentinel_spec import ast
@@ -84,6 +85,8 @@ class Checker:
         message = f"expected {t.expected} for `{key}`, got {describe(expr)}"
         if isinstance(expr, ast.EnvExpr):
             message += " (`env(...)` is only for server settings read at start-up)"
+        if isinstance(t, s.ChoiceT):
+            message += _choice_hint(expr, t.options)
         errors.append(SpecError(expr.span, message))
 
     def _value(
@@ -187,7 +190,7 @@ class Checker:
                 SpecError(
                     method.span,
                     f"expected an http method ({methods.expected}) in `{key}`, "
-                    f"got {describe(method)}",
+                    f"got {describe(method)}{_choice_hint(method, s.HTTP_METHODS)}",
                 )
             )
         if not isinstance(path, ast.StringLit):
@@ -217,3 +220,9 @@ def _outer_form_fits(expr: ast.Expr, t: s.Type) -> bool:
     if isinstance(t, s.StrT | s.DurationT | s.SizeT | s.RateT):
         return isinstance(expr, ast.StringLit)
     return True
+
+
+def _choice_hint(expr: ast.Expr, options: Iterable[str]) -> str:
+    """``; did you mean `GET`?`` for a misspelt choice, else nothing."""
+    hint = did_you_mean(expr.name, options) if isinstance(expr, ast.Ref) else None
+    return f"; {hint}" if hint else ""

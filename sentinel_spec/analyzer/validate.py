@@ -216,13 +216,10 @@ def job_schedule(ctx: Context) -> list[SpecError]:
     errors: list[SpecError] = []
     for decl in ctx.of_kind("job"):
         cron = _string_at(decl, "schedule", "cron")
-        if cron is not None and (len(cron.value.split()) != 5 or not croniter.is_valid(cron.value)):
+        problem = None if cron is None else cron_problem(cron.value)
+        if cron is not None and problem is not None:
             errors.append(
-                SpecError(
-                    cron.span,
-                    f"invalid cron expression `{cron.value}`: expected five fields "
-                    '(minute hour day month weekday), like "0 1 * * *"',
-                )
+                SpecError(cron.span, f"invalid cron expression `{cron.value}`: {problem}")
             )
         timezone = _string_at(decl, "schedule", "timezone")
         if timezone is not None and not _is_timezone(timezone.value):
@@ -230,6 +227,33 @@ def job_schedule(ctx: Context) -> list[SpecError]:
             hint = did_you_mean(timezone.value, available_timezones())
             errors.append(SpecError(timezone.span, f"{message}; {hint}" if hint else message))
     return errors
+
+
+CRON_FIELDS = (
+    ("minute", "0-59"),
+    ("hour", "0-23"),
+    ("day", "1-31"),
+    ("month", "1-12"),
+    ("weekday", "0-6 or SUN-SAT"),
+)
+
+
+def cron_problem(text: str) -> str | None:
+    """What is wrong with a five-field cron expression, or None when it is valid."""
+    fields = text.split()
+    if len(fields) != len(CRON_FIELDS):
+        return (
+            f"it has {len(fields)} field(s); a cron has five (minute hour day month weekday), "
+            'like "0 1 * * *"'
+        )
+    if croniter.is_valid(text):
+        return None
+    for index, (name, allowed) in enumerate(CRON_FIELDS):
+        alone = ["*"] * len(CRON_FIELDS)
+        alone[index] = fields[index]
+        if not croniter.is_valid(" ".join(alone)):
+            return f"the {name} field `{fields[index]}` is not valid ({allowed})"
+    return "the fields do not combine into a valid schedule"
 
 
 def _is_timezone(name: str) -> bool:
