@@ -253,7 +253,10 @@ class DevServer:
         try:
             from sentinel_spec.migrations import upgrade
 
-            upgrade(self.project_dir, url)
+            applied = upgrade(self.project_dir, url)
+            if applied:
+                names = ", ".join(f"{r.revision} {r.message}".strip() for r in applied)
+                say(f"applied {len(applied)} migration(s): {names}")
         except Exception as error:
             say(f"could not apply migrations: {error}")
         self._report_unmigrated()

@@ -105,7 +105,7 @@ async def serve(app: Any, sock: socket.socket, status: StatusPipe, log_level: st
     config = uvicorn.Config(
         app,
         log_level=log_level,
-        log_config=logging_config(log_level.upper()),
+        log_config=logging_config(log_level.upper(), readable=True),  # a person reads it
         access_log=False,  # the app's own access log has the request id
         timeout_graceful_shutdown=5,
     )

@@ -117,10 +117,14 @@ def migrate(project_dir: Path, url: str, name: str) -> Path | None:
     return None
 
 
-def upgrade(project_dir: Path, url: str, revision: str = "head") -> None:
-    """Apply revisions up to ``revision`` in one transaction."""
+def upgrade(project_dir: Path, url: str, revision: str = "head") -> list[RevisionInfo]:
+    """Apply revisions up to ``revision`` in one transaction; return the ones that were
+    pending before (all of them applied when ``revision`` is head)."""
     versions_dir(project_dir).mkdir(parents=True, exist_ok=True)
-    command.upgrade(make_config(project_dir, url), _heads(revision))
+    config = make_config(project_dir, url)
+    _, pending = _applied_and_pending(config, url)
+    command.upgrade(config, _heads(revision))
+    return pending
 
 
 def downgrade(project_dir: Path, url: str, revision: str = "-1") -> None:
@@ -139,7 +143,15 @@ def _revision_info(script: Script) -> RevisionInfo:
 
 def status(project_dir: Path, url: str) -> MigrationStatus:
     """Applied and pending revisions, and whether the models need a new revision."""
-    config = make_config(project_dir, url)
+    applied, pending = _applied_and_pending(make_config(project_dir, url), url)
+    summary = pending_changes(project_dir, url)
+    return MigrationStatus(
+        applied=applied, pending=pending, models_differ=bool(summary), diff_summary=summary
+    )
+
+
+def _applied_and_pending(config: Config, url: str) -> tuple[list[RevisionInfo], list[RevisionInfo]]:
+    """The app's revisions, oldest first, split by whether the database has them."""
     scripts = ScriptDirectory.from_config(config)
     with _connection(url) as connection:
         current = MigrationContext.configure(connection).get_current_heads()
@@ -147,12 +159,9 @@ def status(project_dir: Path, url: str) -> MigrationStatus:
     applied_ids: set[str] = set()
     for head in current:
         applied_ids.update(s.revision for s in scripts.iterate_revisions(head, "base") if s)
-    summary = pending_changes(project_dir, url)
-    return MigrationStatus(
-        applied=[_revision_info(s) for s in every if s.revision in applied_ids],
-        pending=[_revision_info(s) for s in every if s.revision not in applied_ids],
-        models_differ=bool(summary),
-        diff_summary=summary,
+    return (
+        [_revision_info(s) for s in every if s.revision in applied_ids],
+        [_revision_info(s) for s in every if s.revision not in applied_ids],
     )
 
 

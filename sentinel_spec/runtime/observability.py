@@ -59,21 +59,40 @@ class JsonFormatter(logging.Formatter):
         return json.dumps(entry, default=str, ensure_ascii=False)
 
 
-def logging_config(level: int | str = "INFO") -> dict[str, Any]:
-    """A ``logging.config.dictConfig``: every record one JSON line on stderr.
+class ReadableFormatter(logging.Formatter):
+    """``sentinel dev``'s terminal lines: time, level, message, duration, short request id."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        clock = time.strftime("%H:%M:%S", time.localtime(record.created))
+        text = f"{clock} {record.levelname:<7} {record.getMessage()}"
+        duration = getattr(record, "duration_ms", None)
+        if duration is not None:
+            text += f" {duration}ms"
+        request_id = getattr(record, "request_id", None) or current_request_id()
+        if request_id:
+            text += f"  [{request_id[:8]}]"
+        if record.exc_info:
+            text += "\n" + self.formatException(record.exc_info)
+        return text
+
+
+def logging_config(level: int | str = "INFO", *, readable: bool = False) -> dict[str, Any]:
+    """A ``logging.config.dictConfig``: every record one JSON line on stderr (or, with
+    ``readable``, one plain line for a person at a terminal).
 
     Servers pass it to uvicorn (``log_config=``), which applies it in every worker
     process. uvicorn's own access log is silenced: ``AccessLogMiddleware`` logs each
     request with its request id instead.
     """
+    formatter = ReadableFormatter if readable else JsonFormatter
     return {
         "version": 1,
         "disable_existing_loggers": False,
-        "formatters": {"json": {"()": JsonFormatter}},
+        "formatters": {"default": {"()": formatter}},
         "handlers": {
             "stderr": {
                 "class": "logging.StreamHandler",
-                "formatter": "json",
+                "formatter": "default",
                 "stream": "ext://sys.stderr",
             }
         },

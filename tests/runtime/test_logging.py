@@ -69,3 +69,14 @@ def test_configure_logging_installs_the_json_formatter() -> None:
     finally:
         root.handlers[:], level = saved
         root.setLevel(level)
+
+
+def test_the_dev_format_is_one_readable_line() -> None:
+    from sentinel_spec.runtime.observability import ReadableFormatter
+
+    record = logging.LogRecord("sentinel.access", logging.INFO, "", 0, "GET /x %s", (200,), None)
+    record.duration_ms = 1.5
+    record.request_id = "0123456789abcdef"
+    line = ReadableFormatter().format(record)
+    assert line.endswith("INFO    GET /x 200 1.5ms  [01234567]")
+    assert "\n" not in line
