@@ -15,7 +15,8 @@ _SIZE = re.compile(r"^(\d+)\s*(b|kb|mb|gb)$", re.IGNORECASE)
 # Binary multiples, matching the defaults of ``appspec.BodyLimits`` (1 MiB, 10 MiB).
 _SIZE_UNITS = {"b": 1, "kb": 1024, "mb": 1024**2, "gb": 1024**3}
 
-_RATE = re.compile(r"^(\d+)\s*/\s*(\d+\s*)?(second|minute|hour|day|s|m|h|d)s?$")
+# A plural ``s`` only after a long unit: "5/ms" or "5/ss" must not read as 5 per minute.
+_RATE = re.compile(r"^(\d+)\s*/\s*(\d+\s*)?(?:(second|minute|hour|day)s?|(s|m|h|d))$")
 _RATE_UNITS = {
     "second": 1,
     "minute": 60,
@@ -33,11 +34,12 @@ RATE_EXAMPLE = '"5/hour"'
 
 
 def parse_duration(text: str) -> int | None:
-    """``"30m"`` -> 1800 seconds; units s, m, h, d, w."""
+    """``"30m"`` -> 1800 seconds; units s, m, h, d, w. Zero is invalid: never meant."""
     match = _DURATION.match(text.strip())
     if match is None:
         return None
-    return int(match.group(1)) * _DURATION_UNITS[match.group(2)]
+    seconds = int(match.group(1)) * _DURATION_UNITS[match.group(2)]
+    return seconds or None
 
 
 def parse_size(text: str) -> int | None:
@@ -57,4 +59,4 @@ def parse_rate(text: str) -> tuple[int, int] | None:
     multiplier = int(match.group(2)) if match.group(2) else 1
     if limit == 0 or multiplier == 0:
         return None
-    return limit, multiplier * _RATE_UNITS[match.group(3)]
+    return limit, multiplier * _RATE_UNITS[match.group(3) or match.group(4)]
