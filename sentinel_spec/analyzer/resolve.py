@@ -205,8 +205,8 @@ class ImportResolver:
         relative = Path(*module.split("."))
         candidates = [relative.with_suffix(".py"), relative / "__init__.py"]
         for candidate in candidates:
-            file = self.spec_dir / candidate
-            if file.is_file():
+            if _is_file(self.spec_dir / candidate):
+                file = self.spec_dir / candidate
                 self.reads += 1
                 try:
                     tree = pyast.parse(file.read_bytes(), filename=str(file))
@@ -219,3 +219,11 @@ class ImportResolver:
                 return module_level_names(tree)
         tried = " or ".join(f"`{c.as_posix()}`" for c in candidates)
         return f"module `{module}` not found: no {tried}"
+
+
+def _is_file(path: Path) -> bool:
+    """``Path.is_file`` that says no, instead of raising, for a name the OS rejects (too long)."""
+    try:
+        return path.is_file()
+    except OSError:
+        return False
