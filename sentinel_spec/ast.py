@@ -84,11 +84,16 @@ class ImportExpr:
 
 @dataclass(frozen=True)
 class JsonExpr:
-    """``{=json ... json=}``; ``value`` is the parsed JSON (the parser reports bad JSON)."""
+    """``{=json ... json=}``; ``value`` is the parsed JSON (the parser reports bad JSON).
+
+    ``ok`` is False when the text is not JSON (``value`` is then None), so later
+    passes can skip the value instead of reporting it a second time.
+    """
 
     raw: str
     value: object
     span: SourceSpan
+    ok: bool = True
 
 
 @dataclass(frozen=True)

@@ -59,7 +59,10 @@ _DECLARATION_START = (
     r'"(?:[^"\\\n]|\\.)*"|//[^\n]*|/\*[\s\S]*?\*/|\{=json[\s\S]*?json=\}|\{=psl[\s\S]*?psl=\}'
     r"|^(?P<kind>" + "|".join(DECLARATION_KINDS) + r")(?=[ \t]+[A-Za-z_])"
 )
-_BAD_ESCAPE = r'\\(?:u(?![0-9a-fA-F]{4})|[^"\\/bfnrtu])'
+# One escape at a time, left to right, so `\\\\` is consumed whole and never read as
+# the start of the escape after it.
+_ESCAPE = re.compile(r"\\(u[0-9a-fA-F]{4}|.)", re.DOTALL)
+_SIMPLE_ESCAPES = frozenset('"\\/bfnrt')
 
 
 # Human names for terminals in "expected ..." messages; punctuation is shown quoted.
@@ -365,6 +368,50 @@ def _whole_span(source: str, file: str) -> SourceSpan:
     return _region(source, 0, len(source), file)
 
 
+def _bad_escape(text: str) -> tuple[int, int] | None:
+    """Where in a string token the first invalid escape is, or None when all are valid.
+
+    Invalid: an unknown escape, ``\\u`` without four hex digits, or a ``\\uXXXX``
+    surrogate not in a high-low pair (it decodes, but is not text UTF-8 can hold).
+    """
+    escapes = list(_ESCAPE.finditer(text, 1, len(text) - 1))
+    index = 0
+    while index < len(escapes):
+        escape = escapes[index]
+        body = escape.group(1)
+        index += 1
+        if len(body) == 1:
+            if body not in _SIMPLE_ESCAPES:
+                return escape.span()
+            continue
+        code = int(body[1:], 16)
+        if 0xDC00 <= code <= 0xDFFF:
+            return escape.span()  # a low surrogate with no high one before it
+        if 0xD800 <= code <= 0xDBFF:
+            low = escapes[index] if index < len(escapes) else None
+            if low is None or low.start() != escape.end() or not _is_low_surrogate(low.group(1)):
+                return escape.span()
+            index += 1
+    return None
+
+
+def _is_low_surrogate(body: str) -> bool:
+    return len(body) == 5 and 0xDC00 <= int(body[1:], 16) <= 0xDFFF
+
+
+class _NotJson(ValueError):
+    """Python's json reads NaN and Infinity; JSON (and PostgreSQL's jsonb) does not."""
+
+
+def _not_json_constant(name: str) -> object:
+    raise _NotJson(name)
+
+
+# A JSON string, or one of the constants Python's json accepts and JSON does not.
+_JSON_CONSTANT = re.compile(r'"(?:[^"\\]|\\.)*"|(-?Infinity|NaN)')
+_JSON_STRING = re.compile(r'"(?:[^"\\]|\\.)*"')
+
+
 # ---------------------------------------------------------------- the AST builder
 
 
@@ -419,14 +466,21 @@ class _AstBuilder:
         text = str(token)
         if "\\" not in text:
             return text[1:-1]
-        try:
-            value: str = _STRING_DECODER.decode(text)
-            return value
-        except ValueError:
-            pass
-        bad = re.search(_BAD_ESCAPE, text)
-        start = bad.start() if bad else 0
-        width = len(bad.group(0)) if bad else len(text)
+        bad = _bad_escape(text)
+        if bad is None:
+            try:
+                value: str = _STRING_DECODER.decode(text)
+                return value
+            except ValueError:
+                pass
+        start, end = bad if bad is not None else (0, len(text))
+        escape = text[start:end]
+        if escape.startswith("\\u") and len(escape) == 6:
+            message = f"invalid escape `{escape}` in string: a lone surrogate is not text"
+            hint = "write the character itself, or a surrogate pair like \\ud83d\\ude00"
+        else:
+            message = f"invalid escape `{escape}` in string" if bad else "invalid string"
+            hint = 'valid escapes: \\" \\\\ \\/ \\b \\f \\n \\r \\t \\uXXXX'
         span = self._span(token)
         self.errors.append(
             SpecError(
@@ -434,13 +488,13 @@ class _AstBuilder:
                     span.line,
                     span.column + start,
                     span.line,
-                    span.column + start + width,
+                    span.column + end,
                     span.start_offset + start,
-                    span.start_offset + start + width,
+                    span.start_offset + end,
                     self.file,
                 ),
-                f"invalid escape `{bad.group(0)}` in string" if bad else "invalid string",
-                'valid escapes: \\" \\\\ \\/ \\b \\f \\n \\r \\t \\uXXXX',
+                message,
+                hint,
             )
         )
         return text[1:-1]
@@ -609,20 +663,38 @@ class _AstBuilder:
         span = self._span(token)
         raw = token.value[len(_JSON_OPEN) : -len(_JSON_CLOSE)]
         try:
-            value: object = json.loads(raw)
+            value: object = json.loads(raw, parse_constant=_not_json_constant)
         except json.JSONDecodeError as bad:
-            value = None
-            at = span.start_offset + len(_JSON_OPEN) + bad.pos
-            line = span.line + bad.lineno - 1
-            column = span.column + len(_JSON_OPEN) + bad.colno - 1 if bad.lineno == 1 else bad.colno
-            self.errors.append(
-                SpecError(
-                    SourceSpan(line, column, line, column + 1, at, at + 1, self.file),
-                    f"invalid JSON: {bad.msg}",
-                    "the text between `{=json` and `json=}` must be one JSON value",
-                )
-            )
+            self._json_error(span, raw, bad.pos, f"invalid JSON: {bad.msg}")
+            return ast.JsonExpr(raw, None, span, ok=False)
+        except _NotJson as constant:
+            found = (m.start(1) for m in _JSON_CONSTANT.finditer(raw) if m.group(1))
+            where = next(found, 0)
+            self._json_error(span, raw, where, f"invalid JSON: `{constant}` is not JSON")
+            return ast.JsonExpr(raw, None, span, ok=False)
+        if "\\u" in raw:  # JSON accepts lone surrogates; UTF-8 cannot hold them
+            for string in _JSON_STRING.finditer(raw):
+                bad_escape = _bad_escape(string.group(0))
+                if bad_escape is not None:
+                    escape = string.group(0)[bad_escape[0] : bad_escape[1]]
+                    message = f"invalid JSON: `{escape}` is a lone surrogate, not text"
+                    self._json_error(span, raw, string.start() + bad_escape[0], message)
+                    return ast.JsonExpr(raw, None, span, ok=False)
         return ast.JsonExpr(raw, value, span)
+
+    def _json_error(self, span: SourceSpan, raw: str, pos: int, message: str) -> None:
+        """Report a problem at offset ``pos`` of the text inside a JSON quoter."""
+        at = span.start_offset + len(_JSON_OPEN) + pos
+        line = span.line + raw.count("\n", 0, pos)
+        line_start = raw.rfind("\n", 0, pos) + 1
+        column = (span.column + len(_JSON_OPEN) if line_start == 0 else 1) + pos - line_start
+        self.errors.append(
+            SpecError(
+                SourceSpan(line, column, line, column + 1, at, at + 1, self.file),
+                message,
+                "the text between `{=json` and `json=}` must be one JSON value",
+            )
+        )
 
     def env_expr(self, children: list[Any]) -> ast.EnvExpr:
         name = self._string(children[2])

@@ -268,8 +268,8 @@ def job_executor_options(ctx: Context) -> list[SpecError]:
     errors: list[SpecError] = []
     for decl in ctx.of_kind("job"):
         options = value(decl.body, "perform", "executorOptions", "pgBoss")
-        if not isinstance(options, ast.JsonExpr):
-            continue
+        if not isinstance(options, ast.JsonExpr) or not options.ok:
+            continue  # not JSON: the parser has said so
         if not isinstance(options.value, dict):
             errors.append(SpecError(options.span, "`pgBoss` options must be a JSON object"))
             continue
