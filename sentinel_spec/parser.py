@@ -52,12 +52,14 @@ _JSON_CLOSE = "json=}"
 _STRING_DECODER = json.JSONDecoder(strict=False)
 
 # Where a declaration may start, for resynchronising after a syntax error: a kind
-# keyword at column 1 followed by a name. Strings, comments and quoters are matched
+# keyword at column 1 and a name, unless what follows the name is what follows a
+# field's type (`?`, `[]`, `@`, end of line): `page String` in an entity is a field. Strings, comments and quoters are matched
 # first so a keyword inside them is not taken for a declaration. Compiled on first
 # error (re.compile is slow enough to show in import time).
 _DECLARATION_START = (
     r'"(?:[^"\\\n]|\\.)*"|//[^\n]*|/\*[\s\S]*?\*/|\{=json[\s\S]*?json=\}|\{=psl[\s\S]*?psl=\}'
-    r"|^(?P<kind>" + "|".join(DECLARATION_KINDS) + r")(?=[ \t]+[A-Za-z_])"
+    r"|^(?P<kind>" + "|".join(DECLARATION_KINDS) + r")"
+    r"(?=[ \t]*\{|[ \t]+[A-Za-z_][A-Za-z0-9_]*+(?:\s*\{|(?![ \t]*(?:[?@}\r\n]|\[\]|//|/\*|$))))"
 )
 # One escape at a time, left to right, so `\\\\` is consumed whole and never read as
 # the start of the escape after it.
@@ -640,17 +642,8 @@ class _AstBuilder:
         return ast.ListExpr(self._nodes(children), self._join(children[0], children[-1]))
 
     def tuple_expr(self, children: list[Any]) -> ast.TupleExpr:
-        items = self._nodes(children)
-        span = self._join(children[0], children[-1])
-        if not 2 <= len(items) <= 4:
-            self.errors.append(
-                SpecError(
-                    span,
-                    f"a tuple has 2 to 4 items, this one has {len(items)}",
-                    'e.g. httpRoute: (GET, "/api/health")' if len(items) < 2 else None,
-                )
-            )
-        return ast.TupleExpr(items, span)
+        # The size is checked by the schema, which knows what the tuple is for.
+        return ast.TupleExpr(self._nodes(children), self._join(children[0], children[-1]))
 
     def import_expr(self, children: list[Any]) -> ast.ImportExpr:
         name = self._ident(children[2])

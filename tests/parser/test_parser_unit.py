@@ -133,3 +133,15 @@ def test_importing_the_parser_does_not_import_lark() -> None:
         cwd=Path(__file__).resolve().parents[2],
     )
     assert result.stdout.strip() == "False"
+
+
+def test_field_named_like_a_kind_does_not_split_its_entity_during_recovery() -> None:
+    source = (
+        "entity Visit {\nid Int @id\npage String\nroute String?\njob Int @default(1)\n}\n"
+        'app Demo { title: "Demo" oops }\n'
+    )
+    module, errors = parse(source)
+    assert [e.message for e in errors] == ['unexpected "oops", expected one of: ",", "}"']
+    (visit,) = module.declarations
+    assert isinstance(visit, ast.EntityDecl)
+    assert [f.name.name for f in visit.fields] == ["id", "page", "route", "job"]
