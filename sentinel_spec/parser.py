@@ -53,9 +53,9 @@ _STRING_DECODER = json.JSONDecoder(strict=False)
 
 # Where a declaration may start, for resynchronising after a syntax error: a kind
 # keyword at column 1 and a name, unless what follows the name is what follows a
-# field's type (`?`, `[]`, `@`, end of line): `page String` in an entity is a field. Strings, comments and quoters are matched
-# first so a keyword inside them is not taken for a declaration. Compiled on first
-# error (re.compile is slow enough to show in import time).
+# field's type (`?`, `[]`, `@`, end of line): `page String` in an entity is a field.
+# Strings, comments and quoters are matched first so a keyword inside them is not
+# taken for a declaration. Compiled on first error (re.compile is slow at import).
 _DECLARATION_START = (
     r'"(?:[^"\\\n]|\\.)*"|//[^\n]*|/\*[\s\S]*?\*/|\{=json[\s\S]*?json=\}|\{=psl[\s\S]*?psl=\}'
     r"|^(?P<kind>" + "|".join(DECLARATION_KINDS) + r")"
