@@ -32,7 +32,7 @@ def load_spec(path: str | Path) -> AppSpec:
     from sentinel_spec.parser import parse
 
     spec_path = Path(path)
-    source = spec_path.read_text(encoding="utf-8")
+    source = _read_source(spec_path)
     with gc_paused():
         module, errors = parse(source, spec_path.name)
         spec, analysis_errors = analyze(module, spec_path.parent, spec_path.name)
@@ -44,6 +44,30 @@ def load_spec(path: str | Path) -> AppSpec:
 
         spec = replace(spec, source_dir=str(spec_path.parent.resolve()))
     return spec
+
+
+def _read_source(spec_path: Path) -> str:
+    """The spec's text; raise ``SpecErrors`` at the first byte that is not UTF-8."""
+    from sentinel_spec.errors import SourceSpan, SpecError, SpecErrors
+
+    data = spec_path.read_bytes()
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as bad:
+        # Shown with the bad bytes replaced, so the caret still lands on them.
+        before = data[: bad.start].decode("utf-8", errors="replace")
+        line = before.count("\n") + 1
+        column = len(before) - (before.rfind("\n") + 1) + 1
+        offset = len(before)
+        span = SourceSpan(line, column, line, column + 1, offset, offset + 1, spec_path.name)
+        error = SpecError(
+            span,
+            f"{spec_path.name} is not UTF-8 text: byte 0x{data[bad.start]:02x} cannot start "
+            "or continue a character",
+            "save the file as UTF-8",
+        )
+        shown = data.decode("utf-8", errors="replace")
+        raise SpecErrors([error], {spec_path.name: shown}) from None
 
 
 def build(path: str | Path, out_dir: str | Path | None = None, check: bool = False) -> BuildResult:
