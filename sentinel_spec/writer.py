@@ -8,6 +8,7 @@ output folder is ever touched; ``__pycache__`` and dotfiles inside it are left a
 from __future__ import annotations
 
 import os
+import shutil
 import tempfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -37,8 +38,10 @@ class WriteResult:
 
 def plan(drafts: Iterable[FileDraft], out_dir: str | Path) -> Plan:
     """Compare ``drafts`` with the files in ``out_dir`` without writing anything."""
-    root = Path(out_dir)
-    wanted = _by_path(drafts)
+    return _plan(_by_path(drafts), Path(out_dir))
+
+
+def _plan(wanted: dict[str, bytes], root: Path) -> Plan:
     create: list[str] = []
     change: list[str] = []
     for rel, content in sorted(wanted.items()):
@@ -55,13 +58,14 @@ def write(drafts: Iterable[FileDraft], out_dir: str | Path) -> WriteResult:
     """Make ``out_dir`` hold exactly ``drafts``, touching only what differs."""
     root = Path(out_dir)
     wanted = _by_path(drafts)
-    changes = plan([FileDraft(rel, data.decode("utf-8")) for rel, data in wanted.items()], root)
-    written = sorted((*changes.create, *changes.change))
-    for rel in written:
-        _write_atomic(root / rel, wanted[rel])
+    changes = _plan(wanted, root)
+    # Stale files go first: a path that turns from a file into a folder (or back) is free.
     for rel in changes.remove:
         (root / rel).unlink()
     _remove_empty_dirs(root, changes.remove)
+    written = sorted((*changes.create, *changes.change))
+    for rel in written:
+        _write_atomic(root, rel, wanted[rel])
     return WriteResult(tuple(written), changes.remove)
 
 
@@ -97,7 +101,13 @@ def _existing_files(root: Path) -> Iterator[str]:
                 yield (base / name).as_posix()
 
 
-def _write_atomic(target: Path, data: bytes) -> None:
+def _write_atomic(root: Path, rel: str, data: bytes) -> None:
+    target = root / rel
+    if not target.parent.resolve().is_relative_to(root.resolve()):
+        # A symlinked folder inside generated/ would carry the write elsewhere.
+        raise ValueError(f"{target} leads outside {root}; refusing to write through it")
+    if target.is_dir() and not target.is_symlink():
+        shutil.rmtree(target)  # a folder that held only caches: the path is a file now
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
     try:

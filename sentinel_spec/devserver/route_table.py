@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from sentinel_spec.appspec import AppSpec, CrudOp, ExtImport
 from sentinel_spec.generator.names import kebab
+from sentinel_spec.runtime.declarations import CRUD_SEGMENTS
 
 # Crud reads are queries (GET and POST), writes are actions (POST), like operations.
 CRUD_QUERIES: frozenset[CrudOp] = frozenset({"get", "getAll"})
@@ -48,7 +49,7 @@ def route_rows(spec: AppSpec) -> list[RouteRow]:
             )
     for crud in spec.cruds:
         for cop in crud.operations:
-            path = f"/crud/{kebab(crud.name)}/{kebab(cop.op)}"
+            path = f"/crud/{kebab(crud.name)}/{CRUD_SEGMENTS[cop.op]}"
             target = handler(cop.override_fn) if cop.override_fn else f"(generated {crud.entity})"
             methods = ("GET", "POST") if cop.op in CRUD_QUERIES else ("POST",)
             rows.extend(RouteRow(m, path, "crud", not cop.is_public, target) for m in methods)

@@ -11,20 +11,15 @@ from typing import Any
 
 from sentinel_spec.appspec import Api, AppSpec, Crud, Entity, Field, Operation
 from sentinel_spec.generator.drafts import FileDraft
+from sentinel_spec.generator.models import attribute_name
 from sentinel_spec.generator.names import kebab, path_params, starlette_path
 from sentinel_spec.generator.pyschema import JsonSchema, SchemaReader
+from sentinel_spec.runtime.declarations import CRUD_SEGMENTS
 
 OPENAPI_VERSION = "3.1.0"
 ERROR_REF = {"$ref": "#/components/schemas/Error"}
 BEARER: list[dict[str, list[str]]] = [{"bearerAuth": []}]
 ALL_METHODS = ("get", "post", "put", "patch", "delete")
-CRUD_SEGMENTS = {
-    "get": "get",
-    "getAll": "get-all",
-    "create": "create",
-    "update": "update",
-    "delete": "delete",
-}
 
 _SCALAR_SCHEMAS: dict[str, JsonSchema] = {
     "String": {"type": "string"},
@@ -84,18 +79,26 @@ def _json_body(schema: JsonSchema) -> dict[str, Any]:
 
 
 def _add_operation(paths: dict[str, dict[str, Any]], op: Operation, args: JsonSchema) -> None:
-    common: dict[str, Any] = {"tags": ["operations"], "responses": _responses({})}
-    if op.auth:
+    paths[f"/operations/{kebab(op.name)}"] = _call_item(
+        op.name, f"{op.kind} {op.name}", "operations", op.kind == "query", args, {}, op.auth
+    )
+
+
+def _call_item(
+    operation_id: str,
+    summary: str,
+    tag: str,
+    query: bool,
+    args: JsonSchema,
+    result: JsonSchema,
+    auth: bool,
+) -> dict[str, Any]:
+    """An operation's path item: POST with a JSON body; a query also by GET ``?args=``."""
+    common: dict[str, Any] = {"tags": [tag], "summary": summary, "responses": _responses(result)}
+    if auth:
         common["security"] = BEARER
-    item = {
-        "post": {
-            **common,
-            "operationId": op.name,
-            "summary": f"{op.kind} {op.name}",
-            "requestBody": _json_body(args),
-        }
-    }
-    if op.kind == "query":
+    item = {"post": {**common, "operationId": operation_id, "requestBody": _json_body(args)}}
+    if query:
         args_param = {
             "name": "args",
             "in": "query",
@@ -103,13 +106,8 @@ def _add_operation(paths: dict[str, dict[str, Any]], op: Operation, args: JsonSc
             "description": "The arguments, JSON-encoded.",
             "content": {"application/json": {"schema": args}},
         }
-        item["get"] = {
-            **common,
-            "operationId": f"{op.name}ViaGet",
-            "summary": f"query {op.name}",
-            "parameters": [args_param],
-        }
-    paths[f"/operations/{kebab(op.name)}"] = item
+        item["get"] = {**common, "operationId": f"{operation_id}ViaGet", "parameters": [args_param]}
+    return item
 
 
 def _add_api(paths: dict[str, dict[str, Any]], api: Api) -> None:
@@ -139,8 +137,10 @@ def _add_crud(paths: dict[str, dict[str, Any]], crud: Crud, entity: Entity) -> N
     ref = {"$ref": f"#/components/schemas/{crud.entity}"}
     key = {
         "type": "object",
-        "properties": {k: _field_schema(entity.field(k)) for k in entity.primary_key},
-        "required": list(entity.primary_key),
+        "properties": {
+            attribute_name(k): _field_schema(entity.field(k)) for k in entity.primary_key
+        },
+        "required": [attribute_name(k) for k in entity.primary_key],
     }
     page = {
         "type": "object",
@@ -151,25 +151,43 @@ def _add_crud(paths: dict[str, dict[str, Any]], crud: Crud, entity: Entity) -> N
     }
     items = {"type": "array", "items": ref}
     listing = {"type": "object", "properties": {"items": items, "total": {"type": "integer"}}}
+    writable = [f for f in entity.scalar_fields if not _server_generated(f)]
+    create = _object(
+        {attribute_name(f.name): _field_schema(f) for f in writable},
+        [attribute_name(f.name) for f in writable if _required_on_create(f)],
+    )
+    update = _object(
+        {attribute_name(f.name): _field_schema(f) for f in writable},
+        [attribute_name(k) for k in entity.primary_key],
+    )
     shapes: dict[str, tuple[JsonSchema, JsonSchema]] = {
         "get": (key, ref),
         "getAll": (_any_of_null(page), listing),
-        "create": ({"type": "object"}, ref),
-        "update": ({"type": "object"}, ref),
+        "create": (create, ref),
+        "update": (update, ref),
         "delete": (key, ref),
     }
     for op in crud.operations:
         args, result = shapes[op.op]
-        entry: dict[str, Any] = {
-            "tags": ["crud"],
-            "operationId": f"{crud.name}_{op.op}",
-            "summary": f"crud {crud.name}.{op.op} ({crud.entity})",
-            "requestBody": _json_body(args),
-            "responses": _responses(result),
-        }
-        if not op.is_public:
-            entry["security"] = BEARER
-        paths[f"/crud/{kebab(crud.name)}/{CRUD_SEGMENTS[op.op]}"] = {"post": entry}
+        path = f"/crud/{kebab(crud.name)}/{CRUD_SEGMENTS[op.op]}"
+        summary = f"crud {crud.name}.{op.op} ({crud.entity})"
+        query = op.op in ("get", "getAll")
+        auth = not op.is_public
+        paths[path] = _call_item(f"{crud.name}_{op.op}", summary, "crud", query, args, result, auth)
+
+
+def _server_generated(f: Field) -> bool:
+    """Never written by a client: identity ids and @updatedAt (docs/data-model.md)."""
+    return f.updated_at or (f.default is not None and f.default.kind == "autoincrement")
+
+
+def _required_on_create(f: Field) -> bool:
+    # A scalar list left out starts empty; a default or NULL fills anything else.
+    return not (f.optional or f.is_list or f.default is not None)
+
+
+def _object(properties: dict[str, JsonSchema], required: list[str]) -> JsonSchema:
+    return {"type": "object", "properties": properties, "required": required}
 
 
 def _any_of_null(schema: JsonSchema) -> JsonSchema:
@@ -190,8 +208,9 @@ def _field_schema(f: Field) -> JsonSchema:
 
 def _entity_schema(entity: Entity) -> JsonSchema:
     """An entity's columns as returned in JSON (relations are not serialised)."""
-    properties = {f.name: _field_schema(f) for f in entity.scalar_fields}
-    required = [f.name for f in entity.scalar_fields if not f.optional]
+    # Keyed like the runtime's JSON: by attribute name (``metadata`` is ``metadata_``).
+    properties = {attribute_name(f.name): _field_schema(f) for f in entity.scalar_fields}
+    required = [attribute_name(f.name) for f in entity.scalar_fields if not f.optional]
     return {"type": "object", "title": entity.name, "properties": properties, "required": required}
 
 
@@ -207,7 +226,7 @@ def _error_schema() -> JsonSchema:
                     "code": {"type": "string"},
                     "message": {"type": "string"},
                     "details": {},
-                    "requestId": {"type": "string"},
+                    "requestId": {"type": ["string", "null"]},
                 },
             }
         },

@@ -46,8 +46,11 @@ class RuntimeState:
     async def user_for(self, request: Request, required: bool) -> Any:
         """The signed-in user, or None; 401 when ``required`` and nobody is signed in."""
         user = await self.authenticate(request)
-        if required and user is None:
-            raise HttpError(401)
+        if user is None:
+            if required:
+                raise HttpError(401)
+        else:  # for the access log line
+            request.scope.setdefault("state", {})["user_id"] = getattr(user, "id", None)
         return user
 
     def unit_of_work(self) -> AbstractAsyncContextManager[SessionScopeLike | None]:

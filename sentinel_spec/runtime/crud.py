@@ -1,6 +1,6 @@
 """``crud`` declarations as operations: get, getAll, create, update, delete of one model.
 
-Each listed op becomes an ``Operation`` served at ``/crud/<route_name>/<op-kebab>``;
+Each listed op becomes an ``Operation`` served at ``/crud/<route_name>/<segment>``;
 its args are a pydantic model derived from the SQLAlchemy model's columns, so a
 request is validated (and documented in OpenAPI) like any other operation.
 
@@ -17,7 +17,6 @@ The full contract is in ``docs/data-model.md``.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -27,7 +26,7 @@ import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from sentinel_spec.runtime.declarations import Crud, CrudOperation, Operation
+from sentinel_spec.runtime.declarations import CRUD_SEGMENTS, Crud, CrudOperation, Operation
 from sentinel_spec.runtime.errors import HttpError
 
 DEFAULT_LIMIT = 50
@@ -50,11 +49,6 @@ class ColumnInfo:
     primary_key: bool
     has_default: bool  # client or server side
     server_generated: bool  # identity or @updatedAt: never written by a client
-
-
-def kebab(name: str) -> str:
-    """``getAll`` -> ``get-all``."""
-    return re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "-", name).lower()
 
 
 def model_columns(model: type[Any]) -> tuple[ColumnInfo, ...]:
@@ -171,11 +165,9 @@ def _constraint_error(error: IntegrityError) -> HttpError:
     constraint = getattr(diag, "constraint_name", None)
     details = {"constraint": constraint} if constraint else None
     if sqlstate == _UNIQUE_VIOLATION:
-        return HttpError(409, "A row with these values already exists", details, code="conflict")
+        return HttpError(409, "A row with these values already exists", details)
     if sqlstate == _FOREIGN_KEY_VIOLATION:
-        return HttpError(
-            409, "The change breaks a relation to another row", details, code="conflict"
-        )
+        return HttpError(409, "The change breaks a relation to another row", details)
     return HttpError(400, "The values break a constraint of the table", details)
 
 
@@ -285,7 +277,7 @@ def _operation(crud: Crud, op: CrudOperation, columns: Sequence[ColumnInfo]) -> 
     else:
         args_type = get_args_model(model, columns)
         fn = _delete_fn(model, columns, args_type)
-    op_path = kebab(op.op)
+    op_path = CRUD_SEGMENTS[op.op]
     return Operation(
         name=f"{crud.name}.{op.op}",
         route_name=f"{crud.route_name}/{op_path}",

@@ -7,6 +7,7 @@ RUNTIME.md; everything that answers with an error goes through ``error_response`
 from __future__ import annotations
 
 import logging
+from http import HTTPStatus
 from typing import Any
 
 from starlette.exceptions import HTTPException
@@ -17,15 +18,18 @@ from sentinel_spec.runtime.observability import current_request_id
 
 logger = logging.getLogger("sentinel.runtime")
 
-# status -> machine-readable code (RUNTIME.md's table); anything else maps by class.
+# status -> machine-readable code: RUNTIME.md's table, plus the statuses user code
+# commonly raises; any other status is named after its HTTP reason phrase.
 ERROR_CODES: dict[int, str] = {
     400: "bad_request",
     401: "unauthenticated",
     403: "forbidden",
     404: "not_found",
     405: "method_not_allowed",
+    409: "conflict",
     413: "payload_too_large",
     415: "unsupported_media_type",
+    422: "unprocessable",
     429: "rate_limited",
     500: "internal_error",
     503: "unavailable",
@@ -48,7 +52,11 @@ DEFAULT_MESSAGES: dict[int, str] = {
 def code_for_status(status: int) -> str:
     if status in ERROR_CODES:
         return ERROR_CODES[status]
-    return "internal_error" if status >= 500 else "bad_request"
+    try:
+        phrase = HTTPStatus(status).phrase  # 418 -> "I'm a Teapot" -> "im_a_teapot"
+    except ValueError:
+        return "internal_error" if status >= 500 else "bad_request"
+    return "_".join("".join(c for c in word if c.isalnum()) for word in phrase.lower().split())
 
 
 class HttpError(Exception):
@@ -63,6 +71,8 @@ class HttpError(Exception):
         code: str | None = None,
         headers: dict[str, str] | None = None,
     ) -> None:
+        if not 400 <= status <= 599:
+            raise ValueError(f"HttpError needs an error status (400-599), not {status}")
         self.status = status
         self.message = message or DEFAULT_MESSAGES.get(status, "Error")
         self.data = data
@@ -75,7 +85,7 @@ class ServiceUnavailable(HttpError):
     """A dependency (the database) cannot be reached: 503 ``unavailable``."""
 
     def __init__(self, message: str = "Database unavailable", data: Any = None) -> None:
-        super().__init__(503, message, data, code="unavailable")
+        super().__init__(503, message, data)
 
 
 def error_body(status: int, code: str, message: str, details: Any, request_id: str | None) -> bytes:
@@ -119,27 +129,27 @@ def internal_error_response(error: BaseException, where: str) -> JSONResponse:
     return error_response(500, "internal_error", DEFAULT_MESSAGES[500])
 
 
-async def _handle_http_error(request: Request, exc: Exception) -> Response:
-    assert isinstance(exc, HttpError)
-    return http_error_response(exc)
+def exception_response(error: BaseException, where: str) -> Response:
+    """The JSON error for any exception: HttpError and Starlette's HTTPException keep their
+    status; anything else is a logged 500."""
+    if isinstance(error, HttpError):
+        return http_error_response(error)
+    if isinstance(error, HTTPException):  # Starlette's own 404/405, or one a middleware raised
+        headers = dict(error.headers) if error.headers else None
+        status = error.status_code
+        message = error.detail if error.detail else DEFAULT_MESSAGES.get(status, "Error")
+        return error_response(status, code_for_status(status), message, None, None, headers)
+    return internal_error_response(error, where)
 
 
-async def _handle_starlette_http_exception(request: Request, exc: Exception) -> Response:
-    # Starlette's own 404 / 405 (and any HTTPException raised by middleware or user code).
-    assert isinstance(exc, HTTPException)
-    headers = dict(exc.headers) if exc.headers else None
-    message = exc.detail if exc.detail else DEFAULT_MESSAGES.get(exc.status_code, "Error")
-    return error_response(
-        exc.status_code, code_for_status(exc.status_code), message, None, None, headers
-    )
+async def _handle(request: Request, exc: Exception) -> Response:
+    return exception_response(exc, f"{request.method} {request.url.path}")
 
 
-async def _handle_unexpected(request: Request, exc: Exception) -> Response:
-    return internal_error_response(exc, f"{request.method} {request.url.path}")
-
-
+# Starlette routes these to the innermost handler; ``Exception`` is the last resort for an
+# error that escapes even RequestIdMiddleware (which answers with the request id itself).
 EXCEPTION_HANDLERS: dict[Any, Any] = {
-    HttpError: _handle_http_error,
-    HTTPException: _handle_starlette_http_exception,
-    Exception: _handle_unexpected,
+    HttpError: _handle,
+    HTTPException: _handle,
+    Exception: _handle,
 }

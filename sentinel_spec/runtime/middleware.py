@@ -20,7 +20,7 @@ from starlette.routing import compile_path
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from sentinel_spec.runtime.declarations import Api, AppDecl, BodyLimits
-from sentinel_spec.runtime.errors import HttpError, error_response
+from sentinel_spec.runtime.errors import HttpError, error_response, exception_response
 from sentinel_spec.runtime.observability import reset_request_id, set_request_id
 
 MiddlewareStack = dict[str, Middleware]
@@ -64,15 +64,25 @@ class RequestIdMiddleware:
             request_id = os.urandom(16).hex()  # a random 128-bit id, like uuid4().hex
         scope.setdefault("state", {})["request_id"] = request_id
         id_header = [(b"x-request-id", request_id.encode("latin-1"))]
+        started = False
 
         async def send_with_id(message: Message) -> None:
+            nonlocal started
             if message["type"] == "http.response.start":
+                started = True
                 add_response_headers(message, id_header)
             await send(message)
 
         token = set_request_id(request_id)
         try:
             await self.app(scope, receive, send_with_id)
+        except Exception as error:
+            # An error escaping the layers inside (a user's middleware, say) still gets the
+            # JSON error carrying this request's id, and the headers of the layers outside.
+            if scope["type"] != "http" or started:
+                raise
+            response = exception_response(error, f"{scope['method']} {scope['path']}")
+            await response(scope, receive, send_with_id)
         finally:
             reset_request_id(token)
 
@@ -168,9 +178,13 @@ class CorsMiddleware:
             response = error_response(403, "forbidden", f"Origin {origin} is not allowed")
             await response(scope, receive, send)
             return
-        cors_headers = {"Access-Control-Allow-Origin": origin, "Vary": "Origin"}
-        if self.allow_credentials:
-            cors_headers["Access-Control-Allow-Credentials"] = "true"
+        if self.allow_any and origin.rstrip("/") not in self.origins - {"*"}:
+            # Any site may read, none with the user's cookies: credentials need a listed origin.
+            cors_headers = {"Access-Control-Allow-Origin": "*"}
+        else:
+            cors_headers = {"Access-Control-Allow-Origin": origin, "Vary": "Origin"}
+            if self.allow_credentials:
+                cors_headers["Access-Control-Allow-Credentials"] = "true"
         if scope["method"] == "OPTIONS" and "access-control-request-method" in headers:
             await self._preflight(scope, receive, send, headers, cors_headers)
             return
@@ -213,7 +227,8 @@ class PayloadTooLarge(HttpError):
 
 def limit_for(content_type: str | None, limits: BodyLimits) -> int:
     media = (content_type or "").split(";", 1)[0].strip().lower()
-    if media == "application/json" or media.endswith("+json"):
+    # A body without a Content-Type is read as JSON by operations: it gets JSON's limit.
+    if not media or media == "application/json" or media.endswith("+json"):
         return limits.json_bytes
     if media == "application/x-www-form-urlencoded":
         return limits.form_bytes
@@ -276,8 +291,9 @@ async def _send_error(error: HttpError, scope: Scope, receive: Receive, send: Se
 def default_middleware(decl: AppDecl, cors_origins: tuple[str, ...]) -> MiddlewareStack:
     """The server's stack before ``middleware_config_fn``; outermost first."""
     return {
-        "requestId": Middleware(RequestIdMiddleware),
+        # Outermost, so that even the error answers of the layers inside carry the headers.
         "securityHeaders": Middleware(SecurityHeadersMiddleware),
+        "requestId": Middleware(RequestIdMiddleware),
         "cors": Middleware(CorsMiddleware, origins=cors_origins),
         "bodyLimit": Middleware(BodyLimitMiddleware, limits=decl.body_limits),
     }

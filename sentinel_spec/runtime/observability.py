@@ -142,6 +142,7 @@ class AccessLogMiddleware:
                 status,
                 extra={
                     "request_id": scope.get("state", {}).get("request_id"),
+                    "user_id": scope.get("state", {}).get("user_id"),
                     "method": scope["method"],
                     "path": scope["path"],
                     "route": getattr(route, "path", None),

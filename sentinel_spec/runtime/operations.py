@@ -94,7 +94,7 @@ def _decode(text: str | bytes) -> Any:
     try:
         return json.loads(text)
     except (ValueError, UnicodeDecodeError) as error:
-        raise HttpError(400, f"Malformed JSON: {error}", code="bad_request") from None
+        raise HttpError(400, f"Malformed JSON: {error}") from None
 
 
 async def read_args(request: Request) -> Any:
@@ -102,12 +102,17 @@ async def read_args(request: Request) -> Any:
     if request.method in ("GET", "HEAD"):
         raw = request.query_params.get("args")
         return None if raw is None or raw == "" else _decode(raw)
+    content_type = request.headers.get("content-type")
+    if (
+        content_type is not None
+        and not _is_json(content_type)
+        and request.headers.get("content-length") != "0"
+    ):
+        # Refused before reading: a form or an upload is not read only to be thrown away.
+        raise HttpError(415, f"Expected {JSON_MEDIA_TYPE}, got {content_type}")
     body = await request.body()
     if not body.strip():
         return None
-    content_type = request.headers.get("content-type")
-    if content_type is not None and not _is_json(content_type):
-        raise HttpError(415, f"Expected {JSON_MEDIA_TYPE}, got {content_type}")
     return _decode(body)
 
 

@@ -23,6 +23,7 @@ import base64
 import dataclasses
 import enum
 import json
+import math
 from collections.abc import Callable, Mapping
 from datetime import UTC, date, datetime, time
 from decimal import Decimal
@@ -103,6 +104,8 @@ def _default(value: Any) -> Any:
 
 def to_jsonable(value: Any) -> Any:
     """A tree of plain JSON values (dict keys become strings): the slow, thorough path."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return None  # JSON has no NaN or Infinity; like JavaScript's JSON.stringify
     if value is None or (
         isinstance(value, bool | int | float | str) and not isinstance(value, enum.Enum)
     ):
@@ -124,8 +127,12 @@ def _key(key: Any) -> str:
 def dumps(value: Any) -> bytes:
     """Encode ``value`` as compact UTF-8 JSON in the documented forms."""
     try:
-        text = json.dumps(value, default=_default, ensure_ascii=False, separators=(",", ":"))
-    except TypeError:
-        # Non-string dict keys (UUID, enum, date...): convert the whole tree first.
-        text = json.dumps(to_jsonable(value), ensure_ascii=False, separators=(",", ":"))
+        text = json.dumps(
+            value, default=_default, ensure_ascii=False, separators=(",", ":"), allow_nan=False
+        )
+    except (TypeError, ValueError):
+        # Non-string dict keys (UUID, enum, date...) or NaN/Infinity: convert the tree first.
+        text = json.dumps(
+            to_jsonable(value), ensure_ascii=False, separators=(",", ":"), allow_nan=False
+        )
     return text.encode("utf-8")

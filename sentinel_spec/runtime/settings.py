@@ -50,22 +50,37 @@ def parse_dotenv(text: str) -> dict[str, str]:
     return values
 
 
+_ESCAPES = {"n": "\n", "t": "\t", "r": "\r", '"': '"', "\\": "\\"}
+
+
 def _dotenv_value(value: str) -> str:
-    if len(value) >= 2 and value[0] == value[-1] == "'":
-        return value[1:-1]  # single quotes: literal
+    if value.startswith("'"):
+        single = value.find("'", 1)
+        if single > 0:
+            return value[1:single]  # single quotes: literal; anything after is a comment
     if value.startswith('"'):
-        end = _closing_quote(value)
-        if end is not None:
-            inner = value[1:end]
-            return (
-                inner.replace("\\n", "\n")
-                .replace("\\t", "\t")
-                .replace('\\"', '"')
-                .replace("\\\\", "\\")
-            )
+        double = _closing_quote(value)
+        if double is not None:
+            return _unescape(value[1:double])
     # Unquoted: an inline comment starts at " #".
     comment = value.find(" #")
     return (value[:comment] if comment >= 0 else value).strip()
+
+
+def _unescape(text: str) -> str:
+    """Decode backslash escapes left to right, so ``\\\\n`` is a backslash and an ``n``."""
+    out: list[str] = []
+    i = 0
+    while i < len(text):
+        char = text[i]
+        if char == "\\" and i + 1 < len(text):
+            nxt = text[i + 1]
+            out.append(_ESCAPES.get(nxt, "\\" + nxt))
+            i += 2
+        else:
+            out.append(char)
+            i += 1
+    return "".join(out)
 
 
 def _closing_quote(value: str) -> int | None:

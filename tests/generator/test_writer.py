@@ -98,3 +98,24 @@ def test_written_files_are_world_readable(tmp_path: Path) -> None:
     write(drafts(a="A"), tmp_path)
     assert (tmp_path / "a").stat().st_mode & 0o777 == 0o644
     assert [p.name for p in tmp_path.iterdir()] == ["a"]  # no temporary file left behind
+
+
+def test_a_file_may_become_a_folder_and_back(tmp_path: Path) -> None:
+    out = tmp_path / "generated"
+    write([FileDraft("a.py", "A")], out)
+    write([FileDraft("a.py/inner.py", "I")], out)
+    assert (out / "a.py" / "inner.py").read_text() == "I"
+    (out / "a.py" / "__pycache__").mkdir()  # a folder left holding only caches
+    write([FileDraft("a.py", "A again")], out)
+    assert (out / "a.py").read_text() == "A again"
+
+
+def test_a_symlinked_folder_cannot_carry_writes_outside(tmp_path: Path) -> None:
+    out = tmp_path / "generated"
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    out.mkdir()
+    (out / "link").symlink_to(outside)
+    with pytest.raises(ValueError, match="leads outside"):
+        write([FileDraft("link/evil.py", "x")], out)
+    assert list(outside.iterdir()) == []

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import json
 import logging
@@ -80,3 +81,25 @@ def test_the_dev_format_is_one_readable_line() -> None:
     line = ReadableFormatter().format(record)
     assert line.endswith("INFO    GET /x 200 1.5ms  [01234567]")
     assert "\n" not in line
+
+
+async def test_the_access_line_names_the_signed_in_user(json_lines: io.StringIO) -> None:
+    import httpx
+
+    from sentinel_spec.runtime.server import create_app
+
+    @dataclasses.dataclass
+    class User:
+        id: str
+
+    async def as_user(request: object) -> User:
+        return User("u-7")
+
+    app = create_app(DECL, environ={}, dotenv=None)
+    app.state.sentinel.authenticate = as_user  # the seam auth will fill
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://t") as client:
+        await client.post("/operations/fail")
+    lines = [json.loads(line) for line in json_lines.getvalue().splitlines()]
+    access = next(line for line in lines if line["logger"] == "sentinel.access")
+    assert access["user_id"] == "u-7"

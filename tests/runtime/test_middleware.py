@@ -4,6 +4,7 @@ and middleware_config_fn for the server, a namespace and one api."""
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from dataclasses import replace
 from typing import Any
 
 from starlette.middleware import Middleware
@@ -132,8 +133,12 @@ async def test_body_over_content_length_is_413_by_content_type() -> None:
         assert response.status_code == 413
         assert error_of(response)["code"] == "payload_too_large"
         # The same size is fine as a raw upload (raw limit 200), not as a form (50).
-        raw = await client.post("/api/upload", content=b"x" * 120)
+        octets = {"content-type": "application/octet-stream"}
+        raw = await client.post("/api/upload", content=b"x" * 120, headers=octets)
         assert raw.json() == {"size": 120}
+        # No Content-Type: operations read such a body as JSON, so it gets JSON's limit.
+        untyped = await client.post("/api/upload", content=b"x" * 120)
+        assert untyped.status_code == 413
         form = await client.post(
             "/api/upload",
             content=b"a=" + b"x" * 60,
@@ -151,7 +156,9 @@ async def test_chunked_body_is_cut_off_while_streaming() -> None:
             yield b"y" * 50
 
     async with serve(DECL) as client:
-        response = await client.post("/api/upload", content=chunks())
+        response = await client.post(
+            "/api/upload", content=chunks(), headers={"content-type": "application/octet-stream"}
+        )
         assert response.status_code == 413
         assert error_of(response)["details"] == {"limit": 200}
         op_response = await client.post(
@@ -234,3 +241,34 @@ async def test_middleware_config_fn_for_server_api_and_namespace() -> None:
         admin = await client.get("/api/admin/users")
         assert admin.headers["x-stamp"] == "admin"
         assert (await client.get("/api/admin/nothing")).headers["x-stamp"] == "admin"
+
+
+class ExplodingMiddleware:
+    """A user's middleware with a bug in it."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        raise RuntimeError("bug in a middleware")
+
+
+async def test_an_error_in_a_middleware_is_json_with_id_and_headers() -> None:
+    def add_buggy(stack: dict[str, Middleware]) -> dict[str, Middleware]:
+        return {**stack, "buggy": Middleware(ExplodingMiddleware)}
+
+    async with serve(replace(DECL, middleware_config_fn=add_buggy)) as client:
+        response = await client.post("/operations/do-echo")
+    assert response.status_code == 500
+    assert error_of(response)["requestId"] == response.headers["x-request-id"]
+    for name in SECURITY_HEADERS:
+        assert name.lower() in response.headers
+
+
+async def test_a_wildcard_origin_never_gets_credentials() -> None:
+    decl = replace(DECL, cors_origins=("*",))
+    async with serve(decl) as client:
+        response = await client.post("/operations/do-echo", headers={"origin": "https://any.test"})
+    assert response.status_code == 200
+    assert response.headers["access-control-allow-origin"] == "*"
+    assert "access-control-allow-credentials" not in response.headers

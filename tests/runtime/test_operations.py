@@ -155,6 +155,7 @@ async def test_http_error_passes_through_with_data() -> None:
         response = await client.post("/operations/refuse")
         assert response.status_code == 409
         error = error_of(response)
+        assert error["code"] == "conflict"
         assert error["message"] == "Workspace exists"
         assert error["details"] == {"slug": "acme"}
 
@@ -166,7 +167,7 @@ async def test_unhandled_error_is_500_without_internals(caplog: pytest.LogCaptur
     assert response.status_code == 500
     error = error_of(response)
     assert error["code"] == "internal_error"
-    assert error["requestId"]
+    assert error["requestId"] == response.headers["x-request-id"]
     assert "hunter2" not in response.text and "Traceback" not in response.text
     logged = [r for r in caplog.records if r.exc_info]
     assert logged and "hunter2" in str(logged[0].exc_info[1])  # type: ignore[index]
@@ -240,3 +241,12 @@ async def test_setup_fn_runs_once_with_the_app() -> None:
         await client.get("/nowhere")
         await client.get("/nowhere")
     assert len(calls) == 1 and calls[0].state.sentinel is not None
+
+
+def test_statuses_outside_the_table_get_codes_from_their_reason() -> None:
+    from sentinel_spec.runtime.errors import HttpError
+
+    assert HttpError(422).code == "unprocessable"
+    assert HttpError(418).code == "im_a_teapot"
+    with pytest.raises(ValueError, match="400-599"):
+        HttpError(200)

@@ -128,3 +128,10 @@ def test_unknown_types_are_refused_with_their_name() -> None:
 
 def test_output_is_compact_utf8() -> None:
     assert dumps({"a": "é", "b": [1, 2]}) == '{"a":"é","b":[1,2]}'.encode()
+
+
+def test_nan_and_infinity_become_null() -> None:
+    # JSON has neither; json.dumps would write the invalid tokens NaN and Infinity.
+    assert dumps({"a": float("nan"), "b": [float("inf"), -float("inf"), 1.5]}) == (
+        b'{"a":null,"b":[null,null,1.5]}'
+    )

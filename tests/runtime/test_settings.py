@@ -86,3 +86,8 @@ def test_create_app_checks_the_declared_env() -> None:
         "missing environment variable SECRET_KEY",
         "missing environment variable CORS",
     )
+
+
+def test_dotenv_escapes_decode_left_to_right() -> None:
+    values = parse_dotenv('A="C:\\\\new"\nB=\'x\' # note\nC="a\\nb\\"q"\n')
+    assert values == {"A": "C:\\new", "B": "x", "C": 'a\nb"q'}
