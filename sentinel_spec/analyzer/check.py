@@ -11,9 +11,10 @@ from dataclasses import dataclass
 
 from sentinel_spec import ast
 from sentinel_spec.analyzer import schema as s
+from sentinel_spec.analyzer.messages import suggest
 from sentinel_spec.analyzer.resolve import ImportResolver, Namespace, check_reference
 from sentinel_spec.analyzer.units import parse_duration, parse_rate, parse_size
-from sentinel_spec.errors import SpecError, did_you_mean
+from sentinel_spec.errors import SpecError
 
 
 def describe(expr: ast.Expr) -> str:
@@ -48,9 +49,8 @@ class Checker:
         kind = decl.kind.name
         body_schema = s.DECL_SCHEMAS.get(kind)
         if body_schema is None:
-            hint = did_you_mean(kind, s.DECL_SCHEMAS)
-            message = f"unknown declaration kind `{kind}`"
-            return [SpecError(decl.kind.span, f"{message}; {hint}" if hint else message)]
+            message = suggest(f"unknown declaration kind `{kind}`", kind, s.DECL_SCHEMAS)
+            return [SpecError(decl.kind.span, message)]
         errors: list[SpecError] = []
         self._dict(decl.body, body_schema, f"{kind} `{decl.name.name}`", decl.name, errors)
         return errors
@@ -72,9 +72,8 @@ class Checker:
             seen.add(key)
             spec = schema.fields.get(key)
             if spec is None:
-                message = f"unknown field `{key}` in {where}"
-                hint = did_you_mean(key, schema.fields)
-                errors.append(SpecError(entry.key.span, f"{message}; {hint}" if hint else message))
+                message = suggest(f"unknown field `{key}` in {where}", key, schema.fields)
+                errors.append(SpecError(entry.key.span, message))
                 continue
             self._value(entry.value, spec.type, key, entry.key, errors)
         for key, spec in schema.fields.items():
@@ -86,7 +85,7 @@ class Checker:
         if isinstance(expr, ast.EnvExpr):
             message += " (`env(...)` is only for server settings read at start-up)"
         if isinstance(t, s.ChoiceT):
-            message += _choice_hint(expr, t.options)
+            message = _choice_hint(message, expr, t.options)
         errors.append(SpecError(expr.span, message))
 
     def _value(
@@ -186,13 +185,10 @@ class Checker:
         method, path = expr.items
         methods = s.ChoiceT(s.HTTP_METHODS)
         if not isinstance(method, ast.Ref) or method.name not in s.HTTP_METHODS:
-            errors.append(
-                SpecError(
-                    method.span,
-                    f"expected an http method ({methods.expected}) in `{key}`, "
-                    f"got {describe(method)}{_choice_hint(method, s.HTTP_METHODS)}",
-                )
+            message = (
+                f"expected an http method ({methods.expected}) in `{key}`, got {describe(method)}"
             )
+            errors.append(SpecError(method.span, _choice_hint(message, method, s.HTTP_METHODS)))
         if not isinstance(path, ast.StringLit):
             errors.append(
                 SpecError(path.span, f"expected a path string in `{key}`, got {describe(path)}")
@@ -222,7 +218,6 @@ def _outer_form_fits(expr: ast.Expr, t: s.Type) -> bool:
     return True
 
 
-def _choice_hint(expr: ast.Expr, options: Iterable[str]) -> str:
-    """``; did you mean `GET`?`` for a misspelt choice, else nothing."""
-    hint = did_you_mean(expr.name, options) if isinstance(expr, ast.Ref) else None
-    return f"; {hint}" if hint else ""
+def _choice_hint(message: str, expr: ast.Expr, options: Iterable[str]) -> str:
+    """``message`` with ``; did you mean `GET`?`` for a misspelt choice."""
+    return suggest(message, expr.name, options) if isinstance(expr, ast.Ref) else message

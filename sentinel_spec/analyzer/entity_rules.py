@@ -6,9 +6,10 @@ from collections.abc import Callable
 
 from sentinel_spec import ast
 from sentinel_spec.analyzer.context import Context
+from sentinel_spec.analyzer.messages import suggest
 from sentinel_spec.analyzer.model import EntityInfo, FieldInfo
 from sentinel_spec.appspec import SCALAR_TYPES
-from sentinel_spec.errors import SpecError, closest
+from sentinel_spec.errors import SpecError
 
 EntityRule = Callable[[Context], list[SpecError]]
 
@@ -34,9 +35,7 @@ def field_types(ctx: Context) -> list[SpecError]:
             if known is None:
                 known = [*SCALAR_TYPES, *ctx.enums, *ctx.entities]
             message = f"unknown type `{f.type_name}` for field `{info.name}.{f.name}`"
-            match = closest(f.type_name, known)
-            if match is not None:
-                message += f"; did you mean `{match}`?"
+            message = suggest(message, f.type_name, known)
             errors.append(SpecError(f.node.type.name.span, message))
     return errors
 
@@ -105,10 +104,7 @@ def block_field_names(ctx: Context) -> list[SpecError]:
 
 def _no_such_field(info: EntityInfo, ref: ast.Ref) -> SpecError:
     message = f"entity `{info.name}` has no field `{ref.name}`"
-    match = closest(ref.name, info.by_name)
-    if match is not None:
-        message += f"; did you mean `{match}`?"
-    return SpecError(ref.span, message)
+    return SpecError(ref.span, suggest(message, ref.name, info.by_name))
 
 
 def defaults(ctx: Context) -> list[SpecError]:
@@ -132,10 +128,7 @@ def _default_error(ctx: Context, f: FieldInfo, arg: ast.AttrValue) -> SpecError 
         allowed = DEFAULT_FUNCTIONS.get(fn)
         if allowed is None:
             message = f"unknown `@default` function `{fn}()`"
-            match = closest(fn, DEFAULT_FUNCTIONS)
-            return SpecError(
-                arg.span, f"{message}; did you mean `{match}()`?" if match else message
-            )
+            return SpecError(arg.span, suggest(message, fn, DEFAULT_FUNCTIONS, suffix="()"))
         if t not in allowed:
             return SpecError(
                 arg.span,
@@ -152,8 +145,7 @@ def _default_error(ctx: Context, f: FieldInfo, arg: ast.AttrValue) -> SpecError 
             return SpecError(arg.span, f"{where}: expected a member of enum `{t}`")
         if arg.name not in members:
             message = f"`{arg.name}` is not a member of enum `{t}`"
-            match = closest(arg.name, members)
-            return SpecError(arg.span, f"{message}; did you mean `{match}`?" if match else message)
+            return SpecError(arg.span, suggest(message, arg.name, members))
         return None
     fits = {
         "String": isinstance(arg, ast.StringLit),

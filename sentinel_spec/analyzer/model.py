@@ -11,9 +11,10 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from sentinel_spec import ast
+from sentinel_spec.analyzer.messages import suggest
 from sentinel_spec.analyzer.schema import ON_DELETE
 from sentinel_spec.appspec import SCALAR_TYPES
-from sentinel_spec.errors import SpecError, did_you_mean
+from sentinel_spec.errors import SpecError
 
 FIELD_ATTRIBUTES = ("id", "unique", "default", "updatedAt", "map", "relation")
 BLOCK_ATTRIBUTES = ("id", "unique", "index", "map")
@@ -139,10 +140,7 @@ def read_entity(
 
 def _unknown_attribute(attr: ast.Attribute, known: tuple[str, ...]) -> SpecError:
     prefix = "@@" if attr.block else "@"
-    message = f"unknown attribute `{attr_label(attr)}`"
-    hint = did_you_mean(attr_name(attr), known)
-    if hint:
-        message += "; " + hint.replace("`", "`" + prefix, 1)
+    message = suggest(f"unknown attribute `{attr_label(attr)}`", attr_name(attr), known, prefix)
     return SpecError(attr.name.span, message)
 
 
@@ -255,8 +253,9 @@ def _relation(attr: ast.Attribute, errors: list[SpecError]) -> RelationAttr:
         if key is None or key not in RELATION_ARGS:
             label = key or "positional argument"
             message = f"unknown `@relation` argument `{label}`"
-            hint = did_you_mean(label, RELATION_ARGS) if key else None
-            errors.append(SpecError(arg.span, f"{message}; {hint}" if hint else message))
+            if key:
+                message = suggest(message, label, RELATION_ARGS)
+            errors.append(SpecError(arg.span, message))
         elif key == "name":
             if isinstance(arg.value, ast.StringLit):
                 relation.name = arg.value.value

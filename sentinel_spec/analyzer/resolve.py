@@ -11,7 +11,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from sentinel_spec import ast
-from sentinel_spec.errors import SourceSpan, SpecError, closest
+from sentinel_spec.analyzer.messages import suggest, with_article
+from sentinel_spec.errors import SourceSpan, SpecError
 
 SRC_PREFIX = "@src/"
 
@@ -52,17 +53,13 @@ def collect_namespace(module: ast.Module) -> tuple[Namespace, list[SpecError]]:
                 SpecError(
                     name.span,
                     f"duplicate name `{name.name}`: already declared as "
-                    f"{_a(decl_kind(first))} on line {first.name.span.line}",
+                    f"{with_article(decl_kind(first))} on line {first.name.span.line}",
                 )
             )
             continue
         by_name[name.name] = decl
         by_kind.setdefault(decl_kind(decl), []).append(name.name)
     return Namespace(by_name, by_kind), errors
-
-
-def _a(kind: str) -> str:
-    return f"an {kind}" if kind[:1] in "aeiou" else f"a {kind}"
 
 
 def check_reference(
@@ -73,12 +70,9 @@ def check_reference(
     if actual == kind:
         return None
     if actual is not None:
-        return SpecError(span, f"`{name}` is {_a(actual)}, not {_a(kind)}")
-    message = f"`{name}` is not {_a(kind)}"
-    match = closest(name, namespace.names_of(kind))
-    if match is not None:
-        message += f"; did you mean `{match}`?"
-    return SpecError(span, message)
+        return SpecError(span, f"`{name}` is {with_article(actual)}, not {with_article(kind)}")
+    message = f"`{name}` is not {with_article(kind)}"
+    return SpecError(span, suggest(message, name, namespace.names_of(kind)))
 
 
 # ---------------------------------------------------------------- python imports
@@ -189,10 +183,7 @@ class ImportResolver:
         if name in names.names or names.open:
             return []
         message = f"`{name}` is not defined in `{path}`"
-        match = closest(name, names.names)
-        if match is not None:
-            message += f"; did you mean `{match}`?"
-        return [SpecError(imp.name.span, message)]
+        return [SpecError(imp.name.span, suggest(message, name, names.names))]
 
     def _names(self, module: str) -> ModuleNames | str:
         cached = self._modules.get(module)

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Union
 
+from sentinel_spec.analyzer.messages import with_article
 from sentinel_spec.analyzer.units import DURATION_EXAMPLE, RATE_EXAMPLE, SIZE_EXAMPLE
 
 
@@ -68,7 +69,7 @@ class DeclRefT:
 
     @property
     def expected(self) -> str:
-        return f"{article(self.kind)} {self.kind} name"
+        return f"{with_article(self.kind)} name"
 
 
 @dataclass(frozen=True)
@@ -147,10 +148,6 @@ Type = Union[  # noqa: UP007 (a runtime alias of forward references)
     OneOfT,
     DictT,
 ]
-
-
-def article(word: str) -> str:
-    return "an" if word[:1].lower() in "aeiou" else "a"
 
 
 def req(t: Type) -> FieldSpec:

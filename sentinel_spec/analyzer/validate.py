@@ -6,6 +6,7 @@ reported) instead of reporting them twice.
 
 from __future__ import annotations
 
+import keyword
 from collections.abc import Callable
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
@@ -14,8 +15,11 @@ from croniter import croniter
 from sentinel_spec import ast
 from sentinel_spec.analyzer.context import Context, entry, value
 from sentinel_spec.analyzer.entity_rules import ENTITY_RULES
+from sentinel_spec.analyzer.messages import suggest, with_article
+from sentinel_spec.analyzer.resolve import decl_kind
 from sentinel_spec.analyzer.schema import JOB_OPTION_TYPES
-from sentinel_spec.errors import SourceSpan, SpecError, did_you_mean
+from sentinel_spec.appspec import SCALAR_TYPES
+from sentinel_spec.errors import SourceSpan, SpecError
 
 Rule = Callable[[Context], list[SpecError]]
 
@@ -63,6 +67,57 @@ def name_case(ctx: Context) -> list[SpecError]:
                 )
             )
     return errors
+
+
+def python_keywords(ctx: Context) -> list[SpecError]:
+    """Names become Python identifiers in generated code, where a keyword cannot stand."""
+    named: list[tuple[str, ast.Ident]] = [
+        (with_article(decl_kind(decl)), decl.name) for decl in ctx.module.declarations
+    ]
+    for info in ctx.entities.values():
+        named += [(f"a field of entity `{info.name}`", f.node.name) for f in info.fields]
+    for enum in ctx.enums.values():
+        named += [(f"a member of enum `{enum.name.name}`", m) for m in enum.members]
+    return [
+        SpecError(
+            ident.span,
+            f"`{ident.name}` is a Python keyword and cannot name {what}",
+            "choose another name; generated code could not use this one",
+        )
+        for what, ident in named
+        if keyword.iskeyword(ident.name)
+    ]
+
+
+def enum_members(ctx: Context) -> list[SpecError]:
+    errors: list[SpecError] = []
+    for enum in ctx.enums.values():
+        seen: set[str] = set()
+        for member in enum.members:
+            if member.name in seen:
+                errors.append(
+                    SpecError(
+                        member.span,
+                        f"duplicate member `{member.name}` in enum `{enum.name.name}`",
+                    )
+                )
+            seen.add(member.name)
+    return errors
+
+
+def scalar_type_names(ctx: Context) -> list[SpecError]:
+    """``entity String`` would be shadowed by the scalar type in every field that names it."""
+    named = [("entity", info.node.name) for info in ctx.entities.values()]
+    named += [("enum", enum.name) for enum in ctx.enums.values()]
+    return [
+        SpecError(
+            ident.span,
+            f"{kind} name `{ident.name}` is a built-in scalar type",
+            "choose another name",
+        )
+        for kind, ident in named
+        if ident.name in SCALAR_TYPES
+    ]
 
 
 def email_auth_needs_sender(ctx: Context) -> list[SpecError]:
@@ -224,8 +279,8 @@ def job_schedule(ctx: Context) -> list[SpecError]:
         timezone = _string_at(decl, "schedule", "timezone")
         if timezone is not None and not _is_timezone(timezone.value):
             message = f"unknown timezone `{timezone.value}`"
-            hint = did_you_mean(timezone.value, available_timezones())
-            errors.append(SpecError(timezone.span, f"{message}; {hint}" if hint else message))
+            message = suggest(message, timezone.value, available_timezones())
+            errors.append(SpecError(timezone.span, message))
     return errors
 
 
@@ -277,8 +332,7 @@ def job_executor_options(ctx: Context) -> list[SpecError]:
             expected = JOB_OPTION_TYPES.get(key)
             if expected is None:
                 message = f"unknown pgBoss option `{key}` in job `{decl.name.name}`"
-                hint = did_you_mean(key, JOB_OPTION_TYPES)
-                errors.append(SpecError(options.span, f"{message}; {hint}" if hint else message))
+                errors.append(SpecError(options.span, suggest(message, key, JOB_OPTION_TYPES)))
             elif not isinstance(option, expected) or (expected is int and isinstance(option, bool)):
                 wanted = {int: "an integer", str: "a string", bool: "a boolean"}.get(
                     expected if isinstance(expected, type) else int, "a value"
@@ -314,6 +368,9 @@ def crud_entity_has_single_id(ctx: Context) -> list[SpecError]:
 RULES: tuple[Rule, ...] = (
     exactly_one_app,
     name_case,
+    python_keywords,
+    enum_members,
+    scalar_type_names,
     email_auth_needs_sender,
     auth_needs_app_auth,
     api_paths,
