@@ -21,6 +21,38 @@ BLOCK_ATTRIBUTES = ("id", "unique", "index", "map")
 RELATION_ARGS = ("name", "fields", "references", "onDelete")
 
 
+@dataclass(frozen=True)
+class NativeType:
+    """A ``@db.*`` native column type: the scalar types it fits and its argument counts."""
+
+    scalars: tuple[str, ...]
+    max_args: int = 0
+    example: str = ""  # how to write it with its arguments
+
+
+# Kept in step with ``generator/models.py`` (``_db_type``): only types it maps, plus
+# BigInt and ByteA, whose default mapping already is that native type.
+NATIVE_TYPES: dict[str, NativeType] = {
+    "VarChar": NativeType(("String",), 1, "@db.VarChar(255)"),
+    "Char": NativeType(("String",), 1, "@db.Char(2)"),
+    "Text": NativeType(("String",)),
+    "Uuid": NativeType(("String",)),
+    "SmallInt": NativeType(("Int",)),
+    "Integer": NativeType(("Int",)),
+    "BigInt": NativeType(("BigInt",)),
+    "Real": NativeType(("Float",)),
+    "DoublePrecision": NativeType(("Float",)),
+    "Decimal": NativeType(("Decimal",), 2, "@db.Decimal(10, 2)"),
+    "Timestamp": NativeType(("DateTime",), 1, "@db.Timestamp(3)"),
+    "Timestamptz": NativeType(("DateTime",), 1, "@db.Timestamptz(3)"),
+    "Date": NativeType(("DateTime",)),
+    "Time": NativeType(("DateTime",)),
+    "Json": NativeType(("Json",)),
+    "JsonB": NativeType(("Json",)),
+    "ByteA": NativeType(("Bytes",)),
+}
+
+
 def attr_name(attr: ast.Attribute) -> str:
     return attr.name.name.lstrip("@")
 
@@ -162,6 +194,7 @@ def _read_field(
         kind = None
     info = FieldInfo(node, kind)
     seen: set[str] = set()
+    native: ast.Attribute | None = None
     for attr in node.attributes:
         name = attr_name(attr)
         if name in seen:
@@ -171,7 +204,17 @@ def _read_field(
             continue
         seen.add(name)
         if name.startswith("db."):
-            info.db_type = _db_type(attr, errors)
+            if native is not None:
+                errors.append(
+                    SpecError(
+                        attr.name.span,
+                        f"`{info.name}` has two native types, `{attr_label(native)}` and "
+                        f"`{attr_label(attr)}`: keep one",
+                    )
+                )
+                continue
+            native = attr
+            info.db_type = _db_type(attr, type_name, kind is not None, errors)
         elif name not in FIELD_ATTRIBUTES:
             errors.append(_unknown_attribute(attr, FIELD_ATTRIBUTES))
         elif name in ("id", "unique", "updatedAt"):
@@ -214,7 +257,39 @@ def _single_string(attr: ast.Attribute, errors: list[SpecError]) -> str | None:
     return None
 
 
-def _db_type(attr: ast.Attribute, errors: list[SpecError]) -> tuple[str, tuple[int, ...]] | None:
+def _db_type(
+    attr: ast.Attribute, type_name: str, type_known: bool, errors: list[SpecError]
+) -> tuple[str, tuple[int, ...]] | None:
+    """``@db.VarChar(120)`` -> ``("VarChar", (120,))``, if it fits the field's type.
+
+    With an unknown field type only the native type itself is checked (the type is
+    reported on its own).
+    """
+    native_name = attr_name(attr).removeprefix("db.")
+    native = NATIVE_TYPES.get(native_name)
+    if native is None:
+        message = f"unknown native type `{attr_label(attr)}`"
+        errors.append(
+            SpecError(attr.name.span, suggest(message, native_name, NATIVE_TYPES, "@db."))
+        )
+        return None
+    if type_known and type_name not in native.scalars:
+        fits = " or ".join(native.scalars)
+        errors.append(
+            SpecError(
+                attr.name.span, f"`{attr_label(attr)}` is for {fits} fields, not `{type_name}`"
+            )
+        )
+        return None
+    if len(attr.args) > native.max_args:
+        takes = (
+            f"at most {native.max_args} argument{'s' if native.max_args > 1 else ''}, "
+            f"like `{native.example}`"
+            if native.max_args
+            else "no arguments"
+        )
+        errors.append(SpecError(attr.span, f"`{attr_label(attr)}` takes {takes}"))
+        return None
     args: list[int] = []
     for arg in attr.args:
         if isinstance(arg.value, ast.NumberLit) and isinstance(arg.value.value, int):
@@ -222,7 +297,7 @@ def _db_type(attr: ast.Attribute, errors: list[SpecError]) -> tuple[str, tuple[i
         else:
             errors.append(SpecError(arg.span, f"`{attr_label(attr)}` takes integer arguments"))
             return None
-    return attr_name(attr).removeprefix("db."), tuple(args)
+    return native_name, tuple(args)
 
 
 def _ref_list(value: ast.AttrValue) -> list[ast.Ref] | None:
