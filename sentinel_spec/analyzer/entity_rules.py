@@ -196,6 +196,16 @@ def relation_keys(ctx: Context) -> list[SpecError]:
             if rel is None or f.kind != "relation" or not rel.has_fields:
                 continue
             target = ctx.entities[f.type_name]
+            if f.node.type.is_list:
+                errors.append(
+                    SpecError(
+                        rel.attr.span,
+                        f"list field `{info.name}.{f.name}` cannot own the relation: "
+                        f"`@relation(fields: [...], references: [...])` goes on the "
+                        f"`{info.name}` field of `{target.name}`",
+                    )
+                )
+                continue
             if len(rel.fields) != len(rel.references) or not rel.fields:
                 errors.append(
                     SpecError(
@@ -226,6 +236,7 @@ def relation_keys(ctx: Context) -> list[SpecError]:
                             f"`{target.name}.{remote.name}` of type `{remote.type_name}`",
                         )
                     )
+            errors.extend(_set_null_needs_optional(info, f))
             refs = tuple(r.name for r in rel.references)
             unique_sets = {
                 target.primary_key,
@@ -241,6 +252,28 @@ def relation_keys(ctx: Context) -> list[SpecError]:
                     )
                 )
     return errors
+
+
+def _set_null_needs_optional(info: EntityInfo, f: FieldInfo) -> list[SpecError]:
+    """``onDelete: SetNull`` writes NULL into the foreign key, so its fields must allow it."""
+    rel = f.relation
+    if rel is None or rel.on_delete is None or rel.on_delete.name != "SetNull":
+        return []
+    required = [
+        ref.name
+        for ref in rel.fields
+        if ref.name in info.by_name and not info.by_name[ref.name].node.type.optional
+    ]
+    if not required:
+        return []
+    names = ", ".join(f"`{info.name}.{name}`" for name in required)
+    return [
+        SpecError(
+            rel.on_delete.span,
+            f"`onDelete: SetNull` needs optional fields, but {names} is required",
+            "make the foreign key optional (`?` after its type) or choose another `onDelete`",
+        )
+    ]
 
 
 def relation_pairs(ctx: Context) -> list[SpecError]:

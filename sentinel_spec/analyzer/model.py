@@ -155,9 +155,16 @@ def read_entity(
     uniques: list[BlockList] = []
     indexes: list[BlockList] = []
     table: str | None = None
+    mapped: ast.Attribute | None = None
     for attr in decl.block_attributes:
         name = attr_name(attr)
         if name == "map":
+            if mapped is not None:
+                errors.append(
+                    SpecError(attr.name.span, f"`@@map` is given twice on `{decl.name.name}`")
+                )
+                continue
+            mapped = attr
             table = _single_string(attr, errors)
             continue
         if name not in BLOCK_ATTRIBUTES:
@@ -323,8 +330,14 @@ def _field_list(attr: ast.Attribute, errors: list[SpecError]) -> list[ast.Ref] |
 
 def _relation(attr: ast.Attribute, errors: list[SpecError]) -> RelationAttr:
     relation = RelationAttr(attr)
+    given: set[str] = set()
     for position, arg in enumerate(attr.args):
         key = arg.name.name if arg.name is not None else ("name" if position == 0 else None)
+        if key in given:
+            errors.append(SpecError(arg.span, f"`@relation` argument `{key}` is given twice"))
+            continue
+        if key is not None:
+            given.add(key)
         if key is None or key not in RELATION_ARGS:
             label = key or "positional argument"
             message = f"unknown `@relation` argument `{label}`"
@@ -386,6 +399,15 @@ def pair_relations(entities: dict[str, EntityInfo]) -> tuple[RelationPairs, list
                             "references: [...])`",
                         )
                     )
+                elif len(same) == 2:
+                    errors.append(
+                        SpecError(
+                            f.node.name.span,
+                            f'relation name "{f.relation_name}" is used twice between '
+                            f"`{entity.name}` and `{f.type_name}` (`{same[0].name}` and "
+                            f"`{f.name}`): give each relation its own name",
+                        )
+                    )
     pairs: RelationPairs = {}
     for entity in entities.values():
         for f in entity.fields:
@@ -402,7 +424,7 @@ def pair_relations(entities: dict[str, EntityInfo]) -> tuple[RelationPairs, list
                 continue
             candidates = owners.get((f.type_name, entity.name, f.relation_name), [])
             if len(candidates) > 1:
-                continue  # already reported as ambiguous at the owners
+                continue  # reported at the owners: unnamed or same-named relations
             if not candidates:
                 named = f' named "{f.relation_name}"' if f.relation_name else ""
                 errors.append(
