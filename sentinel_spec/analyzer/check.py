@@ -133,7 +133,7 @@ class Checker:
                     self._value(item, t.item, key, owner, errors)
         elif isinstance(t, s.EnvT):
             if isinstance(expr, ast.EnvExpr):
-                self._env(expr, key, errors)
+                self._env(expr, t.inner, key, owner, errors)
             else:
                 self._value(expr, t.inner, key, owner, errors)
         elif isinstance(t, s.OneOfT):
@@ -194,15 +194,29 @@ class Checker:
                 SpecError(path.span, f"expected a path string in `{key}`, got {describe(path)}")
             )
 
-    def _env(self, expr: ast.EnvExpr, key: str, errors: list[SpecError]) -> None:
+    def _env(
+        self, expr: ast.EnvExpr, inner: s.Type, key: str, owner: ast.Ident, errors: list[SpecError]
+    ) -> None:
         default = expr.default
-        if default is not None and not isinstance(
-            default, ast.StringLit | ast.NumberLit | ast.BoolLit
-        ):
+        if default is None:
+            return
+        if not isinstance(default, ast.StringLit | ast.NumberLit | ast.BoolLit):
             errors.append(
                 SpecError(
                     default.span,
                     f"`env(...)` default for `{key}` must be a string, number or boolean, "
+                    f"got {describe(default)}",
+                )
+            )
+            return
+        # The default stands in for the value, so it must be what the field takes.
+        problems: list[SpecError] = []
+        self._value(default, inner, key, owner, problems)
+        if problems:
+            errors.append(
+                SpecError(
+                    default.span,
+                    f"`env(...)` default for `{key}` must be {inner.expected}, "
                     f"got {describe(default)}",
                 )
             )
