@@ -138,6 +138,23 @@ def email_auth_needs_sender(ctx: Context) -> list[SpecError]:
     ]
 
 
+def number_ranges(ctx: Context) -> list[SpecError]:
+    """Numbers whose type fits but whose value cannot mean anything."""
+    app = ctx.app
+    if app is None:
+        return []
+    errors: list[SpecError] = []
+    rate = value(app.body, "server", "sentry", "tracesSampleRate")
+    if isinstance(rate, ast.NumberLit) and not 0 <= rate.value <= 1:
+        errors.append(
+            SpecError(rate.span, "`tracesSampleRate` is a fraction of requests, from 0 to 1")
+        )
+    length = value(app.body, "auth", "passwordPolicy", "minLength")
+    if isinstance(length, ast.NumberLit) and length.value < 1:
+        errors.append(SpecError(length.span, "`minLength` of a password must be at least 1"))
+    return errors
+
+
 def auth_needs_app_auth(ctx: Context) -> list[SpecError]:
     if ctx.app is None or ctx.has_auth:
         return []
@@ -373,6 +390,7 @@ RULES: tuple[Rule, ...] = (
     scalar_type_names,
     email_auth_needs_sender,
     auth_needs_app_auth,
+    number_ranges,
     api_paths,
     api_conflicts,
     route_paths,
