@@ -33,6 +33,5 @@ def analyze(
     ctx = Context.of(module, namespace, file)
     errors.extend(validate(ctx))
     if errors:
-        unique = {(e.span, e.message, e.hint): e for e in errors}
-        return None, sorted(unique.values(), key=SpecError.sort_key)
+        return None, sorted(errors, key=SpecError.sort_key)
     return build_appspec(ctx), []

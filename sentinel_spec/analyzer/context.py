@@ -39,7 +39,10 @@ class Context:
             ctx.entities.setdefault(node.name.name, read_entity(node, names, ctx.enums))
         return ctx
 
-    _pairs: tuple[RelationPairs, list[SpecError]] | None = None
+    # A cache, not data: kept out of __init__, repr and comparison.
+    _pairs: tuple[RelationPairs, list[SpecError]] | None = field(
+        default=None, init=False, repr=False, compare=False
+    )
 
     def relation_pairs(self) -> tuple[RelationPairs, list[SpecError]]:
         """Back side <-> owning side of every relation, computed once per analysis."""

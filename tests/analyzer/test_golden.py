@@ -37,6 +37,9 @@ def _run(case: Path) -> tuple[AppSpec | None, str]:
     module, errors = parse(source, "app.sq")
     spec, analysis_errors = analyze(module, case, "app.sq")
     assert (spec is None) == bool(analysis_errors)
+    # No rule may report what another (or the parser) already did.
+    keys = [(e.span, e.message, e.hint) for e in errors + analysis_errors]
+    assert len(set(keys)) == len(keys), "an error is reported twice"
     return spec, render_errors(errors + analysis_errors, {"app.sq": source})
 
 
