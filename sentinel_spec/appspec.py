@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Literal, TypeAlias
+from typing import Literal, TypeAlias, get_args
 
 JsonValue: TypeAlias = bool | int | float | str | list["JsonValue"] | dict[str, "JsonValue"] | None
 
@@ -47,20 +47,19 @@ RateLimitKey = Literal["user", "ip", "workspace"]
 OnDelete = Literal["Cascade", "SetNull", "Restrict", "NoAction"]
 EmailProvider = Literal["SMTP", "SendGrid", "Console"]
 CrudOp = Literal["get", "getAll", "create", "update", "delete"]
+JobExecutor = Literal["PgBoss"]
 ScalarType = Literal[
     "String", "Int", "BigInt", "Float", "Decimal", "Boolean", "DateTime", "Json", "Bytes"
 ]
-SCALAR_TYPES: tuple[str, ...] = (
-    "String",
-    "Int",
-    "BigInt",
-    "Float",
-    "Decimal",
-    "Boolean",
-    "DateTime",
-    "Json",
-    "Bytes",
-)
+
+# The same choices as tuples, for the analyzer's checks: derived, so they cannot drift.
+HTTP_METHODS: tuple[str, ...] = get_args(HttpMethod)
+RATE_LIMIT_KEYS: tuple[str, ...] = get_args(RateLimitKey)
+ON_DELETE: tuple[str, ...] = get_args(OnDelete)
+EMAIL_PROVIDERS: tuple[str, ...] = get_args(EmailProvider)
+CRUD_OPS: tuple[str, ...] = get_args(CrudOp)
+JOB_EXECUTORS: tuple[str, ...] = get_args(JobExecutor)
+SCALAR_TYPES: tuple[str, ...] = get_args(ScalarType)
 
 
 @dataclass(frozen=True)
@@ -339,7 +338,7 @@ class Schedule:
 @dataclass(frozen=True)
 class Job:
     name: str
-    executor: Literal["PgBoss"]
+    executor: JobExecutor
     fn: ExtImport
     options: JobOptions = field(default_factory=JobOptions)
     schedule: Schedule | None = None

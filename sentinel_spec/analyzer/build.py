@@ -13,6 +13,7 @@ from sentinel_spec import ast
 from sentinel_spec.analyzer.context import Context, entry
 from sentinel_spec.analyzer.model import EntityInfo, FieldInfo, RelationPairs
 from sentinel_spec.analyzer.resolve import ImportResolver
+from sentinel_spec.analyzer.schema import JOB_OPTIONS
 from sentinel_spec.analyzer.units import parse_duration, parse_rate, parse_size
 
 
@@ -357,22 +358,10 @@ def _api_namespace(decl: ast.Decl) -> a.ApiNamespace:
     )
 
 
-_JOB_OPTION_FIELDS = {
-    "retryLimit": "retry_limit",
-    "retryDelay": "retry_delay_seconds",
-    "retryBackoff": "retry_backoff",
-    "expireInSeconds": "expire_in_seconds",
-    "singletonKey": "singleton_key",
-    "priority": "priority",
-    "queue": "queue",
-    "startAfter": "start_after_seconds",
-}
-
-
 def _job_options(options: a.JsonValue) -> dict[str, Any]:
     if not isinstance(options, dict):
         return {}
-    return {_JOB_OPTION_FIELDS[key]: option for key, option in options.items()}
+    return {JOB_OPTIONS[key].field: option for key, option in options.items()}
 
 
 def _job(decl: ast.Decl) -> a.Job:

@@ -14,6 +14,7 @@ from sentinel_spec.analyzer import schema as s
 from sentinel_spec.analyzer.messages import suggest
 from sentinel_spec.analyzer.resolve import ImportResolver, Namespace, check_reference
 from sentinel_spec.analyzer.units import parse_duration, parse_rate, parse_size
+from sentinel_spec.appspec import HTTP_METHODS
 from sentinel_spec.errors import SpecError
 
 
@@ -183,12 +184,12 @@ class Checker:
             )
             return
         method, path = expr.items
-        methods = s.ChoiceT(s.HTTP_METHODS)
-        if not isinstance(method, ast.Ref) or method.name not in s.HTTP_METHODS:
+        methods = s.ChoiceT(HTTP_METHODS)
+        if not isinstance(method, ast.Ref) or method.name not in HTTP_METHODS:
             message = (
                 f"expected an http method ({methods.expected}) in `{key}`, got {describe(method)}"
             )
-            errors.append(SpecError(method.span, _choice_hint(message, method, s.HTTP_METHODS)))
+            errors.append(SpecError(method.span, _choice_hint(message, method, HTTP_METHODS)))
         if not isinstance(path, ast.StringLit):
             errors.append(
                 SpecError(path.span, f"expected a path string in `{key}`, got {describe(path)}")

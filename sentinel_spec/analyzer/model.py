@@ -12,8 +12,7 @@ from typing import Literal
 
 from sentinel_spec import ast
 from sentinel_spec.analyzer.messages import suggest
-from sentinel_spec.analyzer.schema import ON_DELETE
-from sentinel_spec.appspec import SCALAR_TYPES
+from sentinel_spec.appspec import ON_DELETE, SCALAR_TYPES
 from sentinel_spec.errors import SpecError
 
 FIELD_ATTRIBUTES = ("id", "unique", "default", "updatedAt", "map", "relation")

@@ -12,6 +12,12 @@ from typing import Union
 
 from sentinel_spec.analyzer.messages import with_article
 from sentinel_spec.analyzer.units import DURATION_EXAMPLE, RATE_EXAMPLE, SIZE_EXAMPLE
+from sentinel_spec.appspec import (
+    CRUD_OPS,
+    EMAIL_PROVIDERS,
+    JOB_EXECUTORS,
+    RATE_LIMIT_KEYS,
+)
 
 
 @dataclass(frozen=True)
@@ -162,13 +168,6 @@ def dict_of(**fields: FieldSpec) -> DictT:
     return DictT(dict(fields))
 
 
-HTTP_METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE", "ALL")
-RATE_LIMIT_KEYS = ("user", "ip", "workspace")
-EMAIL_PROVIDERS = ("SMTP", "SendGrid", "Console")
-JOB_EXECUTORS = ("PgBoss",)
-ON_DELETE = ("Cascade", "SetNull", "Restrict", "NoAction")
-CRUD_OPS = ("get", "getAll", "create", "update", "delete")
-
 ENTITY_LIST = ListT(DeclRefT("entity"))
 ENV_STR = EnvT(StrT())
 
@@ -284,14 +283,23 @@ DECL_SCHEMAS: dict[str, DictT] = {
     "websocket": WEBSOCKET,
 }
 
-# pgBoss executor options (JSON keys) and the JSON type each must have.
-JOB_OPTION_TYPES: dict[str, type | tuple[type, ...]] = {
-    "retryLimit": int,
-    "retryDelay": int,
-    "retryBackoff": bool,
-    "expireInSeconds": int,
-    "singletonKey": str,
-    "priority": int,
-    "queue": str,
-    "startAfter": int,
+
+@dataclass(frozen=True)
+class JobOption:
+    """A pgBoss executor option: the JSON type it must have, the ``JobOptions`` field it fills."""
+
+    type: type
+    field: str
+
+
+# pgBoss executor options, by JSON key: checked by ``validate.py``, read by ``build.py``.
+JOB_OPTIONS: dict[str, JobOption] = {
+    "retryLimit": JobOption(int, "retry_limit"),
+    "retryDelay": JobOption(int, "retry_delay_seconds"),
+    "retryBackoff": JobOption(bool, "retry_backoff"),
+    "expireInSeconds": JobOption(int, "expire_in_seconds"),
+    "singletonKey": JobOption(str, "singleton_key"),
+    "priority": JobOption(int, "priority"),
+    "queue": JobOption(str, "queue"),
+    "startAfter": JobOption(int, "start_after_seconds"),
 }

@@ -17,7 +17,7 @@ from sentinel_spec.analyzer.context import Context, entry, value
 from sentinel_spec.analyzer.entity_rules import ENTITY_RULES
 from sentinel_spec.analyzer.messages import suggest, with_article
 from sentinel_spec.analyzer.resolve import decl_kind
-from sentinel_spec.analyzer.schema import JOB_OPTION_TYPES
+from sentinel_spec.analyzer.schema import JOB_OPTIONS
 from sentinel_spec.appspec import SCALAR_TYPES
 from sentinel_spec.errors import SourceSpan, SpecError
 
@@ -346,14 +346,14 @@ def job_executor_options(ctx: Context) -> list[SpecError]:
             errors.append(SpecError(options.span, "`pgBoss` options must be a JSON object"))
             continue
         for key, option in options.value.items():
-            expected = JOB_OPTION_TYPES.get(key)
-            if expected is None:
+            known = JOB_OPTIONS.get(key)
+            if known is None:
                 message = f"unknown pgBoss option `{key}` in job `{decl.name.name}`"
-                errors.append(SpecError(options.span, suggest(message, key, JOB_OPTION_TYPES)))
-            elif not isinstance(option, expected) or (expected is int and isinstance(option, bool)):
-                wanted = {int: "an integer", str: "a string", bool: "a boolean"}.get(
-                    expected if isinstance(expected, type) else int, "a value"
-                )
+                errors.append(SpecError(options.span, suggest(message, key, JOB_OPTIONS)))
+                continue
+            expected = known.type
+            if not isinstance(option, expected) or (expected is int and isinstance(option, bool)):
+                wanted = {int: "an integer", str: "a string", bool: "a boolean"}[expected]
                 errors.append(
                     SpecError(
                         options.span,
