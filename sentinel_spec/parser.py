@@ -7,8 +7,8 @@ grammar keeps all tokens and every span is joined from a node's first and last c
 
 ``parse`` never raises on bad input. A syntax error stops the parse of the
 declaration it is in; the file is then re-parsed declaration by declaration (split
-at declaration keywords at line start) so every broken declaration is reported once
-and every sound one is still returned.
+where a line starts with a kind and a name, see ``_DECLARATION_START``) so every
+broken declaration is reported once and every sound one is still returned.
 """
 
 from __future__ import annotations

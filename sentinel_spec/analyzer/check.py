@@ -1,7 +1,7 @@
 """Type-check declaration bodies against ``schema.py``: fields, value types, references, imports.
 
-After this pass a body is known to fit its schema, so ``build.py`` can read it
-without re-checking anything.
+``build.py`` runs only when this pass and ``validate.py`` found nothing, so it reads
+bodies without re-checking them.
 """
 
 from __future__ import annotations

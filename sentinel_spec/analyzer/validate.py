@@ -1,7 +1,8 @@
-"""Cross-declaration rules: one small function per rule, each returning its errors.
+"""Rules beyond the schema: one small function per rule, each returning its errors.
 
-Rules run after the schema check, so they skip values of the wrong shape (already
-reported) instead of reporting them twice.
+Names, paths, ranges, jobs and, through ``entity_rules``, the data model. Every rule
+sees every declaration, including those the schema check found fault with, so a rule
+skips a value of the wrong shape (already reported) instead of reporting it twice.
 """
 
 from __future__ import annotations
