@@ -40,6 +40,22 @@ class MigrationFailed(click.ClickException):
         super().__init__(f"{detail}\nThe database was left as it was before the command.")
 
 
+class SeedFailed(click.ClickException):
+    """A seed raised. Its own changes were rolled back; the seeds before it stay."""
+
+    def __init__(self, name: str, committed: Sequence[str], error: BaseException) -> None:
+        orig = getattr(error, "orig", None)  # a DBAPIError's driver message, not its SQL dump
+        reason = str(orig or error).strip() or type(error).__name__
+        kept = (
+            f"Already committed, and kept: {', '.join(committed)}."
+            if committed
+            else "No seed was committed."
+        )
+        super().__init__(f"seed {name!r} failed: {reason}\nIts changes were rolled back. {kept}")
+        self.seed = name
+        self.committed = list(committed)
+
+
 class SeedNotFound(click.UsageError):
     def __init__(self, name: str, known: Sequence[str]) -> None:
         listing = ", ".join(known) if known else "none: add `db: { seeds: [...] }` to app.sq"
@@ -87,13 +103,15 @@ def user_errors(command: Callable[P, R]) -> Callable[P, R]:
         from alembic.util.exc import CommandError
         from sqlalchemy.exc import DBAPIError, OperationalError
 
-        from sentinel_spec.migrations import ModelsNotFound
+        from sentinel_spec.migrations import ModelsNotFound, RevisionFailed
         from sentinel_spec.runtime.db import DatabaseConfigError, is_connection_failure
 
         try:
             return command(*args, **kwargs)
         except (ModelsNotFound, DatabaseConfigError) as error:
             raise click.ClickException(str(error)) from error
+        except RevisionFailed as error:  # already names the revision
+            raise MigrationFailed(str(error)) from error
         except CommandError as error:
             raise MigrationFailed(f"alembic: {error}") from error
         except OperationalError as error:
@@ -104,12 +122,6 @@ def user_errors(command: Callable[P, R]) -> Callable[P, R]:
             raise MigrationFailed(str(error.orig).strip()) from error
 
     return wrapper
-
-
-def libpq_url(url: str) -> str:
-    from sentinel_spec.runtime.db import normalize_url
-
-    return normalize_url(url).replace("postgresql+psycopg://", "postgresql://", 1)
 
 
 # ---------------------------------------------------------------- seeds
@@ -126,12 +138,18 @@ def select_seeds(seeds: Sequence[ExtImport], name: str | None) -> list[ExtImport
 
 
 async def run_seeds(
-    project: Path, url: str, seeds: Sequence[ExtImport], name: str | None = None
+    project: Path,
+    url: str,
+    seeds: Sequence[ExtImport],
+    name: str | None = None,
+    on_committed: Callable[[str], None] | None = None,
 ) -> list[str]:
     """Call each seed (or the one named ``name``) as ``seed(session)``, one commit each.
 
     ``async def`` seeds get the ``AsyncSession``; plain functions get its sync
-    ``Session`` (through ``run_sync``), so they can query too.
+    ``Session`` (through ``run_sync``), so they can query too. ``on_committed(name)``
+    is called as each one commits. A seed that raises stops the run with
+    ``SeedFailed``, which names it and the seeds already committed.
     """
     import importlib
 
@@ -145,13 +163,18 @@ async def run_seeds(
     ran: list[str] = []
     try:
         for seed in chosen:
-            function = getattr(importlib.import_module(seed.module), seed.name)
-            async with database.scope() as scope:
-                if inspect.iscoroutinefunction(function):
-                    await function(scope.session)
-                else:  # a plain function gets a sync Session it can query with
-                    await scope.session.run_sync(function)
+            try:
+                function = getattr(importlib.import_module(seed.module), seed.name)
+                async with database.scope() as scope:
+                    if inspect.iscoroutinefunction(function):
+                        await function(scope.session)
+                    else:  # a plain function gets a sync Session it can query with
+                        await scope.session.run_sync(function)
+            except Exception as error:
+                raise SeedFailed(seed.local_name, ran, error) from error
             ran.append(seed.local_name)
+            if on_committed is not None:
+                on_committed(seed.local_name)
     finally:
         await database.dispose()
     return ran
@@ -192,8 +215,13 @@ def upgrade_command(project: Path, revision: str) -> None:
 
     project = spec_path(project).parent
     with database_url(project) as url:
-        migrations.upgrade(project, url, revision)
-    click.echo(f"Database upgraded to {revision}.")
+        applied = migrations.upgrade(project, url, revision)
+    if not applied:
+        click.echo("Nothing to apply: the database is up to date.")
+        return
+    click.echo(f"Applied {len(applied)} migration(s):")
+    for info in applied:
+        click.echo(f"  {info}")
 
 
 @db.command("downgrade")
@@ -206,8 +234,16 @@ def downgrade_command(project: Path, revision: str) -> None:
 
     project = spec_path(project).parent
     with database_url(project) as url:
-        migrations.downgrade(project, url, revision)
-    click.echo(f"Database downgraded to {revision}.")
+        result = migrations.downgrade(project, url, revision)
+    if not result.undone:
+        where = "already at base" if result.current is None else f"already at {result.current}"
+        click.echo(f"Nothing to undo: the database is {where}.")
+        return
+    click.echo(f"Undid {len(result.undone)} migration(s):")
+    for info in result.undone:
+        click.echo(f"  {info}")
+    reached = "base (no migration applied)" if result.current is None else str(result.current)
+    click.echo(f"The database is now at {reached}.")
 
 
 @db.command("status")
@@ -252,8 +288,8 @@ def reset_command(project: Path, yes: bool) -> None:
     if not yes:
         click.confirm("This deletes ALL data in the app's database. Continue?", abort=True)
     with database_url(project) as url:
-        migrations.reset(project, url)
-    click.echo("Database reset: every migration applied to an empty schema.")
+        applied = migrations.reset(project, url)
+    click.echo(f"Database reset: {len(applied)} migration(s) applied to an empty schema.")
 
 
 @db.command("seed")
@@ -261,7 +297,7 @@ def reset_command(project: Path, yes: bool) -> None:
 @click.argument("name", required=False)
 @user_errors
 def seed_command(project: Path, name: str | None) -> None:
-    """Run the seed functions of `app.db.seeds` (or only NAME)."""
+    """Run the seed functions of `app.db.seeds` (or only NAME), one commit each."""
     spec = load(project)
     project = spec_path(project).parent
     seeds = spec.app.db.seeds
@@ -270,9 +306,9 @@ def seed_command(project: Path, name: str | None) -> None:
         return
     select_seeds(seeds, name)  # a wrong NAME fails before any database starts
     with database_url(project) as url:
-        ran = asyncio.run(run_seeds(project, url, seeds, name))
-    for seed_name in ran:
-        click.echo(f"seeded: {seed_name}")
+        asyncio.run(
+            run_seeds(project, url, seeds, name, lambda done: click.echo(f"seeded: {done}"))
+        )
 
 
 @db.command("shell", context_settings={"ignore_unknown_options": True})
@@ -280,6 +316,8 @@ def seed_command(project: Path, name: str | None) -> None:
 @click.argument("psql_args", nargs=-1, type=click.UNPROCESSED)
 def shell_command(project: Path, psql_args: tuple[str, ...]) -> None:
     """Open psql on the app's database; extra arguments go to psql (-c "SELECT 1")."""
+    from sentinel_spec.runtime.db import libpq_url
+
     project = spec_path(project).parent
     psql = _find_psql()
     with database_url(project) as url:

@@ -20,14 +20,6 @@ from urllib.parse import unquote
 import pytest
 
 
-def _libpq(url: str) -> str:
-    """A SQLAlchemy-style URL as libpq understands it."""
-    for prefix in ("postgresql+psycopg://", "postgres://"):
-        if url.startswith(prefix):
-            return "postgresql://" + url[len(prefix) :]
-    return url
-
-
 def _with_database(url: str, name: str) -> str:
     from sqlalchemy.engine import make_url
 
@@ -85,8 +77,10 @@ def database_url(pg_server_url: str) -> Iterator[str]:
     """A fresh, empty database on the session server; dropped (WITH FORCE) afterwards."""
     import psycopg
 
+    from sentinel_spec.runtime.db import libpq_url
+
     name = f"test_{uuid.uuid4().hex[:16]}"
-    admin = _libpq(pg_server_url)
+    admin = libpq_url(pg_server_url)
     with psycopg.connect(admin, autocommit=True) as conn:
         conn.execute(f'CREATE DATABASE "{name}"')
     try:

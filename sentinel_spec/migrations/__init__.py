@@ -1,14 +1,15 @@
 """Migrations of an app's database: alembic, driven from Python, no alembic.ini.
 
 Alembic's environment (``env.py``, ``script.py.mako``) lives in this package; the
-revisions live in the app, in ``<project>/migrations/``. Every upgrade runs in one
-transaction, so a failing revision leaves the schema as it was.
+revisions live in the app, in ``<project>/migrations/``. Every command runs on one
+connection in one transaction, so a failing revision leaves the schema as it was
+(and a failing ``reset`` keeps the old data).
 """
 
 from __future__ import annotations
 
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,17 +17,19 @@ from pathlib import Path
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
+from alembic.runtime.migration import MigrationContext, MigrationInfo
 from alembic.script import Script, ScriptDirectory
-from sqlalchemy import Connection, Engine, create_engine, text
+from sqlalchemy import Connection, Engine, MetaData, create_engine, text
 from sqlalchemy.pool import NullPool
 
 from sentinel_spec.migrations.models import ModelsNotFound, load_metadata
 from sentinel_spec.runtime.db import normalize_url
 
 __all__ = [
+    "Downgraded",
     "MigrationStatus",
     "ModelsNotFound",
+    "RevisionFailed",
     "RevisionInfo",
     "downgrade",
     "migrate",
@@ -48,6 +51,24 @@ class RevisionInfo:
 
     def __str__(self) -> str:
         return f"{self.revision} {self.message}".strip()
+
+
+@dataclass(frozen=True)
+class Downgraded:
+    undone: list[RevisionInfo]  # in the order they were undone (newest first)
+    current: RevisionInfo | None  # the revision the database is at now; None: base
+
+
+class RevisionFailed(RuntimeError):
+    """A revision raised while running; the message names it. Its transaction was
+    rolled back, so the database is as it was before the command."""
+
+    def __init__(self, revision: RevisionInfo | None, error: BaseException) -> None:
+        self.revision = revision
+        orig = getattr(error, "orig", None)  # a DBAPIError's driver message, not its SQL dump
+        reason = str(orig or error).strip() or type(error).__name__
+        where = f"revision {revision}" if revision is not None else "a revision"
+        super().__init__(f"{where} failed: {reason}")
 
 
 @dataclass(frozen=True)
@@ -91,25 +112,48 @@ def _engine(url: str) -> Engine:
 
 
 @contextmanager
-def _connection(url: str) -> Iterator[Connection]:
+def _transaction(project_dir: Path, url: str, *, commit: bool) -> Iterator[Config]:
+    """A config bound to one connection inside one transaction.
+
+    Every alembic command run with it shares that transaction; it commits when the
+    block ends normally and ``commit`` is set, and is rolled back otherwise. This is
+    what makes ``reset`` (drop + upgrade) all-or-nothing and lets ``status`` and
+    ``migrate`` bring a throwaway copy of the schema to head.
+    """
+    versions_dir(project_dir).mkdir(parents=True, exist_ok=True)
     engine = _engine(url)
     try:
         with engine.connect() as connection:
-            yield connection
+            transaction = connection.begin()
+            try:
+                yield make_config(project_dir, url, connection)
+                if commit:
+                    transaction.commit()
+            finally:
+                if transaction.is_active:
+                    transaction.rollback()
     finally:
         engine.dispose()
 
 
-def migrate(project_dir: Path, url: str, name: str) -> Path | None:
-    """Apply pending revisions, then autogenerate one named ``name`` from the models.
+def _bound(config: Config) -> Connection:
+    connection: Connection = config.attributes["connection"]
+    return connection
 
-    Returns the new revision file, or None when the models match the database.
-    The new revision is not applied: review it, then ``upgrade``.
+
+def migrate(project_dir: Path, url: str, name: str) -> Path | None:
+    """Autogenerate a revision named ``name`` from the models; nothing is applied.
+
+    The comparison runs against the schema as it will be after the pending
+    revisions: they are applied inside a transaction that is rolled back. Returns
+    the new revision file, or None when the models need no change. Review it, then
+    ``upgrade``.
     """
-    versions_dir(project_dir).mkdir(parents=True, exist_ok=True)
-    upgrade(project_dir, url)
-    config = make_config(project_dir, url)
-    result = command.revision(config, message=name, autogenerate=True)
+    metadata = load_metadata(project_dir)
+    with _transaction(project_dir, url, commit=False) as config:
+        config.attributes["metadata"] = metadata
+        _upgrade(config, "head")
+        result = command.revision(config, message=name, autogenerate=True)
     scripts = result if isinstance(result, list) else [result]
     for script in scripts:
         if isinstance(script, Script) and script.path:
@@ -118,23 +162,69 @@ def migrate(project_dir: Path, url: str, name: str) -> Path | None:
 
 
 def upgrade(project_dir: Path, url: str, revision: str = "head") -> list[RevisionInfo]:
-    """Apply revisions up to ``revision`` in one transaction; return the ones that were
-    pending before (all of them applied when ``revision`` is head)."""
-    versions_dir(project_dir).mkdir(parents=True, exist_ok=True)
-    config = make_config(project_dir, url)
-    _, pending = _applied_and_pending(config, url)
-    command.upgrade(config, _heads(revision))
-    return pending
+    """Apply revisions up to ``revision`` in one transaction; return the ones applied,
+    in order. A failing revision raises ``RevisionFailed`` and nothing is applied."""
+    with _transaction(project_dir, url, commit=True) as config:
+        return _upgrade(config, revision)
 
 
-def downgrade(project_dir: Path, url: str, revision: str = "-1") -> None:
-    """Undo revisions down to ``revision`` (default: the last one)."""
-    command.downgrade(make_config(project_dir, url), revision)
+def _upgrade(config: Config, revision: str) -> list[RevisionInfo]:
+    _, pending = _applied_and_pending(config)
+    done = _run_steps(config, pending, lambda: command.upgrade(config, _heads(revision)))
+    by_id = {r.revision: r for r in pending}
+    return [by_id[d] for d in done if d in by_id]
+
+
+def downgrade(project_dir: Path, url: str, revision: str = "-1") -> Downgraded:
+    """Undo revisions down to ``revision`` (default: the last one; ``base``: all), in
+    one transaction. At base already, nothing happens and ``undone`` is empty."""
+    with _transaction(project_dir, url, commit=True) as config:
+        applied, _ = _applied_and_pending(config)
+        if not applied:
+            return Downgraded(undone=[], current=None)
+        plan = list(reversed(applied))
+        done = _run_steps(config, plan, lambda: command.downgrade(config, revision))
+        by_id = {r.revision: r for r in plan}
+        now_applied, _ = _applied_and_pending(config)
+    return Downgraded(
+        undone=[by_id[d] for d in done if d in by_id],
+        current=now_applied[-1] if now_applied else None,
+    )
 
 
 def _heads(revision: str) -> str:
     # One app, one branch: "head" and "heads" mean the same, "heads" also tolerates a merge.
     return "heads" if revision == "head" else revision
+
+
+def _run_steps(config: Config, plan: list[RevisionInfo], run: Callable[[], object]) -> list[str]:
+    """Run an alembic command; return the ids of the revisions it ran, in order.
+
+    When a revision raises, ``RevisionFailed`` names it: the first of ``plan`` (the
+    revisions in the order they would run) that did not finish.
+    """
+    from alembic.util.exc import CommandError
+
+    from sentinel_spec.runtime.db import is_connection_failure
+
+    done: list[str] = []
+
+    def record(*, step: MigrationInfo, **_: object) -> None:
+        done.extend(step.up_revision_ids)
+
+    config.attributes["on_version_apply"] = record
+    try:
+        run()
+    except CommandError:
+        raise  # alembic's own "no such revision" etc., not a revision's failure
+    except Exception as error:
+        if is_connection_failure(error):
+            raise
+        failed = next((r for r in plan if r.revision not in done), None)
+        raise RevisionFailed(failed, error) from error
+    finally:
+        config.attributes.pop("on_version_apply", None)
+    return done
 
 
 def _revision_info(script: Script) -> RevisionInfo:
@@ -143,18 +233,19 @@ def _revision_info(script: Script) -> RevisionInfo:
 
 def status(project_dir: Path, url: str) -> MigrationStatus:
     """Applied and pending revisions, and whether the models need a new revision."""
-    applied, pending = _applied_and_pending(make_config(project_dir, url), url)
-    summary = pending_changes(project_dir, url)
+    metadata = load_metadata(project_dir)
+    with _transaction(project_dir, url, commit=False) as config:
+        applied, pending = _applied_and_pending(config)
+        summary = _changes_after_upgrade(config, metadata)
     return MigrationStatus(
         applied=applied, pending=pending, models_differ=bool(summary), diff_summary=summary
     )
 
 
-def _applied_and_pending(config: Config, url: str) -> tuple[list[RevisionInfo], list[RevisionInfo]]:
+def _applied_and_pending(config: Config) -> tuple[list[RevisionInfo], list[RevisionInfo]]:
     """The app's revisions, oldest first, split by whether the database has them."""
     scripts = ScriptDirectory.from_config(config)
-    with _connection(url) as connection:
-        current = MigrationContext.configure(connection).get_current_heads()
+    current = MigrationContext.configure(_bound(config)).get_current_heads()
     every = list(reversed(list(scripts.walk_revisions("base", "heads"))))
     applied_ids: set[str] = set()
     for head in current:
@@ -171,6 +262,12 @@ def pending_changes(project_dir: Path, url: str) -> list[str]:
     Compares the models with the schema *after* the pending revisions: they are
     applied inside a transaction that is rolled back, so the database is untouched.
     """
+    metadata = load_metadata(project_dir)
+    with _transaction(project_dir, url, commit=False) as config:
+        return _changes_after_upgrade(config, metadata)
+
+
+def _changes_after_upgrade(config: Config, metadata: MetaData) -> list[str]:
     from sentinel_spec.migrations import enums
     from sentinel_spec.migrations.environment import (
         configure_options,
@@ -178,28 +275,23 @@ def pending_changes(project_dir: Path, url: str) -> list[str]:
         drop_equivalent_default_diffs,
     )
 
-    metadata = load_metadata(project_dir)
-    versions_dir(project_dir).mkdir(parents=True, exist_ok=True)
-    with _connection(url) as connection:
-        transaction = connection.begin()
-        try:
-            config = make_config(project_dir, url, connection)
-            config.attributes["metadata"] = metadata
-            command.upgrade(config, "heads")
-            options = configure_options(metadata)
-            migration = MigrationContext.configure(connection, opts=options)
-            diffs = drop_equivalent_default_diffs(compare_metadata(migration, metadata))
-            lines = describe(diffs)
-            lines += enums.compare_enums(metadata, connection).summary()
-        finally:
-            transaction.rollback()
-    return lines
+    config.attributes["metadata"] = metadata
+    _upgrade(config, "head")
+    connection = _bound(config)
+    migration = MigrationContext.configure(connection, opts=configure_options(metadata))
+    diffs = drop_equivalent_default_diffs(compare_metadata(migration, metadata))
+    return describe(diffs) + enums.compare_enums(metadata, connection).summary()
 
 
-def reset(project_dir: Path, url: str) -> None:
-    """Drop every table and type of the schema, then apply all revisions again."""
-    with _connection(url) as connection, connection.begin():
+def reset(project_dir: Path, url: str) -> list[RevisionInfo]:
+    """Drop every table and type of the schema, then apply all revisions again.
+
+    Both in one transaction: when a revision fails, the old schema and its data stay.
+    Returns the revisions applied.
+    """
+    with _transaction(project_dir, url, commit=True) as config:
+        connection = _bound(config)
         schema = connection.execute(text("SELECT current_schema()")).scalar_one()
         connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
         connection.execute(text(f'CREATE SCHEMA "{schema}"'))
-    upgrade(project_dir, url)
+        return _upgrade(config, "head")

@@ -8,7 +8,7 @@ optionally an open connection through ``Config.attributes``; nothing is read fro
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any, Literal
 
@@ -161,27 +161,37 @@ def run_migrations(config: Config) -> None:
         raise RuntimeError("offline (--sql) migrations are not supported")
     project_dir: Path = config.attributes["project_dir"]
     metadata: MetaData = config.attributes.get("metadata") or load_metadata(project_dir)
+    # Called after each revision, so the caller knows which ran and which failed.
+    on_version_apply: Callable[..., None] | None = config.attributes.get("on_version_apply")
     connection: Connection | None = config.attributes.get("connection")
     if connection is not None:
-        _run(connection, metadata)
+        _run(connection, metadata, on_version_apply)
         return
     engine = create_engine(config.attributes["url"], poolclass=NullPool)
     try:
         with engine.connect() as own_connection:
-            _run(own_connection, metadata)
+            _run(own_connection, metadata, on_version_apply)
     finally:
         engine.dispose()
 
 
-def _run(connection: Connection, metadata: MetaData) -> None:
+def _run(
+    connection: Connection,
+    metadata: MetaData,
+    on_version_apply: Callable[..., None] | None,
+) -> None:
     def process_revision_directives(
         migration: MigrationContext, revision: Any, directives: list[ops.MigrationScript]
     ) -> None:
         add_enum_operations(migration, metadata, directives)
 
+    hooks: dict[str, Any] = {}
+    if on_version_apply is not None:
+        hooks["on_version_apply"] = on_version_apply
     context.configure(
         connection=connection,
         process_revision_directives=process_revision_directives,
+        **hooks,
         **configure_options(metadata),
     )
     # Inside a caller's transaction (status' dry run) this is a no-op and the caller

@@ -49,6 +49,12 @@ def normalize_url(url: str) -> str:
     return f"{DRIVER}://{rest}"
 
 
+def libpq_url(url: str) -> str:
+    """Any accepted PostgreSQL URL as ``postgresql://...``, the form libpq tools (psql,
+    ``psycopg.connect``) understand; unix sockets kept as ``?host=/dir``."""
+    return "postgresql://" + normalize_url(url).split("://", 1)[1]
+
+
 def is_connection_failure(error: BaseException) -> bool:
     """True when ``error`` means the database cannot be reached (not a bad query)."""
     if isinstance(error, sa_exc.TimeoutError):  # pool exhausted / checkout timed out

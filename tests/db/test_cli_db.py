@@ -11,6 +11,7 @@ from click.testing import CliRunner, Result
 from sqlalchemy.engine import make_url
 
 from sentinel_spec.cli_db import db
+from sentinel_spec.runtime.db import libpq_url
 
 pytestmark = pytest.mark.postgres
 
@@ -64,7 +65,7 @@ def run(app: Path, database_url: str) -> Callable[..., Result]:
 
 
 def _people(url: str) -> list[str]:
-    with psycopg.connect(url.replace("postgresql+psycopg://", "postgresql://", 1)) as conn:
+    with psycopg.connect(libpq_url(url)) as conn:
         return [r[0] for r in conn.execute("SELECT name FROM person ORDER BY id")]
 
 
@@ -140,3 +141,31 @@ def test_shell_runs_psql_on_the_app_database(
     result = run("shell", "-tA", "-c", "SELECT current_database()")
     assert result.exit_code == 0, result.output
     assert capfd.readouterr().out.strip() == make_url(database_url).database
+
+
+def test_a_failing_seed_names_itself_and_the_committed_ones(
+    run: Callable[..., Result], app: Path, database_url: str
+) -> None:
+    assert run("migrate", "--name", "people").exit_code == 0
+    assert run("upgrade").exit_code == 0
+    seeds = app / "src" / "db" / "seeds.py"
+    seeds.write_text(seeds.read_text().replace("VALUES (2, 'bob')", "VALUES (1, 'dup')"))
+    result = run("seed")
+    assert result.exit_code == 1
+    assert "seeded: seed_people" in result.output
+    assert "seed 'extra' failed" in result.output and "pk_person" in result.output
+    assert "Already committed, and kept: seed_people." in result.output
+    assert "left as it was" not in result.output
+    assert _people(database_url) == ["ann"]
+
+
+def test_upgrade_and_downgrade_say_where_the_database_is(run: Callable[..., Result]) -> None:
+    at_base = run("downgrade")
+    assert at_base.exit_code == 0 and "already at base" in at_base.output
+    assert "-1" not in at_base.output
+    run("migrate", "--name", "people")
+    upgraded = run("upgrade")
+    assert "Applied 1 migration(s):" in upgraded.output and "people" in upgraded.output
+    assert "Nothing to apply" in run("upgrade").output
+    downgraded = run("downgrade")
+    assert downgraded.exit_code == 0 and "now at base" in downgraded.output

@@ -10,18 +10,15 @@ import pytest
 from alembic.util.exc import CommandError
 
 from sentinel_spec import migrations
+from sentinel_spec.runtime.db import libpq_url
 
 pytestmark = pytest.mark.postgres
 
 ModelsWriter = Callable[[Path, str], None]
 
 
-def _libpq(url: str) -> str:
-    return url.replace("postgresql+psycopg://", "postgresql://", 1)
-
-
 def _rows(url: str, sql: str) -> list[tuple[object, ...]]:
-    with psycopg.connect(_libpq(url)) as conn:
+    with psycopg.connect(libpq_url(url)) as conn:
         return list(conn.execute(sql).fetchall())
 
 
@@ -113,8 +110,9 @@ def downgrade() -> None:
     )
     with pytest.raises(Exception, match="no_such_table"):
         migrations.upgrade(project, database_url)
-    # The first revision ran in the same transaction: it is undone too.
-    assert _tables(database_url) == before == {"alembic_version"}
+    # The first revision ran in the same transaction: it is undone too (migrate applied
+    # nothing, so there is not even a version table).
+    assert _tables(database_url) == before == set()
 
 
 def _head(project: Path, url: str) -> str:
@@ -146,7 +144,7 @@ def test_reset_drops_tables_and_enum_types_then_reapplies(
     write_models(project, models["v2"])
     migrations.migrate(project, database_url, "all")
     migrations.upgrade(project, database_url)
-    with psycopg.connect(_libpq(database_url), autocommit=True) as conn:
+    with psycopg.connect(libpq_url(database_url), autocommit=True) as conn:
         conn.execute("INSERT INTO person VALUES (1, 'ann')")
         conn.execute("CREATE TYPE stray AS ENUM ('x')")
     migrations.reset(project, database_url)
@@ -180,3 +178,78 @@ def test_an_enum_gaining_a_value_is_altered_in_place(
     migrations.upgrade(project, database_url)
     assert _enum_labels(database_url, "severity") == ["LOW", "HIGH", "TOP"]
     assert migrations.pending_changes(project, database_url) == []
+
+
+def _add_revision(project: Path, down_revision: str, body: str, revision: str = "broken01") -> None:
+    source = f'''
+import sqlalchemy as sa
+from alembic import op
+
+revision = "{revision}"
+down_revision = "{down_revision}"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+{body}
+
+
+def downgrade() -> None:
+    pass
+'''
+    (project / "migrations" / f"zz_{revision}.py").write_text(source)
+
+
+def test_a_failing_reset_keeps_the_old_schema_and_data(project: Path, database_url: str) -> None:
+    first = migrations.migrate(project, database_url, "people")
+    assert first is not None
+    migrations.upgrade(project, database_url)
+    with psycopg.connect(libpq_url(database_url), autocommit=True) as conn:
+        conn.execute("INSERT INTO person VALUES (1, 'ann')")
+    head = migrations.status(project, database_url).applied[-1].revision
+    _add_revision(project, head, '    op.execute("SELECT * FROM no_such_table")')
+    with pytest.raises(migrations.RevisionFailed, match=r"broken01.*no_such_table"):
+        migrations.reset(project, database_url)
+    assert _rows(database_url, "SELECT name FROM person") == [("ann",)]
+
+
+def test_migrate_applies_no_pending_revision(
+    project: Path, database_url: str, models: dict[str, str], write_models: ModelsWriter
+) -> None:
+    assert migrations.migrate(project, database_url, "people") is not None
+    write_models(project, models["v2"])
+    second = migrations.migrate(project, database_url, "cases")
+    # Compared with the schema after "people": only the new table is in the revision.
+    assert second is not None
+    assert 'create_table(\n        "case_item"' in second.read_text()
+    assert '"person",\n' not in second.read_text().split("def downgrade")[0]
+    assert _tables(database_url) == set()  # nothing applied, not even a version table
+    assert len(migrations.status(project, database_url).pending) == 2
+
+
+def test_upgrade_and_downgrade_report_exactly_what_they_did(
+    project: Path, database_url: str, models: dict[str, str], write_models: ModelsWriter
+) -> None:
+    assert migrations.downgrade(project, database_url) == migrations.Downgraded([], None)
+    migrations.migrate(project, database_url, "people")
+    write_models(project, models["v2"])
+    migrations.migrate(project, database_url, "cases")
+    first, second = migrations.status(project, database_url).pending
+    assert migrations.upgrade(project, database_url, first.revision) == [first]
+    assert migrations.upgrade(project, database_url) == [second]
+    assert migrations.upgrade(project, database_url) == []
+    assert migrations.downgrade(project, database_url) == migrations.Downgraded([second], first)
+    assert migrations.downgrade(project, database_url, "base") == migrations.Downgraded(
+        [first], None
+    )
+
+
+def test_status_names_a_pending_revision_that_raises(project: Path, database_url: str) -> None:
+    migrations.migrate(project, database_url, "people")
+    head = migrations.status(project, database_url).pending[-1].revision
+    _add_revision(project, head, "    1 / 0")
+    with pytest.raises(migrations.RevisionFailed) as raised:
+        migrations.status(project, database_url)
+    assert raised.value.revision is not None and raised.value.revision.revision == "broken01"
+    assert str(raised.value) == "revision broken01 failed: division by zero"
