@@ -1,7 +1,12 @@
 """Helpers for tests that run the real ``sentinel`` executable and talk to it over HTTP.
 
-Every server is started in its own session and killed (whole process group, then
-any worker group it left) in a ``finally``; every wait has a deadline.
+Every server is started in its own session and stopped in a ``finally``: SIGTERM
+to its process group, then SIGKILL. ``sentinel dev`` leaves two kinds of process
+outside that group: its workers (own process group; they exit when their stdin,
+a pipe from the parent, closes) and the embedded PostgreSQL (own session, pid in
+``.sentinel/postgres/postmaster.pid``). ``running`` finds both afterwards, records
+them in ``Server.left_behind`` (a graceful stop should leave nothing) and kills
+them. Every wait has a deadline.
 """
 
 from __future__ import annotations
@@ -45,6 +50,7 @@ class Server:
         self.proc = proc
         self.base = f"http://127.0.0.1:{port}"
         self.log = log
+        self.left_behind: list[str] = []  # processes still alive after the stop, then killed
 
     def output(self) -> str:
         return self.log.read_text(errors="replace")
@@ -88,10 +94,12 @@ def running(
             text=True,
             start_new_session=True,
         )
+    server = Server(proc, port, log)
     try:
-        yield Server(proc, port, log)
+        yield server
     finally:
         stop(proc)
+        server.left_behind = reap_leftovers(cwd)
 
 
 def stop(proc: subprocess.Popen[str]) -> None:
@@ -105,3 +113,70 @@ def stop(proc: subprocess.Popen[str]) -> None:
             proc.wait(timeout=5)
     with suppress(ProcessLookupError):  # anything left in the group
         os.killpg(proc.pid, signal.SIGKILL)
+
+
+def dev_worker_pids(project: Path) -> list[int]:
+    """Live ``sentinel dev`` worker processes serving ``project`` (found in /proc)."""
+    wanted = str(project.resolve())
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            argv = (entry / "cmdline").read_bytes().split(b"\0")
+        except OSError:
+            continue
+        args = [a.decode(errors="replace") for a in argv]
+        if "sentinel_spec.devserver.worker" in args and _option(args, "--project") == wanted:
+            found.append(int(entry.name))
+    return found
+
+
+def embedded_postgres_pid(project: Path) -> int | None:
+    """The pid of the project's embedded PostgreSQL when it is alive."""
+    try:
+        first = (project / ".sentinel" / "postgres" / "postmaster.pid").read_text().split("\n")[0]
+        pid = int(first.strip())
+        alive = Path(f"/proc/{pid}/comm").read_text().strip() == "postgres"
+    except (OSError, ValueError):
+        return None
+    return pid if alive else None
+
+
+def reap_leftovers(project: Path, grace: float = 10.0) -> list[str]:
+    """Wait (bounded) for dev workers to exit on their own, then kill what is left.
+
+    Returns a description of each process that had to be killed.
+    """
+    deadline = time.monotonic() + grace
+    while dev_worker_pids(project) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    left = []
+    for pid in dev_worker_pids(project):
+        left.append(f"dev worker {pid}")
+        with suppress(ProcessLookupError):
+            os.kill(pid, signal.SIGKILL)
+    pid = embedded_postgres_pid(project)
+    if pid is not None:
+        left.append(f"embedded postgres {pid}")
+        _stop_postgres(project, pid)
+    return left
+
+
+def _stop_postgres(project: Path, pid: int) -> None:
+    # SIGINT is PostgreSQL's fast shutdown; SIGKILL only if it does not finish.
+    with suppress(ProcessLookupError):
+        os.kill(pid, signal.SIGINT)
+    deadline = time.monotonic() + 10
+    while embedded_postgres_pid(project) == pid and time.monotonic() < deadline:
+        time.sleep(0.1)
+    if embedded_postgres_pid(project) == pid:
+        with suppress(ProcessLookupError):
+            os.kill(pid, signal.SIGKILL)
+
+
+def _option(args: list[str], name: str) -> str | None:
+    try:
+        return args[args.index(name) + 1]
+    except (ValueError, IndexError):
+        return None

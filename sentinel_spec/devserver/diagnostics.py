@@ -19,7 +19,8 @@ from sentinel_spec.errors import SpecErrors, render_error
 
 ERRORS_FILE = Path(".sentinel") / "dev-errors.json"
 
-ProblemKind = Literal["spec", "import"]
+# spec: app.sq does not compile; import: the app failed to start; worker: its process exited.
+ProblemKind = Literal["spec", "import", "worker"]
 
 
 @dataclass(frozen=True)
@@ -57,6 +58,14 @@ def problems_from_spec_errors(errors: SpecErrors) -> list[Problem]:
 def import_problem(traceback_text: str) -> Problem:
     last = traceback_text.strip().splitlines()[-1] if traceback_text.strip() else "import failed"
     return Problem(kind="import", message=last, rendered=traceback_text)
+
+
+def worker_exit_problem(returncode: int | None) -> Problem:
+    code = "" if returncode is None else f" (exit code {returncode})"
+    return Problem(
+        kind="worker",
+        message=f"the app's worker process exited{code}; save a file to start it again",
+    )
 
 
 def write_problems(project_dir: Path, problems: list[Problem]) -> None:

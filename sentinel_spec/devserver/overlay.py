@@ -7,6 +7,10 @@ or user code failed to import) the last good app keeps serving, and:
 - every response carries ``X-Sentinel-Spec-Errors: <count>``;
 - HTML responses get an overlay banner listing the diagnostics.
 
+When no app serves at all (the spec was broken at start, or the app never
+imported) a worker serves ``ProblemsApp`` instead, so requests get a quick 503
+naming the problems rather than hanging on a socket nobody accepts from.
+
 The check is one ``stat`` per request; the file is re-read only when it changes.
 """
 
@@ -14,6 +18,7 @@ from __future__ import annotations
 
 import html
 import json
+import os
 from pathlib import Path
 from typing import Any
 
@@ -50,7 +55,9 @@ class ProblemsFile:
         return self._problems
 
 
-def banner_html(problems: list[dict[str, object]]) -> str:
+def banner_html(
+    problems: list[dict[str, object]], headline: str = "serving the last good app"
+) -> str:
     items = "".join(
         f"<pre style='margin:.5em 0;white-space:pre-wrap'>"
         f"{html.escape(str(p.get('rendered') or p.get('message')))}</pre>"
@@ -60,7 +67,7 @@ def banner_html(problems: list[dict[str, object]]) -> str:
         "<div id='sentinel-dev-errors' style='position:fixed;inset:0 0 auto 0;z-index:2147483647;"
         "max-height:60vh;overflow:auto;background:#2b0b0e;color:#ffd7d7;"
         "font:13px/1.4 monospace;padding:1em;border-bottom:3px solid #ff5555'>"
-        f"<strong>sentinel dev: {len(problems)} problem(s); serving the last good app"
+        f"<strong>sentinel dev: {len(problems)} problem(s); {html.escape(headline)}"
         f"</strong>{items}</div>"
     )
 
@@ -86,18 +93,88 @@ class DevErrorsMiddleware:
     @staticmethod
     async def _send_errors(send: Send, problems: list[dict[str, object]]) -> None:
         body = json.dumps({"errors": problems}).encode()
-        await send(
-            {
-                "type": "http.response.start",
-                "status": 200,
-                "headers": [
-                    (b"content-type", b"application/json"),
-                    (b"content-length", str(len(body)).encode()),
-                    (HEADER, str(len(problems)).encode()),
-                ],
-            }
+        await _respond(send, 200, b"application/json", body, problems)
+
+
+async def _respond(
+    send: Send,
+    status: int,
+    content_type: bytes,
+    body: bytes,
+    problems: list[dict[str, object]],
+    extra_headers: list[tuple[bytes, bytes]] | None = None,
+) -> None:
+    headers = [
+        (b"content-type", content_type),
+        (b"content-length", str(len(body)).encode()),
+        (HEADER, str(len(problems)).encode()),
+        *(extra_headers or []),
+    ]
+    await send({"type": "http.response.start", "status": status, "headers": headers})
+    await send({"type": "http.response.body", "body": body})
+
+
+NOT_SERVING = "no app is serving until they are fixed"
+
+
+class ProblemsApp:
+    """What a worker serves when there is no good app: 503 ``unavailable`` and the problems.
+
+    API clients get the RUNTIME.md error shape with the problems as ``details``;
+    browsers (``Accept: text/html``) get a page with the same listing.
+    ``/__sentinel/errors`` answers as it does beside a running app.
+    """
+
+    def __init__(self, project_dir: Path) -> None:
+        self.problems = ProblemsFile(project_dir)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "lifespan":
+            await _answer_lifespan(receive, send)
+            return
+        if scope["type"] == "websocket":
+            await send({"type": "websocket.close", "code": 1013})  # 1013: try again later
+            return
+        problems = self.problems.current()
+        if scope["path"] == ERRORS_ROUTE:
+            await DevErrorsMiddleware._send_errors(send, problems)
+            return
+        request_id = os.urandom(16).hex()
+        ids = [(b"x-request-id", request_id.encode()), (b"retry-after", b"1")]
+        if _accepts_html(scope):
+            page = (
+                "<!doctype html><html><head><title>sentinel dev: not serving</title></head>"
+                f"<body>{banner_html(problems, NOT_SERVING)}</body></html>"
+            )
+            await _respond(send, 503, b"text/html; charset=utf-8", page.encode(), problems, ids)
+            return
+        from sentinel_spec.runtime.errors import error_body
+
+        count = len(problems)
+        message = (
+            f"sentinel dev: {count} problem(s); {NOT_SERVING}"
+            if count
+            else "sentinel dev: the app is not running; save a file to start it again"
         )
-        await send({"type": "http.response.body", "body": body})
+        body = error_body(503, "unavailable", message, problems, request_id)
+        await _respond(send, 503, b"application/json", body, problems, ids)
+
+
+def _accepts_html(scope: Scope) -> bool:
+    for name, value in scope.get("headers", []):
+        if name.lower() == b"accept":
+            return b"text/html" in value.lower()
+    return False
+
+
+async def _answer_lifespan(receive: Receive, send: Send) -> None:
+    while True:
+        message = await receive()
+        if message["type"] == "lifespan.startup":
+            await send({"type": "lifespan.startup.complete"})
+        elif message["type"] == "lifespan.shutdown":
+            await send({"type": "lifespan.shutdown.complete"})
+            return
 
 
 class _Annotator:

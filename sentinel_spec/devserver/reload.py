@@ -12,7 +12,12 @@ of a second, so the reloader (this long-lived parent) keeps things warm:
 A spec error or a failing import never swaps: the last good app keeps serving,
 and the problem is printed and published to ``.sentinel/dev-errors.json``
 where the workers' dev middleware shows it to clients (see ``overlay.py``).
-The parent also owns the embedded PostgreSQL server's lifetime.
+When there is no good app at all, a worker serves the problems with a 503
+instead, so requests never hang on the listening socket.
+
+The parent watches the project folder (not single files: a save that replaces
+``app.sq`` would end a watch on the file) and acts on ``app.sq``, ``src/`` and
+``migrations/``. It also owns the embedded PostgreSQL server's lifetime.
 """
 
 from __future__ import annotations
@@ -37,11 +42,13 @@ from sentinel_spec.devserver.diagnostics import (
     Problem,
     import_problem,
     problems_from_spec_errors,
+    worker_exit_problem,
     write_problems,
 )
 from sentinel_spec.errors import SpecErrors
 
 if TYPE_CHECKING:
+    from sentinel_spec import BuildResult
     from sentinel_spec.appspec import AppSpec
 
 READY_TIMEOUT = 60.0  # importing a large app against a cold database may be slow
@@ -121,9 +128,10 @@ class Worker:
         status: dict[str, Any] = json.loads(line)
         return status
 
-    def serve(self, env: Mapping[str, str]) -> None:
+    def serve(self, env: Mapping[str, str], cmd: str = "serve") -> None:
+        """``serve`` the project's app, or ``problems`` (the 503 stand-in, see overlay.py)."""
         assert self.proc.stdin is not None
-        self.proc.stdin.write(json.dumps({"cmd": "serve", "env": dict(env)}) + "\n")
+        self.proc.stdin.write(json.dumps({"cmd": cmd, "env": dict(env)}) + "\n")
         self.proc.stdin.flush()
 
     def request_stop(self) -> None:
@@ -157,10 +165,12 @@ class DevServer:
     sock: socket.socket | None = None
     active: Worker | None = None
     standby: Worker | None = None
+    problems_worker: Worker | None = None  # serves 503s while no app does
     database: Stoppable | None = None
     retiring: list[Worker] = field(default_factory=list)  # old workers finishing requests
     worker_env: dict[str, str] = field(default_factory=dict)
-    entity_names: tuple[str, ...] | None = None
+    # The last build's errors; kept beside an import failure of the stale app at start.
+    spec_problems: list[Problem] = field(default_factory=list)
 
     @property
     def spec_path(self) -> Path:
@@ -184,7 +194,8 @@ class DevServer:
     def _start(self, started: float) -> None:
         """First build, database and worker; runs once the watcher is live, so no
         edit made while starting is missed."""
-        spec = self._build()
+        built = self._build()
+        spec = built.spec if built is not None else None
         if spec is not None:
             self._prepare_database(spec)
         self.worker_env = {**self.worker_env, "SENTINEL_ENV": "development"}
@@ -193,16 +204,19 @@ class DevServer:
         if self.active is not None:
             elapsed = time.monotonic() - started
             say(f"serving http://{self.host}:{self.port} (ready in {elapsed:.2f}s)")
-        say("watching app.sq and src/ for changes (Ctrl-C to stop)")
+        else:
+            self._serve_problems_if_idle()
+        say("watching app.sq, src/ and migrations/ for changes (Ctrl-C to stop)")
 
     def close(self) -> None:
-        for worker in (self.standby, self.active, *self.retiring):
+        workers = (self.standby, self.active, self.problems_worker, *self.retiring)
+        for worker in workers:
             if worker is not None:
                 worker.request_stop()
-        for worker in (self.standby, self.active, *self.retiring):
+        for worker in workers:
             if worker is not None:
                 worker.stop()
-        self.standby = self.active = None
+        self.standby = self.active = self.problems_worker = None
         self.retiring = []
         if self.sock is not None:
             self.sock.close()
@@ -217,49 +231,72 @@ class DevServer:
         assert self.sock is not None
         return Worker(self.project_dir, self.sock, self.log_level)
 
-    def _build(self) -> AppSpec | None:
+    def _build(self) -> BuildResult | None:
         """Rebuild ``generated/``; on spec errors print and publish them, return None."""
         from sentinel_spec import build
 
+        keeping = "; the last good app keeps serving" if self.active is not None else ""
         try:
             result = build(self.spec_path)
         except SpecErrors as errors:
             click.echo(errors.render(), err=True)
-            say(f"{len(errors.errors)} spec error(s); the last good app keeps serving")
-            write_problems(self.project_dir, problems_from_spec_errors(errors))
+            say(f"{len(errors.errors)} spec error(s){keeping}")
+            self.spec_problems = problems_from_spec_errors(errors)
+            write_problems(self.project_dir, self.spec_problems)
             return None
         except OSError as error:
-            say(f"cannot build: {error}")
-            write_problems(self.project_dir, [Problem(kind="spec", message=str(error))])
+            say(f"cannot build: {error}{keeping}")
+            self.spec_problems = [Problem(kind="spec", message=str(error))]
+            write_problems(self.project_dir, self.spec_problems)
             return None
+        self.spec_problems = []
         drop_bytecode(self.project_dir / "generated" / name for name in result.written)
         if result.written or result.removed:
             say(f"built generated/ ({len(result.written)} written, {len(result.removed)} removed)")
-        return result.spec
+        return result
 
     def _prepare_database(self, spec: AppSpec) -> None:
         """Resolve the database (embedded if needed), migrate, warn about unmigrated models."""
-        needs_db = bool(spec.entities or spec.jobs)
-        if not needs_db and "DATABASE_URL" not in self.environ:
+        from sentinel_spec.cli import needs_database
+
+        if not needs_database(spec) and "DATABASE_URL" not in self.environ:
             return
         from sentinel_spec.devserver.postgres import database_url_for
 
-        url, embedded = database_url_for(self.project_dir, self.environ)
+        try:
+            url, embedded = database_url_for(self.project_dir, self.environ)
+        except Exception as error:  # the next save tries again
+            say(f"could not start the embedded PostgreSQL server: {error}")
+            return
         self.database = embedded
         if embedded is not None:
-            say("started the embedded PostgreSQL server in .sentinel/")
+            # ``adopted`` comes with the database engineer's locking; absent means started.
+            if getattr(embedded, "adopted", False):
+                say("reused the embedded PostgreSQL server in .sentinel/")
+            else:
+                say("started the embedded PostgreSQL server in .sentinel/")
         self.worker_env["DATABASE_URL"] = url
-        self.entity_names = tuple(e.name for e in spec.entities)
+        self._apply_migrations()
+        self._report_unmigrated()
+
+    def _apply_migrations(self, watched: bool = False) -> None:
+        """Apply pending revisions of migrations/ (nothing to do without a database yet)."""
+        url = self.worker_env.get("DATABASE_URL")
+        if url is None:
+            return
         try:
             from sentinel_spec.migrations import upgrade
 
             applied = upgrade(self.project_dir, url)
-            if applied:
-                names = ", ".join(f"{r.revision} {r.message}".strip() for r in applied)
-                say(f"applied {len(applied)} migration(s): {names}")
         except Exception as error:
             say(f"could not apply migrations: {error}")
-        self._report_unmigrated()
+            return
+        if applied:
+            names = ", ".join(f"{r.revision} {r.message}".strip() for r in applied)
+            source = " from migrations/" if watched else ""
+            say(f"applied {len(applied)} migration(s){source}: {names}")
+        elif watched:
+            say("migrations/ changed; the database was already up to date")
 
     def _report_unmigrated(self) -> None:
         url = self.worker_env.get("DATABASE_URL")
@@ -281,21 +318,51 @@ class DevServer:
 
     def _swap(self, clear_problems: bool = True) -> bool:
         """Make the standby serve the current build; keep the old worker on failure."""
-        candidate = self.standby if self.standby is not None else self._spawn()
-        self.standby = None
+        candidate = self._take_standby()
         ok = self._await_standby(candidate) and self._start_serving(candidate)
         if ok:
             old, self.active = self.active, candidate
             if clear_problems:
                 write_problems(self.project_dir, [])
-            if old is not None:
-                # Don't wait: it finishes in-flight requests while the new one serves.
-                old.request_stop()
-                self.retiring.append(old)
+            for retired in (old, self.problems_worker):
+                if retired is not None:
+                    # Don't wait: it finishes in-flight requests while the new one serves.
+                    retired.request_stop()
+                    self.retiring.append(retired)
+            self.problems_worker = None
         else:
             candidate.stop()
         self.standby = self._spawn()
+        if not ok:
+            self._serve_problems_if_idle()
         return ok
+
+    def _take_standby(self) -> Worker:
+        candidate = self.standby if self.standby is not None else self._spawn()
+        self.standby = None
+        return candidate
+
+    def _serve_problems_if_idle(self) -> None:
+        """With no app serving, let a worker answer 503 and the problems: nobody accepting
+        on the listening socket would leave every request hanging."""
+        if self.active is not None or self.problems_worker is not None:
+            return
+        candidate = self._take_standby()
+        worked = False
+        if self._await_standby(candidate):
+            candidate.serve(self.worker_env, cmd="problems")
+            status = candidate.next_status(READY_TIMEOUT)
+            worked = status is not None and status.get("state") == "ready"
+        if worked:
+            self.problems_worker = candidate
+            say(
+                f"no app is serving: http://{self.host}:{self.port} answers 503 with the "
+                "problems until a save fixes them"
+            )
+        else:
+            candidate.stop()
+            say("no app is serving, and the stand-in that answers 503 failed to start")
+        self.standby = self._spawn()
 
     def _await_standby(self, worker: Worker) -> bool:
         status = worker.next_status(READY_TIMEOUT)
@@ -310,7 +377,7 @@ class DevServer:
         if status is not None and status.get("state") == "ready":
             return True
         text = (status or {}).get("traceback") or "the worker exited while starting the app"
-        write_problems(self.project_dir, [import_problem(str(text))])
+        write_problems(self.project_dir, [*self.spec_problems, import_problem(str(text))])
         keeping = "; the previous app keeps serving" if self.active is not None else ""
         say(f"the app failed to start{keeping}. Fix the error above and save.")
         return False
@@ -321,13 +388,27 @@ class DevServer:
         names = sorted({os.path.relpath(p, self.project_dir) for p in paths})
         say(f"changed: {', '.join(names[:5])}{' ...' if len(names) > 5 else ''}")
         started = time.monotonic()
-        spec = self._build()
-        if spec is None:
-            return
-        entity_names = tuple(e.name for e in spec.entities)
-        if self.entity_names is not None and entity_names != self.entity_names:
+        migrations_changed = any(n.split(os.sep, 1)[0] == "migrations" for n in names)
+        if all(n.split(os.sep, 1)[0] == "migrations" for n in names):
+            # A new or pulled revision: the running app needs no rebuild, the database does.
+            self._apply_migrations(watched=True)
             self._report_unmigrated()
-        self.entity_names = entity_names
+            return
+        built = self._build()
+        if built is None:
+            if migrations_changed:
+                self._apply_migrations(watched=True)
+            return
+        from sentinel_spec.cli import needs_database
+
+        if needs_database(built.spec) and "DATABASE_URL" not in self.worker_env:
+            # First start had a broken spec, or the app just gained its first entity.
+            self._prepare_database(built.spec)
+        else:
+            if migrations_changed:
+                self._apply_migrations(watched=True)
+            if migrations_changed or "models.py" in built.written:
+                self._report_unmigrated()
         if self._swap():
             say(f"reloaded in {time.monotonic() - started:.2f}s")
 
@@ -337,22 +418,24 @@ class DevServer:
         import watchfiles
 
         pending_start = True
-        roots = [str(self.spec_path)]
-        if (self.project_dir / "src").is_dir():
-            roots.append(str(self.project_dir / "src"))
+        # The folder, not the files: editors and sed -i save by replacing app.sq, which
+        # would end a watch on the file itself. Filtering here rather than with
+        # watch_filter keeps _heal running while ignored files (logs, the embedded
+        # database in .sentinel/) change all the time.
         for changes in watchfiles.watch(
-            *roots,
-            watch_filter=_relevant,
+            self.project_dir,
             debounce=400,
             step=20,
             rust_timeout=100,
             yield_on_timeout=True,
+            ignore_permission_denied=True,
         ):
             if pending_start:  # the first yield comes once the watcher is watching
                 pending_start = False
                 start()
-            if changes:
-                self.on_change(path for _, path in changes)
+            relevant = sorted({p for _, p in changes if is_watched(self.project_dir, p)})
+            if relevant:
+                self.on_change(relevant)
             self._heal()
 
     def _heal(self) -> None:
@@ -366,7 +449,13 @@ class DevServer:
         if self.active is not None and not self.active.alive():
             say("the app's worker exited; save a file to start it again")
             self.active.stop()
+            write_problems(self.project_dir, [worker_exit_problem(self.active.proc.returncode)])
             self.active = None
+            self._serve_problems_if_idle()
+        if self.problems_worker is not None and not self.problems_worker.alive():
+            self.problems_worker.stop()
+            self.problems_worker = None
+            self._serve_problems_if_idle()
 
 
 def drop_bytecode(paths: Iterable[Path]) -> None:
@@ -383,10 +472,21 @@ def drop_bytecode(paths: Iterable[Path]) -> None:
                 Path(cache_from_source(str(path))).unlink(missing_ok=True)
 
 
-def _relevant(change: Any, path: str) -> bool:
-    name = os.path.basename(path)
-    noise = name.startswith(".") or name.endswith((".pyc", "~", ".swp"))
-    return not (noise or "__pycache__" in path)
+WATCHED_FILES = ("app.sq",)
+WATCHED_FOLDERS = ("src", "migrations")
+
+
+def is_watched(project_dir: Path, path: str) -> bool:
+    """``app.sq`` and files under ``src/`` or ``migrations/``, minus editor and cache noise."""
+    parts = Path(os.path.relpath(path, project_dir)).parts
+    if not parts or parts[0] == ".." or "__pycache__" in parts:
+        return False
+    name = parts[-1]
+    if name.startswith(".") or name.endswith((".pyc", "~", ".swp", ".swx", ".tmp")):
+        return False
+    if len(parts) == 1:
+        return name in WATCHED_FILES
+    return parts[0] in WATCHED_FOLDERS
 
 
 def _raise_interrupt(signum: int, frame: Any) -> None:

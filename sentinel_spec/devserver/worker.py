@@ -6,8 +6,10 @@ worker imports the heavy libraries at once (the slow part of a restart), tells
 the parent ``standby`` and blocks on stdin. When the parent writes a ``serve``
 line it imports the project's ``generated.server``, reports ``failed`` with the
 traceback if that raises, otherwise serves on the shared socket and reports
-``ready``. EOF on stdin (parent gone or done) or SIGTERM shuts it down
-gracefully, so an orphaned worker never outlives its reloader.
+``ready``. A ``problems`` line instead serves ``overlay.ProblemsApp`` (503 and
+the current problems), for when no good app exists to serve. EOF on stdin
+(parent gone or done) or SIGTERM shuts it down gracefully, so an orphaned
+worker never outlives its reloader.
 
 Status lines on the pipe are JSON: ``{"state": "standby" | "ready" | "failed", ...}``.
 """
@@ -97,6 +99,14 @@ def load_app(project_dir: Path) -> Any:
     return DevErrorsMiddleware(module.create_app(), project_dir)
 
 
+def load_command_app(cmd: object, project_dir: Path) -> Any:
+    if cmd == "problems":
+        from sentinel_spec.devserver.overlay import ProblemsApp
+
+        return ProblemsApp(project_dir)
+    return load_app(project_dir)
+
+
 async def serve(app: Any, sock: socket.socket, status: StatusPipe, log_level: str) -> None:
     import uvicorn
 
@@ -149,7 +159,7 @@ def main(argv: list[str] | None = None) -> int:
     command = json.loads(line)
     os.environ.update(command.get("env", {}))
     try:
-        app = load_app(args.project.resolve())
+        app = load_command_app(command.get("cmd"), args.project.resolve())
     except BaseException:
         text = traceback.format_exc()
         sys.stderr.write(text)

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
-import time
+import os
+import shutil
+import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
+import httpx
 import pytest
 
 from tests.servers import free_port, running, sentinel
@@ -22,6 +26,30 @@ def edit(path: Path, old: str, new: str) -> None:
     text = path.read_text()
     assert old in text, f"{old!r} not in {path}"
     path.write_text(text.replace(old, new))
+
+
+def replace_file(path: Path, old: str, new: str) -> None:
+    """Save like vim, IDEs and ``sed -i`` do: write a new file, rename it over the old."""
+    text = path.read_text()
+    assert old in text, f"{old!r} not in {path}"
+    fresh = path.with_name(f".{path.name}.saving")
+    fresh.write_text(text.replace(old, new))
+    os.replace(fresh, path)
+
+
+@pytest.fixture
+def outside_tmp_path() -> Iterator[Path]:
+    """A folder for projects with an embedded database.
+
+    Not pytest's tmp_path: pytest resets /tmp/pytest-of-<user> to 0700 whenever any
+    pytest starts, locking out the ``embedded_postgres`` user the server runs as
+    under root (see the root conftest's ``embedded_data_dir``).
+    """
+    root = Path(tempfile.mkdtemp(prefix="sentinel-test-dev-"))
+    try:
+        yield root
+    finally:
+        shutil.rmtree(root, ignore_errors=True)
 
 
 def test_new_build_check_as_processes(tmp_path: Path) -> None:
@@ -80,19 +108,68 @@ def test_dev_reloads_src_and_survives_spec_errors(tmp_path: Path, database_url: 
         assert "x-sentinel-spec-errors" not in server.get("/api/health").headers
 
         edit(project / "src" / "health.py", '"status": "edited"', '"status": (1 +')
-        time.sleep(1.5)  # a syntax error in src/: the old worker keeps serving
+        errors = server.wait_for(
+            "/__sentinel/errors",
+            lambda r: ["health.py" in e["message"] for e in r.json()["errors"]],
+        )
+        assert "syntax error" in errors.json()["errors"][0]["message"]
+        # A syntax error in src/: the old worker keeps serving.
         assert server.get("/api/health").json()["status"] == "edited"
 
 
-def test_dev_embedded_database_migrates_and_keeps_data(tmp_path: Path) -> None:
-    project = new_project(tmp_path)
+def test_dev_embedded_database_migrates_and_keeps_data(outside_tmp_path: Path) -> None:
+    project = new_project(outside_tmp_path)
     env = {"DATABASE_URL": ""}
     port = free_port()
-    with running("dev", "--port", str(port), cwd=project, port=port, env=env) as server:
-        server.wait_for("/api/health", timeout=60)
-        created = server.post("/operations/create-note", {"text": "kept"})
-        assert created.status_code == 200, created.text + server.output()
-    with running("dev", "--port", str(port), cwd=project, port=port, env=env) as server:
-        server.wait_for("/api/health", timeout=60)
-        notes = server.post("/operations/get-notes")
+    with running("dev", "--port", str(port), cwd=project, port=port, env=env) as first:
+        first.wait_for("/api/health", timeout=60)
+        created = first.post("/operations/create-note", {"text": "kept"})
+        assert created.status_code == 200, created.text + first.output()
+    # Stopping dev stopped its workers and the database it started.
+    assert first.left_behind == [], first.output()
+    with running("dev", "--port", str(port), cwd=project, port=port, env=env) as second:
+        second.wait_for("/api/health", timeout=60)
+        notes = second.post("/operations/get-notes")
         assert [n["text"] for n in notes.json()] == ["kept"]
+    assert second.left_behind == [], second.output()
+
+
+def test_dev_keeps_seeing_app_sq_saved_by_rename(tmp_path: Path, database_url: str) -> None:
+    project = new_project(tmp_path)
+    env = {"DATABASE_URL": database_url}
+    port = free_port()
+    with running("dev", "--port", str(port), cwd=project, port=port, env=env) as server:
+        server.wait_for("/api/health")
+        # Two saves by rename: a watch on the file itself would miss the second.
+        for old, new in (("/api/health", "/api/status"), ("/api/status", "/api/ping")):
+            replace_file(project / "app.sq", f'"{old}"', f'"{new}"')
+            server.wait_for(new, lambda r: r.status_code == 200, 15)
+            assert server.get(old).status_code == 404
+
+
+def test_dev_broken_spec_at_start_answers_503_then_serves_once_fixed(
+    outside_tmp_path: Path,
+) -> None:
+    project = new_project(outside_tmp_path)
+    edit(project / "app.sq", "entities: [Note],\n}\n\naction", "entities: [Nte],\n}\n\naction")
+    env = {"DATABASE_URL": ""}  # the embedded database, started only once the spec is good
+    port = free_port()
+    with running("dev", "--port", str(port), cwd=project, port=port, env=env) as server:
+        # No app is serving: a request is answered at once, not left hanging.
+        unavailable = server.wait_for("/api/health", lambda r: r.status_code == 503, 30)
+        error = unavailable.json()["error"]
+        assert error["code"] == "unavailable" and error["requestId"]
+        assert error["details"][0]["file"] == "app.sq"
+        assert "did you mean `Note`?" in error["details"][0]["message"]
+        page = httpx.get(server.base + "/", headers={"accept": "text/html"}, timeout=2)
+        assert page.status_code == 503 and "is not an entity" in page.text
+        assert "sentinel-dev-errors" in page.text
+        assert "no app is serving" in server.output()
+
+        edit(project / "app.sq", "entities: [Nte],", "entities: [Note],")
+        server.wait_for("/api/health", lambda r: r.status_code == 200, 60)
+        # The database appeared and was migrated: an action using Note works.
+        created = server.post("/operations/create-note", {"text": "after the fix"})
+        assert created.status_code == 200, created.text + server.output()
+        assert (server.get("/__sentinel/errors")).json() == {"errors": []}
+    assert server.left_behind == [], server.output()
