@@ -61,6 +61,18 @@ class Server:
     def post(self, path: str, json: object = None) -> httpx.Response:
         return httpx.post(self.base + path, json=json, timeout=5)
 
+    def wait_output(self, text: str, timeout: float = 30) -> str:
+        """Wait until the server's output contains ``text``; return the output."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            output = self.output()
+            if text in output:
+                return output
+            if self.proc.poll() is not None:
+                break
+            time.sleep(0.1)
+        raise AssertionError(f"{text!r} not in the output after {timeout}s:\n{self.output()}")
+
     def wait_for(self, path: str, predicate: object = None, timeout: float = 30) -> httpx.Response:
         """Poll ``path`` until it answers (and ``predicate(response)`` holds)."""
         deadline = time.monotonic() + timeout

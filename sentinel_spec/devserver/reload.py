@@ -270,8 +270,7 @@ class DevServer:
             return
         self.database = embedded
         if embedded is not None:
-            # ``adopted`` comes with the database engineer's locking; absent means started.
-            if getattr(embedded, "adopted", False):
+            if embedded.adopted:  # running already: another `sentinel db`/dev, or a crash
                 say("reused the embedded PostgreSQL server in .sentinel/")
             else:
                 say("started the embedded PostgreSQL server in .sentinel/")

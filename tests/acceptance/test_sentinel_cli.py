@@ -173,3 +173,23 @@ def test_dev_broken_spec_at_start_answers_503_then_serves_once_fixed(
         assert created.status_code == 200, created.text + server.output()
         assert (server.get("/__sentinel/errors")).json() == {"errors": []}
     assert server.left_behind == [], server.output()
+
+
+def test_dev_reports_a_new_field_and_applies_a_new_revision(
+    tmp_path: Path, database_url: str
+) -> None:
+    project = new_project(tmp_path)
+    env = {"DATABASE_URL": database_url}
+    port = free_port()
+    with running("dev", "--port", str(port), cwd=project, port=port, env=env) as server:
+        server.wait_for("/api/health")
+        # Same entities, one more field: still a model change with no migration.
+        edit(project / "app.sq", "  text      String\n", "  text      String\n  title String?\n")
+        server.wait_output("the models have changes with no migration yet", 30)
+        migrated = sentinel("db", "migrate", "--name", "add_title", cwd=project, env=env)
+        assert migrated.returncode == 0, migrated.stdout + migrated.stderr
+        # dev sees the new revision in migrations/ and applies it.
+        output = server.wait_output("from migrations/", 30)
+        assert "add_title" in output.split("from migrations/", 1)[1].splitlines()[0]
+        created = server.post("/operations/create-note", {"text": "titled"})
+        assert created.status_code == 200, created.text + server.output()

@@ -11,7 +11,7 @@ from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Route
 
 from sentinel_spec.devserver.diagnostics import Problem, write_problems
-from sentinel_spec.devserver.overlay import DevErrorsMiddleware
+from sentinel_spec.devserver.overlay import DevErrorsMiddleware, ProblemsApp
 
 
 async def page(request: Request) -> Response:
@@ -71,3 +71,33 @@ async def test_clearing_problems_is_seen_by_a_running_app(tmp_path: Path) -> Non
         write_problems(tmp_path, [])
         assert "x-sentinel-spec-errors" not in (await c.get("/data")).headers
         assert (await c.get("/__sentinel/errors")).json() == {"errors": []}
+
+
+def problems_client(project: Path) -> httpx.AsyncClient:
+    transport = httpx.ASGITransport(app=ProblemsApp(project))
+    return httpx.AsyncClient(transport=transport, base_url="http://t")
+
+
+async def test_the_stand_in_answers_503_with_the_problems(tmp_path: Path) -> None:
+    write_problems(tmp_path, [PROBLEM])
+    async with problems_client(tmp_path) as c:
+        api = await c.post("/operations/get-notes", json={})
+        assert api.status_code == 503 and api.headers["x-sentinel-spec-errors"] == "1"
+        error = api.json()["error"]
+        assert error["code"] == "unavailable"
+        assert error["requestId"] == api.headers["x-request-id"]
+        assert error["details"][0]["message"] == "unknown entity `Nte`"
+
+        page = await c.get("/", headers={"accept": "text/html,application/xhtml+xml"})
+        assert page.status_code == 503 and page.headers["content-type"].startswith("text/html")
+        assert "sentinel-dev-errors" in page.text and "unknown entity `Nte`" in page.text
+
+        listed = await c.get("/__sentinel/errors")
+        assert listed.status_code == 200 and listed.json()["errors"][0]["line"] == 3
+
+
+async def test_the_stand_in_without_problems_says_the_app_is_not_running(tmp_path: Path) -> None:
+    async with problems_client(tmp_path) as c:
+        error = (await c.get("/api/health")).json()["error"]
+        assert error["code"] == "unavailable" and "not running" in error["message"]
+        assert error["details"] == []
