@@ -17,17 +17,15 @@ from typing import Any
 import httpx
 import pytest
 
+from sentinel_spec.runtime.db import libpq_url
+
 ROOT = Path(__file__).resolve().parents[2]
-
-
-def _libpq(url: str) -> str:
-    return url.replace("postgresql+psycopg://", "postgresql://", 1)
 
 
 def _admin(sql: str, server_url: str) -> None:
     import psycopg
 
-    with psycopg.connect(_libpq(server_url), autocommit=True) as conn:
+    with psycopg.connect(libpq_url(server_url), autocommit=True) as conn:
         conn.execute(sql)
 
 
