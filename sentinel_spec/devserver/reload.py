@@ -30,6 +30,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -171,6 +172,10 @@ class DevServer:
     worker_env: dict[str, str] = field(default_factory=dict)
     # The last build's errors; kept beside an import failure of the stale app at start.
     spec_problems: list[Problem] = field(default_factory=list)
+    # Set by SIGTERM. The handler also raises KeyboardInterrupt to cut a long wait short,
+    # but Python swallows an exception raised inside a __del__ or weakref callback, so
+    # the watch loop stops on this event too.
+    stopping: threading.Event = field(default_factory=threading.Event)
 
     @property
     def spec_path(self) -> Path:
@@ -180,11 +185,17 @@ class DevServer:
 
     def run(self) -> None:
         started = time.monotonic()
-        previous_term = signal.signal(signal.SIGTERM, _raise_interrupt)
+
+        def on_sigterm(signum: int, frame: Any) -> None:
+            self.stopping.set()
+            raise KeyboardInterrupt
+
+        previous_term = signal.signal(signal.SIGTERM, on_sigterm)
         try:
             self.sock = bind_socket(self.host, self.port)
             self.standby = self._spawn()  # warms up while the database starts
             self._watch(lambda: self._start(started))
+            say("stopping")  # the stop event ended the watch
         except KeyboardInterrupt:
             say("stopping")
         finally:
@@ -428,7 +439,10 @@ class DevServer:
             rust_timeout=100,
             yield_on_timeout=True,
             ignore_permission_denied=True,
+            stop_event=self.stopping,
         ):
+            if self.stopping.is_set():
+                return
             if pending_start:  # the first yield comes once the watcher is watching
                 pending_start = False
                 start()
@@ -486,10 +500,6 @@ def is_watched(project_dir: Path, path: str) -> bool:
     if len(parts) == 1:
         return name in WATCHED_FILES
     return parts[0] in WATCHED_FOLDERS
-
-
-def _raise_interrupt(signum: int, frame: Any) -> None:
-    raise KeyboardInterrupt
 
 
 def run_dev_server(

@@ -143,7 +143,7 @@ def test_dev_keeps_seeing_app_sq_saved_by_rename(tmp_path: Path, database_url: s
         # Two saves by rename: a watch on the file itself would miss the second.
         for old, new in (("/api/health", "/api/status"), ("/api/status", "/api/ping")):
             replace_file(project / "app.sq", f'"{old}"', f'"{new}"')
-            server.wait_for(new, lambda r: r.status_code == 200, 15)
+            server.wait_for(new, lambda r: r.status_code == 200, 30)
             assert server.get(old).status_code == 404
 
 
