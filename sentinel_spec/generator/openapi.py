@@ -14,7 +14,7 @@ from sentinel_spec.generator.drafts import FileDraft
 from sentinel_spec.generator.models import attribute_name
 from sentinel_spec.generator.names import kebab, path_params, starlette_path
 from sentinel_spec.generator.pyschema import JsonSchema, SchemaReader
-from sentinel_spec.runtime.declarations import CRUD_SEGMENTS
+from sentinel_spec.runtime.paths import CRUD_SEGMENTS
 
 OPENAPI_VERSION = "3.1.0"
 ERROR_REF = {"$ref": "#/components/schemas/Error"}

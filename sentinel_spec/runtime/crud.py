@@ -26,8 +26,9 @@ import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from sentinel_spec.runtime.declarations import CRUD_SEGMENTS, Crud, CrudOperation, Operation
+from sentinel_spec.runtime.declarations import Crud, CrudOperation, Operation
 from sentinel_spec.runtime.errors import HttpError
+from sentinel_spec.runtime.paths import CRUD_SEGMENTS
 
 DEFAULT_LIMIT = 50
 MAX_LIMIT = 500

@@ -87,19 +87,9 @@ class CrudOperation:
     override_fn: UserFn | None = None
 
 
-# The last path segment of each crud operation: ``/crud/<route_name>/<segment>``.
-CRUD_SEGMENTS: Mapping[str, str] = {
-    "get": "get",
-    "getAll": "get-all",
-    "create": "create",
-    "update": "update",
-    "delete": "delete",
-}
-
-
 @dataclass(frozen=True)
 class Crud:
-    """Served at ``/crud/<route_name>/<segment>`` (see ``CRUD_SEGMENTS``)."""
+    """Served at ``/crud/<route_name>/<segment>`` (see ``runtime.paths.CRUD_SEGMENTS``)."""
 
     name: str
     route_name: str
