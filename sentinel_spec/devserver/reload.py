@@ -25,6 +25,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import queue
 import select
 import signal
 import socket
@@ -425,31 +426,44 @@ class DevServer:
     # ------------------------------------------------------------ watching
 
     def _watch(self, start: Callable[[], None]) -> None:
-        import watchfiles
+        """Feed ``on_change`` from two watchers: the project folder itself, not recursive
+        (editors and sed -i save app.sq by replacing it, which would end a watch on the
+        file), and src/ and migrations/, recursive. A recursive watch of the whole folder
+        would also watch a .venv/ and the embedded database's files."""
+        batches: queue.Queue[list[str]] = queue.Queue()
+        top = _Pump([self.project_dir], recursive=False, out=batches)
+        deep = _Pump(self._watched_folders(), recursive=True, out=batches)
+        try:
+            top.wait_ready()
+            deep.wait_ready()
+            start()
+            while not self.stopping.is_set():
+                try:
+                    paths = batches.get(timeout=0.1)
+                except queue.Empty:
+                    self._heal()
+                    continue
+                with contextlib.suppress(queue.Empty):
+                    while True:  # one rebuild for everything saved together
+                        paths += batches.get_nowait()
+                if self._watched_folders() != deep.paths:  # src/ or migrations/ appeared
+                    deep.stop()
+                    deep = _Pump(self._watched_folders(), recursive=True, out=batches)
+                    deep.wait_ready()
+                relevant = sorted({p for p in paths if is_watched(self.project_dir, p)})
+                if relevant:
+                    self.on_change(relevant)
+                self._heal()
+        finally:
+            top.stop()
+            deep.stop()
 
-        pending_start = True
-        # The folder, not the files: editors and sed -i save by replacing app.sq, which
-        # would end a watch on the file itself. Filtering here rather than with
-        # watch_filter keeps _heal running while ignored files (logs, the embedded
-        # database in .sentinel/) change all the time.
-        for changes in watchfiles.watch(
-            self.project_dir,
-            debounce=400,
-            step=20,
-            rust_timeout=100,
-            yield_on_timeout=True,
-            ignore_permission_denied=True,
-            stop_event=self.stopping,
-        ):
-            if self.stopping.is_set():
-                return
-            if pending_start:  # the first yield comes once the watcher is watching
-                pending_start = False
-                start()
-            relevant = sorted({p for _, p in changes if is_watched(self.project_dir, p)})
-            if relevant:
-                self.on_change(relevant)
-            self._heal()
+    def _watched_folders(self) -> list[Path]:
+        return [
+            self.project_dir / name
+            for name in WATCHED_FOLDERS
+            if (self.project_dir / name).is_dir()
+        ]
 
     def _heal(self) -> None:
         """Reap retired workers, replace a dead standby, tell when the serving worker died."""
@@ -483,6 +497,47 @@ def drop_bytecode(paths: Iterable[Path]) -> None:
         if path.suffix == ".py":
             with contextlib.suppress(OSError, ValueError):
                 Path(cache_from_source(str(path))).unlink(missing_ok=True)
+
+
+class _Pump:
+    """One ``watchfiles`` watcher on a thread, putting the changed paths on a queue."""
+
+    def __init__(self, paths: list[Path], recursive: bool, out: queue.Queue[list[str]]) -> None:
+        self.paths = paths
+        self.out = out
+        self.ready = threading.Event()
+        self.stopped = threading.Event()
+        self.thread: threading.Thread | None = None
+        if paths:
+            self.thread = threading.Thread(target=self._run, args=(recursive,), daemon=True)
+            self.thread.start()
+        else:
+            self.ready.set()
+
+    def _run(self, recursive: bool) -> None:
+        import watchfiles
+
+        for changes in watchfiles.watch(
+            *self.paths,
+            recursive=recursive,
+            debounce=400,
+            step=20,
+            rust_timeout=100,
+            yield_on_timeout=True,  # the first (empty) yield says it is watching
+            ignore_permission_denied=True,
+            stop_event=self.stopped,
+        ):
+            self.ready.set()
+            if changes:
+                self.out.put([path for _, path in changes])
+
+    def wait_ready(self, timeout: float = 10.0) -> None:
+        self.ready.wait(timeout)
+
+    def stop(self) -> None:
+        self.stopped.set()
+        if self.thread is not None:
+            self.thread.join(timeout=2)
 
 
 WATCHED_FILES = ("app.sq",)

@@ -164,7 +164,8 @@ def test_dev_broken_spec_at_start_answers_503_then_serves_once_fixed(
         page = httpx.get(server.base + "/", headers={"accept": "text/html"}, timeout=2)
         assert page.status_code == 503 and "is not an entity" in page.text
         assert "sentinel-dev-errors" in page.text
-        assert "no app is serving" in server.output()
+        # Printed once the stand-in reports ready, so possibly just after its first 503.
+        server.wait_output("no app is serving", 10)
 
         edit(project / "app.sq", "entities: [Nte],", "entities: [Note],")
         server.wait_for("/api/health", lambda r: r.status_code == 200, 60)
