@@ -156,7 +156,11 @@ def test_dev_broken_spec_at_start_answers_503_then_serves_once_fixed(
     port = free_port()
     with running("dev", "--port", str(port), cwd=project, port=port, env=env) as server:
         # No app is serving: a request is answered at once, not left hanging.
-        unavailable = server.wait_for("/api/health", lambda r: r.status_code == 503, 30)
+        # (Right at start the stand-in may briefly answer before the problems are
+        # published; wait for the answer that lists them.)
+        unavailable = server.wait_for(
+            "/api/health", lambda r: r.status_code == 503 and r.json()["error"]["details"], 30
+        )
         error = unavailable.json()["error"]
         assert error["code"] == "unavailable" and error["requestId"]
         assert error["details"][0]["file"] == "app.sq"
