@@ -24,6 +24,9 @@ def _environment() -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         autoescape=False,  # Python source, not HTML
+        # Compiled templates kept in the temp folder (keyed by source checksum), as lark
+        # keeps its tables: compiling them anew was ~15 ms of every build.
+        bytecode_cache=jinja2.FileSystemBytecodeCache(),
     )
     environment.filters["pyrepr"] = pyrepr  # a Python literal: {{ title | pyrepr }}
     environment.filters["kebab"] = kebab
