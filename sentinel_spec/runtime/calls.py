@@ -20,7 +20,7 @@ from starlette.responses import Response
 
 from sentinel_spec.runtime.context import Context, DatabaseLike, Entities, SessionScopeLike
 from sentinel_spec.runtime.declarations import AppDecl, UserFn
-from sentinel_spec.runtime.errors import HttpError, http_error_response, internal_error_response
+from sentinel_spec.runtime.errors import HttpError, exception_response
 from sentinel_spec.runtime.observability import current_request_id
 from sentinel_spec.runtime.settings import Settings
 
@@ -107,10 +107,8 @@ def guarded(where: str, handler: Endpoint) -> Endpoint:
     async def endpoint(request: Request) -> Response:
         try:
             return await handler(request)
-        except HttpError as error:
-            return http_error_response(error)
         except Exception as error:
-            return internal_error_response(error, where)
+            return exception_response(error, where)
 
     endpoint.__name__ = handler.__name__
     endpoint.__qualname__ = handler.__qualname__
