@@ -20,7 +20,8 @@ from urllib.parse import unquote
 import pytest
 
 
-def _with_database(url: str, name: str) -> str:
+def with_database(url: str, name: str) -> str:
+    """``url`` pointed at database ``name`` (``postgresql+psycopg://``)."""
     from sqlalchemy.engine import make_url
 
     parsed = make_url(url).set(drivername="postgresql+psycopg", database=name)
@@ -35,7 +36,7 @@ def pg_server_url() -> Iterator[str]:
     """A PostgreSQL server URL (``postgresql+psycopg://``) for the test session."""
     env_url = os.environ.get("DATABASE_URL", "").strip()
     if env_url:
-        yield _with_database(env_url, _database_of(env_url))
+        yield with_database(env_url, _database_of(env_url))
         return
     from sentinel_spec.devserver.postgres import EmbeddedPostgres
 
@@ -84,7 +85,7 @@ def database_url(pg_server_url: str) -> Iterator[str]:
     with psycopg.connect(admin, autocommit=True) as conn:
         conn.execute(f'CREATE DATABASE "{name}"')
     try:
-        yield _with_database(pg_server_url, name)
+        yield with_database(pg_server_url, name)
     finally:
         with psycopg.connect(admin, autocommit=True) as conn:
             conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')

@@ -18,6 +18,7 @@ import httpx
 import pytest
 
 from sentinel_spec.runtime.db import libpq_url
+from tests.conftest import with_database
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -27,12 +28,6 @@ def _admin(sql: str, server_url: str) -> None:
 
     with psycopg.connect(libpq_url(server_url), autocommit=True) as conn:
         conn.execute(sql)
-
-
-def _on(server_url: str, database: str) -> str:
-    from sqlalchemy.engine import make_url
-
-    return make_url(server_url).set(database=database).render_as_string(hide_password=False)
 
 
 def _purge() -> None:
@@ -49,7 +44,7 @@ def migrated_template(pg_server_url: str) -> Iterator[str]:
     name = f"sentineliq_tpl_{uuid.uuid4().hex[:12]}"
     _admin(f'CREATE DATABASE "{name}"', pg_server_url)
     try:
-        migrations.upgrade(ROOT, _on(pg_server_url, name))
+        migrations.upgrade(ROOT, with_database(pg_server_url, name))
         yield name
     finally:
         _admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)', pg_server_url)
@@ -60,7 +55,7 @@ def sentineliq_db(pg_server_url: str, migrated_template: str) -> Iterator[str]:
     name = f"sentineliq_{uuid.uuid4().hex[:12]}"
     _admin(f'CREATE DATABASE "{name}" TEMPLATE "{migrated_template}"', pg_server_url)
     try:
-        yield _on(pg_server_url, name)
+        yield with_database(pg_server_url, name)
     finally:
         _admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)', pg_server_url)
 
