@@ -61,12 +61,12 @@ class Server:
     def post(self, path: str, json: object = None) -> httpx.Response:
         return httpx.post(self.base + path, json=json, timeout=5)
 
-    def wait_output(self, text: str, timeout: float = 30) -> str:
-        """Wait until the server's output contains ``text``; return the output."""
+    def wait_output(self, text: str, timeout: float = 30, times: int = 1) -> str:
+        """Wait until the server's output contains ``text`` (``times`` times); return it."""
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             output = self.output()
-            if text in output:
+            if output.count(text) >= times:
                 return output
             if self.proc.poll() is not None:
                 break

@@ -7,7 +7,10 @@ of a second, so the reloader (this long-lived parent) keeps things warm:
 - it always keeps a *standby* worker that has imported the heavy libraries;
 - on a change it rebuilds in-process (the compiler is fast), tells the standby
   to import the app and serve on the shared socket, and only when the standby
-  reports ``ready`` stops the old worker gracefully and spawns a new standby.
+  reports ``ready`` retires the old worker (it stops accepting at once and
+  says ``draining``, then finishes its in-flight requests) and spawns a new
+  standby. So from the moment ``reloaded`` is printed, every new connection
+  is answered by the new code.
 
 A spec error or a failing import never swaps: the last good app keeps serving,
 and the problem is printed and published to ``.sentinel/dev-errors.json``
@@ -55,6 +58,9 @@ if TYPE_CHECKING:
 
 READY_TIMEOUT = 60.0  # importing a large app against a cold database may be slow
 STOP_TIMEOUT = 8.0
+# How long a retiring worker may take to stop accepting; a worker whose event loop is
+# blocked past it is left to finish on its own (SIGTERM follows at close()).
+DRAIN_TIMEOUT = 2.0
 
 
 class Stoppable(Protocol):
@@ -142,6 +148,14 @@ class Worker:
         if stdin is not None and not stdin.closed:
             with contextlib.suppress(BrokenPipeError):
                 stdin.close()
+
+    def retire(self, timeout: float = DRAIN_TIMEOUT) -> None:
+        """Ask for a graceful stop and wait until the worker no longer accepts connections;
+        its in-flight requests finish afterwards, while the new worker serves."""
+        self.request_stop()
+        status = self.next_status(timeout)
+        while status is not None and status.get("state") != "draining":
+            status = self.next_status(timeout)
 
     def stop(self, timeout: float = STOP_TIMEOUT) -> None:
         """Graceful: close stdin (the worker's stop signal), then SIGTERM, then SIGKILL."""
@@ -337,8 +351,8 @@ class DevServer:
                 write_problems(self.project_dir, [])
             for retired in (old, self.problems_worker):
                 if retired is not None:
-                    # Don't wait: it finishes in-flight requests while the new one serves.
-                    retired.request_stop()
+                    # Once "reloaded" is printed, no new connection reaches old code.
+                    retired.retire()
                     self.retiring.append(retired)
             self.problems_worker = None
         else:

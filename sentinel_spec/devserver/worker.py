@@ -11,13 +11,16 @@ the current problems), for when no good app exists to serve. EOF on stdin
 (parent gone or done) or SIGTERM shuts it down gracefully, so an orphaned
 worker never outlives its reloader.
 
-Status lines on the pipe are JSON: ``{"state": "standby" | "ready" | "failed", ...}``.
+Status lines on the pipe are JSON:
+``{"state": "standby" | "ready" | "failed" | "draining", ...}``; ``draining``
+means the worker has closed its listener and only finishes what it accepted.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import importlib
 import json
 import os
@@ -127,6 +130,12 @@ async def serve(app: Any, sock: socket.socket, status: StatusPipe, log_level: st
         if not os.read(sys.stdin.fileno(), 4096):
             loop.remove_reader(sys.stdin.fileno())
             server.should_exit = True
+            # Stop accepting now rather than at uvicorn's next 0.1 s tick: the parent
+            # waits for "draining" before it says the new version serves.
+            for listener in getattr(server, "servers", []):
+                listener.close()
+            with contextlib.suppress(OSError):  # the parent may be gone
+                status.report("draining")
 
     loop.add_reader(sys.stdin.fileno(), on_stdin)
 

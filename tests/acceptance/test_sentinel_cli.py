@@ -142,8 +142,11 @@ def test_dev_keeps_seeing_app_sq_saved_by_rename(tmp_path: Path, database_url: s
         server.wait_for("/api/health")
         # Two saves by rename: a watch on the file itself would miss the second.
         for old, new in (("/api/health", "/api/status"), ("/api/status", "/api/ping")):
+            reloads = server.output().count("reloaded in")
             replace_file(project / "app.sq", f'"{old}"', f'"{new}"')
-            server.wait_for(new, lambda r: r.status_code == 200, 30)
+            # Once "reloaded" is printed, every new connection reaches the new code.
+            server.wait_output("reloaded in", times=reloads + 1)
+            assert server.get(new).status_code == 200
             assert server.get(old).status_code == 404
 
 
