@@ -11,6 +11,10 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Literal, TypeAlias, get_args
 
+# A job's executor options are the runtime's own type: the generator prints them
+# field for field into ``generated/server.py``.
+from sentinel_spec.runtime.declarations import JobOptions as JobOptions
+
 JsonValue: TypeAlias = bool | int | float | str | list["JsonValue"] | dict[str, "JsonValue"] | None
 
 
@@ -314,18 +318,6 @@ class ApiNamespace:
     name: str
     path: str
     middleware_config_fn: ExtImport
-
-
-@dataclass(frozen=True)
-class JobOptions:
-    retry_limit: int = 0
-    retry_delay_seconds: int = 0
-    retry_backoff: bool = False
-    expire_in_seconds: int | None = None
-    singleton_key: str | None = None
-    priority: int = 0
-    queue: str | None = None
-    start_after_seconds: int | None = None
 
 
 @dataclass(frozen=True)

@@ -207,7 +207,6 @@ class _Decl:
         return px.Call("d.Crud", kwargs=tuple(kwargs), explode=True)
 
     def job(self, job: Job) -> px.Call:
-        # AppSpec's JobOptions and the runtime's have the same fields, by design.
         options = px.Call("d.JobOptions", kwargs=_fields_of(job.options), explode=True)
         kwargs: Kwargs = [("name", px.lit(job.name)), ("fn", self.fn(job.fn))]
         kwargs.append(("options", options))
