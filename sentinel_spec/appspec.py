@@ -11,9 +11,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Literal, TypeAlias, get_args
 
-# A job's executor options are the runtime's own type: the generator prints them
-# field for field into ``generated/server.py``.
-from sentinel_spec.runtime.declarations import JobOptions as JobOptions
+from sentinel_spec.runtime.job_options import JobOptions as JobOptions
 
 JsonValue: TypeAlias = bool | int | float | str | list["JsonValue"] | dict[str, "JsonValue"] | None
 

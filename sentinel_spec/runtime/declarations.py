@@ -15,6 +15,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from sentinel_spec.runtime.job_options import JobOptions as JobOptions
+
 UserFn = Callable[..., Any]
 
 
@@ -95,18 +97,6 @@ class Crud:
     route_name: str
     model: type
     operations: tuple[CrudOperation, ...]
-
-
-@dataclass(frozen=True)
-class JobOptions:
-    retry_limit: int = 0
-    retry_delay_seconds: int = 0
-    retry_backoff: bool = False
-    expire_in_seconds: int | None = None
-    singleton_key: str | None = None
-    priority: int = 0
-    queue: str | None = None
-    start_after_seconds: int | None = None
 
 
 @dataclass(frozen=True)

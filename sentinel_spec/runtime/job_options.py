@@ -1,0 +1,19 @@
+"""A job's executor options (``executorOptions.pgBoss`` in the spec), shared as one type by
+the compiler's AppSpec and the runtime's declarations; a module of its own so the
+compiler reads it without loading the rest of the runtime contract."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class JobOptions:
+    retry_limit: int = 0
+    retry_delay_seconds: int = 0
+    retry_backoff: bool = False
+    expire_in_seconds: int | None = None
+    singleton_key: str | None = None
+    priority: int = 0
+    queue: str | None = None
+    start_after_seconds: int | None = None
