@@ -160,8 +160,15 @@ def prepare(project: Path, server_url: str) -> str:
     return db_url
 
 
+def pinned(cpu: int) -> list[str]:
+    """A command prefix that keeps the process on one CPU, so the server and the load
+    generator do not take turns on the same core; empty where taskset is missing."""
+    return ["taskset", "-c", str(cpu)] if shutil.which("taskset") else []
+
+
 def serve(project: Path, target: str, port: int, db_url: str) -> subprocess.Popen[bytes]:
     cmd = [
+        *pinned(0),
         sys.executable,
         "-m",
         "uvicorn",
@@ -192,6 +199,7 @@ def load(port: int, duration: int, connections: int, script: Path) -> tuple[floa
     """(requests/s, p99 ms) from one wrk run."""
     out = subprocess.run(
         [
+            *pinned(1),
             "wrk",
             "-t1",
             f"-c{connections}",
