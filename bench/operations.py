@@ -7,7 +7,10 @@ order; the ratio is taken per round and its median printed, so a drift in the ma
 speed during the run does not favour either side
 (target: req/s ratio >= 0.9, p99 ratio <= 1.2).
 
-    python bench/operations.py [--duration 6] [--connections 32] [--rounds 5]
+    python bench/operations.py [--duration 12] [--connections 32] [--rounds 5]
+
+A p99 rests on the slowest 1% of the requests, so a run must be long enough for
+that to be more than a handful of them: 12 s at ~400 req/s is about 50.
 
 Needs `wrk` (Debian package) and a PostgreSQL (DATABASE_URL, default the local one).
 """
@@ -223,7 +226,7 @@ def load(port: int, duration: int, connections: int, script: Path) -> tuple[floa
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--duration", type=int, default=6)
+    parser.add_argument("--duration", type=int, default=12, help="seconds of load per run")
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--rounds", type=int, default=5)
     args = parser.parse_args()
@@ -259,7 +262,8 @@ def main() -> None:
         p99 = statistics.median(p for _, p in runs)
         print(
             f"{name:>9}: {rps:8.0f} req/s   p99 {p99:7.2f} ms   "
-            f"(runs: {', '.join(f'{r:.0f}' for r, _ in runs)})"
+            f"(runs: {', '.join(f'{r:.0f}' for r, _ in runs)}; "
+            f"p99s: {', '.join(f'{p:.0f}' for _, p in runs)})"
         )
     pairs = list(zip(results["generated"], results["baseline"], strict=True))
     rps_ratio = statistics.median(g[0] / b[0] for g, b in pairs)
