@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sentinel_spec.runtime import declarations as d
+from sentinel_spec.contract import declarations as d
 
 if TYPE_CHECKING:
     from starlette.applications import Starlette
@@ -31,6 +31,7 @@ from src.server.api.screenshot import alert_screenshot
 from src.server.middleware_config import server_middleware
 from src.server.notification_ws import notifications_socket
 from src.server.setup import setup_server
+from src.server.upload_socket import on_socket_connect
 
 # The project folder (the one holding app.sq, src/ and generated/), wherever it is deployed.
 ROOT = Path(__file__).resolve().parent.parent
@@ -229,41 +230,46 @@ APP = d.AppDecl(
         dsn=d.Env("SENTRY_DSN", "", required=False, where="app.server.sentry.dsn"),
         traces_sample_rate=0.1,
     ),
-    auth=d.AuthConfig(
+    auth=d.AuthDecl(
         user_model=models.User,
         on_auth_failed_redirect_to="/login",
         on_auth_succeeded_redirect_to="/dashboard",
-        options={
-            "password_policy": {
-                "min_length": 12,
-                "require_upper": True,
-                "require_lower": True,
-                "require_digit": True,
-                "require_symbol": False,
-            },
-            "sessions": {
-                "idle_timeout_seconds": 1800,
-                "absolute_timeout_seconds": 43200,
-                "refresh_ttl_seconds": 2592000,
-                "refresh_rotate": True,
-            },
-            "two_factor": {
-                "issuer": "SentinelIQ",
-                "backup_codes": 10,
-            },
-            "email": {
-                "from_email": "noreply@sentineliq.dev",
-                "from_name": "SentinelIQ",
-                "email_verification_path": "/email-verification",
-                "password_reset_path": "/password-reset",
-                "user_signup_fields": None,
-            },
-            "google": {
-                "config_fn": google_config,
-                "user_signup_fields": None,
-            },
-            "on_after_signup": on_after_signup,
-        },
+        email=d.EmailAuthDecl(
+            from_email="noreply@sentineliq.dev",
+            from_name="SentinelIQ",
+            email_verification_path="/email-verification",
+            password_reset_path="/password-reset",
+        ),
+        google=d.GoogleAuthDecl(
+            config_fn=google_config,
+        ),
+        password_policy=d.PasswordPolicyDecl(
+            min_length=12,
+            require_upper=True,
+            require_lower=True,
+            require_digit=True,
+            require_symbol=False,
+        ),
+        sessions=d.SessionsDecl(
+            idle_timeout_seconds=1800,
+            absolute_timeout_seconds=43200,
+            refresh_ttl_seconds=2592000,
+            refresh_rotate=True,
+        ),
+        two_factor=d.TwoFactorDecl(
+            issuer="SentinelIQ",
+            backup_codes=10,
+        ),
+        on_after_signup=on_after_signup,
+    ),
+    email_sender=d.EmailSenderDecl(
+        provider="SMTP",
+        default_from_email="noreply@sentineliq.dev",
+        default_from_name="SentinelIQ",
+    ),
+    socket_io=d.SocketIODecl(
+        fn=on_socket_connect,
+        path="/socket.io",
     ),
     env=settings.ENV,
     metadata=models.Base.metadata,
@@ -274,6 +280,6 @@ APP = d.AppDecl(
 
 def create_app() -> Starlette:
     """The ASGI app; the runtime is imported here so importing APP stays cheap."""
-    from sentinel_spec.runtime.server import create_app as create_runtime_app
+    from sentinel_spec.runtime.app import create_app as create_runtime_app
 
     return create_runtime_app(APP)

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Literal, TypeAlias, get_args
 
-from sentinel_spec.runtime.job_options import JobOptions as JobOptions
+from sentinel_spec.contract.jobs import JobOptions as JobOptions
 
 JsonValue: TypeAlias = bool | int | float | str | list["JsonValue"] | dict[str, "JsonValue"] | None
 

@@ -228,7 +228,7 @@ def start_command(project: Path, host: str, port: int, workers: int) -> None:
 
     import uvicorn
 
-    from sentinel_spec.runtime.observability import logging_config
+    from sentinel_spec.runtime.observability.logging import logging_config
 
     project_dir = path.parent
     os.chdir(project_dir)

@@ -104,7 +104,8 @@ def user_errors(command: Callable[P, R]) -> Callable[P, R]:
         from sqlalchemy.exc import DBAPIError, OperationalError
 
         from sentinel_spec.migrations import ModelsNotFound, RevisionFailed
-        from sentinel_spec.runtime.db import DatabaseConfigError, is_connection_failure
+        from sentinel_spec.runtime.db.failures import is_connection_failure
+        from sentinel_spec.runtime.db.urls import DatabaseConfigError
 
         try:
             return command(*args, **kwargs)
@@ -154,7 +155,7 @@ async def run_seeds(
     import importlib
 
     from sentinel_spec.migrations.models import ensure_on_path, purge_modules
-    from sentinel_spec.runtime.db import Database
+    from sentinel_spec.runtime.db.database import Database
 
     chosen = select_seeds(seeds, name)
     ensure_on_path(project)
@@ -316,7 +317,7 @@ def seed_command(project: Path, name: str | None) -> None:
 @click.argument("psql_args", nargs=-1, type=click.UNPROCESSED)
 def shell_command(project: Path, psql_args: tuple[str, ...]) -> None:
     """Open psql on the app's database; extra arguments go to psql (-c "SELECT 1")."""
-    from sentinel_spec.runtime.db import libpq_url
+    from sentinel_spec.runtime.db.urls import libpq_url
 
     project = spec_path(project).parent
     psql = _find_psql()

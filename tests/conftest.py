@@ -78,7 +78,7 @@ def database_url(pg_server_url: str) -> Iterator[str]:
     """A fresh, empty database on the session server; dropped (WITH FORCE) afterwards."""
     import psycopg
 
-    from sentinel_spec.runtime.db import libpq_url
+    from sentinel_spec.runtime.db.urls import libpq_url
 
     name = f"test_{uuid.uuid4().hex[:16]}"
     admin = libpq_url(pg_server_url)

@@ -8,7 +8,6 @@ skips a value of the wrong shape (already reported) instead of reporting it twic
 from __future__ import annotations
 
 import keyword
-import re
 from collections.abc import Callable
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
@@ -20,6 +19,7 @@ from sentinel_spec.analyzer.resolve import decl_kind
 from sentinel_spec.analyzer.schema import JOB_OPTIONS
 from sentinel_spec.appspec import SCALAR_TYPES
 from sentinel_spec.errors import SourceSpan, SpecError
+from sentinel_spec.runtime.jobs.cron import cron_problem
 
 Rule = Callable[[Context], list[SpecError]]
 
@@ -299,60 +299,6 @@ def job_schedule(ctx: Context) -> list[SpecError]:
             message = suggest(message, timezone.value, available_timezones())
             errors.append(SpecError(timezone.span, message))
     return errors
-
-
-CRON_FIELDS = (
-    ("minute", "0-59"),
-    ("hour", "0-23"),
-    ("day", "1-31"),
-    ("month", "1-12"),
-    ("weekday", "0-6 or SUN-SAT"),
-)
-
-
-_CRON_BOUNDS = ((0, 59), (0, 23), (1, 31), (1, 12), (0, 6))
-_PLAIN_CRON_ITEM = re.compile(r"(\*|(\d+)(?:-(\d+))?)(?:/(\d+))?")
-
-
-def _plainly_valid(field: str, bounds: tuple[int, int]) -> bool:
-    """``*``, ``n``, ``a-b``, each with an optional ``/step``, comma-separated, in bounds."""
-    low, high = bounds
-    for item in field.split(","):
-        match = _PLAIN_CRON_ITEM.fullmatch(item)
-        if match is None:
-            return False
-        _, start, end, step = match.groups()
-        if step is not None and int(step) == 0:
-            return False
-        if start is not None:
-            first, last = int(start), int(end) if end is not None else int(start)
-            if not low <= first <= last <= high:
-                return False
-    return True
-
-
-def cron_problem(text: str) -> str | None:
-    """What is wrong with a five-field cron expression, or None when it is valid."""
-    fields = text.split()
-    if len(fields) != len(CRON_FIELDS):
-        return (
-            f"it has {len(fields)} field(s); a cron has five (minute hour day month weekday), "
-            'like "0 1 * * *"'
-        )
-    if all(_plainly_valid(f, bounds) for f, bounds in zip(fields, _CRON_BOUNDS, strict=True)):
-        return None
-    # Anything beyond plain numbers (names, L, W, #...): croniter, which the job runner
-    # uses too, decides. Imported only here: it costs every build 15 ms.
-    from croniter import croniter
-
-    if croniter.is_valid(text):
-        return None
-    for index, (name, allowed) in enumerate(CRON_FIELDS):
-        alone = ["*"] * len(CRON_FIELDS)
-        alone[index] = fields[index]
-        if not croniter.is_valid(" ".join(alone)):
-            return f"the {name} field `{fields[index]}` is not valid ({allowed})"
-    return "the fields do not combine into a valid schedule"
 
 
 def _is_timezone(name: str) -> bool:

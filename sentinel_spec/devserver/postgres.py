@@ -149,7 +149,7 @@ class EmbeddedPostgres:
 
     def libpq_url(self, database: str | None = None) -> str:
         """The same URL for libpq tools (psql)."""
-        from sentinel_spec.runtime.db import libpq_url  # sqlalchemy: only when needed
+        from sentinel_spec.runtime.db.urls import libpq_url  # sqlalchemy: only when needed
 
         return libpq_url(self.url(database))
 

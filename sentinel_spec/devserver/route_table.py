@@ -12,8 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sentinel_spec.appspec import AppSpec, CrudOp, ExtImport
-from sentinel_spec.generator.names import kebab
-from sentinel_spec.runtime.paths import CRUD_SEGMENTS
+from sentinel_spec.contract.names import kebab
+from sentinel_spec.contract.routes import CRUD_SEGMENTS
 
 # Crud reads are queries (GET and POST), writes are actions (POST), like operations.
 CRUD_QUERIES: frozenset[CrudOp] = frozenset({"get", "getAll"})

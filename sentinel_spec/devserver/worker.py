@@ -48,7 +48,16 @@ WARM_MODULES = (
     "uvicorn.protocols.websockets.websockets_sansio_impl",
     "uvicorn.lifespan.on",
     "uvicorn.loops.uvloop",
-    "sentinel_spec.runtime.server",
+    "sentinel_spec.runtime.app",
+    # What create_app's feature installs import on first use.
+    "sentinel_spec.runtime.observability.access_log",
+    "sentinel_spec.runtime.middleware.stack",
+    "sentinel_spec.runtime.db.database",
+    "sentinel_spec.runtime.http.operations",
+    "sentinel_spec.runtime.http.apis",
+    "sentinel_spec.runtime.http.pages",
+    "sentinel_spec.runtime.http.openapi",
+    "sentinel_spec.runtime.http.crud",
 )
 
 
@@ -113,7 +122,7 @@ def load_command_app(cmd: object, project_dir: Path) -> Any:
 async def serve(app: Any, sock: socket.socket, status: StatusPipe, log_level: str) -> None:
     import uvicorn
 
-    from sentinel_spec.runtime.observability import logging_config
+    from sentinel_spec.runtime.observability.logging import logging_config
 
     config = uvicorn.Config(
         app,

@@ -10,11 +10,11 @@ import json
 from typing import Any
 
 from sentinel_spec.appspec import Api, AppSpec, Crud, Entity, Field, Operation
+from sentinel_spec.contract.names import kebab, path_params, starlette_path
+from sentinel_spec.contract.routes import CRUD_SEGMENTS
 from sentinel_spec.generator.drafts import FileDraft
 from sentinel_spec.generator.models import attribute_name
-from sentinel_spec.generator.names import kebab, path_params, starlette_path
 from sentinel_spec.generator.pyschema import JsonSchema, SchemaReader
-from sentinel_spec.runtime.paths import CRUD_SEGMENTS
 
 OPENAPI_VERSION = "3.1.0"
 ERROR_REF = {"$ref": "#/components/schemas/Error"}

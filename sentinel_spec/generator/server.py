@@ -14,22 +14,22 @@ from sentinel_spec.appspec import (
     ApiNamespace,
     AppSpec,
     Auth,
-    BodyLimits,
     Configurable,
     Crud,
+    EmailSender,
     EnvValue,
     ExtImport,
     Job,
-    JobOptions,
     Operation,
     RateLimit,
     Server,
+    SocketIO,
     WebSocket,
 )
+from sentinel_spec.contract.names import kebab, starlette_path
 from sentinel_spec.generator import pyexpr as px
 from sentinel_spec.generator.drafts import HEADER, FileDraft
 from sentinel_spec.generator.imports import ImportTable
-from sentinel_spec.generator.names import kebab, starlette_path
 from sentinel_spec.generator.settings import env_call, env_uses
 from sentinel_spec.generator.templating import render
 
@@ -71,6 +71,8 @@ def user_functions(spec: AppSpec) -> Iterator[ExtImport]:
         yield job.fn
     for ws in spec.websockets:
         yield ws.fn
+    if spec.app.web_socket is not None:
+        yield spec.app.web_socket.fn
     auth = spec.app.auth
     if auth is not None:
         google = auth.methods.google
@@ -127,6 +129,10 @@ class _Decl:
         kwargs += self.server(app.server)
         if app.auth is not None:
             kwargs.append(("auth", self.auth(app.auth)))
+        if app.email_sender is not None:
+            kwargs.append(("email_sender", self.email_sender(app.email_sender)))
+        if app.web_socket is not None:
+            kwargs.append(("socket_io", self.socket_io(app.web_socket)))
         kwargs.append(("env", px.Code("settings.ENV")))
         if spec.entities:
             kwargs.append(("metadata", px.Code("models.Base.metadata")))
@@ -207,7 +213,7 @@ class _Decl:
         return px.Call("d.Crud", kwargs=tuple(kwargs), explode=True)
 
     def job(self, job: Job) -> px.Call:
-        options = px.Call("d.JobOptions", kwargs=_fields_of(job.options), explode=True)
+        options = _call("d.JobOptions", _fields_of(job.options))
         kwargs: Kwargs = [("name", px.lit(job.name)), ("fn", self.fn(job.fn))]
         kwargs.append(("options", options))
         if job.schedule is not None:
@@ -234,7 +240,7 @@ class _Decl:
             kwargs.append(("middleware_config_fn", self.fn(server.middleware_config_fn)))
         if server.cors_origins is not None:
             kwargs.append(("cors_origins", self.configurable(server.cors_origins)))
-        body_limits = px.Call("d.BodyLimits", kwargs=_fields_of(server.body_limits))
+        body_limits = px.Call("d.BodyLimits", kwargs=tuple(_fields_of(server.body_limits)))
         kwargs.append(("body_limits", body_limits))
         rate = server.rate_limit
         if rate.default is not None:
@@ -247,6 +253,11 @@ class _Decl:
                 kwargs=(
                     ("dsn", self.configurable(server.sentry.dsn)),
                     ("traces_sample_rate", px.lit(server.sentry.traces_sample_rate)),
+                    *(
+                        [("environment", self.configurable(server.sentry.environment))]
+                        if server.sentry.environment is not None
+                        else []
+                    ),
                 ),
                 explode=True,
             )
@@ -260,91 +271,65 @@ class _Decl:
             ("user_model", user_model),
             ("on_auth_failed_redirect_to", px.lit(auth.on_auth_failed_redirect_to)),
             ("on_auth_succeeded_redirect_to", px.lit(auth.on_auth_succeeded_redirect_to)),
-            ("options", self.auth_options(auth)),
         ]
-        return px.Call("d.AuthConfig", kwargs=tuple(kwargs), explode=True)
-
-    def auth_options(self, auth: Auth) -> px.Dict:
-        """The rest of ``app.auth`` as a plain mapping; keys are documented in docs/generated.md."""
-        policy = auth.password_policy
-        sessions = auth.sessions
-        entries: list[tuple[str, px.Expr]] = [
-            (
-                "password_policy",
-                _dict(
-                    ("min_length", px.lit(policy.min_length)),
-                    ("require_upper", px.lit(policy.require_upper)),
-                    ("require_lower", px.lit(policy.require_lower)),
-                    ("require_digit", px.lit(policy.require_digit)),
-                    ("require_symbol", px.lit(policy.require_symbol)),
-                ),
-            ),
-            (
-                "sessions",
-                _dict(
-                    ("idle_timeout_seconds", px.lit(sessions.idle_timeout_seconds)),
-                    ("absolute_timeout_seconds", px.lit(sessions.absolute_timeout_seconds)),
-                    ("refresh_ttl_seconds", px.lit(sessions.refresh_ttl_seconds)),
-                    ("refresh_rotate", px.lit(sessions.refresh_rotate)),
-                ),
-            ),
-        ]
-        if auth.two_factor is not None:
-            entries.append(
-                (
-                    "two_factor",
-                    _dict(
-                        ("issuer", px.lit(auth.two_factor.issuer)),
-                        ("backup_codes", px.lit(auth.two_factor.backup_codes)),
-                    ),
-                )
-            )
         email = auth.methods.email
         if email is not None:
-            entries.append(
+            email_kwargs: Kwargs = [
+                ("from_email", px.lit(email.from_field.email)),
+                ("from_name", px.lit(email.from_field.name)),
                 (
-                    "email",
-                    _dict(
-                        ("from_email", px.lit(email.from_field.email)),
-                        ("from_name", px.lit(email.from_field.name)),
-                        (
-                            "email_verification_path",
-                            px.lit(self.route_path(email.email_verification_route)),
-                        ),
-                        (
-                            "password_reset_path",
-                            px.lit(self.route_path(email.password_reset_route)),
-                        ),
-                        ("user_signup_fields", self.fn(email.user_signup_fields)),
-                    ),
-                )
-            )
+                    "email_verification_path",
+                    self.route_path(email.email_verification_route),
+                ),
+                ("password_reset_path", self.route_path(email.password_reset_route)),
+            ]
+            if email.user_signup_fields is not None:
+                email_kwargs.append(("user_signup_fields", self.fn(email.user_signup_fields)))
+            kwargs.append(("email", _call("d.EmailAuthDecl", email_kwargs)))
         google = auth.methods.google
         if google is not None:
-            entries.append(
-                (
-                    "google",
-                    _dict(
-                        ("config_fn", self.fn(google.config_fn)),
-                        ("user_signup_fields", self.fn(google.user_signup_fields)),
-                    ),
+            google_kwargs: Kwargs = [
+                (key, self.fn(fn))
+                for key, fn in (
+                    ("config_fn", google.config_fn),
+                    ("user_signup_fields", google.user_signup_fields),
                 )
-            )
+                if fn is not None
+            ]
+            kwargs.append(("google", _call("d.GoogleAuthDecl", google_kwargs)))
+        kwargs.append(
+            ("password_policy", _call("d.PasswordPolicyDecl", _fields_of(auth.password_policy)))
+        )
+        kwargs.append(("sessions", _call("d.SessionsDecl", _fields_of(auth.sessions))))
+        if auth.two_factor is not None:
+            kwargs.append(("two_factor", _call("d.TwoFactorDecl", _fields_of(auth.two_factor))))
         if auth.on_after_signup is not None:
-            entries.append(("on_after_signup", self.fn(auth.on_after_signup)))
-        return _dict(*entries)
+            kwargs.append(("on_after_signup", self.fn(auth.on_after_signup)))
+        return px.Call("d.AuthDecl", kwargs=tuple(kwargs), explode=True)
 
-    def route_path(self, route_name: str | None) -> str | None:
+    def email_sender(self, sender: EmailSender) -> px.Call:
+        kwargs: Kwargs = [("provider", px.lit(sender.provider))]
+        if sender.default_from is not None:
+            kwargs.append(("default_from_email", px.lit(sender.default_from.email)))
+            kwargs.append(("default_from_name", px.lit(sender.default_from.name)))
+        return _call("d.EmailSenderDecl", kwargs)
+
+    def socket_io(self, socket: SocketIO) -> px.Call:
+        kwargs: Kwargs = [("fn", self.fn(socket.fn)), ("path", px.lit(socket.path))]
+        return _call("d.SocketIODecl", kwargs)
+
+    def route_path(self, route_name: str | None) -> px.Expr:
         for route in self.spec.routes:
             if route.name == route_name:
-                return route.path
-        return None
+                return px.lit(route.path)
+        return px.lit(None)
 
 
-def _dict(*entries: tuple[str, px.Expr]) -> px.Dict:
-    return px.Dict(tuple((px.lit(key), value) for key, value in entries))
+def _call(func: str, kwargs: Kwargs) -> px.Call:
+    return px.Call(func, kwargs=tuple(kwargs), explode=True)
 
 
-def _fields_of(value: JobOptions | BodyLimits) -> tuple[tuple[str, px.Expr], ...]:
+def _fields_of(value: object) -> Kwargs:
     """A dataclass's fields as keyword arguments, for a runtime class of the same shape."""
-    return tuple((f.name, px.lit(getattr(value, f.name))) for f in dataclasses.fields(value))
+    assert dataclasses.is_dataclass(value)
+    return [(f.name, px.lit(getattr(value, f.name))) for f in dataclasses.fields(value)]

@@ -11,7 +11,7 @@ from typing import Any
 
 import jinja2
 
-from sentinel_spec.generator.names import kebab, snake
+from sentinel_spec.contract.names import kebab, snake
 from sentinel_spec.generator.pyexpr import pyrepr
 
 

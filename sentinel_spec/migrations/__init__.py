@@ -23,7 +23,7 @@ from sqlalchemy import Connection, Engine, MetaData, create_engine, text
 from sqlalchemy.pool import NullPool
 
 from sentinel_spec.migrations.models import ModelsNotFound, load_metadata
-from sentinel_spec.runtime.db import normalize_url
+from sentinel_spec.runtime.db.urls import normalize_url
 
 __all__ = [
     "Downgraded",
@@ -205,7 +205,7 @@ def _run_steps(config: Config, plan: list[RevisionInfo], run: Callable[[], objec
     """
     from alembic.util.exc import CommandError
 
-    from sentinel_spec.runtime.db import is_connection_failure
+    from sentinel_spec.runtime.db.failures import is_connection_failure
 
     done: list[str] = []
 

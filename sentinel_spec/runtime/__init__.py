@@ -1,8 +1,9 @@
-"""What generated apps and user code import from the runtime.
+"""The one public module for user code: ``from sentinel_spec.runtime import HttpError, render``.
 
-``from sentinel_spec.runtime import HttpError, render`` loads only what those need, on
-first use: importing a submodule such as ``runtime.declarations`` (which the compiler
-reads for the shared crud path segments) must not pull in Starlette.
+Everything a function in ``src/`` needs is here (loaded on first use, so importing this
+module pulls in nothing heavy): errors to raise, ``render`` for pages, and the ``Context``
+type to annotate the last parameter with. The runtime's own layout is in
+``docs/architecture.md``; its internals are not an API.
 """
 
 from __future__ import annotations
@@ -11,15 +12,35 @@ from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from sentinel_spec.runtime.context import (
+        Context,
+        EntityNotListed,
+        FeatureNotAvailable,
+        NoDatabase,
+    )
     from sentinel_spec.runtime.errors import HttpError, ServiceUnavailable
-    from sentinel_spec.runtime.pages import render
+    from sentinel_spec.runtime.http.pages import Rendered, render
 
-__all__ = ["HttpError", "ServiceUnavailable", "render"]
+__all__ = [
+    "Context",
+    "EntityNotListed",
+    "FeatureNotAvailable",
+    "HttpError",
+    "NoDatabase",
+    "Rendered",
+    "ServiceUnavailable",
+    "render",
+]
 
 _HOMES = {
+    "Context": "sentinel_spec.runtime.context",
+    "EntityNotListed": "sentinel_spec.runtime.context",
+    "FeatureNotAvailable": "sentinel_spec.runtime.context",
+    "NoDatabase": "sentinel_spec.runtime.context",
     "HttpError": "sentinel_spec.runtime.errors",
     "ServiceUnavailable": "sentinel_spec.runtime.errors",
-    "render": "sentinel_spec.runtime.pages",
+    "Rendered": "sentinel_spec.runtime.http.pages",
+    "render": "sentinel_spec.runtime.http.pages",
 }
 
 

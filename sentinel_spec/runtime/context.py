@@ -1,32 +1,18 @@
 """``context``: what every operation, api and page receives besides its arguments.
 
-Also the seam to the database (``DatabaseLike``/``SessionScopeLike``, implemented by
-``runtime/db.py``) so this module never imports SQLAlchemy.
+It never imports SQLAlchemy: the unit of work arrives as a ``SessionScopeLike``
+(``runtime/state.py``), implemented by ``runtime/db``.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from contextlib import AbstractAsyncContextManager
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from starlette.requests import Request
 
-
-class SessionScopeLike(Protocol):
-    """One unit of work: ``session`` opens lazily; the scope commits or rolls back."""
-
-    @property
-    def session(self) -> Any: ...
-
-
-class DatabaseLike(Protocol):
-    def scope(self) -> AbstractAsyncContextManager[SessionScopeLike]: ...
-
-    async def ping(self) -> bool: ...
-
-    async def dispose(self) -> None: ...
+    from sentinel_spec.runtime.state import SessionScopeLike
 
 
 class EntityNotListed(AttributeError):
@@ -34,7 +20,7 @@ class EntityNotListed(AttributeError):
 
 
 class FeatureNotAvailable(RuntimeError):
-    """A context attribute whose feature is not configured (or not built yet)."""
+    """A context attribute whose feature is not configured (or not served yet)."""
 
 
 class NoDatabase(RuntimeError):
@@ -67,6 +53,15 @@ class Entities:
         return f"Entities({self._owner}: {', '.join(sorted(self._models))})"
 
 
+# context attribute -> the contract.features entry that serves it, and what to declare.
+_FEATURE_OF = {"jobs": "jobs", "realtime": "websockets", "email": "email"}
+_TO_DECLARE = {
+    "jobs": "declare a `job` in app.sq",
+    "realtime": "declare a `websocket` in app.sq",
+    "email": "declare `emailSender` in the app of app.sq",
+}
+
+
 class Unavailable:
     """Placeholder for ``context.jobs`` / ``realtime`` / ``email`` until they exist."""
 
@@ -76,8 +71,12 @@ class Unavailable:
         self._feature = feature
 
     def __getattr__(self, name: str) -> Any:
+        from sentinel_spec.contract import features
+
+        served = features.is_served(_FEATURE_OF[self._feature])
         raise FeatureNotAvailable(
-            f"context.{self._feature} is not available yet in this runtime (asked for `{name}`)"
+            f"context.{self._feature} is not available (asked for `{name}`): "
+            + (_TO_DECLARE[self._feature] if served else "this runtime does not serve it yet")
         )
 
     def __repr__(self) -> str:

@@ -14,7 +14,7 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from sentinel_spec.runtime.observability import current_request_id
+from sentinel_spec.runtime.observability.request_id import current_request_id
 
 logger = logging.getLogger("sentinel.runtime")
 

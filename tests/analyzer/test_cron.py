@@ -6,7 +6,7 @@ import itertools
 
 from croniter import croniter
 
-from sentinel_spec.analyzer.validate import cron_problem
+from sentinel_spec.runtime.jobs.cron import cron_problem
 
 PIECES = ("*", "*/5", "0", "59", "60", "1-5", "5-1", "0-23/2", "*/0", "3,7", "1-31", "7", "24")
 

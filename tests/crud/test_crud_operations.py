@@ -15,9 +15,9 @@ import pytest
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from sentinel_spec.appspec import App, AppSpec, Default, Entity, Enum, Field, Relation
-from sentinel_spec.runtime.crud import crud_operations
-from sentinel_spec.runtime.declarations import Crud, CrudOperation, Operation
+from sentinel_spec.contract.declarations import Crud, CrudOperation, Operation
 from sentinel_spec.runtime.errors import HttpError
+from sentinel_spec.runtime.http.crud import crud_operations
 from tests.models.model_specs import import_models, sessions_on
 
 pytestmark = pytest.mark.postgres

@@ -11,7 +11,7 @@ from click.testing import CliRunner, Result
 from sqlalchemy.engine import make_url
 
 from sentinel_spec.cli_db import db
-from sentinel_spec.runtime.db import libpq_url
+from sentinel_spec.runtime.db.urls import libpq_url
 
 pytestmark = pytest.mark.postgres
 

@@ -6,7 +6,8 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 
-from sentinel_spec.runtime.db import Database, DatabaseConfigError, normalize_url
+from sentinel_spec.runtime.db.database import Database
+from sentinel_spec.runtime.db.urls import DatabaseConfigError, normalize_url
 
 pytestmark = pytest.mark.postgres
 

@@ -19,7 +19,7 @@ import pytest
 from sqlalchemy import text
 
 from sentinel_spec.devserver.postgres import EmbeddedPostgres, database_url_for
-from sentinel_spec.runtime.db import Database
+from sentinel_spec.runtime.db.database import Database
 from sentinel_spec.runtime.errors import ServiceUnavailable
 
 pytestmark = [pytest.mark.postgres, pytest.mark.slow]
@@ -268,8 +268,8 @@ async def test_the_app_answers_503_json_during_an_outage_and_recovers(
 ) -> None:
     import httpx
 
-    from sentinel_spec.runtime.declarations import AppDecl, Operation
-    from sentinel_spec.runtime.server import create_app
+    from sentinel_spec.contract.declarations import AppDecl, Operation
+    from sentinel_spec.runtime.app import create_app
 
     decl = AppDecl(
         name="T",

@@ -10,7 +10,7 @@ import pytest
 from alembic.util.exc import CommandError
 
 from sentinel_spec import migrations
-from sentinel_spec.runtime.db import libpq_url
+from sentinel_spec.runtime.db.urls import libpq_url
 
 pytestmark = pytest.mark.postgres
 

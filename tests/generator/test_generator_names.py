@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from sentinel_spec.appspec import ExtImport
+from sentinel_spec.contract.names import kebab, snake, starlette_path
 from sentinel_spec.generator.imports import ImportTable
-from sentinel_spec.generator.names import kebab, snake, starlette_path
 
 
 @pytest.mark.parametrize(

@@ -8,8 +8,8 @@ from typing import Any
 
 import httpx
 
-from sentinel_spec.runtime.declarations import AppDecl
-from sentinel_spec.runtime.server import create_app
+from sentinel_spec.contract.declarations import AppDecl
+from sentinel_spec.runtime.app import create_app
 
 
 class FakeScope:

@@ -6,6 +6,7 @@ from typing import Any
 
 import pytest
 
+from sentinel_spec.contract.declarations import AppDecl, Operation
 from sentinel_spec.runtime.context import (
     Context,
     Entities,
@@ -13,7 +14,6 @@ from sentinel_spec.runtime.context import (
     FeatureNotAvailable,
     NoDatabase,
 )
-from sentinel_spec.runtime.declarations import AppDecl, Operation
 from tests.runtime.conftest import error_of, serve
 
 

@@ -11,10 +11,11 @@ from typing import Any
 
 import pytest
 
+from sentinel_spec.contract.declarations import AppDecl, Operation
 from sentinel_spec.runtime.context import Context
-from sentinel_spec.runtime.declarations import AppDecl, Operation
-from sentinel_spec.runtime.observability import JsonFormatter, configure_logging
+from sentinel_spec.runtime.observability.logging import JsonFormatter, configure_logging
 from tests.runtime.conftest import serve
+from tests.stand_ins import authenticate_with
 
 
 async def fail(args: Any, context: Context) -> None:
@@ -73,7 +74,7 @@ def test_configure_logging_installs_the_json_formatter() -> None:
 
 
 def test_the_dev_format_is_one_readable_line() -> None:
-    from sentinel_spec.runtime.observability import ReadableFormatter
+    from sentinel_spec.runtime.observability.logging import ReadableFormatter
 
     record = logging.LogRecord("sentinel.access", logging.INFO, "", 0, "GET /x %s", (200,), None)
     record.duration_ms = 1.5
@@ -86,7 +87,7 @@ def test_the_dev_format_is_one_readable_line() -> None:
 async def test_the_access_line_names_the_signed_in_user(json_lines: io.StringIO) -> None:
     import httpx
 
-    from sentinel_spec.runtime.server import create_app
+    from sentinel_spec.runtime.app import create_app
 
     @dataclasses.dataclass
     class User:
@@ -95,8 +96,7 @@ async def test_the_access_line_names_the_signed_in_user(json_lines: io.StringIO)
     async def as_user(request: object) -> User:
         return User("u-7")
 
-    app = create_app(DECL, environ={}, dotenv=None)
-    app.state.sentinel.authenticate = as_user  # the seam auth will fill
+    app = create_app(DECL, environ={}, dotenv=None, features=[authenticate_with(as_user)])
     transport = httpx.ASGITransport(app=app)
     async with httpx.AsyncClient(transport=transport, base_url="http://t") as client:
         await client.post("/operations/fail")

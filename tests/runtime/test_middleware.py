@@ -11,8 +11,7 @@ from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from sentinel_spec.runtime.context import Context
-from sentinel_spec.runtime.declarations import (
+from sentinel_spec.contract.declarations import (
     Api,
     ApiNamespace,
     AppDecl,
@@ -20,7 +19,8 @@ from sentinel_spec.runtime.declarations import (
     Env,
     Operation,
 )
-from sentinel_spec.runtime.middleware import SECURITY_HEADERS
+from sentinel_spec.runtime.context import Context
+from sentinel_spec.runtime.middleware.security_headers import SECURITY_HEADERS
 from tests.runtime.conftest import error_of, serve
 
 

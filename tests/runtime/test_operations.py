@@ -10,10 +10,11 @@ from typing import Any
 import pytest
 from pydantic import BaseModel
 
+from sentinel_spec.contract.declarations import AppDecl, Operation
 from sentinel_spec.runtime import HttpError
 from sentinel_spec.runtime.context import Context
-from sentinel_spec.runtime.declarations import AppDecl, Operation
 from tests.runtime.conftest import FakeDatabase, error_of, serve
+from tests.stand_ins import authenticate_with
 
 
 class Point(BaseModel):
@@ -194,13 +195,11 @@ async def test_auth_operation_without_user_is_401() -> None:
 
 async def test_authenticate_hook_is_the_auth_seam() -> None:
     app_user = {"id": 7}
-    async with serve(DECL) as client:
-        app = client._transport.app  # type: ignore[attr-defined]
 
-        async def authenticate(request: Any) -> Any:
-            return app_user if request.headers.get("authorization") == "Bearer ok" else None
+    async def authenticate(request: Any) -> Any:
+        return app_user if request.headers.get("authorization") == "Bearer ok" else None
 
-        app.state.sentinel.authenticate = authenticate
+    async with serve(DECL, features=[authenticate_with(authenticate)]) as client:
         assert (await client.post("/operations/secret")).status_code == 401
         ok = await client.post("/operations/secret", headers={"authorization": "Bearer ok"})
         assert ok.status_code == 200

@@ -8,9 +8,9 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse
 
+from sentinel_spec.contract.declarations import AppDecl, AuthDecl, Page
 from sentinel_spec.runtime import render
 from sentinel_spec.runtime.context import Context
-from sentinel_spec.runtime.declarations import AppDecl, AuthConfig, Page
 from tests.runtime.conftest import serve
 
 
@@ -40,7 +40,7 @@ def make_decl(templates: Path) -> AppDecl:
             Page(name="Hello", path="/hello/{name}", component=hello),
             Page(name="Dashboard", path="/dashboard", component=dashboard, auth_required=True),
         ),
-        auth=AuthConfig(user_model=None, on_auth_failed_redirect_to="/login"),
+        auth=AuthDecl(user_model=None, on_auth_failed_redirect_to="/login"),
         templates_dir=str(templates),
     )
 
@@ -83,7 +83,7 @@ async def preview(request: Request, context: Context) -> Any:
 
 
 async def test_an_api_may_answer_with_a_template(tmp_path: Path) -> None:
-    from sentinel_spec.runtime.declarations import Api
+    from sentinel_spec.contract.declarations import Api
 
     (tmp_path / "hello.html").write_text("<p>Hello {{ name }}</p>")
     decl = AppDecl(

@@ -8,10 +8,10 @@ import pytest
 from sqlalchemy import String, func, select
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
+from sentinel_spec.contract.declarations import AppDecl, Operation
 from sentinel_spec.runtime import HttpError
+from sentinel_spec.runtime.app import create_app
 from sentinel_spec.runtime.context import Context
-from sentinel_spec.runtime.declarations import AppDecl, Operation
-from sentinel_spec.runtime.server import create_app
 from sentinel_spec.runtime.settings import SettingsError
 from tests.runtime.conftest import serve
 

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from sentinel_spec.runtime.declarations import AppDecl, Env
-from sentinel_spec.runtime.server import create_app
+from sentinel_spec.contract.declarations import AppDecl, Env
+from sentinel_spec.runtime.app import create_app
 from sentinel_spec.runtime.settings import SettingsError, load_settings, parse_dotenv
 
 

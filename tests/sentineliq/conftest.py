@@ -17,8 +17,9 @@ from typing import Any
 import httpx
 import pytest
 
-from sentinel_spec.runtime.db import libpq_url
+from sentinel_spec.runtime.db.urls import libpq_url
 from tests.conftest import with_database
+from tests.stand_ins import authenticate_with
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -75,13 +76,11 @@ def sentineliq(monkeypatch: pytest.MonkeyPatch) -> Iterator[ModuleType]:
 
 class Users:
     """Signed-in users for tests: auth is not built yet, so the runtime's
-    ``authenticate`` hook is replaced by one that reads an ``X-Test-User`` header."""
+    authenticator is a stand-in (tests/stand_ins.py) that reads an ``X-Test-User`` header."""
 
-    def __init__(self, app: Any, url: str) -> None:
-        self.app = app
+    def __init__(self, url: str) -> None:
         self.url = url
         self.by_token: dict[str, Any] = {}
-        app.state.sentinel.authenticate = self.authenticate
 
     async def authenticate(self, request: Any) -> Any:
         return self.by_token.get(request.headers.get("x-test-user", ""))
@@ -109,11 +108,16 @@ class Users:
 async def app_and_users(
     sentineliq: ModuleType, sentineliq_db: str
 ) -> AsyncIterator[tuple[httpx.AsyncClient, Users]]:
-    from sentinel_spec.runtime.server import create_app
+    from sentinel_spec.runtime.app import create_app
 
     # The generated APP, with the test database instead of the process environment.
-    app = create_app(sentineliq.APP, environ={"DATABASE_URL": sentineliq_db}, dotenv=None)
-    users = Users(app, sentineliq_db)
+    users = Users(sentineliq_db)
+    app = create_app(
+        sentineliq.APP,
+        environ={"DATABASE_URL": sentineliq_db},
+        dotenv=None,
+        features=[authenticate_with(users.authenticate)],
+    )
     async with app.router.lifespan_context(app):
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:

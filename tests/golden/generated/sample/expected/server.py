@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sentinel_spec.runtime import declarations as d
+from sentinel_spec.contract import declarations as d
 
 if TYPE_CHECKING:
     from starlette.applications import Starlette
@@ -200,37 +200,37 @@ APP = d.AppDecl(
         dsn=d.Env("SENTRY_DSN", "", required=False, where="app.server.sentry.dsn"),
         traces_sample_rate=0.5,
     ),
-    auth=d.AuthConfig(
+    auth=d.AuthDecl(
         user_model=models.User,
         on_auth_failed_redirect_to="/login",
         on_auth_succeeded_redirect_to="/dashboard",
-        options={
-            "password_policy": {
-                "min_length": 10,
-                "require_upper": False,
-                "require_lower": False,
-                "require_digit": True,
-                "require_symbol": False,
-            },
-            "sessions": {
-                "idle_timeout_seconds": 1800,
-                "absolute_timeout_seconds": 43200,
-                "refresh_ttl_seconds": 2592000,
-                "refresh_rotate": True,
-            },
-            "two_factor": {
-                "issuer": "Tracker",
-                "backup_codes": 10,
-            },
-            "email": {
-                "from_email": "noreply@tracker.test",
-                "from_name": "Tracker",
-                "email_verification_path": "/verify-email",
-                "password_reset_path": "/reset-password",
-                "user_signup_fields": None,
-            },
-            "on_after_signup": on_after_signup,
-        },
+        email=d.EmailAuthDecl(
+            from_email="noreply@tracker.test",
+            from_name="Tracker",
+            email_verification_path="/verify-email",
+            password_reset_path="/reset-password",
+        ),
+        password_policy=d.PasswordPolicyDecl(
+            min_length=10,
+            require_upper=False,
+            require_lower=False,
+            require_digit=True,
+            require_symbol=False,
+        ),
+        sessions=d.SessionsDecl(
+            idle_timeout_seconds=1800,
+            absolute_timeout_seconds=43200,
+            refresh_ttl_seconds=2592000,
+            refresh_rotate=True,
+        ),
+        two_factor=d.TwoFactorDecl(
+            issuer="Tracker",
+            backup_codes=10,
+        ),
+        on_after_signup=on_after_signup,
+    ),
+    email_sender=d.EmailSenderDecl(
+        provider="Console",
     ),
     env=settings.ENV,
     metadata=models.Base.metadata,
@@ -241,6 +241,6 @@ APP = d.AppDecl(
 
 def create_app() -> Starlette:
     """The ASGI app; the runtime is imported here so importing APP stays cheap."""
-    from sentinel_spec.runtime.server import create_app as create_runtime_app
+    from sentinel_spec.runtime.app import create_app as create_runtime_app
 
     return create_runtime_app(APP)

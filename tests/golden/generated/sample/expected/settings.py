@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from sentinel_spec.runtime.declarations import Env
+from sentinel_spec.contract.declarations import Env
 
 ENV: tuple[Env, ...] = (
     # used at app.server.cors_origins

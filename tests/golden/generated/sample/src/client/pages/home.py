@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sentinel_spec.runtime.pages import Rendered, render
+from sentinel_spec.runtime.http.pages import Rendered, render
 
 
 def home_page(request: Any, context: Any) -> Rendered:

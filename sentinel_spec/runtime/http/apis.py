@@ -7,15 +7,17 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from sentinel_spec.runtime.calls import RuntimeState, call_user, guarded, is_async_callable
-from sentinel_spec.runtime.declarations import Api
-from sentinel_spec.runtime.pages import PageRenderer, Rendered
+from sentinel_spec.contract.declarations import Api
+from sentinel_spec.contract.routes import PlannedRoute
+from sentinel_spec.runtime.http.calls import call_user, guarded, is_async_callable
+from sentinel_spec.runtime.http.pages import PageRenderer, Rendered
 from sentinel_spec.runtime.serialization import dumps
+from sentinel_spec.runtime.state import RuntimeState
 
-ALL_METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
 
-
-def api_route(api: Api, state: RuntimeState, renderer: PageRenderer) -> Route:
+def api_route(
+    api: Api, planned: PlannedRoute, state: RuntimeState, renderer: PageRenderer
+) -> Route:
     is_async = is_async_callable(api.fn)
     owner = f"api `{api.name}`"
 
@@ -31,5 +33,5 @@ def api_route(api: Api, state: RuntimeState, renderer: PageRenderer) -> Route:
             body = dumps(result)
         return Response(body, media_type="application/json")
 
-    methods = ALL_METHODS if api.method == "ALL" else [api.method]
-    return Route(api.path, guarded(owner, run_api), methods=methods, name=f"api:{api.name}")
+    methods = list(planned.methods)
+    return Route(planned.path, guarded(owner, run_api), methods=methods, name=planned.route_name)

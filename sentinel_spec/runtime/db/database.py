@@ -17,79 +17,28 @@ from collections.abc import Awaitable, Mapping
 import psycopg
 from sqlalchemy import exc as sa_exc
 from sqlalchemy import text
-from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, create_async_engine
 
-from sentinel_spec.runtime.errors import ServiceUnavailable
+from sentinel_spec.runtime.db.after_commit import AfterCommit
+from sentinel_spec.runtime.db.failures import is_connection_failure, unavailable
+from sentinel_spec.runtime.db.urls import DatabaseConfigError, normalize_url
 
 log = logging.getLogger("sentinel.db")
 
-DRIVER = "postgresql+psycopg"
-_ACCEPTED_SCHEMES = ("postgresql", "postgres", "postgresql+psycopg")
-# SQLSTATEs that mean "the server is going away / not accepting connections".
-_UNAVAILABLE_SQLSTATES = ("57P01", "57P02", "57P03")
 
-
-class DatabaseConfigError(ValueError):
-    """DATABASE_URL or a DB_* variable is missing or malformed; the message names it."""
-
-
-def normalize_url(url: str) -> str:
-    """Any accepted PostgreSQL URL as ``postgresql+psycopg://...`` (unix sockets kept)."""
-    try:
-        parsed = make_url(url.strip())
-    except sa_exc.ArgumentError as error:
-        raise DatabaseConfigError(f"DATABASE_URL is not a valid URL: {url!r}") from error
-    if parsed.drivername not in _ACCEPTED_SCHEMES:
-        raise DatabaseConfigError(
-            f"DATABASE_URL must start with postgresql:// (got {parsed.drivername}://)"
-        )
-    # Swap the scheme textually: rendering the parsed URL would percent-encode ?host=/path.
-    rest = url.strip().split("://", 1)[1]
-    return f"{DRIVER}://{rest}"
-
-
-def libpq_url(url: str) -> str:
-    """Any accepted PostgreSQL URL as ``postgresql://...``, the form libpq tools (psql,
-    ``psycopg.connect``) understand; unix sockets kept as ``?host=/dir``."""
-    return "postgresql://" + normalize_url(url).split("://", 1)[1]
-
-
-def is_connection_failure(error: BaseException) -> bool:
-    """True when ``error`` means the database cannot be reached (not a bad query)."""
-    if isinstance(error, sa_exc.TimeoutError):  # pool exhausted / checkout timed out
-        return True
-    if isinstance(error, sa_exc.DBAPIError):
-        if error.connection_invalidated:
-            return True
-        return error.orig is not None and is_connection_failure(error.orig)
-    if isinstance(error, psycopg.errors.QueryCanceled):  # statement_timeout: a query error
-        return False
-    if isinstance(error, psycopg.InterfaceError):
-        return True
-    if isinstance(error, psycopg.OperationalError):
-        sqlstate = error.sqlstate
-        # No SQLSTATE: libpq failed to connect or lost the socket.
-        return sqlstate is None or sqlstate.startswith("08") or sqlstate in _UNAVAILABLE_SQLSTATES
-    # Only driver errors count: an OSError from the user's own code is not an outage.
-    return False
-
-
-def _unavailable(error: BaseException) -> ServiceUnavailable:
-    reason = str(getattr(error, "orig", None) or error).strip().splitlines()
-    log.warning("database unavailable: %s", reason[0] if reason else type(error).__name__)
-    return ServiceUnavailable("database unavailable")
-
-
-class SessionScope:
+class SessionScope(AfterCommit):
     """One unit of work, as an async context manager: ``session`` opens lazily (calls
     that never query cost nothing), and leaving the block commits it, or rolls it back
     when the block raised. Connection failures leave as ``ServiceUnavailable``.
+    ``on_commit`` callbacks run after the commit, never after a rollback.
 
     A plain class rather than ``@asynccontextmanager``: it runs on every request.
     """
 
+    __slots__ = ("_engine", "_session")
+
     def __init__(self, engine: AsyncEngine) -> None:
+        super().__init__()
         self._engine = engine
         self._session: AsyncSession | None = None
 
@@ -113,16 +62,19 @@ class SessionScope:
             try:
                 await self._finish(None)
             except Exception as failure:
+                self.discard_callbacks()  # the commit failed: nothing happened
                 if is_connection_failure(failure):
-                    raise _unavailable(failure) from failure
+                    raise unavailable(failure) from failure
                 raise
+            await self.run_callbacks()
             return
+        self.discard_callbacks()
         try:
             await self._finish(error)
         except Exception as cleanup_error:  # only non-connection errors reach here
             raise cleanup_error from error
         if isinstance(error, Exception) and is_connection_failure(error):
-            raise _unavailable(error) from error
+            raise unavailable(error) from error
         # Returning None lets the original error go on.
 
     async def _finish(self, error: BaseException | None) -> None:

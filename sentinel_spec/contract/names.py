@@ -1,4 +1,5 @@
-"""Name conversions shared by the generators: spec names to URL segments and identifiers."""
+"""Name conversions: spec names to URL segments (the route plan) and Python identifiers
+(the generator). The one home of ``kebab`` and ``snake``."""
 
 from __future__ import annotations
 

@@ -1,6 +1,5 @@
 """A job's executor options (``executorOptions.pgBoss`` in the spec), shared as one type by
-the compiler's AppSpec and the runtime's declarations; a module of its own so the
-compiler reads it without loading the rest of the runtime contract."""
+the compiler's AppSpec and the runtime's declarations."""
 
 from __future__ import annotations
 

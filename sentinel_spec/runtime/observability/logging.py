@@ -1,23 +1,15 @@
-"""JSON logs: one object a line, each carrying the request id of the call it belongs to.
-
-The request id lives in a contextvar set by ``RequestIdMiddleware``; it follows the
-request into awaited code and into ``run_in_threadpool`` (which copies the context).
-"""
+"""JSON logs: one object a line, each carrying the request id of the call it belongs to
+(``observability.request_id``); or, for ``sentinel dev``, one readable line."""
 
 from __future__ import annotations
 
 import json
 import logging
 import time
-from contextvars import ContextVar
 from datetime import UTC, datetime
 from typing import Any
 
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
-
-_request_id: ContextVar[str | None] = ContextVar("sentinel_request_id", default=None)
-
-access_logger = logging.getLogger("sentinel.access")
+from sentinel_spec.runtime.observability.request_id import current_request_id
 
 # LogRecord attributes that are not "extra" fields passed by the caller.
 # uvicorn's ``color_message`` repeats the message with terminal colour codes.
@@ -25,19 +17,6 @@ _STANDARD_ATTRS = frozenset(
     vars(logging.LogRecord("", 0, "", 0, "", None, None)).keys()
     | {"message", "asctime", "color_message"}
 )
-
-
-def current_request_id() -> str | None:
-    return _request_id.get()
-
-
-def set_request_id(request_id: str | None) -> Any:
-    """Set the id for the current context; returns the token to reset it with."""
-    return _request_id.set(request_id)
-
-
-def reset_request_id(token: Any) -> None:
-    _request_id.reset(token)
 
 
 class JsonFormatter(logging.Formatter):
@@ -110,43 +89,3 @@ def configure_logging(level: int | str = "INFO") -> None:
     import logging.config
 
     logging.config.dictConfig(logging_config(level))
-
-
-class AccessLogMiddleware:
-    """One log line per HTTP request: method, path, route, status, duration_ms, request_id."""
-
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or not access_logger.isEnabledFor(logging.INFO):
-            await self.app(scope, receive, send)
-            return
-        started = time.perf_counter()
-        status = 500
-
-        async def send_with_status(message: Message) -> None:
-            nonlocal status
-            if message["type"] == "http.response.start":
-                status = message["status"]
-            await send(message)
-
-        try:
-            await self.app(scope, receive, send_with_status)
-        finally:
-            route = scope.get("route")
-            access_logger.info(
-                "%s %s %s",
-                scope["method"],
-                scope["path"],
-                status,
-                extra={
-                    "request_id": scope.get("state", {}).get("request_id"),
-                    "user_id": scope.get("state", {}).get("user_id"),
-                    "method": scope["method"],
-                    "path": scope["path"],
-                    "route": getattr(route, "path", None),
-                    "status": status,
-                    "duration_ms": round((time.perf_counter() - started) * 1000, 2),
-                },
-            )

@@ -26,14 +26,13 @@ import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from sentinel_spec.runtime.declarations import Crud, CrudOperation, Operation
+from sentinel_spec.contract import routes
+from sentinel_spec.contract.declarations import Crud, CrudOperation, Operation
 from sentinel_spec.runtime.errors import HttpError
-from sentinel_spec.runtime.paths import CRUD_SEGMENTS
 
 DEFAULT_LIMIT = 50
 MAX_LIMIT = 500
 
-_QUERIES = ("get", "getAll")
 _UNIQUE_VIOLATION = "23505"
 _FOREIGN_KEY_VIOLATION = "23503"
 
@@ -278,14 +277,14 @@ def _operation(crud: Crud, op: CrudOperation, columns: Sequence[ColumnInfo]) -> 
     else:
         args_type = get_args_model(model, columns)
         fn = _delete_fn(model, columns, args_type)
-    op_path = CRUD_SEGMENTS[op.op]
+    planned = routes.crud(crud.name, op.op, is_public=op.is_public, route_name=crud.route_name)
     return Operation(
-        name=f"{crud.name}.{op.op}",
-        route_name=f"{crud.route_name}/{op_path}",
-        kind="query" if op.op in _QUERIES else "action",
+        name=planned.name,
+        route_name=f"{crud.route_name}/{routes.CRUD_SEGMENTS[op.op]}",
+        kind="query" if op.op in routes.CRUD_QUERIES else "action",
         fn=op.override_fn if op.override_fn is not None else fn,
         entities={model.__name__: model},
         auth=not op.is_public,
         args_type=args_type,
-        path=f"/crud/{crud.route_name}/{op_path}",
+        path=planned.path,
     )

@@ -15,16 +15,14 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from sentinel_spec.runtime.calls import RuntimeState, call_user, guarded, is_async_callable
-from sentinel_spec.runtime.declarations import Operation, UserFn
+from sentinel_spec.contract.declarations import Operation, UserFn
+from sentinel_spec.contract.routes import PlannedRoute
 from sentinel_spec.runtime.errors import HttpError
+from sentinel_spec.runtime.http.calls import call_user, guarded, is_async_callable
 from sentinel_spec.runtime.serialization import dumps
+from sentinel_spec.runtime.state import RuntimeState
 
 JSON_MEDIA_TYPE = "application/json"
-
-
-def operation_path(op: Operation) -> str:
-    return op.path if op.path is not None else f"/operations/{op.route_name}"
 
 
 def first_parameter_type(fn: UserFn) -> Any:
@@ -116,7 +114,7 @@ async def read_args(request: Request) -> Any:
     return _decode(body)
 
 
-def operation_route(op: Operation, state: RuntimeState) -> Route:
+def operation_route(op: Operation, planned: PlannedRoute, state: RuntimeState) -> Route:
     validate = validator_for(op)
     is_async = is_async_callable(op.fn)
     owner = f"{op.kind} `{op.name}`"
@@ -132,10 +130,9 @@ def operation_route(op: Operation, state: RuntimeState) -> Route:
             body = dumps(result)
         return Response(body, media_type=JSON_MEDIA_TYPE)
 
-    methods = ["GET", "POST"] if op.kind == "query" else ["POST"]
     return Route(
-        operation_path(op),
+        planned.path,
         guarded(owner, run_operation),
-        methods=methods,
-        name=f"operation:{op.name}",
+        methods=list(planned.methods),
+        name=planned.route_name,
     )

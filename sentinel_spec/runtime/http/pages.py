@@ -11,12 +11,15 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import Route
 
-from sentinel_spec.runtime.calls import RuntimeState, call_user, guarded, is_async_callable
-from sentinel_spec.runtime.declarations import Page
+from sentinel_spec.contract.declarations import Page
+from sentinel_spec.contract.routes import PlannedRoute
 from sentinel_spec.runtime.errors import HttpError
+from sentinel_spec.runtime.http.calls import call_user, guarded, is_async_callable
 
 if TYPE_CHECKING:
     import jinja2
+
+    from sentinel_spec.runtime.state import RuntimeState
 
 
 @dataclass(frozen=True)
@@ -80,13 +83,15 @@ class PageRenderer:
         )
 
 
-def page_route(page: Page, state: RuntimeState, renderer: PageRenderer) -> Route:
+def page_route(
+    page: Page, planned: PlannedRoute, state: RuntimeState, renderer: PageRenderer
+) -> Route:
     is_async = is_async_callable(page.component)
     owner = f"page `{page.name}`"
 
     async def render_page(request: Request) -> Response:
-        user = await state.authenticate(request)
-        if page.auth_required and user is None:
+        user = await state.current_user(request)
+        if planned.auth and user is None:
             if state.decl.auth is None:
                 raise HttpError(401)
             return RedirectResponse(state.decl.auth.on_auth_failed_redirect_to, status_code=302)
@@ -95,4 +100,9 @@ def page_route(page: Page, state: RuntimeState, renderer: PageRenderer) -> Route
             result = await call_user(page.component, is_async, request, context)
             return renderer.to_response(result, request, context)
 
-    return Route(page.path, guarded(owner, render_page), methods=["GET"], name=f"page:{page.name}")
+    return Route(
+        planned.path,
+        guarded(owner, render_page),
+        methods=list(planned.methods),
+        name=planned.route_name,
+    )

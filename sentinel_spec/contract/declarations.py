@@ -2,8 +2,9 @@
 
 ``generated/server.py`` builds one ``AppDecl`` out of these (with the developer's
 functions and the generated model classes already imported) and calls
-``sentinel_spec.runtime.server.create_app(decl)``. The runtime never imports the
-compiler; this module is the whole contract between the two.
+``sentinel_spec.runtime.app.create_app(decl)``. The runtime never imports the
+compiler and the compiler never imports the runtime for these: this module (standard
+library only) is the contract between the two.
 
 Values that come from ``env(...)`` in the spec are ``Env`` markers here and are
 resolved by ``sentinel_spec.runtime.settings`` at start-up.
@@ -15,7 +16,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from sentinel_spec.runtime.job_options import JobOptions as JobOptions
+from sentinel_spec.contract.jobs import JobOptions as JobOptions
 
 UserFn = Callable[..., Any]
 
@@ -40,7 +41,7 @@ class RateLimit:
 
 @dataclass(frozen=True)
 class Operation:
-    """A query or action, served at ``/operations/<route_name>``."""
+    """A query or action, served at ``/operations/<route_name>`` (``contract.routes``)."""
 
     name: str  # camelCase name from the spec: getCases
     route_name: str  # kebab-case: get-cases
@@ -91,7 +92,7 @@ class CrudOperation:
 
 @dataclass(frozen=True)
 class Crud:
-    """Served at ``/crud/<route_name>/<segment>`` (see ``runtime.paths.CRUD_SEGMENTS``)."""
+    """Served at ``/crud/<route_name>/<segment>`` (see ``contract.routes.crud``)."""
 
     name: str
     route_name: str
@@ -129,16 +130,87 @@ class BodyLimits:
 class Sentry:
     dsn: Env | str
     traces_sample_rate: float = 0.0
+    environment: Env | str | None = None
+
+
+# ---------------------------------------------------------------- auth (``app.auth``)
+# Typed, field for field what the spec says; the auth feature (runtime/auth/) reads these.
 
 
 @dataclass(frozen=True)
-class AuthConfig:
-    """The parts of ``app.auth`` the runtime needs; filled in by the auth feature."""
+class PasswordPolicyDecl:
+    min_length: int = 8
+    require_upper: bool = False
+    require_lower: bool = False
+    require_digit: bool = False
+    require_symbol: bool = False
+
+
+@dataclass(frozen=True)
+class SessionsDecl:
+    idle_timeout_seconds: int = 30 * 60
+    absolute_timeout_seconds: int = 12 * 3600
+    refresh_ttl_seconds: int = 30 * 86400
+    refresh_rotate: bool = True
+
+
+@dataclass(frozen=True)
+class TwoFactorDecl:
+    issuer: str
+    backup_codes: int = 10
+
+
+@dataclass(frozen=True)
+class EmailAuthDecl:
+    """``auth.methods.email``; the paths are the client routes the emails link to."""
+
+    from_email: str
+    from_name: str | None = None
+    email_verification_path: str | None = None
+    password_reset_path: str | None = None
+    user_signup_fields: UserFn | None = None
+
+
+@dataclass(frozen=True)
+class GoogleAuthDecl:
+    config_fn: UserFn | None = None
+    user_signup_fields: UserFn | None = None
+
+
+@dataclass(frozen=True)
+class AuthDecl:
+    """``app.auth``; ``user_model`` is the generated class of ``userEntity`` (None only in
+    apps without entities, which the analyzer refuses for auth)."""
 
     user_model: type | None
     on_auth_failed_redirect_to: str
     on_auth_succeeded_redirect_to: str = "/"
-    options: Mapping[str, Any] = field(default_factory=dict)
+    email: EmailAuthDecl | None = None
+    google: GoogleAuthDecl | None = None
+    password_policy: PasswordPolicyDecl = PasswordPolicyDecl()
+    sessions: SessionsDecl = SessionsDecl()
+    two_factor: TwoFactorDecl | None = None
+    on_after_signup: UserFn | None = None
+
+
+# ---------------------------------------------------------------- email, socket.io
+
+
+@dataclass(frozen=True)
+class EmailSenderDecl:
+    """``app.emailSender``; the provider's credentials come from the environment."""
+
+    provider: Literal["SMTP", "SendGrid", "Console"]
+    default_from_email: str | None = None
+    default_from_name: str | None = None
+
+
+@dataclass(frozen=True)
+class SocketIODecl:
+    """``app.webSocket``: a python-socketio server mounted at ``path``."""
+
+    fn: UserFn
+    path: str = "/socket.io"
 
 
 @dataclass(frozen=True)
@@ -160,7 +232,9 @@ class AppDecl:
     rate_limit_storage: Env | str = "memory://"
     rate_limit_fail_open: bool = True
     sentry: Sentry | None = None
-    auth: AuthConfig | None = None
+    auth: AuthDecl | None = None
+    email_sender: EmailSenderDecl | None = None
+    socket_io: SocketIODecl | None = None
     # Every env(...) the spec mentions, checked together at start-up.
     env: tuple[Env, ...] = ()
     # The generated models' metadata; None when the spec declares no entity.

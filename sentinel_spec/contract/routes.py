@@ -1,0 +1,168 @@
+"""THE route plan: which path and methods serve each declaration.
+
+The runtime mounts its routes from it, the generator writes ``openapi.json`` from it and
+``sentinel routes`` prints it, so the three cannot disagree. The compiler calls the
+per-kind functions with AppSpec values (``AppSpec.route_plan``), the runtime with the
+``AppDecl`` (``plan``); both get the same ``PlannedRoute`` rows, in the order the server
+matches them: operations, crud, apis, pages, ``/openapi.json``, then the routes of the
+features that have landed (auth, websockets; see ``contract.features``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Literal
+
+from sentinel_spec.contract import features
+from sentinel_spec.contract.names import kebab, starlette_path
+
+if TYPE_CHECKING:
+    from sentinel_spec.contract.declarations import AppDecl
+
+RouteKind = Literal["query", "action", "crud", "api", "page", "openapi", "auth", "websocket"]
+
+QUERY_METHODS: tuple[str, ...] = ("GET", "POST")  # a query is also callable as GET ?args=
+ACTION_METHODS: tuple[str, ...] = ("POST",)
+# What an ``api`` declared with method ALL answers (OPTIONS so a preflight reaches it).
+ALL_METHODS: tuple[str, ...] = ("GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
+WEBSOCKET_METHOD = "WS"  # not an HTTP method: shown by `sentinel routes`, never mounted
+
+# The last path segment of each crud operation: ``/crud/<route_name>/<segment>``.
+CRUD_SEGMENTS: Mapping[str, str] = {
+    "get": "get",
+    "getAll": "get-all",
+    "create": "create",
+    "update": "update",
+    "delete": "delete",
+}
+CRUD_QUERIES: frozenset[str] = frozenset({"get", "getAll"})  # reads; the others write
+
+OPENAPI_PATH = "/openapi.json"
+
+
+@dataclass(frozen=True)
+class PlannedRoute:
+    kind: RouteKind
+    name: str  # the declaration it serves: getCases, Task.get, health, LandingPage
+    path: str  # Starlette form: /operations/get-cases, /api/screenshot/{alertId}
+    methods: tuple[str, ...]
+    auth: bool  # answers 401 (pages: redirects) without a signed-in user
+    # The spec's own method word when it is not one method: "ALL" for such apis.
+    method_label: str | None = None
+
+    @property
+    def route_name(self) -> str:
+        """Starlette's route name: ``operation:getCases``, ``api:health``..."""
+        prefix = "operation" if self.kind in ("query", "action", "crud") else self.kind
+        return f"{prefix}:{self.name}"
+
+
+def operation(
+    name: str,
+    kind: Literal["query", "action"],
+    *,
+    auth: bool,
+    route_name: str | None = None,
+    path: str | None = None,
+) -> PlannedRoute:
+    """``/operations/<kebab-name>`` (or ``path``, which the runtime's crud operations set);
+    a query answers GET and POST, an action POST."""
+    if path is None:
+        path = f"/operations/{route_name if route_name is not None else kebab(name)}"
+    methods = QUERY_METHODS if kind == "query" else ACTION_METHODS
+    return PlannedRoute(kind, name, path, methods, auth)
+
+
+def crud(name: str, op: str, *, is_public: bool, route_name: str | None = None) -> PlannedRoute:
+    """``/crud/<kebab-name>/<segment>``; reads are queries, writes actions."""
+    segment = route_name if route_name is not None else kebab(name)
+    methods = QUERY_METHODS if op in CRUD_QUERIES else ACTION_METHODS
+    path = f"/crud/{segment}/{CRUD_SEGMENTS[op]}"
+    return PlannedRoute("crud", f"{name}.{op}", path, methods, not is_public)
+
+
+def api(name: str, method: str, path: str, *, auth: bool) -> PlannedRoute:
+    """Where declared (``:param`` or ``{param}`` form); ``ALL`` answers every method."""
+    if method == "ALL":
+        return PlannedRoute("api", name, starlette_path(path), ALL_METHODS, auth, "ALL")
+    return PlannedRoute("api", name, starlette_path(path), (method,), auth)
+
+
+def page(name: str, path: str, *, auth_required: bool) -> PlannedRoute:
+    return PlannedRoute("page", name, starlette_path(path), ("GET",), auth_required)
+
+
+def openapi() -> PlannedRoute:
+    return PlannedRoute("openapi", "openapi", OPENAPI_PATH, ("GET",), False)
+
+
+def websocket(name: str, path: str, *, auth: bool) -> PlannedRoute:
+    return PlannedRoute("websocket", name, starlette_path(path), (WEBSOCKET_METHOD,), auth)
+
+
+def auth_routes(*, email: bool, google: bool, two_factor: bool) -> tuple[PlannedRoute, ...]:
+    """The routes of RUNTIME.md's Auth table for the methods the spec enables."""
+    rows: list[tuple[str, str, str, bool]] = []  # name, method, path, needs a session
+    if email:
+        rows += [
+            ("emailSignup", "POST", "/auth/email/signup", False),
+            ("emailVerify", "POST", "/auth/email/verify-email", False),
+            ("emailLogin", "POST", "/auth/email/login", False),
+            ("emailRequestReset", "POST", "/auth/email/request-password-reset", False),
+            ("emailResetPassword", "POST", "/auth/email/reset-password", False),
+        ]
+    if google:
+        rows += [
+            ("googleLogin", "GET", "/auth/google/login", False),
+            ("googleCallback", "GET", "/auth/google/callback", False),
+        ]
+    rows += [
+        ("refresh", "POST", "/auth/refresh", False),
+        ("logout", "POST", "/auth/logout", True),
+        ("me", "GET", "/auth/me", True),
+        ("sessions", "GET", "/auth/sessions", True),
+        ("endSession", "DELETE", "/auth/sessions/{sessionId}", True),
+    ]
+    if two_factor:
+        rows += [
+            ("twoFactorSetup", "POST", "/auth/2fa/setup", True),
+            ("twoFactorEnable", "POST", "/auth/2fa/enable", True),
+            ("twoFactorDisable", "POST", "/auth/2fa/disable", True),
+        ]
+    return tuple(PlannedRoute("auth", n, p, (m,), a) for n, m, p, a in rows)
+
+
+def served_only(routes: Iterable[PlannedRoute]) -> Iterator[PlannedRoute]:
+    """Leave out the routes of features the runtime does not serve yet."""
+    for route in routes:
+        if route.kind == "auth" and not features.is_served("auth"):
+            continue
+        if route.kind == "websocket" and not features.is_served("websockets"):
+            continue
+        yield route
+
+
+def plan(decl: AppDecl) -> tuple[PlannedRoute, ...]:
+    """Every route ``decl`` is served at, in matching order (see the module docstring)."""
+    rows = [
+        operation(op.name, op.kind, auth=op.auth, route_name=op.route_name, path=op.path)
+        for op in decl.operations
+    ]
+    for c in decl.cruds:
+        rows += [
+            crud(c.name, op.op, is_public=op.is_public, route_name=c.route_name)
+            for op in c.operations
+        ]
+    rows += [api(a.name, a.method, a.path, auth=a.auth) for a in decl.apis]
+    rows += [page(p.name, p.path, auth_required=p.auth_required) for p in decl.pages]
+    if decl.openapi_path is not None:
+        rows.append(openapi())
+    if decl.auth is not None:
+        rows += auth_routes(
+            email=decl.auth.email is not None,
+            google=decl.auth.google is not None,
+            two_factor=decl.auth.two_factor is not None,
+        )
+    rows += [websocket(w.name, w.path, auth=w.auth) for w in decl.websockets]
+    return tuple(served_only(rows))

@@ -1,0 +1,102 @@
+"""CORS from ``app.server.cors.origins``: listed origins pass, others get 403."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from starlette.datastructures import Headers, MutableHeaders
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from sentinel_spec.runtime.errors import error_response
+from sentinel_spec.runtime.middleware.headers import request_header
+
+CORS_METHODS = "GET, POST, PUT, PATCH, DELETE, OPTIONS"
+CORS_DEFAULT_HEADERS = "Authorization, Content-Type, X-Request-ID"
+
+
+def parse_origins(value: str | Iterable[str] | None) -> tuple[str, ...]:
+    """``"a, b"`` or a sequence of origins -> normalised tuple (no trailing slash)."""
+    if value is None:
+        return ()
+    items = value.split(",") if isinstance(value, str) else list(value)
+    return tuple(o.strip().rstrip("/") for o in items if o.strip())
+
+
+class CorsMiddleware:
+    """Allow listed origins (``*`` = any); answer preflights; refuse others with 403.
+
+    A request whose Origin is the server's own (same-origin POST) always passes.
+    """
+
+    def __init__(
+        self,
+        app: ASGIApp,
+        origins: str | Iterable[str] | None = (),
+        allow_credentials: bool = True,
+        max_age: int = 600,
+    ) -> None:
+        self.app = app
+        self.origins = frozenset(parse_origins(origins))
+        self.allow_any = "*" in self.origins
+        self.allow_credentials = allow_credentials
+        self.max_age = max_age
+
+    def allows(self, origin: str, scope: Scope) -> bool:
+        if self.allow_any or origin.rstrip("/") in self.origins:
+            return True
+        host = Headers(scope=scope).get("host")
+        return host is not None and origin == f"{scope.get('scheme', 'http')}://{host}"
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        origin = request_header(scope, b"origin")
+        if origin is None:
+            await self.app(scope, receive, send)
+            return
+        headers = Headers(scope=scope)
+        if not self.allows(origin, scope):
+            response = error_response(403, "forbidden", f"Origin {origin} is not allowed")
+            await response(scope, receive, send)
+            return
+        if self.allow_any and origin.rstrip("/") not in self.origins - {"*"}:
+            # Any site may read, none with the user's cookies: credentials need a listed origin.
+            cors_headers = {"Access-Control-Allow-Origin": "*"}
+        else:
+            cors_headers = {"Access-Control-Allow-Origin": origin, "Vary": "Origin"}
+            if self.allow_credentials:
+                cors_headers["Access-Control-Allow-Credentials"] = "true"
+        if scope["method"] == "OPTIONS" and "access-control-request-method" in headers:
+            await self._preflight(scope, receive, send, headers, cors_headers)
+            return
+
+        async def send_with_cors(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                response_headers = MutableHeaders(scope=message)
+                for name, value in cors_headers.items():
+                    if name == "Vary":
+                        response_headers.add_vary_header(value)
+                    else:
+                        response_headers[name] = value
+                response_headers["Access-Control-Expose-Headers"] = "X-Request-ID"
+            await send(message)
+
+        await self.app(scope, receive, send_with_cors)
+
+    async def _preflight(
+        self, scope: Scope, receive: Receive, send: Send, headers: Headers, base: dict[str, str]
+    ) -> None:
+        from starlette.responses import Response
+
+        requested = headers.get("access-control-request-headers")
+        response = Response(
+            status_code=204,
+            headers={
+                **base,
+                "Access-Control-Allow-Methods": CORS_METHODS,
+                "Access-Control-Allow-Headers": requested or CORS_DEFAULT_HEADERS,
+                "Access-Control-Max-Age": str(self.max_age),
+            },
+        )
+        await response(scope, receive, send)

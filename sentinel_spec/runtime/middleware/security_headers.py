@@ -1,0 +1,49 @@
+"""RUNTIME.md's security headers on every response."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from sentinel_spec.runtime.middleware.headers import add_response_headers
+
+DEFAULT_CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+    "img-src 'self' data:; font-src 'self'; connect-src 'self'; object-src 'none'; "
+    "base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
+)
+
+SECURITY_HEADERS: Mapping[str, str] = {
+    "Content-Security-Policy": DEFAULT_CSP,
+    "Strict-Transport-Security": "max-age=31536000; includeSubDomains",
+    "X-Frame-Options": "DENY",
+    "X-Content-Type-Options": "nosniff",
+    "X-XSS-Protection": "1; mode=block",
+    "Referrer-Policy": "strict-origin-when-cross-origin",
+    "Permissions-Policy": "camera=(), microphone=(), geolocation=()",
+}
+
+
+class SecurityHeadersMiddleware:
+    """RUNTIME.md's security headers on every response; a response's own value wins."""
+
+    def __init__(self, app: ASGIApp, overrides: Mapping[str, str] | None = None) -> None:
+        self.app = app
+        self.headers = {**SECURITY_HEADERS, **(overrides or {})}
+        self.raw = [
+            (name.lower().encode("latin-1"), value.encode("latin-1"))
+            for name, value in self.headers.items()
+        ]
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                add_response_headers(message, self.raw)
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)

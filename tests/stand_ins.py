@@ -1,0 +1,34 @@
+"""Stand-ins for features that have not landed, plugged in through the real entry point
+(``create_app(..., features=[...])``, an ``install(builder)`` like every feature's).
+
+Only the authenticator for now: until ``runtime/auth`` serves sign-in, tests that need a
+signed-in user give the runtime an ``Authenticator`` that reads a test header.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from sentinel_spec.runtime.state import AppBuilder, Feature
+
+AuthenticateFn = Callable[[Any], Awaitable[Any]]
+
+
+class FnAuthenticator:
+    """An ``Authenticator`` (runtime/state.py) made of one async function."""
+
+    def __init__(self, fn: AuthenticateFn) -> None:
+        self.fn = fn
+
+    async def authenticate(self, conn: Any) -> Any:
+        return await self.fn(conn)
+
+
+def authenticate_with(fn: AuthenticateFn) -> Feature:
+    """A feature whose install makes ``fn(request)`` the app's authenticator."""
+
+    def install(builder: AppBuilder) -> None:
+        builder.services.authenticator = FnAuthenticator(fn)
+
+    return install
