@@ -159,7 +159,7 @@ def main() -> int:
         elif (REPO / "app.sq").is_file() and (REPO / "src").is_dir():
             source = REPO
         else:
-            from sentinel_spec.devserver.scaffold import create_project
+            from sentinel_spec.commands.scaffold import create_project
 
             create_project(workdir / "starter")
             source = workdir / "starter"

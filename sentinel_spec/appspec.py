@@ -7,11 +7,17 @@ already resolved and valid: a consumer never re-checks.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Literal, TypeAlias, get_args
+from typing import TYPE_CHECKING, Literal, TypeAlias, get_args
 
 from sentinel_spec.contract.jobs import JobOptions as JobOptions
+
+if TYPE_CHECKING:
+    from sentinel_spec.contract.features import Declared
+    from sentinel_spec.contract.routes import PlannedRoute
+    from sentinel_spec.errors import SourceSpan
 
 JsonValue: TypeAlias = bool | int | float | str | list["JsonValue"] | dict[str, "JsonValue"] | None
 
@@ -396,10 +402,67 @@ class AppSpec:
     websockets: tuple[WebSocket, ...] = ()
     # The folder holding app.sq (and src/); lets generators read user modules statically.
     source_dir: str | None = None
+    # Where each declaration's name is written, by (kind, name): for the language server
+    # and messages that point into app.sq. Not part of equality: same spec, same AppSpec.
+    positions: Mapping[tuple[str, str], SourceSpan] = field(
+        default_factory=dict, compare=False, repr=False
+    )
 
     @property
     def operations(self) -> tuple[Operation, ...]:
         return self.queries + self.actions
+
+    @property
+    def needs_database(self) -> bool:
+        """Entities live in PostgreSQL and so do jobs: either needs ``DATABASE_URL``."""
+        return bool(self.entities or self.jobs)
+
+    def position(self, kind: str, name: str) -> SourceSpan | None:
+        """Where ``<kind> <name>`` is declared (``("query", "getCases")``), if known."""
+        return self.positions.get((kind, name))
+
+    def route_plan(self) -> tuple[PlannedRoute, ...]:
+        """Every route the server will answer (``contract.routes``; the runtime's twin is
+        ``contract.routes.plan`` over the generated ``AppDecl``)."""
+        from sentinel_spec.contract import routes
+
+        rows = [routes.operation(op.name, op.kind, auth=op.auth) for op in self.operations]
+        for crud in self.cruds:
+            rows += [
+                routes.crud(crud.name, op.op, is_public=op.is_public) for op in crud.operations
+            ]
+        rows += [routes.api(a.name, a.method, a.path, auth=a.auth) for a in self.apis]
+        for route in self.routes:
+            page = self.page(route.to)
+            rows.append(routes.page(page.name, route.path, auth_required=page.auth_required))
+        auth = self.app.auth
+        if auth is not None:
+            rows += routes.auth_routes(
+                email=auth.methods.email is not None,
+                google=auth.methods.google is not None,
+                two_factor=auth.two_factor is not None,
+            )
+        rows += [routes.websocket(w.name, w.path, auth=w.auth) for w in self.websockets]
+        rows.append(routes.openapi())
+        return tuple(routes.served_only(rows))
+
+    def declared_features(self) -> list[Declared]:
+        """The features this spec declares (``contract.features``; twin of ``declared``)."""
+        from sentinel_spec.contract.features import declared_feature
+
+        app, server = self.app, self.app.server
+        found = declared_feature("auth", ["app.auth"] if app.auth is not None else [])
+        found += declared_feature("email", ["app.emailSender"] if app.email_sender else [])
+        found += declared_feature("jobs", (f"job {j.name}" for j in self.jobs))
+        found += declared_feature("cron", (f"job {j.name}" for j in self.jobs if j.schedule))
+        found += declared_feature("websockets", (f"websocket {w.name}" for w in self.websockets))
+        found += declared_feature("socketio", ["app.webSocket"] if app.web_socket else [])
+        limited = ["app.server.rateLimit"] if server.rate_limit.default is not None else []
+        limited += [f"{op.kind} {op.name}" for op in self.operations if op.rate_limit]
+        limited += [f"api {api.name}" for api in self.apis if api.rate_limit]
+        found += declared_feature("rateLimit", limited)
+        found += declared_feature("sentry", ["app.server.sentry"] if server.sentry else [])
+        return found
 
     def entity(self, name: str) -> Entity:
         return self._entities_by_name[name]

@@ -8,6 +8,7 @@ commands) are imported inside the commands so ``sentinel --help`` stays fast.
 from __future__ import annotations
 
 import os
+import shlex
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
@@ -103,8 +104,27 @@ def load(project: Path) -> AppSpec:
         raise SpecInvalid(errors) from None
 
 
-def needs_database(spec: AppSpec) -> bool:
-    return bool(spec.entities or spec.jobs)
+def plural(count: int, word: str) -> str:
+    """``1 api``, ``2 apis``, ``0 entities``."""
+    if count == 1:
+        return f"1 {word}"
+    return f"{count} {word[:-1]}ies" if word.endswith("y") else f"{count} {word}s"
+
+
+def not_served_lines(spec: AppSpec) -> list[str]:
+    """One line per declared feature the runtime does not serve yet (contract.features)."""
+    from sentinel_spec.contract.features import unserved
+
+    return [found.not_served_line() for found in unserved(spec.declared_features())]
+
+
+def report_not_served(spec: AppSpec) -> None:
+    """Print the not-served lines once, and tell the app's processes they were printed."""
+    from sentinel_spec.contract.features import REPORTED_ENV
+
+    for line in not_served_lines(spec):
+        click.echo(line, err=True)
+    os.environ[REPORTED_ENV] = "1"
 
 
 class SentinelGroup(click.Group):
@@ -138,10 +158,18 @@ def main() -> None:
 def check_command(project: Path) -> None:
     """Check app.sq and print every diagnostic (exit 1 when there is one)."""
     spec = load(project)
-    click.echo(
-        f"{SPEC_FILE} OK: app {spec.app.name}, {len(spec.entities)} entities, "
-        f"{len(spec.operations)} operations, {len(spec.apis)} apis, {len(spec.pages)} pages"
+    counts = ", ".join(
+        plural(len(items), word)
+        for items, word in (
+            (spec.entities, "entity"),
+            (spec.operations, "operation"),
+            (spec.apis, "api"),
+            (spec.pages, "page"),
+        )
     )
+    click.echo(f"{SPEC_FILE} OK: app {spec.app.name}, {counts}")
+    for line in not_served_lines(spec):
+        click.echo(f"warning: {line}", err=True)
 
 
 @main.command("build")
@@ -180,7 +208,7 @@ def build_command(project: Path, check_only: bool) -> None:
 @project_option
 def routes_command(project: Path) -> None:
     """List every HTTP route: method, path, kind, auth and handler (no user code runs)."""
-    from sentinel_spec.devserver.route_table import format_table, route_rows
+    from sentinel_spec.commands.routes import format_table, route_rows
 
     click.echo(format_table(route_rows(load(project))))
 
@@ -223,8 +251,9 @@ def start_command(project: Path, host: str, port: int, workers: int) -> None:
             build(path)
     except SpecErrors as errors:
         raise SpecInvalid(errors) from None
-    if needs_database(fresh.spec) and not os.environ.get("DATABASE_URL", "").strip():
+    if fresh.spec.needs_database and not os.environ.get("DATABASE_URL", "").strip():
         raise MissingDatabaseUrl()
+    report_not_served(fresh.spec)
 
     import uvicorn
 
@@ -270,7 +299,7 @@ def dev_command(project: Path, host: str, port: int) -> None:
 def new_command(name: Path) -> None:
     """Create a runnable starter project in the folder NAME and build it."""
     from sentinel_spec import build
-    from sentinel_spec.devserver.scaffold import ScaffoldError, create_project
+    from sentinel_spec.commands.scaffold import ScaffoldError, create_project
     from sentinel_spec.errors import SpecErrors
 
     try:
@@ -283,5 +312,5 @@ def new_command(name: Path) -> None:
         raise SpecInvalid(errors) from None
     click.echo(f"created {name}/ ({len(files)} files) and built generated/")
     click.echo("next steps:")
-    click.echo(f"  cd {name}")
+    click.echo(f"  cd {shlex.quote(str(name))}")
     click.echo("  sentinel dev   # http://127.0.0.1:3001: a database, migrations, reload on save")

@@ -77,7 +77,7 @@ class PsqlMissing(click.ClickException):
 @contextmanager
 def database_url(project: Path) -> Iterator[str]:
     """The app's database URL for the duration of one command."""
-    from sentinel_spec.devserver.postgres import EmbeddedPostgresError, database_url_for
+    from sentinel_spec.commands.postgres import EmbeddedPostgresError, database_url_for
 
     try:
         url, server = database_url_for(project, os.environ)
@@ -331,7 +331,7 @@ def _find_psql() -> str:
     found = shutil.which("psql")
     if found:
         return found
-    from sentinel_spec.devserver.postgres import postgres_bin_dir
+    from sentinel_spec.commands.postgres import postgres_bin_dir
 
     bundled = postgres_bin_dir() / "psql"
     if bundled.exists():

@@ -7,7 +7,7 @@ grammar keeps all tokens and every span is joined from a node's first and last c
 
 ``parse`` never raises on bad input. A syntax error stops the parse of the
 declaration it is in; the file is then re-parsed declaration by declaration (split
-where a line starts with a kind and a name, see ``_DECLARATION_START``) so every
+where a line starts with a kind and a name, see ``_declaration_start``) so every
 broken declaration is reported once and every sound one is still returned.
 """
 
@@ -17,10 +17,11 @@ import json
 import re
 import threading
 from collections.abc import Iterable
+from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
-from sentinel_spec import ast
+from sentinel_spec import ast, kinds
 from sentinel_spec.errors import SourceSpan, SpecError, did_you_mean
 from sentinel_spec.gc_pause import gc_paused
 
@@ -30,37 +31,57 @@ if TYPE_CHECKING:
 
 __all__ = ["DECLARATION_KINDS", "KEYWORDS", "parse"]
 
-DECLARATION_KINDS: tuple[str, ...] = (
-    "app",
-    "entity",
-    "enum",
-    "page",
-    "route",
-    "query",
-    "action",
-    "api",
-    "apiNamespace",
-    "job",
-    "crud",
-    "websocket",
-)
-KEYWORDS: frozenset[str] = frozenset((*DECLARATION_KINDS, "import", "from", "true", "false", "env"))
+# The language's kinds (``kinds.py``) and reserved words, as they are when imported; the
+# parser itself reads ``kinds.KINDS`` on every call (``_vocabulary``), so the table is
+# the one list.
+DECLARATION_KINDS: tuple[str, ...] = kinds.names()
+_OTHER_KEYWORDS = ("import", "from", "true", "false", "env")
+KEYWORDS: frozenset[str] = frozenset((*DECLARATION_KINDS, *_OTHER_KEYWORDS))
 
 _JSON_OPEN = "{=json"
 _JSON_CLOSE = "json=}"
 # strict=False: a raw tab inside a string is harmless; JSON proper forbids it.
 _STRING_DECODER = json.JSONDecoder(strict=False)
 
+
 # Where a declaration may start, for resynchronising after a syntax error: a kind
 # keyword at column 1 and a name, unless what follows the name is what follows a
 # field's type (`?`, `[]`, `@`, end of line): `page String` in an entity is a field.
 # Strings, comments and quoters are matched first so a keyword inside them is not
 # taken for a declaration. Compiled on first error (re.compile is slow at import).
-_DECLARATION_START = (
-    r'"(?:[^"\\\n]|\\.)*"|//[^\n]*|/\*[\s\S]*?\*/|\{=json[\s\S]*?json=\}|\{=psl[\s\S]*?psl=\}'
-    r"|^(?P<kind>" + "|".join(DECLARATION_KINDS) + r")"
-    r"(?=[ \t]*\{|[ \t]+[A-Za-z_][A-Za-z0-9_]*+(?:\s*\{|(?![ \t]*(?:[?@}\r\n]|\[\]|//|/\*|$))))"
-)
+def _declaration_start(kind_names: tuple[str, ...]) -> str:
+    return (
+        r'"(?:[^"\\\n]|\\.)*"|//[^\n]*|/\*[\s\S]*?\*/|\{=json[\s\S]*?json=\}|\{=psl[\s\S]*?psl=\}'
+        r"|^(?P<kind>" + "|".join(kind_names) + r")"
+        r"(?=[ \t]*\{|[ \t]+[A-Za-z_][A-Za-z0-9_]*+(?:\s*\{|(?![ \t]*(?:[?@}\r\n]|\[\]|//|/\*|$))))"
+    )
+
+
+@dataclass(frozen=True)
+class _Vocabulary:
+    """What the parser derives from ``kinds.KINDS``."""
+
+    kinds: tuple[str, ...]
+    keywords: frozenset[str]
+    declaration_start: str
+    kind_terminal: str  # the grammar's KIND line
+
+
+@cache
+def _vocabulary_of(table: tuple[kinds.DeclKind, ...]) -> _Vocabulary:
+    names = tuple(k.name for k in table)
+    # Longest first, so `apiNamespace` is not lexed as `api` + `Namespace`.
+    dict_kinds = sorted((k.name for k in table if k.form == "dict"), key=lambda n: (-len(n), n))
+    terminal = "KIND.2: /(" + "|".join(dict_kinds) + ")(?![A-Za-z0-9_])/"
+    return _Vocabulary(
+        names, frozenset((*names, *_OTHER_KEYWORDS)), _declaration_start(names), terminal
+    )
+
+
+def _vocabulary() -> _Vocabulary:
+    return _vocabulary_of(kinds.KINDS)
+
+
 # One escape at a time, left to right, so `\\\\` is consumed whole and never read as
 # the start of the escape after it.
 _ESCAPE = re.compile(r"\\(u[0-9a-fA-F]{4}|.)", re.DOTALL)
@@ -133,13 +154,23 @@ def parse(source: str, file: str = "app.sq") -> tuple[ast.Module, list[SpecError
 # ---------------------------------------------------------------- the lark instance
 
 
-@cache
 def _parser() -> Lark:
+    return _parser_for(_vocabulary().kind_terminal)
+
+
+_KIND_LINE = re.compile(r"^KIND\.2: .*$", re.MULTILINE)
+
+
+@cache
+def _parser_for(kind_terminal: str) -> Lark:
     from importlib.resources import files
 
     from lark import Lark
 
     grammar = files("sentinel_spec").joinpath("grammar.lark").read_text(encoding="utf-8")
+    # The KIND terminal comes from kinds.py (the grammar file's copy is for reading).
+    grammar, count = _KIND_LINE.subn(kind_terminal.replace("\\", "\\\\"), grammar)
+    assert count == 1, "grammar.lark must define KIND.2 on one line"
     return Lark(
         grammar,
         parser="lalr",
@@ -174,7 +205,9 @@ def _parse_each_declaration(
     from lark.exceptions import UnexpectedInput
 
     starts = [
-        m.start() for m in re.finditer(_DECLARATION_START, source, re.MULTILINE) if m.group("kind")
+        m.start()
+        for m in re.finditer(_vocabulary().declaration_start, source, re.MULTILINE)
+        if m.group("kind")
     ]
     bounds = [0, *(s for s in starts if s > 0), len(source)]
     declarations: list[ast.Declaration] = []
@@ -303,7 +336,7 @@ def _expected_names(expected: set[str]) -> list[str]:
         names.append("a value")
     if expected >= _DECLARATION_START_TERMINALS:
         expected -= _DECLARATION_START_TERMINALS | {"$END"}
-        names.append("a declaration (" + ", ".join(DECLARATION_KINDS) + ")")
+        names.append("a declaration (" + ", ".join(_vocabulary().kinds) + ")")
     names.extend(sorted(_TERMINAL_NAMES.get(t, t) for t in expected))
     return names
 
@@ -318,7 +351,7 @@ def _describe(token: Token) -> str:
 def _token_hint(token: Token, expected: set[str]) -> str | None:
     kind = token.type
     if kind == "IDENT" and expected >= _DECLARATION_START_TERMINALS:
-        guess = did_you_mean(token.value, DECLARATION_KINDS)
+        guess = did_you_mean(token.value, _vocabulary().kinds)
         return guess or "a declaration starts with its kind: `query getCases { ... }`"
     if kind == "COMMA" and "FIELD_ATTR" in expected:
         return "entity fields are not separated by commas"
@@ -503,7 +536,7 @@ class _AstBuilder:
 
     def _keyword_name(self, name: Token, kind: str) -> bool:
         """Report a keyword used as a declaration name; True when it was one."""
-        if name.value not in KEYWORDS:
+        if name.value not in _vocabulary().keywords:
             return False
         self.errors.append(
             SpecError(

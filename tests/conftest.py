@@ -38,7 +38,7 @@ def pg_server_url() -> Iterator[str]:
     if env_url:
         yield with_database(env_url, _database_of(env_url))
         return
-    from sentinel_spec.devserver.postgres import EmbeddedPostgres
+    from sentinel_spec.commands.postgres import EmbeddedPostgres
 
     with embedded_data_dir() as data_dir:
         server = EmbeddedPostgres(data_dir, database="postgres")

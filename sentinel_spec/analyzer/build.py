@@ -1,18 +1,21 @@
 """AST -> AppSpec. Runs only on a module that passed every check, so it trusts shapes.
 
 Each ``_kind`` function turns one declaration into its AppSpec dataclass; defaults
-live in ``appspec.py`` and are used by leaving arguments out.
+live in ``appspec.py`` and are used by leaving arguments out. ``BUILDERS`` maps each
+kind of ``kinds.py`` to its function; ``build_appspec`` fills ``AppSpec`` from the table.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any, cast
 
 from sentinel_spec import appspec as a
-from sentinel_spec import ast
+from sentinel_spec import ast, kinds
 from sentinel_spec.analyzer.context import Context, entry
 from sentinel_spec.analyzer.model import EntityInfo, FieldInfo, RelationPairs
-from sentinel_spec.analyzer.resolve import ImportResolver
+from sentinel_spec.analyzer.resolve import ImportResolver, decl_kind
 from sentinel_spec.analyzer.schema import JOB_OPTIONS
 from sentinel_spec.analyzer.units import parse_duration, parse_rate, parse_size
 
@@ -401,44 +404,6 @@ def _crud(decl: ast.Decl) -> a.Crud:
     return a.Crud(decl.name.name, body.ref("entity") or "", tuple(ops))
 
 
-def build_appspec(ctx: Context) -> a.AppSpec:
-    app_decl = ctx.app
-    assert app_decl is not None
-    app = _app(app_decl)
-    default_auth = app.auth is not None
-    pairs, _ = ctx.relation_pairs()
-
-    def bodies(kind: str) -> list[ast.Decl]:
-        return ctx.of_kind(kind)
-
-    return a.AppSpec(
-        app=app,
-        entities=tuple(_entity(info, pairs) for info in ctx.entities.values()),
-        enums=tuple(
-            a.Enum(e.name.name, tuple(m.name for m in e.members)) for e in ctx.enums.values()
-        ),
-        queries=tuple(_operation(d, default_auth) for d in bodies("query")),
-        actions=tuple(_operation(d, default_auth) for d in bodies("action")),
-        apis=tuple(_api(d, default_auth) for d in bodies("api")),
-        api_namespaces=tuple(_api_namespace(d) for d in bodies("apiNamespace")),
-        jobs=tuple(_job(d) for d in bodies("job")),
-        routes=tuple(
-            a.Route(d.name.name, _Body(d.body).string("path") or "", _Body(d.body).ref("to") or "")
-            for d in bodies("route")
-        ),
-        pages=tuple(
-            a.Page(
-                d.name.name,
-                cast(a.ExtImport, _Body(d.body).imp("component")),
-                bool(_Body(d.body).boolean("authRequired")),
-            )
-            for d in bodies("page")
-        ),
-        cruds=tuple(_crud(d) for d in bodies("crud")),
-        websockets=tuple(_websocket(d, default_auth) for d in bodies("websocket")),
-    )
-
-
 def _websocket(decl: ast.Decl, default_auth: bool) -> a.WebSocket:
     body = _Body(decl.body)
     return a.WebSocket(
@@ -446,4 +411,67 @@ def _websocket(decl: ast.Decl, default_auth: bool) -> a.WebSocket:
         body.string("path") or "",
         cast(a.ExtImport, body.imp("fn")),
         _auth_flag(body, "auth", default_auth),
+    )
+
+
+def _route(decl: ast.Decl) -> a.Route:
+    body = _Body(decl.body)
+    return a.Route(decl.name.name, body.string("path") or "", body.ref("to") or "")
+
+
+def _page(decl: ast.Decl) -> a.Page:
+    body = _Body(decl.body)
+    return a.Page(
+        decl.name.name, cast(a.ExtImport, body.imp("component")), bool(body.boolean("authRequired"))
+    )
+
+
+@dataclass(frozen=True)
+class BuildContext:
+    """What a builder may need beyond its declaration."""
+
+    default_auth: bool  # `auth` defaults to true when the app declares auth
+
+
+Builder = Callable[[ast.Decl, BuildContext], Any]
+
+# One builder per ``dict`` kind of ``kinds.py`` (but ``app``, the spec itself): its
+# declaration -> the value appended to ``AppSpec.<kind.field>``.
+BUILDERS: dict[str, Builder] = {
+    "page": lambda d, b: _page(d),
+    "route": lambda d, b: _route(d),
+    "query": lambda d, b: _operation(d, b.default_auth),
+    "action": lambda d, b: _operation(d, b.default_auth),
+    "api": lambda d, b: _api(d, b.default_auth),
+    "apiNamespace": lambda d, b: _api_namespace(d),
+    "job": lambda d, b: _job(d),
+    "crud": lambda d, b: _crud(d),
+    "websocket": lambda d, b: _websocket(d, b.default_auth),
+}
+
+
+def build_appspec(ctx: Context) -> a.AppSpec:
+    app_decl = ctx.app
+    assert app_decl is not None
+    app = _app(app_decl)
+    build = BuildContext(default_auth=app.auth is not None)
+    pairs, _ = ctx.relation_pairs()
+    fields: dict[str, list[Any]] = {}
+    for kind in kinds.dict_kinds():
+        if kind.name == "app":
+            continue
+        builder = BUILDERS[kind.name]
+        fields.setdefault(kind.field, []).extend(builder(d, build) for d in ctx.of_kind(kind.name))
+    positions = {
+        (decl_kind(decl), decl.name.name): decl.name.span for decl in ctx.module.declarations
+    }
+    return a.AppSpec(
+        app=app,
+        entities=tuple(_entity(info, pairs) for info in ctx.entities.values()),
+        enums=tuple(
+            a.Enum(e.name.name, tuple(m.name for m in e.members)) for e in ctx.enums.values()
+        ),
+        positions=positions,
+        # Each field gets the declarations of the kinds the table maps to it.
+        **{name: tuple(values) for name, values in fields.items()},  # type: ignore[arg-type]
     )

@@ -11,7 +11,7 @@ import keyword
 from collections.abc import Callable
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
-from sentinel_spec import ast
+from sentinel_spec import ast, kinds
 from sentinel_spec.analyzer.context import Context, entry, value
 from sentinel_spec.analyzer.entity_rules import ENTITY_RULES
 from sentinel_spec.analyzer.messages import suggest, with_article
@@ -22,9 +22,6 @@ from sentinel_spec.errors import SourceSpan, SpecError
 from sentinel_spec.runtime.jobs.cron import cron_problem
 
 Rule = Callable[[Context], list[SpecError]]
-
-LOWERCASE_KINDS = ("query", "action", "api", "job", "websocket", "apiNamespace")
-UPPERCASE_KINDS = ("page", "route")
 
 
 def exactly_one_app(ctx: Context) -> list[SpecError]:
@@ -44,26 +41,26 @@ def exactly_one_app(ctx: Context) -> list[SpecError]:
 
 
 def name_case(ctx: Context) -> list[SpecError]:
+    """Each kind's ``case`` (``kinds.py``): queries start lowercase, pages uppercase..."""
     errors: list[SpecError] = []
-    for kind in LOWERCASE_KINDS:
-        for decl in ctx.of_kind(kind):
-            name = decl.name.name
-            if not name[:1].islower():
-                errors.append(
-                    SpecError(
-                        decl.name.span, f"{kind} name `{name}` must start with a lowercase letter"
-                    )
-                )
-    uppercase: list[tuple[str, ast.Ident]] = [
-        (kind, decl.name) for kind in UPPERCASE_KINDS for decl in ctx.of_kind(kind)
-    ]
-    uppercase += [("entity", e.node.name) for e in ctx.entities.values()]
-    uppercase += [("enum", e.name) for e in ctx.enums.values()]
-    for kind, ident in uppercase:
-        if not ident.name[:1].isupper():
+    for k in kinds.KINDS:
+        if k.case is None:
+            continue
+        if k.form == "entity":
+            idents = [e.node.name for e in ctx.entities.values()]
+        elif k.form == "enum":
+            idents = [e.name for e in ctx.enums.values()]
+        else:
+            idents = [decl.name for decl in ctx.of_kind(k.name)]
+        for ident in idents:
+            first = ident.name[:1]
+            if first.islower() if k.case == "lower" else first.isupper():
+                continue
             errors.append(
                 SpecError(
-                    ident.span, f"{kind} name `{ident.name}` must start with an uppercase letter"
+                    ident.span,
+                    f"{k.name} name `{ident.name}` must start with "
+                    f"{'a lowercase' if k.case == 'lower' else 'an uppercase'} letter",
                 )
             )
     return errors

@@ -81,6 +81,10 @@ FEATURES: tuple[Feature, ...] = (
 
 _BY_NAME = {f.name: f for f in FEATURES}
 
+# `sentinel dev`/`start` print the not-served lines once and set this to "1", so the app's
+# processes (every uvicorn worker, every dev reload) do not log them again.
+REPORTED_ENV = "SENTINEL_NOT_SERVED_REPORTED"
+
 
 def feature(name: str) -> Feature:
     return _BY_NAME[name]

@@ -3,9 +3,10 @@
 The runtime mounts its routes from it, the generator writes ``openapi.json`` from it and
 ``sentinel routes`` prints it, so the three cannot disagree. The compiler calls the
 per-kind functions with AppSpec values (``AppSpec.route_plan``), the runtime with the
-``AppDecl`` (``plan``); both get the same ``PlannedRoute`` rows, in the order the server
-matches them: operations, crud, apis, pages, ``/openapi.json``, then the routes of the
-features that have landed (auth, websockets; see ``contract.features``).
+``AppDecl`` (``plan``); both get the same ``PlannedRoute`` rows (a test holds them to
+it), in the order the server matches them: operations, crud, apis, pages, the routes of
+the features that have landed (auth, websockets; see ``contract.features``), and last
+``/openapi.json``.
 """
 
 from __future__ import annotations
@@ -156,8 +157,6 @@ def plan(decl: AppDecl) -> tuple[PlannedRoute, ...]:
         ]
     rows += [api(a.name, a.method, a.path, auth=a.auth) for a in decl.apis]
     rows += [page(p.name, p.path, auth_required=p.auth_required) for p in decl.pages]
-    if decl.openapi_path is not None:
-        rows.append(openapi())
     if decl.auth is not None:
         rows += auth_routes(
             email=decl.auth.email is not None,
@@ -165,4 +164,6 @@ def plan(decl: AppDecl) -> tuple[PlannedRoute, ...]:
             two_factor=decl.auth.two_factor is not None,
         )
     rows += [websocket(w.name, w.path, auth=w.auth) for w in decl.websockets]
+    if decl.openapi_path is not None:
+        rows.append(openapi())
     return tuple(served_only(rows))

@@ -1,4 +1,4 @@
-"""Development-time services: the embedded PostgreSQL server, reloading, in-process workers.
+"""Development-time services of ``sentinel dev``: reloading, in-process workers, the overlay.
 
 Modules here are imported only by ``sentinel dev`` and the CLI, never by a generated app.
 """

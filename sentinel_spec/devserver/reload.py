@@ -29,6 +29,7 @@ import contextlib
 import json
 import os
 import queue
+import re
 import select
 import signal
 import socket
@@ -185,6 +186,7 @@ class DevServer:
     database: Stoppable | None = None
     retiring: list[Worker] = field(default_factory=list)  # old workers finishing requests
     worker_env: dict[str, str] = field(default_factory=dict)
+    not_served: list[str] = field(default_factory=list)  # the lines printed last
     # The last build's errors; kept beside an import failure of the stale app at start.
     spec_problems: list[Problem] = field(default_factory=list)
     # Set by SIGTERM. The handler also raises KeyboardInterrupt to cut a long wait short,
@@ -225,8 +227,11 @@ class DevServer:
         if spec is not None:
             self._prepare_database(spec)
         self.worker_env = {**self.worker_env, "SENTINEL_ENV": "development"}
-        if spec is not None or (self.project_dir / "generated" / "server.py").exists():
-            self._swap(clear_problems=spec is not None)
+        if spec is not None:
+            # A spec broken at start serves no stale app: its database was never
+            # resolved, so it would add a "DATABASE_URL is not set" failure to the real
+            # errors. The stand-in answers 503 with them until a save fixes the spec.
+            self._swap()
         if self.active is not None:
             elapsed = time.monotonic() - started
             say(f"serving http://{self.host}:{self.port} (ready in {elapsed:.2f}s)")
@@ -276,18 +281,29 @@ class DevServer:
             write_problems(self.project_dir, self.spec_problems)
             return None
         self.spec_problems = []
+        self._report_not_served(result.spec)
         drop_bytecode(self.project_dir / "generated" / name for name in result.written)
         if result.written or result.removed:
             say(f"built generated/ ({len(result.written)} written, {len(result.removed)} removed)")
         return result
 
+    def _report_not_served(self, spec: AppSpec) -> None:
+        """One line per declared feature the runtime does not serve yet: at the first good
+        build, and again whenever a save changes the list. The workers stay quiet."""
+        from sentinel_spec.contract.features import REPORTED_ENV, unserved
+
+        lines = [found.not_served_line() for found in unserved(spec.declared_features())]
+        if lines != self.not_served:
+            for line in lines:
+                say(line)
+            self.not_served = lines
+        self.worker_env[REPORTED_ENV] = "1"
+
     def _prepare_database(self, spec: AppSpec) -> None:
         """Resolve the database (embedded if needed), migrate, warn about unmigrated models."""
-        from sentinel_spec.cli import needs_database
-
-        if not needs_database(spec) and "DATABASE_URL" not in self.environ:
+        if not spec.needs_database and "DATABASE_URL" not in self.environ:
             return
-        from sentinel_spec.devserver.postgres import database_url_for
+        from sentinel_spec.commands.postgres import database_url_for
 
         try:
             url, embedded = database_url_for(self.project_dir, self.environ)
@@ -424,9 +440,7 @@ class DevServer:
             if migrations_changed:
                 self._apply_migrations(watched=True)
             return
-        from sentinel_spec.cli import needs_database
-
-        if needs_database(built.spec) and "DATABASE_URL" not in self.worker_env:
+        if built.spec.needs_database and "DATABASE_URL" not in self.worker_env:
             # First start had a broken spec, or the app just gained its first entity.
             self._prepare_database(built.spec)
         else:
@@ -558,6 +572,11 @@ WATCHED_FILES = ("app.sq",)
 WATCHED_FOLDERS = ("src", "migrations")
 
 
+# Files editors and tools write beside the one they save: `sed -i` (sedXXXXXX), vim's
+# write test (4913), emacs auto-saves (#name#).
+_EDITOR_TEMPORARY = re.compile(r"sed[A-Za-z0-9]{6}|4913|#.*#")
+
+
 def is_watched(project_dir: Path, path: str) -> bool:
     """``app.sq`` and files under ``src/`` or ``migrations/``, minus editor and cache noise."""
     parts = Path(os.path.relpath(path, project_dir)).parts
@@ -565,6 +584,8 @@ def is_watched(project_dir: Path, path: str) -> bool:
         return False
     name = parts[-1]
     if name.startswith(".") or name.endswith((".pyc", "~", ".swp", ".swx", ".tmp")):
+        return False
+    if _EDITOR_TEMPORARY.fullmatch(name):
         return False
     if len(parts) == 1:
         return name in WATCHED_FILES

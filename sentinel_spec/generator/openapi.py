@@ -9,9 +9,9 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from sentinel_spec.appspec import Api, AppSpec, Crud, Entity, Field, Operation
-from sentinel_spec.contract.names import kebab, path_params, starlette_path
-from sentinel_spec.contract.routes import CRUD_SEGMENTS
+from sentinel_spec.appspec import Api, AppSpec, Crud, Entity, Field
+from sentinel_spec.contract.names import path_params
+from sentinel_spec.contract.routes import PlannedRoute
 from sentinel_spec.generator.drafts import FileDraft
 from sentinel_spec.generator.models import attribute_name
 from sentinel_spec.generator.pyschema import JsonSchema, SchemaReader
@@ -19,7 +19,6 @@ from sentinel_spec.generator.pyschema import JsonSchema, SchemaReader
 OPENAPI_VERSION = "3.1.0"
 ERROR_REF = {"$ref": "#/components/schemas/Error"}
 BEARER: list[dict[str, list[str]]] = [{"bearerAuth": []}]
-ALL_METHODS = ("get", "post", "put", "patch", "delete")
 
 _SCALAR_SCHEMAS: dict[str, JsonSchema] = {
     "String": {"type": "string"},
@@ -42,13 +41,30 @@ def generate(spec: AppSpec) -> list[FileDraft]:
 
 def build_document(spec: AppSpec) -> dict[str, Any]:
     reader = SchemaReader(spec.source_dir)
-    paths: dict[str, dict[str, Any]] = {}
-    for op in spec.operations:
-        _add_operation(paths, op, reader.args_schema(op.fn))
-    for api in spec.apis:
-        _add_api(paths, api)
+    operations = {op.name: op for op in spec.operations}
+    apis = {api.name: api for api in spec.apis}
+    crud_shapes: dict[str, tuple[Crud, Any, tuple[JsonSchema, JsonSchema]]] = {}
     for crud in spec.cruds:
-        _add_crud(paths, crud, spec.entity(crud.entity))
+        shapes = _crud_shapes(crud, spec.entity(crud.entity))
+        for cop in crud.operations:
+            crud_shapes[f"{crud.name}.{cop.op}"] = (crud, cop, shapes[cop.op])
+    paths: dict[str, dict[str, Any]] = {}
+    # The route plan says which path and methods; this module says what each carries.
+    for planned in spec.route_plan():
+        if planned.kind in ("query", "action"):
+            op = operations[planned.name]
+            args = reader.args_schema(op.fn)
+            summary = f"{op.kind} {op.name}"
+            paths[planned.path] = _call_item(op.name, summary, "operations", planned, args, {})
+        elif planned.kind == "crud":
+            crud, cop, (args, result) = crud_shapes[planned.name]
+            summary = f"crud {crud.name}.{cop.op} ({crud.entity})"
+            operation_id = f"{crud.name}_{cop.op}"
+            paths[planned.path] = _call_item(operation_id, summary, "crud", planned, args, result)
+        elif planned.kind == "api":
+            _add_api(paths, apis[planned.name], planned)
+        elif planned.kind == "auth":
+            _add_auth(paths, planned)
     schemas: dict[str, JsonSchema] = dict(reader.components)
     for enum in spec.enums:
         schemas.setdefault(enum.name, {"type": "string", "enum": list(enum.members)})
@@ -78,27 +94,20 @@ def _json_body(schema: JsonSchema) -> dict[str, Any]:
     return {"required": False, "content": {"application/json": {"schema": schema}}}
 
 
-def _add_operation(paths: dict[str, dict[str, Any]], op: Operation, args: JsonSchema) -> None:
-    paths[f"/operations/{kebab(op.name)}"] = _call_item(
-        op.name, f"{op.kind} {op.name}", "operations", op.kind == "query", args, {}, op.auth
-    )
-
-
 def _call_item(
     operation_id: str,
     summary: str,
     tag: str,
-    query: bool,
+    planned: PlannedRoute,
     args: JsonSchema,
     result: JsonSchema,
-    auth: bool,
 ) -> dict[str, Any]:
     """An operation's path item: POST with a JSON body; a query also by GET ``?args=``."""
     common: dict[str, Any] = {"tags": [tag], "summary": summary, "responses": _responses(result)}
-    if auth:
+    if planned.auth:
         common["security"] = BEARER
     item = {"post": {**common, "operationId": operation_id, "requestBody": _json_body(args)}}
-    if query:
+    if "GET" in planned.methods:
         args_param = {
             "name": "args",
             "in": "query",
@@ -110,14 +119,18 @@ def _call_item(
     return item
 
 
-def _add_api(paths: dict[str, dict[str, Any]], api: Api) -> None:
-    path = starlette_path(api.path)
+def _documented_methods(planned: PlannedRoute) -> tuple[str, ...]:
+    # OPTIONS (answered for CORS preflights) is not an operation of the api.
+    return tuple(m.lower() for m in planned.methods if m != "OPTIONS")
+
+
+def _add_api(paths: dict[str, dict[str, Any]], api: Api, planned: PlannedRoute) -> None:
     parameters = [
         {"name": p, "in": "path", "required": True, "schema": {"type": "string"}}
         for p in path_params(api.path)
     ]
-    methods = ALL_METHODS if api.method == "ALL" else (api.method.lower(),)
-    item = paths.setdefault(path, {})
+    methods = _documented_methods(planned)
+    item = paths.setdefault(planned.path, {})
     for method in methods:
         entry: dict[str, Any] = {
             "tags": ["apis"],
@@ -127,13 +140,28 @@ def _add_api(paths: dict[str, dict[str, Any]], api: Api) -> None:
         }
         if parameters:
             entry["parameters"] = parameters
-        if api.auth:
+        if planned.auth:
             entry["security"] = BEARER
         item[method] = entry
 
 
-def _add_crud(paths: dict[str, dict[str, Any]], crud: Crud, entity: Entity) -> None:
-    """The runtime's crud contract (docs/data-model.md): key lookups, pages, column writes."""
+def _add_auth(paths: dict[str, dict[str, Any]], planned: PlannedRoute) -> None:
+    """An auth route (once ``auth`` is served); its bodies are RUNTIME.md's Auth table."""
+    item = paths.setdefault(planned.path, {})
+    for method in _documented_methods(planned):
+        entry: dict[str, Any] = {
+            "tags": ["auth"],
+            "operationId": f"auth_{planned.name}",
+            "summary": f"auth {planned.name}",
+            "responses": _responses({}),
+        }
+        if planned.auth:
+            entry["security"] = BEARER
+        item[method] = entry
+
+
+def _crud_shapes(crud: Crud, entity: Entity) -> dict[str, tuple[JsonSchema, JsonSchema]]:
+    """(args, result) of each crud op: the runtime's contract (docs/data-model.md)."""
     ref = {"$ref": f"#/components/schemas/{crud.entity}"}
     key = {
         "type": "object",
@@ -160,20 +188,13 @@ def _add_crud(paths: dict[str, dict[str, Any]], crud: Crud, entity: Entity) -> N
         {attribute_name(f.name): _field_schema(f) for f in writable},
         [attribute_name(k) for k in entity.primary_key],
     )
-    shapes: dict[str, tuple[JsonSchema, JsonSchema]] = {
+    return {
         "get": (key, ref),
         "getAll": (_any_of_null(page), listing),
         "create": (create, ref),
         "update": (update, ref),
         "delete": (key, ref),
     }
-    for op in crud.operations:
-        args, result = shapes[op.op]
-        path = f"/crud/{kebab(crud.name)}/{CRUD_SEGMENTS[op.op]}"
-        summary = f"crud {crud.name}.{op.op} ({crud.entity})"
-        query = op.op in ("get", "getAll")
-        auth = not op.is_public
-        paths[path] = _call_item(f"{crud.name}_{op.op}", summary, "crud", query, args, result, auth)
 
 
 def _server_generated(f: Field) -> bool:

@@ -24,6 +24,7 @@ from pathlib import Path
 from starlette.applications import Starlette
 
 from sentinel_spec.contract.declarations import AppDecl, Env
+from sentinel_spec.contract.features import REPORTED_ENV
 from sentinel_spec.runtime.errors import EXCEPTION_HANDLERS
 from sentinel_spec.runtime.settings import Settings, load_settings
 from sentinel_spec.runtime.state import AppBuilder, DatabaseLike, Feature
@@ -42,9 +43,6 @@ FEATURES: tuple[str, ...] = (
     "sentinel_spec.runtime.realtime",
     "sentinel_spec.runtime.http",
 )
-
-# Set by `sentinel dev`/`start`, which print the "not served yet" lines themselves once.
-REPORTED_ENV = "SENTINEL_NOT_SERVED_REPORTED"
 
 
 def _settings_for(

@@ -168,6 +168,9 @@ def test_dev_broken_spec_at_start_answers_503_then_serves_once_fixed(
         assert error["code"] == "unavailable" and error["requestId"]
         assert error["details"][0]["file"] == "app.sq"
         assert "did you mean `Note`?" in error["details"][0]["message"]
+        # Only the spec's error: no stale app was started without its database.
+        assert len(error["details"]) == 1, error["details"]
+        assert not any("DATABASE_URL" in d["message"] for d in error["details"])
         page = httpx.get(server.base + "/", headers={"accept": "text/html"}, timeout=2)
         assert page.status_code == 503 and "is not an entity" in page.text
         assert "sentinel-dev-errors" in page.text

@@ -10,7 +10,7 @@ import pytest
 from click.testing import CliRunner
 
 from sentinel_spec.cli import main
-from sentinel_spec.devserver.scaffold import create_project
+from sentinel_spec.commands.scaffold import create_project
 
 COMMANDS = ["check", "build", "routes", "start", "dev", "new", "db"]
 

@@ -14,7 +14,7 @@ from sentinel_spec.appspec import (
     Route,
     WebSocket,
 )
-from sentinel_spec.devserver.route_table import RouteRow, format_table, route_rows
+from sentinel_spec.commands.routes import RouteRow, format_table, route_rows
 
 SPEC = AppSpec(
     app=App(name="Demo", title="Demo"),

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from sentinel_spec.devserver.scaffold import ScaffoldError, app_identifier, create_project
+from sentinel_spec.commands.scaffold import ScaffoldError, app_identifier, create_project
 
 
 def test_app_identifier_from_folder_names() -> None:

@@ -35,3 +35,12 @@ def test_spec_sources_and_migrations_are_watched(relative: str) -> None:
 )
 def test_outputs_logs_and_editor_noise_are_not(relative: str) -> None:
     assert not is_watched(PROJECT, str(PROJECT / relative))
+
+
+@pytest.mark.parametrize(
+    "relative", ["src/sedAb12Cd", "src/core/sedx9Y8z7", "src/4913", "src/#notes.py#"]
+)
+def test_temporary_files_of_sed_and_editors_are_not_changes(relative: str) -> None:
+    # `sed -i` writes src/sedXXXXXX and renames it over the file: only the file counts.
+    assert not is_watched(PROJECT, str(PROJECT / relative))
+    assert is_watched(PROJECT, str(PROJECT / "src/sedative.py"))

@@ -18,7 +18,7 @@ import psycopg
 import pytest
 from sqlalchemy import text
 
-from sentinel_spec.devserver.postgres import EmbeddedPostgres, database_url_for
+from sentinel_spec.commands.postgres import EmbeddedPostgres, database_url_for
 from sentinel_spec.runtime.db.database import Database
 from sentinel_spec.runtime.errors import ServiceUnavailable
 
@@ -50,7 +50,7 @@ def server(shared_server: EmbeddedPostgres) -> EmbeddedPostgres:
 USER_SCRIPT = """
 import sys
 from pathlib import Path
-from sentinel_spec.devserver.postgres import EmbeddedPostgres
+from sentinel_spec.commands.postgres import EmbeddedPostgres
 
 server = EmbeddedPostgres(Path(sys.argv[1]))
 server.start()

@@ -24,7 +24,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
-log = logging.getLogger("sentinel.devserver.postgres")
+log = logging.getLogger("sentinel.commands.postgres")
 
 APP_DATABASE = "app"
 SUPERUSER = "postgres"
