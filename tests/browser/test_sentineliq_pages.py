@@ -60,6 +60,13 @@ def server(tmp_path: Path, sentineliq_db: str) -> object:
         yield server
 
 
+def test_start_says_once_what_it_does_not_serve_yet(server: Server) -> None:
+    # SentinelIQ declares rate limits and jobs, which this runtime does not serve yet.
+    output = server.output()
+    assert output.count("not served yet: rateLimit (") == 1, output
+    assert output.count("not served yet: jobs (") == 1, output
+
+
 def test_pages_render_in_a_browser(server: Server, tmp_path: Path) -> None:
     landing = chromium(tmp_path / "profile", "--dump-dom", server.base + "/")
     assert "<h1>Security operations in one place</h1>" in landing
