@@ -60,6 +60,13 @@ class Mailer:
             shutdown_grace_seconds=self.shutdown_grace_seconds,
         )
 
+    def use_queue(self, queue: DeliveryQueue) -> DeliveryQueue:
+        """Deliver through ``queue`` from now on (the jobs feature installs its durable
+        queue this way, after email); the previous queue is returned for the caller to
+        take its sender from and close. Mailers bound later share the new queue."""
+        previous, self.queue = self.queue, queue
+        return previous
+
     def render(self, template: str, data: Mapping[str, Any] | None = None) -> RenderedEmail:
         """Subject, text and HTML of a template, without sending (previews)."""
         return self.templates.render(template, data)

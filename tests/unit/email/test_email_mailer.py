@@ -144,3 +144,18 @@ async def test_aclose_passes_the_configured_grace() -> None:
     queue = RecordingQueue()
     await Mailer(queue, shutdown_grace_seconds=3).aclose()
     assert queue.closed_with == 3
+
+
+async def test_use_queue_swaps_the_delivery_queue_for_later_sends() -> None:
+    first, second = RecordingQueue(), RecordingQueue()
+    mailer = Mailer(first, default_from=Address("noreply@example.com"))
+    assert mailer.use_queue(second) is first
+    await mailer.bind(FakeUnitOfWork()).send(to="a@example.com", subject="s", text="t")
+    assert first.queued == [] and len(second.queued) == 1
+
+
+def test_user_code_imports_email_message_from_the_runtime() -> None:
+    from sentinel_spec import runtime
+
+    assert runtime.EmailMessage is EmailMessage
+    assert runtime.InvalidEmail is InvalidEmail
