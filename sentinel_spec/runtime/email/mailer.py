@@ -33,6 +33,9 @@ if TYPE_CHECKING:
 
 
 class Mailer:
+    # bind() makes one per call that has a context: keep it small.
+    __slots__ = ("default_from", "queue", "shutdown_grace_seconds", "templates", "unit_of_work")
+
     def __init__(
         self,
         queue: DeliveryQueue,
