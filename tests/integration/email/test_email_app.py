@@ -13,7 +13,6 @@ import httpx
 import pytest
 from sqlalchemy import String, func, select
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
-from tests.runtime.conftest import serve
 
 from sentinel_spec.contract.declarations import AppDecl, EmailSenderDecl, Operation
 from sentinel_spec.runtime import HttpError
@@ -21,6 +20,7 @@ from sentinel_spec.runtime.app import create_app
 from sentinel_spec.runtime.context import Context, FeatureNotAvailable
 from sentinel_spec.runtime.email.mailer import Mailer
 from sentinel_spec.runtime.settings import SettingsError
+from tests.in_process import serve
 from tests.mail_servers import SmtpServer, smtp_server
 
 pytestmark = [pytest.mark.postgres, pytest.mark.slow]
