@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import REPO as ROOT
+from tests.mail_servers import SmtpServer
 from tests.servers import Server, free_port, running
 
 pytestmark = [pytest.mark.postgres, pytest.mark.slow]
@@ -50,9 +51,9 @@ def chromium(profile: Path, *args: str) -> str:
 
 
 @pytest.fixture
-def server(tmp_path: Path, sentineliq_db: str) -> object:
+def server(tmp_path: Path, sentineliq_db: str, smtp: SmtpServer) -> object:
     port = free_port()
-    env = {"DATABASE_URL": sentineliq_db}
+    env = {"DATABASE_URL": sentineliq_db, **smtp.env()}  # `start` refuses an app without SMTP_HOST
     with running(
         "start", "--project", str(ROOT), "--port", str(port), cwd=tmp_path, port=port, env=env
     ) as server:

@@ -13,6 +13,7 @@ from typing import Any
 import httpx
 import pytest
 
+from tests.mail_servers import SmtpServer
 from tests.stand_ins import authenticate_with
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -69,15 +70,16 @@ class Users:
 
 @pytest.fixture
 async def app_and_users(
-    sentineliq: ModuleType, sentineliq_db: str
+    sentineliq: ModuleType, sentineliq_db: str, smtp: SmtpServer
 ) -> AsyncIterator[tuple[httpx.AsyncClient, Users]]:
     from sentinel_spec.runtime.app import create_app
 
-    # The generated APP, with the test database instead of the process environment.
+    # The generated APP, with the test database and SMTP server instead of the
+    # process environment.
     users = Users(sentineliq_db)
     app = create_app(
         sentineliq.APP,
-        environ={"DATABASE_URL": sentineliq_db},
+        environ={"DATABASE_URL": sentineliq_db, **smtp.env()},
         dotenv=None,
         features=[authenticate_with(users.authenticate)],
     )

@@ -69,9 +69,9 @@ def test_the_app_mounts_exactly_the_planned_routes(project: tuple[AppSpec, Modul
     from sentinel_spec.runtime.app import create_app
 
     _, server = project
-    app = create_app(
-        server.APP, environ={"DATABASE_URL": "postgresql://nobody@127.0.0.1:1/none"}, dotenv=None
-    )
+    # Nothing connects while the app is built: the database and SMTP server are placeholders.
+    environ = {"DATABASE_URL": "postgresql://nobody@127.0.0.1:1/none", "SMTP_HOST": "127.0.0.1"}
+    app = create_app(server.APP, environ=environ, dotenv=None)
     mounted = [(r.path, tuple(sorted(r.methods or ()))) for r in app.routes if isinstance(r, Route)]
     planned = [
         (p.path, tuple(sorted({*p.methods, *(["HEAD"] if "GET" in p.methods else [])})))
