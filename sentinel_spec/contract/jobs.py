@@ -16,3 +16,5 @@ class JobOptions:
     priority: int = 0
     queue: str | None = None
     start_after_seconds: int | None = None
+    # ``startAfter`` given as an ISO date or date-time (naive means UTC).
+    start_after_date: str | None = None

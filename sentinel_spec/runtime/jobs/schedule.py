@@ -1,0 +1,153 @@
+"""``schedule.cron``: each tick deferred once, however many workers run.
+
+Every worker runs a ``CronScheduler``. For each tick that has come (in the job's own
+``schedule.timezone``: procrastinate's periodic tasks only know UTC) it asks the database
+to defer the run through procrastinate's ``defer_periodic_job``, which records
+(job, tick) under a unique constraint: the first worker's insert wins, the others' are
+no-ops. A scheduler that starts late defers the latest missed tick if it is at most
+``max_delay`` old (a worker restart does not skip the nightly job), never a backlog.
+
+The clock is injectable (``clock``), and ``tick(now)`` does one round at a given time,
+which is how tests drive it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
+
+from croniter import croniter
+from procrastinate import exceptions as pexc
+from procrastinate import jobs as pjobs
+
+from sentinel_spec.runtime.jobs import options as opts
+
+if TYPE_CHECKING:
+    from sentinel_spec.runtime.declarations import Job
+    from sentinel_spec.runtime.jobs.runtime import JobRuntime
+
+log = logging.getLogger("sentinel.jobs.cron")
+
+Clock = Callable[[], datetime]
+PERIODIC_ID = "cron"
+MAX_DELAY = timedelta(minutes=10)
+# Wake at least this often: a clock change or a suspended laptop never strands a tick.
+MAX_SLEEP = 60.0
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass(frozen=True)
+class CronEntry:
+    job: Job
+    cron: str
+    zone: ZoneInfo
+
+    def next_after(self, moment: datetime) -> datetime:
+        it = croniter(self.cron, moment.astimezone(self.zone))
+        tick: datetime = it.get_next(datetime)
+        return tick.astimezone(UTC)
+
+    def latest_at_or_before(self, moment: datetime) -> datetime:
+        # croniter's get_prev is strict: step a second past ``moment`` to include it.
+        it = croniter(self.cron, (moment + timedelta(seconds=1)).astimezone(self.zone))
+        tick: datetime = it.get_prev(datetime)
+        return tick.astimezone(UTC)
+
+
+class CronScheduler:
+    def __init__(
+        self,
+        runtime: JobRuntime,
+        jobs: Sequence[Job],
+        *,
+        clock: Clock = utc_now,
+        max_delay: timedelta = MAX_DELAY,
+    ) -> None:
+        self.runtime = runtime
+        self.clock = clock
+        self.max_delay = max_delay
+        self.entries = [
+            CronEntry(job, job.cron, ZoneInfo(job.timezone or "UTC"))
+            for job in jobs
+            if job.cron is not None
+        ]
+        self._last: dict[str, datetime] = {}  # job name -> latest tick handled
+
+    def due(self, now: datetime) -> list[tuple[CronEntry, datetime]]:
+        """Ticks that have come since the last round (marks them handled)."""
+        found: list[tuple[CronEntry, datetime]] = []
+        for entry in self.entries:
+            last = self._last.get(entry.job.name)
+            if last is None:
+                tick = entry.latest_at_or_before(now)
+                if now - tick <= self.max_delay:
+                    found.append((entry, tick))
+                self._last[entry.job.name] = tick
+                continue
+            tick = entry.next_after(last)
+            while tick <= now:
+                found.append((entry, tick))
+                last = tick
+                tick = entry.next_after(tick)
+            self._last[entry.job.name] = last
+        return found
+
+    def next_tick(self, now: datetime) -> datetime | None:
+        ticks = [entry.next_after(now) for entry in self.entries]
+        return min(ticks) if ticks else None
+
+    async def tick(self, now: datetime | None = None) -> list[int]:
+        """One round at ``now`` (default: the clock): defer the due ticks; returns the ids
+        of the runs this scheduler deferred (a tick another worker deferred is skipped)."""
+        moment = self.clock() if now is None else now
+        deferred: list[int] = []
+        for entry, tick in self.due(moment):
+            job_id = await self._defer(entry, tick)
+            if job_id is not None:
+                deferred.append(job_id)
+        return deferred
+
+    async def _defer(self, entry: CronEntry, tick: datetime) -> int | None:
+        decl = entry.job
+        timestamp = int(tick.timestamp())
+        lock = opts.lock_of(decl.name, decl.options)
+        job = pjobs.Job(
+            queue=opts.queue_of(decl.options),
+            priority=decl.options.priority,
+            lock=lock,
+            queueing_lock=lock,
+            task_name=decl.name,
+            task_kwargs={"args": decl.cron_args, "timestamp": timestamp},
+        )
+        manager = self.runtime.app.job_manager
+        try:
+            job_id = await manager.defer_periodic_job(
+                job, periodic_id=PERIODIC_ID, defer_timestamp=timestamp
+            )
+        except pexc.AlreadyEnqueued:
+            log.info("cron %s at %s skipped: a run is already queued", decl.name, tick)
+            return None
+        if job_id is not None:
+            log.info("cron %s deferred for %s as job %s", decl.name, tick.isoformat(), job_id)
+        return job_id
+
+    async def run(self, stop: asyncio.Event) -> None:
+        """Defer ticks as they come until ``stop`` is set."""
+        if not self.entries:
+            return
+        while not stop.is_set():
+            now = self.clock()
+            await self.tick(now)
+            upcoming = self.next_tick(now)
+            wait = MAX_SLEEP if upcoming is None else (upcoming - self.clock()).total_seconds()
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), timeout=min(max(wait, 0.05), MAX_SLEEP))
