@@ -30,7 +30,7 @@ class JobRecord:
     status: JobStatus
     queue: str
     priority: int
-    attempts: int  # runs started so far (a retried job has attempts >= 1)
+    attempts: int  # runs that ended so far (failed, released or finished)
     args: Any
     scheduled_at: datetime | None  # not before this (a delay, startAfter, or a retry's wait)
     created_at: datetime | None

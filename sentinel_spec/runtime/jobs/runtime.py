@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable, Sequence
-from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 import procrastinate
@@ -39,6 +38,19 @@ if TYPE_CHECKING:
     from sentinel_spec.runtime.declarations import Job
 
 log = logging.getLogger("sentinel.jobs")
+
+# A failed job back in the queue, now. Not procrastinate's retry_job, which counts one
+# more attempt than ran; and with a NOTIFY, so an idle worker starts it at once.
+RETRY_FAILED = """
+WITH retried AS (
+    UPDATE procrastinate_jobs SET status = 'todo', scheduled_at = NULL, abort_requested = false
+     WHERE id = %(id)s AND status = 'failed'
+ RETURNING id, queue_name)
+SELECT pg_notify(channel, json_build_object('type', 'job_inserted', 'job_id', id)::text)
+  FROM retried,
+       unnest(ARRAY['procrastinate_queue_v1#' || queue_name, 'procrastinate_any_queue_v1'])
+           AS channel
+"""
 
 # Workers whose heartbeat is older than this count as gone (procrastinate's default).
 STALLED_AFTER = 30.0
@@ -192,7 +204,7 @@ class JobRuntime:
                 f"job {job_id} is {record.status.value}: only failed jobs can be retried "
                 f"(run it anew with `sentinel jobs run {record.name}`)"
             )
-        await self.app.job_manager.retry_job_by_id_async(job_id, retry_at=datetime.now(UTC))
+        await self.connector.execute_query_async(RETRY_FAILED, id=job_id)
         refreshed = await self.get(job_id)
         assert refreshed is not None
         return refreshed

@@ -205,7 +205,9 @@ async def test_a_job_sees_its_context_and_commits_only_on_success(
         if args == "fail":
             raise RuntimeError("boom")
 
-    runtime = await make_runtime([Job("inspect", inspect, entities={"Done": Done}), Job("record", record)])
+    runtime = await make_runtime(
+        [Job("inspect", inspect, entities={"Done": Done}), Job("record", record)]
+    )
     queue = runtime.queue()
     async with running(runtime):
         failing = await queue.inspect.submit("fail")
@@ -216,9 +218,10 @@ async def test_a_job_sees_its_context_and_commits_only_on_success(
     assert seen["request"] is None and seen["request_id"] == f"job-{ok}"
     assert seen["done_model"] is Done
     # The failed run's row and follow-up submit were rolled back with it.
-    assert sql(queue_url, "SELECT count(*) FROM procrastinate_jobs WHERE task_name = 'record'")[
-        0
-    ][0] == 1
+    assert (
+        sql(queue_url, "SELECT count(*) FROM procrastinate_jobs WHERE task_name = 'record'")[0][0]
+        == 1
+    )
     assert runtime.database is not None
     async with runtime.database.scope() as scope:
         rows = (await scope.session.execute(select(Done.job_id))).scalars().all()
