@@ -43,6 +43,9 @@ def retry_event_times(url: str, job_id: int) -> list[datetime]:
     return [row[0] for row in rows]
 
 
+DUE_NOW = "UPDATE procrastinate_jobs SET scheduled_at = now() WHERE id = %s"
+
+
 async def always_fails(args: Any, context: Any) -> None:
     raise ValueError(f"attempt {context.job.attempt} failed")
 
