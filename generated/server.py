@@ -172,6 +172,7 @@ APP = d.AppDecl(
                 priority=0,
                 queue=None,
                 start_after_seconds=None,
+                start_after_date=None,
             ),
             cron="0 1 * * *",
             cron_args={
@@ -198,6 +199,7 @@ APP = d.AppDecl(
                 priority=0,
                 queue=None,
                 start_after_seconds=None,
+                start_after_date=None,
             ),
             cron="30 3 * * *",
             cron_args=None,

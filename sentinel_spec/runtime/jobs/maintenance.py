@@ -24,7 +24,7 @@ from procrastinate import sql
 from sentinel_spec.runtime.jobs import options as opts
 
 if TYPE_CHECKING:
-    from sentinel_spec.runtime.declarations import Job
+    from sentinel_spec.contract.declarations import Job
     from sentinel_spec.runtime.jobs.runtime import JobRuntime
 
 log = logging.getLogger("sentinel.jobs.maintenance")

@@ -20,7 +20,7 @@ from datetime import UTC, datetime, timedelta
 from procrastinate import retry
 from procrastinate.jobs import Job as ProcrastinateJob
 
-from sentinel_spec.runtime.job_options import JobOptions
+from sentinel_spec.contract.jobs import JobOptions
 from sentinel_spec.runtime.jobs.errors import JobReleased
 
 DEFAULT_QUEUE = "default"

@@ -21,9 +21,9 @@ from sentinel_spec.runtime.jobs.errors import JobAlreadyQueued, UnknownJob
 from sentinel_spec.runtime.jobs.records import JobRecord
 
 if TYPE_CHECKING:
-    from sentinel_spec.runtime.context import SessionScopeLike
-    from sentinel_spec.runtime.declarations import Job
+    from sentinel_spec.contract.declarations import Job
     from sentinel_spec.runtime.jobs.runtime import JobRuntime
+    from sentinel_spec.runtime.state import SessionScopeLike
 
 
 async def scope_connection(scope: SessionScopeLike) -> Any:

@@ -11,7 +11,6 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Callable
-from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
@@ -19,15 +18,17 @@ from typing import TYPE_CHECKING, Any
 from procrastinate import exceptions as pexc
 from procrastinate.job_context import AbortReason, JobContext
 
-from sentinel_spec.runtime.calls import call_user, is_async_callable
-from sentinel_spec.runtime.context import Context, Entities, SessionScopeLike
+from sentinel_spec.runtime.context import Context, Entities
+from sentinel_spec.runtime.db.after_commit import PlainScope
+from sentinel_spec.runtime.http.calls import call_user, is_async_callable
 from sentinel_spec.runtime.jobs import options as opts
 from sentinel_spec.runtime.jobs.errors import JobExpired, JobLost, JobReleased
-from sentinel_spec.runtime.observability import reset_request_id, set_request_id
+from sentinel_spec.runtime.observability.request_id import reset_request_id, set_request_id
 
 if TYPE_CHECKING:
-    from sentinel_spec.runtime.declarations import Job
+    from sentinel_spec.contract.declarations import Job
     from sentinel_spec.runtime.jobs.runtime import JobRuntime
+    from sentinel_spec.runtime.state import SessionScopeLike
 
 log = logging.getLogger("sentinel.jobs")
 
@@ -43,6 +44,10 @@ class JobInfo:
     attempt: int  # 1 on the first run
     # The cron tick this run was deferred for (None for a submitted job).
     scheduled_for: datetime | None = None
+
+
+def _bound(service: Any, scope: Any) -> Any:
+    return None if service is None else service.bind(scope)
 
 
 class JobCallContext(Context):
@@ -124,7 +129,8 @@ class JobRunner:
 
     async def _perform(self, context: JobContext, info: JobInfo, args: Any) -> None:
         database = self.runtime.database
-        unit = database.scope() if database is not None else nullcontext()
+        services = self.runtime.services
+        unit = database.scope() if database is not None else PlainScope()
         async with unit as scope:
             call_context = JobCallContext(
                 job=info,
@@ -133,10 +139,11 @@ class JobRunner:
                 entities=self.entities,
                 scope=scope,
                 jobs=self.runtime.queue(scope),
-                email=self.runtime.email,
+                email=_bound(services.mailer if services else None, scope),
+                realtime=_bound(services.publisher if services else None, scope),
             )
             await call_user(self.decl.fn, self.is_async, args, call_context)
-            if scope is not None and getattr(scope, "opened", True):
+            if getattr(scope, "opened", False):
                 await self._check_still_ours(scope, context)
 
     async def _check_still_ours(self, scope: SessionScopeLike, context: JobContext) -> None:

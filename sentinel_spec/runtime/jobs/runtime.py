@@ -16,7 +16,6 @@ import procrastinate
 from procrastinate.job_context import JobContext
 from psycopg_pool import AsyncConnectionPool
 
-from sentinel_spec.runtime.context import DatabaseLike, SessionScopeLike
 from sentinel_spec.runtime.jobs import options as opts
 from sentinel_spec.runtime.jobs import schema
 from sentinel_spec.runtime.jobs.errors import JobQueueNotReady, UnknownJob
@@ -35,7 +34,8 @@ from sentinel_spec.runtime.jobs.runner import ErrorReporter, JobRunner
 from sentinel_spec.runtime.serialization import dumps
 
 if TYPE_CHECKING:
-    from sentinel_spec.runtime.declarations import Job
+    from sentinel_spec.contract.declarations import Job
+    from sentinel_spec.runtime.state import DatabaseLike, Services, SessionScopeLike
 
 log = logging.getLogger("sentinel.jobs")
 
@@ -68,16 +68,18 @@ class JobRuntime:
         *,
         url: str,
         database: DatabaseLike | None = None,
-        email: Any = None,
+        services: Services | None = None,
         retention: Retention | None = None,
         pool_size: int = 10,
         connect_timeout: float = 5.0,
     ) -> None:
-        from sentinel_spec.runtime.db import libpq_url
+        from sentinel_spec.runtime.db.urls import libpq_url
 
         self.decls: dict[str, Job] = {job.name: job for job in jobs}
         self.database = database
-        self.email = email
+        # context.email / context.realtime of a job come from the other features' slots,
+        # read at each run (installation order does not matter).
+        self.services = services
         self.retention = retention or Retention()
         self.error_reporters: list[ErrorReporter] = []
         self.conninfo = libpq_url(url)
@@ -143,8 +145,18 @@ class JobRuntime:
             row = await cursor.fetchone()
         return schema.state_from_marker(None if row is None else row[0])
 
+    async def schema_problem(self) -> str | None:
+        """What keeps the queue from running on this database (None: nothing)."""
+        try:
+            return (await self.schema_state()).problem()
+        except schema.SchemaUnknown as error:
+            return str(error)
+        except Exception as error:
+            return f"the database cannot be reached ({str(error).strip() or type(error).__name__})"
+
     async def check_schema(self) -> None:
-        """Raise ``JobQueueNotReady`` unless the database holds this procrastinate's schema."""
+        """Raise ``JobQueueNotReady`` unless the database holds this procrastinate's schema
+        (a connection failure propagates as itself: the worker retries those)."""
         try:
             problem = (await self.schema_state()).problem()
         except schema.SchemaUnknown as error:
@@ -155,8 +167,13 @@ class JobRuntime:
     # ------------------------------------------------------------ user-facing
 
     def queue(self, scope: SessionScopeLike | None = None) -> JobQueue:
-        """``context.jobs``: bound to ``scope``'s transaction, or unbound (own transactions)."""
-        return JobQueue(self, self.decls, scope)
+        """``context.jobs``: bound to ``scope``'s transaction, or unbound (own transactions).
+        Without a database (a spec with jobs and no entity) there is no transaction to join."""
+        return JobQueue(self, self.decls, scope if self.database is not None else None)
+
+    def bind(self, scope: SessionScopeLike | None) -> JobQueue:
+        """``PerCall[JobQueue]`` (``builder.services.jobs``): the queue of one call."""
+        return self.queue(scope)
 
     def decl(self, name: str) -> Job:
         try:
@@ -214,6 +231,21 @@ class JobRuntime:
             HEALTH_QUERY, alive_seconds=alive_seconds
         )
         return health_from_row(rows[0])
+
+    async def healthy(self) -> bool:
+        """The ``jobs`` health check: the queue's tables are reachable and current."""
+        return await self.schema_problem() is None
+
+    async def state(self) -> dict[str, Any]:
+        """``GET /api/health``'s ``jobs`` entry: ``status`` ok / unavailable, and the
+        counts per status, live workers and the oldest runnable job's wait when ok."""
+        problem = await self.schema_problem()
+        if problem is not None:
+            return {"status": "unavailable", "problem": problem}
+        try:
+            return {"status": "ok", **(await self.health()).as_json()}
+        except Exception as error:
+            return {"status": "unavailable", "problem": str(error).strip()}
 
     # ------------------------------------------------------------ workers
 

@@ -22,14 +22,14 @@ from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-from croniter import croniter
 from procrastinate import exceptions as pexc
 from procrastinate import jobs as pjobs
 
 from sentinel_spec.runtime.jobs import options as opts
+from sentinel_spec.runtime.jobs.cron import cron_problem, latest_tick, next_tick
 
 if TYPE_CHECKING:
-    from sentinel_spec.runtime.declarations import Job
+    from sentinel_spec.contract.declarations import Job
     from sentinel_spec.runtime.jobs.runtime import JobRuntime
 
 log = logging.getLogger("sentinel.jobs.cron")
@@ -52,15 +52,18 @@ class CronEntry:
     zone: ZoneInfo
 
     def next_after(self, moment: datetime) -> datetime:
-        it = croniter(self.cron, moment.astimezone(self.zone))
-        tick: datetime = it.get_next(datetime)
-        return tick.astimezone(UTC)
+        return next_tick(self.cron, self.zone, moment)
 
     def latest_at_or_before(self, moment: datetime) -> datetime:
-        # croniter's get_prev is strict: step a second past ``moment`` to include it.
-        it = croniter(self.cron, (moment + timedelta(seconds=1)).astimezone(self.zone))
-        tick: datetime = it.get_prev(datetime)
-        return tick.astimezone(UTC)
+        return latest_tick(self.cron, self.zone, moment)
+
+
+def _entry(job: Job) -> CronEntry:
+    assert job.cron is not None
+    problem = cron_problem(job.cron)
+    if problem is not None:  # the compiler refuses these; a hand-made declaration may not
+        raise ValueError(f"job {job.name}: invalid cron expression {job.cron!r}: {problem}")
+    return CronEntry(job, job.cron, ZoneInfo(job.timezone or "UTC"))
 
 
 class CronScheduler:
@@ -75,11 +78,7 @@ class CronScheduler:
         self.runtime = runtime
         self.clock = clock
         self.max_delay = max_delay
-        self.entries = [
-            CronEntry(job, job.cron, ZoneInfo(job.timezone or "UTC"))
-            for job in jobs
-            if job.cron is not None
-        ]
+        self.entries = [_entry(job) for job in jobs if job.cron is not None]
         self._last: dict[str, datetime] = {}  # job name -> latest tick handled
 
     def due(self, now: datetime) -> list[tuple[CronEntry, datetime]]:

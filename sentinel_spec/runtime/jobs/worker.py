@@ -22,9 +22,9 @@ from typing import TYPE_CHECKING
 
 from procrastinate import worker as pworker
 
-from sentinel_spec.runtime.jobs.cron import Clock, CronScheduler, utc_now
 from sentinel_spec.runtime.jobs.errors import JobQueueNotReady
 from sentinel_spec.runtime.jobs.maintenance import Maintenance
+from sentinel_spec.runtime.jobs.schedule import Clock, CronScheduler, utc_now
 
 if TYPE_CHECKING:
     from sentinel_spec.runtime.jobs.runtime import JobRuntime
@@ -81,6 +81,14 @@ class JobWorker:
     def worker_id(self) -> int | None:
         return None if self._worker is None else self._worker.worker_id
 
+    @property
+    def stopping(self) -> bool:
+        return self._stop.is_set()
+
+    async def pause(self, seconds: float) -> None:
+        """Sleep, cut short by ``stop()``."""
+        await self._sleep(seconds)
+
     def stop(self) -> None:
         """Stop taking jobs; running ones get ``shutdown_timeout`` to finish. Idempotent."""
         if self._stop.is_set():
@@ -92,7 +100,6 @@ class JobWorker:
 
     async def run(self) -> None:
         """Work until ``stop()``. Raises ``JobQueueNotReady`` when the schema is missing."""
-        self._stop.clear()
         await self.runtime.open()
         side = [
             asyncio.create_task(self._every(self.maintenance_interval, self._maintain)),

@@ -15,10 +15,12 @@ import pytest
 from sqlalchemy import Integer, String
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-from sentinel_spec.runtime.db import Database, libpq_url
-from sentinel_spec.runtime.declarations import Job
-from sentinel_spec.runtime.jobs import JobRuntime, JobWorker
+from sentinel_spec.contract.declarations import Job
+from sentinel_spec.runtime.db.database import Database
+from sentinel_spec.runtime.db.urls import libpq_url
+from sentinel_spec.runtime.jobs.runtime import JobRuntime
 from sentinel_spec.runtime.jobs.schema import install_sql
+from sentinel_spec.runtime.jobs.worker import JobWorker
 
 pytestmark = pytest.mark.postgres
 

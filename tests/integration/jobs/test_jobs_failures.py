@@ -9,9 +9,9 @@ from typing import Any
 
 import pytest
 
-from sentinel_spec.runtime.declarations import Job, JobOptions
-from sentinel_spec.runtime.jobs import JobStatus, Retention
-from sentinel_spec.runtime.jobs.maintenance import Maintenance
+from sentinel_spec.contract.declarations import Job, JobOptions
+from sentinel_spec.runtime.jobs.maintenance import Maintenance, Retention
+from sentinel_spec.runtime.jobs.records import JobStatus
 from tests.integration.jobs.conftest import (
     Done,
     RuntimeFactory,

@@ -9,8 +9,9 @@ from typing import Any
 import pytest
 from sqlalchemy import select, text
 
-from sentinel_spec.runtime.declarations import Job, JobOptions
-from sentinel_spec.runtime.jobs import JobAlreadyQueued, JobStatus, UnknownJob
+from sentinel_spec.contract.declarations import Job, JobOptions
+from sentinel_spec.runtime.jobs.errors import JobAlreadyQueued, UnknownJob
+from sentinel_spec.runtime.jobs.records import JobStatus
 from tests.integration.jobs.conftest import (
     Done,
     RuntimeFactory,
