@@ -8,8 +8,8 @@ skips a value of the wrong shape (already reported) instead of reporting it twic
 from __future__ import annotations
 
 import keyword
-from datetime import datetime
 from collections.abc import Callable
+from datetime import datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from sentinel_spec import ast, kinds

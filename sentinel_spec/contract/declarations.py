@@ -224,7 +224,7 @@ class AppDecl:
     pages: tuple[Page, ...] = ()
     cruds: tuple[Crud, ...] = ()
     jobs: tuple[Job, ...] = ()
-    jobs_config: JobsConfig = JobsConfig()  # app.jobs
+    jobs_config: JobsConfig = field(default_factory=JobsConfig)  # app.jobs
     websockets: tuple[WebSocket, ...] = ()
     setup_fn: UserFn | None = None
     middleware_config_fn: UserFn | None = None
