@@ -31,10 +31,11 @@ class ExecuteScriptOp(ops.MigrateOperation):
 
 @renderers.dispatch_for(ExecuteScriptOp)
 def _render(autogen_context: AutogenContext, op: ExecuteScriptOp) -> str:
+    sql = op.sql.expandtabs(4)  # procrastinate indents some bodies with tabs; ruff refuses
     return (
         f"# {op.comment}\n"
         "op.get_bind().connection.driver_connection.execute(\n"
-        f'    r"""\n{op.sql}"""\n'
+        f'    r"""\n{sql}"""\n'
         ")"
     )
 
