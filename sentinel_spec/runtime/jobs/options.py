@@ -30,6 +30,25 @@ DEFAULT_QUEUE = "default"
 CRASH_RETRIES = 3
 
 
+# A run cut off by a database outage waits this long times its attempt number.
+OUTAGE_RETRY_SECONDS = 2.0
+
+
+def is_outage(error: BaseException) -> bool:
+    """The run failed because the database could not be reached (a restart, a failover)."""
+    from sentinel_spec.runtime.db.failures import is_connection_failure
+    from sentinel_spec.runtime.errors import ServiceUnavailable
+
+    seen: set[int] = set()
+    current: BaseException | None = error
+    while current is not None and id(current) not in seen:
+        if isinstance(current, ServiceUnavailable) or is_connection_failure(current):
+            return True
+        seen.add(id(current))
+        current = current.__cause__ or current.__context__
+    return False
+
+
 def queue_of(options: JobOptions) -> str:
     return options.queue or DEFAULT_QUEUE
 
@@ -84,6 +103,10 @@ class RetryPolicy(retry.BaseRetryStrategy):
         if isinstance(exception, JobReleased):  # shutdown: back in the queue, at once
             return _decision(now)
         attempt = job.attempts + 1  # the run that just failed
+        if is_outage(exception):  # the database went away under it: not the job's fault
+            if attempt > self.options.retry_limit + CRASH_RETRIES:
+                return None
+            return _decision(now + timedelta(seconds=OUTAGE_RETRY_SECONDS * attempt))
         if attempt > self.options.retry_limit:
             return None
         return _decision(now + timedelta(seconds=retry_delay(self.options, attempt)))

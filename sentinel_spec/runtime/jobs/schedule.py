@@ -19,14 +19,15 @@ import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
-from procrastinate import exceptions as pexc
-from procrastinate import jobs as pjobs
+import psycopg
+from psycopg.types.json import Jsonb
 
 from sentinel_spec.runtime.jobs import options as opts
 from sentinel_spec.runtime.jobs.cron import cron_problem, latest_tick, next_tick
+from sentinel_spec.runtime.serialization import dumps
 
 if TYPE_CHECKING:
     from sentinel_spec.contract.declarations import Job
@@ -39,6 +40,26 @@ PERIODIC_ID = "cron"
 MAX_DELAY = timedelta(minutes=10)
 # Wake at least this often: a clock change or a suspended laptop never strands a tick.
 MAX_SLEEP = 60.0
+
+
+# procrastinate keeps only the latest (job, tick) record, so a tick is deferred only if no
+# worker has deferred it or a later one; the lock makes that check and the insert atomic.
+_TICK_LOCK = "SELECT pg_advisory_xact_lock(hashtext(%(key)s))"
+_DEFER_TICK = """
+SELECT CASE
+    WHEN EXISTS (SELECT 1 FROM procrastinate_periodic_defers
+                  WHERE task_name = %(task_name)s AND periodic_id = %(periodic_id)s
+                    AND defer_timestamp >= %(timestamp)s)
+    THEN NULL
+    ELSE procrastinate_defer_periodic_job_v2(
+        %(queue)s, %(lock)s, %(queueing_lock)s, %(task_name)s, %(priority)s,
+        %(periodic_id)s, %(timestamp)s, %(args)s)
+END
+"""
+
+
+def _dumps(value: Any) -> str:
+    return dumps(value).decode("utf-8")
 
 
 def utc_now() -> datetime:
@@ -119,22 +140,25 @@ class CronScheduler:
         decl = entry.job
         timestamp = int(tick.timestamp())
         lock = opts.lock_of(decl.name, decl.options)
-        job = pjobs.Job(
-            queue=opts.queue_of(decl.options),
-            priority=decl.options.priority,
-            lock=lock,
-            queueing_lock=lock,
-            task_name=decl.name,
-            task_kwargs={"args": decl.cron_args, "timestamp": timestamp},
-        )
-        manager = self.runtime.app.job_manager
+        params = {
+            "queue": opts.queue_of(decl.options),
+            "lock": lock,
+            "queueing_lock": lock,
+            "task_name": decl.name,
+            "priority": decl.options.priority,
+            "periodic_id": PERIODIC_ID,
+            "timestamp": timestamp,
+            "args": Jsonb({"args": decl.cron_args, "timestamp": timestamp}, dumps=_dumps),
+        }
         try:
-            job_id = await manager.defer_periodic_job(
-                job, periodic_id=PERIODIC_ID, defer_timestamp=timestamp
-            )
-        except pexc.AlreadyEnqueued:
+            async with self.runtime.pool.connection() as connection:  # one transaction
+                await connection.execute(_TICK_LOCK, {"key": f"sentinel.cron:{decl.name}"})
+                cursor = await connection.execute(_DEFER_TICK, params)
+                row = await cursor.fetchone()
+        except psycopg.errors.UniqueViolation:  # its singletonKey: a run is still waiting
             log.info("cron %s at %s skipped: a run is already queued", decl.name, tick)
             return None
+        job_id: int | None = None if row is None else row[0]
         if job_id is not None:
             log.info("cron %s deferred for %s as job %s", decl.name, tick.isoformat(), job_id)
         return job_id
