@@ -106,10 +106,11 @@ def user_errors(command: Callable[P, R]) -> Callable[P, R]:
         from sentinel_spec.migrations import ModelsNotFound, RevisionFailed
         from sentinel_spec.runtime.db.failures import is_connection_failure
         from sentinel_spec.runtime.db.urls import DatabaseConfigError
+        from sentinel_spec.runtime.jobs.schema import SchemaUnknown
 
         try:
             return command(*args, **kwargs)
-        except (ModelsNotFound, DatabaseConfigError) as error:
+        except (ModelsNotFound, DatabaseConfigError, SchemaUnknown) as error:
             raise click.ClickException(str(error)) from error
         except RevisionFailed as error:  # already names the revision
             raise MigrationFailed(str(error)) from error
