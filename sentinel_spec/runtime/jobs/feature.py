@@ -135,12 +135,15 @@ async def _run_in_process(worker: Any) -> None:
     from sentinel_spec.runtime.jobs.errors import JobQueueNotReady
 
     log.info("job worker running in the app's process")
+    said = None
     while not worker.stopping:
         try:
             await worker.run()
             return
         except JobQueueNotReady as error:
-            log.error("job worker waiting: %s", error)
+            if str(error) != said:  # once per problem, not every few seconds
+                log.error("job worker waiting: %s", error)
+                said = str(error)
         except Exception:
             log.exception("job worker stopped; starting it again in 5 s")
         await worker.pause(5.0)
