@@ -53,13 +53,20 @@ def jobs_queue() -> JobQueue:
     return current().queue()
 
 
-async def jobs_state() -> dict[str, Any]:
+async def jobs_state(request: Any = None) -> dict[str, Any]:
     """The job queue's state for a health endpoint: ``{"status": "ok", "counts": {...},
     "workers": n, "oldestDueSeconds": s}``, ``unavailable`` (with ``problem``), or
-    ``not-configured`` when the app declares no job."""
-    if _current is None:
+    ``not-configured`` when the app declares no job. With ``request``, of the app that
+    serves it; otherwise of the app this process built."""
+    runtime = _current
+    if request is not None:
+        state = getattr(getattr(request, "app", None), "state", None)
+        services = getattr(getattr(state, "sentinel", None), "services", None)
+        runtime = getattr(services, "jobs", None)
+    if runtime is None:
         return {"status": "not-configured"}
-    return await _current.state()
+    result: dict[str, Any] = await runtime.state()
+    return result
 
 
 def retention_of(decl: AppDecl) -> Retention:
