@@ -99,17 +99,18 @@ class RetryPolicy(retry.BaseRetryStrategy):
     def get_retry_decision(
         self, *, exception: BaseException, job: ProcrastinateJob
     ) -> retry.RetryDecision | None:
-        now = datetime.now(UTC)
         if isinstance(exception, JobReleased):  # shutdown: back in the queue, at once
-            return _decision(now)
+            return _decision(datetime.now(UTC))
         attempt = job.attempts + 1  # the run that just failed
         if is_outage(exception):  # the database went away under it: not the job's fault
             if attempt > self.options.retry_limit + CRASH_RETRIES:
                 return None
-            return _decision(now + timedelta(seconds=OUTAGE_RETRY_SECONDS * attempt))
-        if attempt > self.options.retry_limit:
+            wait = OUTAGE_RETRY_SECONDS * attempt
+        elif attempt > self.options.retry_limit:
             return None
-        return _decision(now + timedelta(seconds=retry_delay(self.options, attempt)))
+        else:
+            wait = retry_delay(self.options, attempt)
+        return _decision(datetime.now(UTC) + timedelta(seconds=wait))
 
 
 def _decision(retry_at: datetime) -> retry.RetryDecision:
