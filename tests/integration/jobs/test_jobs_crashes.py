@@ -110,7 +110,7 @@ async def test_two_worker_processes_never_run_the_same_job(
 @pytest.fixture
 def own_server() -> Iterator[Any]:
     """An embedded PostgreSQL of this test alone: it is stopped and started mid-test."""
-    from sentinel_spec.devserver.postgres import EmbeddedPostgres
+    from sentinel_spec.commands.postgres import EmbeddedPostgres
     from tests.conftest import embedded_data_dir
 
     with embedded_data_dir() as data_dir:
