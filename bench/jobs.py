@@ -1,7 +1,8 @@
 """The job queue through Sentinel against raw procrastinate, in the same run.
 
 - submit: no-op jobs submitted one after another, each its own transaction
-  (``context.jobs.noop.submit()`` unbound vs ``task.defer_async()``), jobs/s
+  (``context.jobs.noop.submit()`` unbound vs ``task.defer_async()``), in alternating
+  blocks of 100, jobs/s
 - worker: N no-op jobs queued, then one worker (concurrency 8) runs them all
   (``JobWorker`` vs procrastinate's ``Worker``), jobs/s
 - latency: an idle Sentinel worker; the time from a submit's commit to the perform
@@ -41,6 +42,7 @@ from sentinel_spec.runtime.jobs.runtime import JobRuntime
 from sentinel_spec.runtime.jobs.schema import install_sql
 
 CONCURRENCY = 8
+BLOCK = 100
 started_at: dict[int, float] = {}
 submitted_at: dict[int, float] = {}
 
@@ -192,9 +194,15 @@ async def run(url: str, jobs: int, rounds: int, samples: int) -> None:
                     sides.reverse()
                 submit: dict[str, float] = {}
                 work: dict[str, float] = {}
-                for name, side in sides:
-                    submit[name] = await side.submit(jobs)
-                    clear(conn)
+                # Blocks of 100 submits, alternating sides: a change in the machine's load
+                # (other processes) during the round then weighs on both alike.
+                spent = {"raw": 0.0, "sentinel": 0.0}
+                for block in range(max(1, jobs // BLOCK)):
+                    for name, side in sides if block % 2 == 0 else sides[::-1]:
+                        spent[name] += BLOCK / await side.submit(BLOCK)
+                clear(conn)
+                for name in spent:
+                    submit[name] = max(1, jobs // BLOCK) * BLOCK / spent[name]
                 for name, side in sides:
                     work[name] = await side.work(jobs, conn)
                     clear(conn)

@@ -19,11 +19,16 @@ from procrastinate import jobs as pjobs
 from sentinel_spec.runtime.jobs import options as opts
 from sentinel_spec.runtime.jobs.errors import JobAlreadyQueued, UnknownJob
 from sentinel_spec.runtime.jobs.records import JobRecord
+from sentinel_spec.runtime.serialization import to_jsonable
 
 if TYPE_CHECKING:
     from sentinel_spec.contract.declarations import Job
     from sentinel_spec.runtime.jobs.runtime import JobRuntime
     from sentinel_spec.runtime.state import SessionScopeLike
+
+
+# Values JSON takes as they are; anything else goes through the runtime's JSON forms.
+_PLAIN = (type(None), str, int, bool)
 
 
 async def scope_connection(scope: SessionScopeLike) -> Any:
@@ -62,7 +67,7 @@ class JobHandle:
             lock=self._lock,
             queueing_lock=self._lock,
             task_name=self._decl.name,
-            task_kwargs={"args": args},
+            task_kwargs={"args": args if type(args) in _PLAIN else to_jsonable(args)},
             scheduled_at=opts.scheduled_at(options, delay, datetime.now(UTC)),
         )
         manager = self._runtime.app.job_manager

@@ -31,7 +31,6 @@ from sentinel_spec.runtime.jobs.records import (
     record_from_row,
 )
 from sentinel_spec.runtime.jobs.runner import ErrorReporter, JobRunner
-from sentinel_spec.runtime.serialization import dumps
 
 if TYPE_CHECKING:
     from sentinel_spec.contract.declarations import Job
@@ -54,11 +53,6 @@ SELECT pg_notify(channel, json_build_object('type', 'job_inserted', 'job_id', id
 
 # Workers whose heartbeat is older than this count as gone (procrastinate's default).
 STALLED_AFTER = 30.0
-
-
-def _json_dumps(value: Any) -> str:
-    # The runtime's one JSON form (datetimes, UUIDs, Decimals, models...) for job args.
-    return dumps(value).decode("utf-8")
 
 
 class JobRuntime:
@@ -94,7 +88,9 @@ class JobRuntime:
             timeout=connect_timeout * 2,
             name="sentinel-jobs",
         )
-        self.connector = procrastinate.PsycopgConnector(json_dumps=_json_dumps)
+        # No json_dumps hook (it re-registers a dumper on every cursor): ``submit`` turns
+        # args into plain JSON values itself (runtime/serialization's forms).
+        self.connector = procrastinate.PsycopgConnector()
         self.app = procrastinate.App(connector=self.connector)
         self.runners: dict[str, JobRunner] = {}
         for decl in jobs:
