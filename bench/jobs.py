@@ -3,8 +3,8 @@
 - submit: no-op jobs submitted one after another, each its own transaction
   (``context.jobs.noop.submit()`` unbound vs ``task.defer_async()``), in alternating
   blocks of 100, jobs/s
-- worker: N no-op jobs queued, then one worker (concurrency 8) runs them all
-  (``JobWorker`` vs procrastinate's ``Worker``), jobs/s
+- worker: batches of 500 no-op jobs queued, then one worker (concurrency 8) started to
+  run them all (``JobWorker`` vs procrastinate's ``Worker``), alternating, jobs/s
 - latency: an idle Sentinel worker; the time from a submit's commit to the perform
   function starting, p50/p99 (LISTEN/NOTIFY, not polling: the poll interval is 5 s)
 
@@ -43,6 +43,7 @@ from sentinel_spec.runtime.jobs.schema import install_sql
 
 CONCURRENCY = 8
 BLOCK = 100
+WORK_BATCH = 500
 started_at: dict[int, float] = {}
 submitted_at: dict[int, float] = {}
 
@@ -203,9 +204,15 @@ async def run(url: str, jobs: int, rounds: int, samples: int) -> None:
                 clear(conn)
                 for name in spent:
                     submit[name] = max(1, jobs // BLOCK) * BLOCK / spent[name]
-                for name, side in sides:
-                    work[name] = await side.work(jobs, conn)
-                    clear(conn)
+                # Workers too, in alternating batches (each starts a worker and drains them).
+                busy = {"raw": 0.0, "sentinel": 0.0}
+                batches = max(1, jobs // WORK_BATCH)
+                for batch in range(batches):
+                    for name, side in sides if batch % 2 == 0 else sides[::-1]:
+                        busy[name] += WORK_BATCH / await side.work(WORK_BATCH, conn)
+                        clear(conn)
+                for name in busy:
+                    work[name] = batches * WORK_BATCH / busy[name]
                 submit_ratios.append(submit["sentinel"] / submit["raw"])
                 work_ratios.append(work["sentinel"] / work["raw"])
                 print(
