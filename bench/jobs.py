@@ -56,14 +56,6 @@ async def timed(args: Any, context: Any) -> None:
     started_at[context.job.id] = time.perf_counter()
 
 
-def count_done(conn: psycopg.Connection[Any], task: str) -> int:
-    row = conn.execute(
-        "SELECT count(*) FROM procrastinate_jobs WHERE task_name = %s AND status = 'succeeded'",
-        (task,),
-    ).fetchone()
-    return int(row[0]) if row else 0
-
-
 async def until_done(task: str, n: int, pool: AsyncConnectionPool) -> None:
     """Both sides are timed the same way: an async count every 20 ms on their own pool."""
     while True:
