@@ -151,15 +151,15 @@ def test_dev_runs_a_job_an_action_submitted(tmp_path: Path, database_url: str) -
         notes = server.wait_for(
             "/operations/get-notes",
             lambda r: any(n["text"] == f"from dev (job {job_id})" for n in r.json()),
-            timeout=30,
+            timeout=90,
         )
         assert notes.status_code == 200
         # A reload restarts the worker with the app: the new code runs the next job.
         edit(project / "src" / "jobs.py", "(job {context.job.id})", "[v2 {context.job.id}]")
-        server.wait_output("reloaded in", timeout=60)
+        server.wait_output("reloaded in", timeout=120)
         again = server.post("/operations/queue-note", json={"text": "after reload"}).json()
         server.wait_for(
             "/operations/get-notes",
             lambda r: any(n["text"] == f"after reload [v2 {again['jobId']}]" for n in r.json()),
-            timeout=30,
+            timeout=90,
         )
