@@ -17,8 +17,9 @@ from src.client.pages.dashboard import dashboard_page
 from src.client.pages.landing import landing_page
 from src.core.auth.google import google_config
 from src.core.auth.hooks import on_after_signup
+from src.core.jobs.backup import backup_database
 from src.core.jobs.daily_stats import calculate_daily_stats
-from src.core.jobs.retention import cleanup_audit_logs
+from src.core.jobs.retention import cleanup_audit_logs, cleanup_expired_invitations
 from src.core.workspace.operations import (
     create_workspace,
     delete_workspace,
@@ -172,6 +173,7 @@ APP = d.AppDecl(
                 priority=0,
                 queue=None,
                 start_after_seconds=None,
+                start_after_date=None,
             ),
             cron="0 1 * * *",
             cron_args={
@@ -198,6 +200,7 @@ APP = d.AppDecl(
                 priority=0,
                 queue=None,
                 start_after_seconds=None,
+                start_after_date=None,
             ),
             cron="30 3 * * *",
             cron_args=None,
@@ -206,6 +209,51 @@ APP = d.AppDecl(
                 "AuditLog": models.AuditLog,
             },
         ),
+        d.Job(
+            name="cleanupExpiredInvitations",
+            fn=cleanup_expired_invitations,
+            options=d.JobOptions(
+                retry_limit=0,
+                retry_delay_seconds=0,
+                retry_backoff=False,
+                expire_in_seconds=None,
+                singleton_key=None,
+                priority=0,
+                queue=None,
+                start_after_seconds=None,
+                start_after_date=None,
+            ),
+            cron="15 3 * * *",
+            cron_args=None,
+            timezone="UTC",
+            entities={
+                "Invitation": models.Invitation,
+            },
+        ),
+        d.Job(
+            name="backupDatabase",
+            fn=backup_database,
+            options=d.JobOptions(
+                retry_limit=2,
+                retry_delay_seconds=300,
+                retry_backoff=False,
+                expire_in_seconds=3600,
+                singleton_key="nightly",
+                priority=0,
+                queue="maintenance",
+                start_after_seconds=None,
+                start_after_date=None,
+            ),
+            cron="0 2 * * *",
+            cron_args={
+                "keep": 7,
+            },
+            timezone="UTC",
+        ),
+    ),
+    jobs_config=d.JobsConfig(
+        retention_seconds=1209600,
+        failed_retention_seconds=5184000,
     ),
     websockets=(
         d.WebSocket(

@@ -13,6 +13,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING, Literal, TypeAlias, get_args
 
 from sentinel_spec.contract.jobs import JobOptions as JobOptions
+from sentinel_spec.contract.jobs import JobsConfig as JobsConfig
 
 if TYPE_CHECKING:
     from sentinel_spec.contract.features import Declared
@@ -202,6 +203,7 @@ class App:
     db: Db = field(default_factory=Db)
     web_socket: SocketIO | None = None
     email_sender: EmailSender | None = None
+    jobs: JobsConfig = field(default_factory=JobsConfig)
 
 
 # ---------------------------------------------------------------- data model

@@ -128,10 +128,15 @@ def report_not_served(spec: AppSpec) -> None:
 
 
 class SentinelGroup(click.Group):
-    """Loads ``sentinel db`` (owned by the database layer) and ``sentinel email`` only
-    when they are used."""
+    """Loads ``sentinel db`` (the database layer's), ``email`` (the mailer's) and
+    ``worker``/``jobs`` (the job queue's) only when they are used."""
 
-    LAZY = {"db": ("sentinel_spec.cli_db", "db"), "email": ("sentinel_spec.cli_email", "email")}
+    LAZY = {
+        "db": ("sentinel_spec.cli_db", "db"),
+        "email": ("sentinel_spec.cli_email", "email"),
+        "worker": ("sentinel_spec.cli_jobs", "worker_command"),
+        "jobs": ("sentinel_spec.cli_jobs", "jobs"),
+    }
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted({*super().list_commands(ctx), *self.LAZY})

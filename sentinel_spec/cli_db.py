@@ -106,10 +106,11 @@ def user_errors(command: Callable[P, R]) -> Callable[P, R]:
         from sentinel_spec.migrations import ModelsNotFound, RevisionFailed
         from sentinel_spec.runtime.db.failures import is_connection_failure
         from sentinel_spec.runtime.db.urls import DatabaseConfigError
+        from sentinel_spec.runtime.jobs.schema import SchemaUnknown
 
         try:
             return command(*args, **kwargs)
-        except (ModelsNotFound, DatabaseConfigError) as error:
+        except (ModelsNotFound, DatabaseConfigError, SchemaUnknown) as error:
             raise click.ClickException(str(error)) from error
         except RevisionFailed as error:  # already names the revision
             raise MigrationFailed(str(error)) from error
@@ -197,9 +198,10 @@ def migrate_command(project: Path, name: str) -> None:
     """Write a new revision in migrations/ from the changes to the models."""
     from sentinel_spec import migrations
 
+    job_queue = bool(load(project).jobs)  # the spec declares jobs: their tables too
     project = spec_path(project).parent
     with database_url(project) as url:
-        path = migrations.migrate(project, url, name)
+        path = migrations.migrate(project, url, name, job_queue=job_queue)
     if path is None:
         click.echo("No changes: the models match the migrations.")
         return
@@ -258,9 +260,10 @@ def status_command(project: Path, check: bool) -> None:
     """Show applied and pending migrations, and model changes without a migration."""
     from sentinel_spec import migrations
 
+    job_queue = bool(load(project).jobs)
     project = spec_path(project).parent
     with database_url(project) as url:
-        state = migrations.status(project, url)
+        state = migrations.status(project, url, job_queue=job_queue)
     click.echo(f"applied: {len(state.applied)}")
     for revision in state.applied:
         click.echo(f"  {revision}")

@@ -246,6 +246,16 @@ def _app(decl: ast.Decl) -> a.App:
         )
         if sender.body is not None
         else None,
+        jobs=_jobs_config(body.sub("jobs")),
+    )
+
+
+def _jobs_config(body: _Body) -> a.JobsConfig:
+    return a.JobsConfig(
+        **_kwargs(
+            retention_seconds=body.duration("retention"),
+            failed_retention_seconds=body.duration("failedRetention"),
+        )
     )
 
 
@@ -363,7 +373,10 @@ def _api_namespace(decl: ast.Decl) -> a.ApiNamespace:
 def _job_options(options: a.JsonValue) -> dict[str, Any]:
     if not isinstance(options, dict):
         return {}
-    return {JOB_OPTIONS[key].field: option for key, option in options.items()}
+    fields = {JOB_OPTIONS[key].field: option for key, option in options.items()}
+    if isinstance(options.get("startAfter"), str):  # an ISO date rather than seconds
+        fields["start_after_date"] = fields.pop("start_after_seconds")
+    return fields
 
 
 def _job(decl: ast.Decl) -> a.Job:

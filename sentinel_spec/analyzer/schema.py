@@ -230,6 +230,7 @@ APP = dict_of(
     emailSender=opt(
         dict_of(provider=req(ChoiceT(EMAIL_PROVIDERS)), defaultFrom=opt(EMAIL_ADDRESS))
     ),
+    jobs=opt(dict_of(retention=opt(DurationT()), failedRetention=opt(DurationT()))),
 )
 
 OPERATION = dict_of(
@@ -288,7 +289,7 @@ DECL_SCHEMAS: dict[str, DictT] = {
 class JobOption:
     """A pgBoss executor option: the JSON type it must have, the ``JobOptions`` field it fills."""
 
-    type: type
+    type: type | tuple[type, ...]
     field: str
 
 
@@ -301,5 +302,6 @@ JOB_OPTIONS: dict[str, JobOption] = {
     "singletonKey": JobOption(str, "singleton_key"),
     "priority": JobOption(int, "priority"),
     "queue": JobOption(str, "queue"),
-    "startAfter": JobOption(int, "start_after_seconds"),
+    # Seconds (an integer) or an ISO date/date-time string: build.py picks the field.
+    "startAfter": JobOption((int, str), "start_after_seconds"),
 }

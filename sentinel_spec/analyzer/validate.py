@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import keyword
 from collections.abc import Callable
+from datetime import datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from sentinel_spec import ast, kinds
@@ -321,16 +322,39 @@ def job_executor_options(ctx: Context) -> list[SpecError]:
                 message = f"unknown pgBoss option `{key}` in job `{decl.name.name}`"
                 errors.append(SpecError(options.span, suggest(message, key, JOB_OPTIONS)))
                 continue
-            expected = known.type
-            if not isinstance(option, expected) or (expected is int and isinstance(option, bool)):
-                wanted = {int: "an integer", str: "a string", bool: "a boolean"}[expected]
+            problem = _job_option_problem(key, option, known.type)
+            if problem is not None:
                 errors.append(
                     SpecError(
                         options.span,
-                        f"pgBoss option `{key}` in job `{decl.name.name}` must be {wanted}",
+                        f"pgBoss option `{key}` in job `{decl.name.name}` {problem}",
                     )
                 )
     return errors
+
+
+_WANTED = {int: "an integer", str: "a string", bool: "a boolean"}
+
+
+def _job_option_problem(key: str, option: object, expected: type | tuple[type, ...]) -> str | None:
+    kinds = expected if isinstance(expected, tuple) else (expected,)
+    if isinstance(option, bool) and bool not in kinds:
+        option = None  # JSON true is not an integer here
+    if not isinstance(option, kinds):
+        return "must be " + " or ".join(_WANTED[kind] for kind in kinds)
+    if key == "startAfter" and isinstance(option, str):
+        try:
+            datetime.fromisoformat(option)
+        except ValueError:
+            return (
+                f'must be seconds or an ISO date like "2026-01-31" or '
+                f'"2026-01-31T09:00:00Z" (got {option!r})'
+            )
+    if key in ("retryLimit", "retryDelay", "expireInSeconds", "startAfter") and (
+        isinstance(option, int) and not isinstance(option, bool) and option < 0
+    ):
+        return "must not be negative"
+    return None
 
 
 def crud_entity_has_single_id(ctx: Context) -> list[SpecError]:

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from sentinel_spec.contract.jobs import JobOptions as JobOptions
+from sentinel_spec.contract.jobs import JobsConfig as JobsConfig
 
 UserFn = Callable[..., Any]
 
@@ -226,6 +227,7 @@ class AppDecl:
     pages: tuple[Page, ...] = ()
     cruds: tuple[Crud, ...] = ()
     jobs: tuple[Job, ...] = ()
+    jobs_config: JobsConfig = field(default_factory=JobsConfig)  # app.jobs
     websockets: tuple[WebSocket, ...] = ()
     setup_fn: UserFn | None = None
     middleware_config_fn: UserFn | None = None

@@ -42,13 +42,13 @@ FEATURES: tuple[Feature, ...] = (
     ),
     Feature(
         "jobs",
-        served=False,
+        served=True,
         home="sentinel_spec/runtime/jobs/",
         effect="jobs never run; context.jobs raises FeatureNotAvailable",
     ),
     Feature(
         "cron",
-        served=False,
+        served=True,
         home="sentinel_spec/runtime/jobs/",
         effect="schedules never fire",
     ),

@@ -16,3 +16,16 @@ class JobOptions:
     priority: int = 0
     queue: str | None = None
     start_after_seconds: int | None = None
+    # ``startAfter`` given as an ISO date or date-time (naive means UTC).
+    start_after_date: str | None = None
+
+
+DAY = 86400
+
+
+@dataclass(frozen=True)
+class JobsConfig:
+    """``app.jobs``: how long finished jobs stay listed before they are deleted."""
+
+    retention_seconds: int = 7 * DAY  # succeeded, cancelled and aborted jobs
+    failed_retention_seconds: int = 30 * DAY  # failed jobs (kept longer: to retry them)

@@ -225,8 +225,15 @@ class DevServer:
         built = self._build()
         spec = built.spec if built is not None else None
         if spec is not None:
+            self.job_queue = bool(spec.jobs)
             self._prepare_database(spec)
-        self.worker_env = {**self.worker_env, "SENTINEL_ENV": "development"}
+        # The app's own process runs a job worker (runtime/jobs/feature.py): it restarts
+        # with each reload, so jobs always run the code being served.
+        self.worker_env = {
+            **self.worker_env,
+            "SENTINEL_ENV": "development",
+            "SENTINEL_JOBS_WORKER": "1",
+        }
         if spec is not None:
             # A spec broken at start serves no stale app: its database was never
             # resolved, so it would add a "DATABASE_URL is not set" failure to the real
@@ -287,6 +294,9 @@ class DevServer:
             say(f"built generated/ ({len(result.written)} written, {len(result.removed)} removed)")
         return result
 
+    # The spec declares jobs: the job queue's tables are part of what needs a revision.
+    job_queue = False
+
     def _report_not_served(self, spec: AppSpec) -> None:
         """One line per declared feature the runtime does not serve yet: at the first good
         build, and again whenever a save changes the list. The workers stay quiet."""
@@ -346,7 +356,7 @@ class DevServer:
         try:
             from sentinel_spec.migrations import pending_changes
 
-            changes = pending_changes(self.project_dir, url)
+            changes = pending_changes(self.project_dir, url, job_queue=self.job_queue)
         except Exception as error:
             say(f"could not compare the models with the database: {error}")
             return
@@ -436,6 +446,8 @@ class DevServer:
             self._report_unmigrated()
             return
         built = self._build()
+        if built is not None:
+            self.job_queue = bool(built.spec.jobs)
         if built is None:
             if migrations_changed:
                 self._apply_migrations(watched=True)

@@ -58,6 +58,10 @@ WARM_MODULES = (
     "sentinel_spec.runtime.http.pages",
     "sentinel_spec.runtime.http.openapi",
     "sentinel_spec.runtime.http.crud",
+    # The job queue (an app with jobs runs its worker in-process under `sentinel dev`).
+    "procrastinate",
+    "sentinel_spec.runtime.jobs.runtime",
+    "sentinel_spec.runtime.jobs.worker",
 )
 
 

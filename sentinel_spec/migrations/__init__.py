@@ -141,8 +141,11 @@ def _bound(config: Config) -> Connection:
     return connection
 
 
-def migrate(project_dir: Path, url: str, name: str) -> Path | None:
+def migrate(project_dir: Path, url: str, name: str, *, job_queue: bool = False) -> Path | None:
     """Autogenerate a revision named ``name`` from the models; nothing is applied.
+
+    With ``job_queue`` (the spec declares jobs) the revision also installs or upgrades
+    the job queue's tables when they are missing or older than the installed procrastinate.
 
     The comparison runs against the schema as it will be after the pending
     revisions: they are applied inside a transaction that is rolled back. Returns
@@ -152,6 +155,7 @@ def migrate(project_dir: Path, url: str, name: str) -> Path | None:
     metadata = load_metadata(project_dir)
     with _transaction(project_dir, url, commit=False) as config:
         config.attributes["metadata"] = metadata
+        config.attributes["job_queue"] = job_queue
         _upgrade(config, "head")
         result = command.revision(config, message=name, autogenerate=True)
     scripts = result if isinstance(result, list) else [result]
@@ -231,12 +235,13 @@ def _revision_info(script: Script) -> RevisionInfo:
     return RevisionInfo(script.revision, script.doc or "")
 
 
-def status(project_dir: Path, url: str) -> MigrationStatus:
-    """Applied and pending revisions, and whether the models need a new revision."""
+def status(project_dir: Path, url: str, *, job_queue: bool = False) -> MigrationStatus:
+    """Applied and pending revisions, and whether the models (or, with ``job_queue``, the
+    job queue's tables) need a new revision."""
     metadata = load_metadata(project_dir)
     with _transaction(project_dir, url, commit=False) as config:
         applied, pending = _applied_and_pending(config)
-        summary = _changes_after_upgrade(config, metadata)
+        summary = _changes_after_upgrade(config, metadata, job_queue)
     return MigrationStatus(
         applied=applied, pending=pending, models_differ=bool(summary), diff_summary=summary
     )
@@ -256,7 +261,7 @@ def _applied_and_pending(config: Config) -> tuple[list[RevisionInfo], list[Revis
     )
 
 
-def pending_changes(project_dir: Path, url: str) -> list[str]:
+def pending_changes(project_dir: Path, url: str, *, job_queue: bool = False) -> list[str]:
     """What a new revision would contain, one line per change.
 
     Compares the models with the schema *after* the pending revisions: they are
@@ -264,10 +269,12 @@ def pending_changes(project_dir: Path, url: str) -> list[str]:
     """
     metadata = load_metadata(project_dir)
     with _transaction(project_dir, url, commit=False) as config:
-        return _changes_after_upgrade(config, metadata)
+        return _changes_after_upgrade(config, metadata, job_queue)
 
 
-def _changes_after_upgrade(config: Config, metadata: MetaData) -> list[str]:
+def _changes_after_upgrade(
+    config: Config, metadata: MetaData, job_queue: bool = False
+) -> list[str]:
     from sentinel_spec.migrations import enums
     from sentinel_spec.migrations.environment import (
         configure_options,
@@ -280,7 +287,12 @@ def _changes_after_upgrade(config: Config, metadata: MetaData) -> list[str]:
     connection = _bound(config)
     migration = MigrationContext.configure(connection, opts=configure_options(metadata))
     diffs = drop_equivalent_default_diffs(compare_metadata(migration, metadata))
-    return describe(diffs) + enums.compare_enums(metadata, connection).summary()
+    lines = describe(diffs) + enums.compare_enums(metadata, connection).summary()
+    if job_queue:
+        from sentinel_spec.migrations import job_queue as queue_schema
+
+        lines += queue_schema.summary(connection)
+    return lines
 
 
 def reset(project_dir: Path, url: str) -> list[RevisionInfo]:

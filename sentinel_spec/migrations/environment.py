@@ -53,7 +53,10 @@ def render_item(type_: str, obj: Any, autogen_context: AutogenContext) -> str | 
 
 
 def add_enum_operations(
-    migration: MigrationContext, metadata: MetaData, directives: list[ops.MigrationScript]
+    migration: MigrationContext,
+    metadata: MetaData,
+    directives: list[ops.MigrationScript],
+    job_queue: bool = False,
 ) -> None:
     """Put enum DDL around alembic's table operations; drop an empty revision."""
     if not directives:
@@ -67,6 +70,10 @@ def add_enum_operations(
     assert upgrade is not None and downgrade is not None
     drop_equivalent_defaults(upgrade)
     drop_equivalent_defaults(downgrade)
+    if job_queue:
+        from sentinel_spec.migrations import job_queue as queue_schema
+
+        queue_schema.add_operations(connection, script)
     # Inserted at the front in reverse, so the revision lists them alphabetically.
     for name, values in sorted(changes.created.items(), reverse=True):
         upgrade.ops.insert(0, ops.ExecuteSQLOp(enums.create_type_sql(name, values)))
@@ -163,14 +170,16 @@ def run_migrations(config: Config) -> None:
     metadata: MetaData = config.attributes.get("metadata") or load_metadata(project_dir)
     # Called after each revision, so the caller knows which ran and which failed.
     on_version_apply: Callable[..., None] | None = config.attributes.get("on_version_apply")
+    # The app declares jobs: new revisions also install/upgrade the job queue's schema.
+    job_queue: bool = config.attributes.get("job_queue", False)
     connection: Connection | None = config.attributes.get("connection")
     if connection is not None:
-        _run(connection, metadata, on_version_apply)
+        _run(connection, metadata, on_version_apply, job_queue)
         return
     engine = create_engine(config.attributes["url"], poolclass=NullPool)
     try:
         with engine.connect() as own_connection:
-            _run(own_connection, metadata, on_version_apply)
+            _run(own_connection, metadata, on_version_apply, job_queue)
     finally:
         engine.dispose()
 
@@ -179,11 +188,12 @@ def _run(
     connection: Connection,
     metadata: MetaData,
     on_version_apply: Callable[..., None] | None,
+    job_queue: bool = False,
 ) -> None:
     def process_revision_directives(
         migration: MigrationContext, revision: Any, directives: list[ops.MigrationScript]
     ) -> None:
-        add_enum_operations(migration, metadata, directives)
+        add_enum_operations(migration, metadata, directives, job_queue)
 
     hooks: dict[str, Any] = {}
     if on_version_apply is not None:

@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from sentinel_spec.runtime.email.message import EmailMessage, InvalidEmail
     from sentinel_spec.runtime.errors import HttpError, ServiceUnavailable
     from sentinel_spec.runtime.http.pages import Rendered, render
+    from sentinel_spec.runtime.jobs.feature import jobs_queue, jobs_state
 
 __all__ = [
     "Context",
@@ -33,6 +34,8 @@ __all__ = [
     "NoDatabase",
     "Rendered",
     "ServiceUnavailable",
+    "jobs_queue",
+    "jobs_state",
     "render",
 ]
 
@@ -47,6 +50,8 @@ _HOMES = {
     "ServiceUnavailable": "sentinel_spec.runtime.errors",
     "Rendered": "sentinel_spec.runtime.http.pages",
     "render": "sentinel_spec.runtime.http.pages",
+    "jobs_queue": "sentinel_spec.runtime.jobs.feature",
+    "jobs_state": "sentinel_spec.runtime.jobs.feature",
 }
 
 

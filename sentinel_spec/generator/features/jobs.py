@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from sentinel_spec.appspec import AppSpec, ExtImport, Job
+from sentinel_spec.appspec import AppSpec, ExtImport, Job, JobsConfig
 from sentinel_spec.contract.routes import PlannedRoute
 from sentinel_spec.generator import pyexpr as px
 from sentinel_spec.generator.declwriter import DeclWriter, Kwargs, call, fields_of
@@ -28,7 +28,10 @@ def declaration(job: Job, w: DeclWriter) -> px.Call:
 
 def declarations(spec: AppSpec, w: DeclWriter) -> Kwargs:
     items = tuple(declaration(job, w) for job in spec.jobs)
-    return [("jobs", px.Tuple(items))] if items else []
+    kwargs: Kwargs = [("jobs", px.Tuple(items))] if items else []
+    if spec.app.jobs != JobsConfig():  # app.jobs: how long finished jobs stay listed
+        kwargs.append(("jobs_config", call("d.JobsConfig", fields_of(spec.app.jobs))))
+    return kwargs
 
 
 def routes(spec: AppSpec) -> list[PlannedRoute]:

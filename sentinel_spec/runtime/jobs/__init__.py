@@ -1,16 +1,18 @@
-"""Background jobs and cron schedules (RUNTIME.md, Jobs).
+"""Background jobs and cron schedules on PostgreSQL with procrastinate (RUNTIME.md, Jobs).
 
-Not served yet: ``contract/features.py`` marks it so, and ``sentinel check``/``dev``/
-``start`` say so for every declaration of it. When it lands, its ``install``:
+- ``runtime``: ``JobRuntime``, the declared jobs as procrastinate tasks and the queue's pool;
+  it is the ``PerCall[JobQueue]`` in ``builder.services.jobs``
+- ``queue``: ``JobQueue`` / ``JobHandle`` (``context.jobs`` / ``context.jobs.<name>``)
+- ``runner``: one run of a perform function (``context.job``, its unit of work)
+- ``options``: the PgBoss executor options as procrastinate settings (``RetryPolicy``)
+- ``cron``: cron checks (shared with the compiler) and ticks; ``schedule``: the scheduler
+- ``worker``: ``JobWorker`` (``sentinel worker``, and in-process in ``sentinel dev``)
+- ``maintenance``: stalled-job recovery, worker pruning, retention
+- ``schema``: the queue's tables, installed and upgraded by the app's own migrations
+- ``feature``: what ``install`` wires in
 
-Fills ``builder.services.jobs`` (a ``PerCall[JobQueue]``: ``bind(scope)`` gives the
-``context.jobs`` of one call, whose submits join that call's transaction) and registers its
-start-up/shutdown hooks and a ``jobs`` health check. Declarations: ``AppDecl.jobs``
-(``contract.declarations.Job``, options ``contract.jobs.JobOptions``); cron expressions
-are checked by ``runtime/jobs/cron.py``, which the compiler uses too. Flip ``jobs`` and
-``cron`` in ``contract/features.py`` when they land.
-
-Keep this module cheap to import: load heavy libraries inside ``install``.
+Cheap to import: procrastinate loads only in ``install`` when the spec declares jobs.
+See docs/jobs.md.
 """
 
 from __future__ import annotations
@@ -22,4 +24,9 @@ if TYPE_CHECKING:
 
 
 def install(builder: AppBuilder) -> None:
-    """Nothing to install yet (see the module docstring)."""
+    """Fills ``builder.services.jobs`` and the queue's start-up, shutdown and health check."""
+    if not builder.decl.jobs:
+        return
+    from sentinel_spec.runtime.jobs.feature import install_jobs
+
+    install_jobs(builder)

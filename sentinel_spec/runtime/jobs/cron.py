@@ -1,5 +1,6 @@
 """Five-field cron expressions: judged here for the compiler (``sentinel check``) and for the
-job scheduler alike, so a schedule the spec accepts is one the scheduler runs.
+job scheduler alike, so a schedule the spec accepts is one the scheduler runs; and the
+ticks the scheduler (``schedule.py``) defers, in a job's own timezone.
 
 Plain numeric crons are judged without croniter (importing it costs a build ~15 ms);
 anything else (names, ``L``, ``W``, ``#``) is croniter's call, which the scheduler uses.
@@ -8,6 +9,8 @@ anything else (names, ``L``, ``W``, ``#``) is croniter's call, which the schedul
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 CRON_FIELDS = (
     ("minute", "0-59"),
@@ -61,3 +64,25 @@ def cron_problem(text: str) -> str | None:
         if not croniter.is_valid(" ".join(alone)):
             return f"the {name} field `{fields[index]}` is not valid ({allowed})"
     return "the fields do not combine into a valid schedule"
+
+
+# ---------------------------------------------------------------- ticks (the scheduler's side)
+
+
+def next_tick(text: str, zone: ZoneInfo, after: datetime) -> datetime:
+    """The first tick strictly after ``after``, reading the fields in ``zone`` (so
+    ``0 9 * * *`` in Europe/Paris is 08:00 UTC in winter, 07:00 in summer); in UTC."""
+    from croniter import croniter
+
+    tick: datetime = croniter(text, after.astimezone(zone)).get_next(datetime)
+    return tick.astimezone(UTC)
+
+
+def latest_tick(text: str, zone: ZoneInfo, at: datetime) -> datetime:
+    """The last tick at or before ``at``, in UTC."""
+    from croniter import croniter
+
+    # croniter's get_prev is strict: start a second later so ``at`` itself counts.
+    start = (at + timedelta(seconds=1)).astimezone(zone)
+    tick: datetime = croniter(text, start).get_prev(datetime)
+    return tick.astimezone(UTC)

@@ -1,4 +1,4 @@
-"""GET /api/health: is the app up, and can it reach its database?"""
+"""GET /api/health: is the app up, can it reach its database, and how is the job queue?"""
 
 from __future__ import annotations
 
@@ -6,6 +6,8 @@ import time
 from typing import Any
 
 from sqlalchemy import text
+
+from sentinel_spec.runtime import jobs_state
 
 STARTED = time.monotonic()
 
@@ -17,10 +19,13 @@ async def health(request: Any, context: Any) -> dict[str, Any]:
     except Exception:
         # Health must answer even when the database does not; it reports, it doesn't fail.
         database = "unavailable"
+    # {"status": "ok", "counts": {"todo": 3, ...}, "workers": 2, "oldestDueSeconds": 0.4}
+    jobs = await jobs_state(request)
+    healthy = database == "ok" and jobs["status"] == "ok"
     return {
-        "status": "ok" if database == "ok" else "degraded",
+        "status": "ok" if healthy else "degraded",
         "app": "SentinelIQ",
         "database": database,
-        "jobs": "not-configured",
+        "jobs": jobs,
         "uptimeSeconds": round(time.monotonic() - STARTED, 1),
     }

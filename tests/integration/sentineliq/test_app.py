@@ -19,6 +19,9 @@ async def test_health_reports_the_database(app_and_users: AppAndUsers) -> None:
     body = response.json()
     assert body["status"] == "ok"
     assert body["database"] == "ok"
+    jobs = body["jobs"]
+    assert jobs["status"] == "ok" and jobs["workers"] == 0  # no worker runs in this test
+    assert jobs["counts"]["todo"] == 0 and jobs["oldestDueSeconds"] is None
     assert response.headers["x-frame-options"] == "DENY"
 
 

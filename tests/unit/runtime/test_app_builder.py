@@ -9,7 +9,7 @@ import pytest
 from starlette.middleware import Middleware
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from sentinel_spec.contract.declarations import AppDecl, Job, Operation, RateLimit
+from sentinel_spec.contract.declarations import AppDecl, Operation, RateLimit, WebSocket
 from sentinel_spec.runtime.app import FEATURES
 from sentinel_spec.runtime.state import AppBuilder
 from tests.in_process import serve
@@ -119,22 +119,21 @@ async def test_startup_in_order_shutdown_in_reverse_and_health_checks() -> None:
 async def test_declared_features_not_served_are_logged_at_start(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
-    async def digest(args: Any, context: Any) -> None:
+    async def live(socket: Any, context: Any) -> None:
         return None
 
     decl = AppDecl(
         name="N",
         title="N",
         operations=(Operation("ping", "ping", "query", ping, rate_limit=RateLimit(5, 60, "ip")),),
-        jobs=(Job("digest", digest, cron="0 1 * * *"),),
+        websockets=(WebSocket("live", "/ws/live", live),),
     )
     with caplog.at_level(logging.WARNING, logger="sentinel.runtime"):
         async with serve(decl) as client:
             state = client._transport.app.state.sentinel  # type: ignore[attr-defined]
     assert state.not_served == [
-        "not served yet: jobs (job digest): jobs never run; "
-        "context.jobs raises FeatureNotAvailable",
-        "not served yet: cron (job digest): schedules never fire",
+        "not served yet: websockets (websocket live): the paths answer 404; "
+        "context.realtime raises FeatureNotAvailable",
         "not served yet: rateLimit (query ping): no request is ever refused with 429",
     ]
     assert [r.getMessage() for r in caplog.records if r.name == "sentinel.runtime"] == (
@@ -145,10 +144,10 @@ async def test_declared_features_not_served_are_logged_at_start(
 async def test_the_cli_can_say_it_reported_them_already(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
-    async def digest(args: Any, context: Any) -> None:
+    async def live(socket: Any, context: Any) -> None:
         return None
 
-    decl = AppDecl(name="N", title="N", jobs=(Job("digest", digest),))
+    decl = AppDecl(name="N", title="N", websockets=(WebSocket("live", "/ws/live", live),))
     with caplog.at_level(logging.WARNING, logger="sentinel.runtime"):
         async with serve(decl, environ={"SENTINEL_NOT_SERVED_REPORTED": "1"}):
             pass

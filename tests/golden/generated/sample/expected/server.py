@@ -165,6 +165,7 @@ APP = d.AppDecl(
                 priority=0,
                 queue=None,
                 start_after_seconds=None,
+                start_after_date=None,
             ),
             cron="0 7 * * *",
             cron_args={

@@ -1,0 +1,156 @@
+"""What ``install`` wires into an app whose spec declares jobs.
+
+- ``builder.services.jobs`` is the ``JobRuntime`` (a ``PerCall[JobQueue]``): every
+  operation, api, page and job gets ``context.jobs`` bound to its own unit of work.
+- Start-up opens the queue's pool without waiting for the server, and says loudly when
+  the queue's tables are missing or behind (the app still serves; submits would fail).
+- With ``SENTINEL_JOBS_WORKER=1`` (set by ``sentinel dev``) the app also runs a worker in
+  its own process. It lives and dies with the app: a reload stops it (running jobs get
+  ``SENTINEL_JOBS_SHUTDOWN_TIMEOUT`` seconds, then go back to the queue) and the new
+  version's worker takes over, so jobs always run the code being served.
+- A ``jobs`` health check (not critical: the queue being away does not stop requests).
+- ``current()``: the runtime of the app this process serves, for plain user code.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import TYPE_CHECKING, Any
+
+from sentinel_spec.contract.declarations import AppDecl
+from sentinel_spec.runtime.jobs.maintenance import Retention
+
+if TYPE_CHECKING:
+    from sentinel_spec.runtime.jobs.queue import JobQueue
+    from sentinel_spec.runtime.jobs.runtime import JobRuntime
+    from sentinel_spec.runtime.jobs.worker import JobWorker
+    from sentinel_spec.runtime.state import AppBuilder
+
+log = logging.getLogger("sentinel.jobs")
+
+IN_PROCESS_ENV = "SENTINEL_JOBS_WORKER"
+SHUTDOWN_ENV = "SENTINEL_JOBS_SHUTDOWN_TIMEOUT"
+
+_current: JobRuntime | None = None
+
+
+def current() -> JobRuntime:
+    """The job runtime of the app this process serves (or last built)."""
+    if _current is None:
+        from sentinel_spec.runtime.context import FeatureNotAvailable
+
+        raise FeatureNotAvailable(
+            "no job queue in this process: the app declares no job, or it was not created "
+            "yet (create_app installs it)"
+        )
+    return _current
+
+
+def jobs_queue() -> JobQueue:
+    """``context.jobs`` for plain user code (a script, a hook outside any call): each
+    submit is its own short transaction. ``from sentinel_spec.runtime import jobs_queue``."""
+    return current().queue()
+
+
+async def jobs_state(request: Any = None) -> dict[str, Any]:
+    """The job queue's state for a health endpoint: ``{"status": "ok", "counts": {...},
+    "workers": n, "oldestDueSeconds": s}``, ``unavailable`` (with ``problem``), or
+    ``not-configured`` when the app declares no job. With ``request``, of the app that
+    serves it; otherwise of the app this process built."""
+    runtime = _current
+    if request is not None:
+        state = getattr(getattr(request, "app", None), "state", None)
+        services = getattr(getattr(state, "sentinel", None), "services", None)
+        runtime = getattr(services, "jobs", None)
+    if runtime is None:
+        return {"status": "not-configured"}
+    result: dict[str, Any] = await runtime.state()
+    return result
+
+
+def retention_of(decl: AppDecl) -> Retention:
+    from datetime import timedelta
+
+    config = decl.jobs_config
+    return Retention(
+        finished=timedelta(seconds=config.retention_seconds),
+        failed=timedelta(seconds=config.failed_retention_seconds),
+    )
+
+
+def database_url(builder: AppBuilder) -> str:
+    url = getattr(builder.database, "url", None)
+    if isinstance(url, str):
+        return url
+    url = builder.settings.environ.get("DATABASE_URL", "").strip()
+    if not url:
+        from sentinel_spec.runtime.settings import SettingsError
+
+        raise SettingsError(
+            ["DATABASE_URL is not set: the job queue lives in PostgreSQL (the spec declares jobs)"]
+        )
+    return url
+
+
+def make_runtime(builder: AppBuilder) -> JobRuntime:
+    from sentinel_spec.runtime.jobs.runtime import JobRuntime
+
+    return JobRuntime(
+        builder.decl.jobs,
+        url=database_url(builder),
+        database=builder.database,
+        services=builder.services,
+        retention=retention_of(builder.decl),
+    )
+
+
+def install_jobs(builder: AppBuilder) -> None:
+    global _current
+    runtime = make_runtime(builder)
+    builder.services.jobs = runtime
+    _current = runtime
+    environ = builder.settings.environ
+    in_process = environ.get(IN_PROCESS_ENV, "") == "1"
+    shutdown_timeout = float(environ.get(SHUTDOWN_ENV, "") or 5.0)
+    worker_task: list[tuple[JobWorker, asyncio.Task[None]]] = []
+
+    async def start() -> None:
+        await runtime.open()
+        problem = await runtime.schema_problem()
+        if problem is not None:
+            log.error("job queue: %s", problem)
+        if in_process:
+            worker = runtime.worker(concurrency=4, shutdown_timeout=shutdown_timeout)
+            task = asyncio.create_task(_run_in_process(worker), name="sentinel-jobs-worker")
+            worker_task.append((worker, task))
+
+    async def stop() -> None:
+        for worker, task in worker_task:
+            worker.stop()
+            await asyncio.gather(task, return_exceptions=True)
+        worker_task.clear()
+        await runtime.close()
+
+    builder.on_startup(start)
+    builder.on_shutdown(stop)
+    builder.add_health_check("jobs", runtime.healthy, critical=False)
+
+
+async def _run_in_process(worker: Any) -> None:
+    """Keep the dev server serving when the worker cannot run (no tables yet): say why."""
+    from sentinel_spec.runtime.jobs.errors import JobQueueNotReady
+
+    log.info("job worker running in the app's process")
+    said = None
+    while not worker.stopping:
+        try:
+            await worker.run()
+            return
+        except JobQueueNotReady as error:
+            if str(error) != said:  # once per problem, not every few seconds
+                log.error("job worker waiting: %s", error)
+                said = str(error)
+        except Exception:
+            log.exception("job worker stopped; starting it again in 5 s")
+        await worker.pause(5.0)
