@@ -128,9 +128,12 @@ def report_not_served(spec: AppSpec) -> None:
 
 
 class SentinelGroup(click.Group):
-    """Loads ``sentinel db`` (owned by the database layer) only when it is used."""
+    """Loads commands that live in their own modules (``db``, the editor tools) when used."""
 
-    LAZY = {"db": ("sentinel_spec.cli_db", "db")}
+    LAZY = {
+        "db": ("sentinel_spec.cli_db", "db"),
+        "fmt": ("sentinel_spec.fmt.command", "fmt_command"),
+    }
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted({*super().list_commands(ctx), *self.LAZY})
