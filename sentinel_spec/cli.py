@@ -133,6 +133,7 @@ class SentinelGroup(click.Group):
     LAZY = {
         "db": ("sentinel_spec.cli_db", "db"),
         "fmt": ("sentinel_spec.fmt.command", "fmt_command"),
+        "add": ("sentinel_spec.add.command", "add_command"),
     }
 
     def list_commands(self, ctx: click.Context) -> list[str]:
