@@ -7,7 +7,6 @@ that also pass the checker, for "formatting never changes the AppSpec".
 
 from __future__ import annotations
 
-import dataclasses
 import random
 from collections import Counter
 from pathlib import Path
@@ -18,31 +17,14 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from sentinel_spec.analyzer import analyze
-from sentinel_spec.errors import SourceSpan, render_errors
+from sentinel_spec.errors import render_errors
 from sentinel_spec.fmt import format_source
 from sentinel_spec.fmt.comments import scan_comments
 from sentinel_spec.parser import parse
 from tests.parser.spec_printer import Printer, specs
+from tests.unit.fmt.shape import shape
 
-PROPERTIES = settings(max_examples=200, deadline=None, suppress_health_check=list(HealthCheck))
-
-
-def shape(node: Any) -> Any:
-    """An AST node without positions, and a JSON quoter by its value (its text is re-printed)."""
-    if isinstance(node, SourceSpan):
-        return None
-    if dataclasses.is_dataclass(node) and not isinstance(node, type):
-        return (
-            type(node).__name__,
-            tuple(
-                shape(getattr(node, f.name))
-                for f in dataclasses.fields(node)
-                if f.name not in ("span", "raw")
-            ),
-        )
-    if isinstance(node, tuple | list):
-        return tuple(shape(item) for item in node)
-    return node
+PROPERTIES = settings(max_examples=100, deadline=None, suppress_health_check=list(HealthCheck))
 
 
 def comment_texts(source: str) -> Counter[str]:
