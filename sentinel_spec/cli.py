@@ -134,6 +134,7 @@ class SentinelGroup(click.Group):
         "db": ("sentinel_spec.cli_db", "db"),
         "fmt": ("sentinel_spec.fmt.command", "fmt_command"),
         "add": ("sentinel_spec.add.command", "add_command"),
+        "deploy-files": ("sentinel_spec.deploy.command", "deploy_files_command"),
     }
 
     def list_commands(self, ctx: click.Context) -> list[str]:

@@ -14,6 +14,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from sentinel_spec.contract.names import snake as snake_case
 from sentinel_spec.fmt import Document, format_source
 from sentinel_spec.parser import KEYWORDS
 from sentinel_spec.stubs import StubRequest
@@ -57,13 +58,6 @@ class Addition:
     declarations: list[Declaration] = field(default_factory=list)
     routes: list[Declaration] = field(default_factory=list)  # printed with their page
     stubs: list[StubRequest] = field(default_factory=list)
-
-
-def snake_case(name: str) -> str:
-    """``getTasks`` -> ``get_tasks``, ``HTTPRoute`` -> ``http_route``."""
-    text = re.sub(r"([A-Z]+)([A-Z][a-z])", r"\1_\2", name)
-    text = re.sub(r"([a-z0-9])([A-Z])", r"\1_\2", text)
-    return text.replace("-", "_").lower()
 
 
 def check_name(kind: str, name: str, document: Document) -> None:
