@@ -24,10 +24,12 @@ from sentinel_spec.analyzer.resolve import SRC_PREFIX, module_level_names
 
 __all__ = [
     "ROLES",
+    "FileChange",
     "Role",
     "StubReport",
     "StubRequest",
     "module_file",
+    "plan_stubs",
     "role_of",
     "stub_source",
     "write_stubs",
@@ -160,8 +162,22 @@ def stub_source(request: StubRequest, project_relative_file: str) -> str:
     )
 
 
-def write_stubs(project: Path, requests: Iterable[StubRequest]) -> StubReport:
-    """Make every requested function exist; touch no function that is already there."""
+@dataclass(frozen=True)
+class FileChange:
+    """A file to write: ``old`` is None when it does not exist yet."""
+
+    path: Path
+    old: str | None
+    new: str
+
+
+def plan_stubs(
+    project: Path, requests: Iterable[StubRequest]
+) -> tuple[list[FileChange], StubReport]:
+    """What ``write_stubs`` would write (new ``__init__.py`` files included), writing nothing.
+
+    The language server turns the changes into a workspace edit the editor can undo.
+    """
     report = StubReport()
     by_file: dict[Path, list[StubRequest]] = {}
     for request in requests:
@@ -170,14 +186,24 @@ def write_stubs(project: Path, requests: Iterable[StubRequest]) -> StubReport:
             report.refused.append((request.import_path, "not an @src/ path of Python names"))
             continue
         by_file.setdefault(path, []).append(request)
+    changes: list[FileChange] = []
     for path, wanted in by_file.items():
-        _write_module(project, path, wanted, report)
+        changes += _plan_module(project, path, wanted, report)
+    return changes, report
+
+
+def write_stubs(project: Path, requests: Iterable[StubRequest]) -> StubReport:
+    """Make every requested function exist; touch no function that is already there."""
+    changes, report = plan_stubs(project, requests)
+    for change in changes:
+        change.path.parent.mkdir(parents=True, exist_ok=True)
+        change.path.write_text(change.new, encoding="utf-8")
     return report
 
 
-def _write_module(
+def _plan_module(
     project: Path, path: Path, wanted: Sequence[StubRequest], report: StubReport
-) -> None:
+) -> list[FileChange]:
     existed = path.is_file()
     text = path.read_text(encoding="utf-8") if existed else ""
     try:
@@ -187,7 +213,7 @@ def _write_module(
             report.refused.append(
                 (request.import_path, f"{path} does not parse (line {error.lineno})")
             )
-        return
+        return []
     defined = set(module_level_names(tree).names)
     new: list[StubRequest] = []
     for request in wanted:
@@ -196,13 +222,15 @@ def _write_module(
         elif all(r.function != request.function for r in new):
             new.append(request)
     if not new:
-        return
+        return []
+    changes: list[FileChange] = []
     relative = path.relative_to(project).as_posix()
     needs = {"Any"} | (
         {"HttpError"} if any(role_of(r.role).uses_http_error for r in new) else set()
     )
+    original = text if existed else None
     if not existed:
-        _create_packages(project, path, report)
+        changes += _new_packages(project, path, report)
         text = f'"""Functions app.sq imports from {_dotted(relative)}."""\n\n'
         text += "from __future__ import annotations\n\n"
         text += _import_lines(needs)
@@ -213,9 +241,8 @@ def _write_module(
             text = _insert_imports(text, tree, _import_lines(missing))
     chunks = [stub_source(r, relative) for r in new]
     text = text.rstrip("\n") + "\n\n\n" + "\n\n".join(chunks)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8")
     report.added.extend((path, r.function) for r in new)
+    return [*changes, FileChange(path, original, text)]
 
 
 def _import_lines(names: set[str]) -> str:
@@ -249,19 +276,20 @@ def _is_string(stmt: pyast.stmt) -> bool:
     )
 
 
-def _create_packages(project: Path, path: Path, report: StubReport) -> None:
-    """``__init__.py`` in every folder from ``src/`` down to ``path``'s, where missing."""
+def _new_packages(project: Path, path: Path, report: StubReport) -> list[FileChange]:
+    """An empty ``__init__.py`` for every folder from ``src/`` down to ``path``'s that lacks one."""
     folder = path.parent
     chain: list[Path] = []
     while folder != project and project in folder.parents:
         chain.append(folder)
         folder = folder.parent
+    changes = []
     for package in reversed(chain):
-        package.mkdir(exist_ok=True)
         init = package / "__init__.py"
         if not init.exists() and init != path:
-            init.write_text("")
+            changes.append(FileChange(init, None, ""))
             report.created_modules.append(init)
+    return changes
 
 
 def _dotted(relative: str) -> str:

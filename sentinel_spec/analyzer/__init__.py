@@ -22,11 +22,19 @@ __all__ = ["analyze"]
 
 
 def analyze(
-    module: ast.Module, spec_dir: Path, file: str = "app.sq"
+    module: ast.Module,
+    spec_dir: Path,
+    file: str = "app.sq",
+    *,
+    imports: ImportResolver | None = None,
 ) -> tuple[AppSpec | None, list[SpecError]]:
-    """Check ``module`` (parsed from ``spec_dir/file``); the AppSpec is None iff errors exist."""
+    """Check ``module`` (parsed from ``spec_dir/file``); the AppSpec is None iff errors exist.
+
+    ``imports`` reads the Python modules imports name; the language server passes one
+    that keeps what it read between keystrokes.
+    """
     namespace, errors = collect_namespace(module)
-    checker = Checker(namespace, ImportResolver(Path(spec_dir)))
+    checker = Checker(namespace, imports if imports is not None else ImportResolver(Path(spec_dir)))
     for decl in module.declarations:
         if isinstance(decl, ast.Decl):
             errors.extend(checker.check_decl(decl))
