@@ -135,6 +135,7 @@ class SentinelGroup(click.Group):
         "fmt": ("sentinel_spec.fmt.command", "fmt_command"),
         "add": ("sentinel_spec.add.command", "add_command"),
         "deploy-files": ("sentinel_spec.deploy.command", "deploy_files_command"),
+        "lsp": ("sentinel_spec.lsp.command", "lsp_command"),
     }
 
     def list_commands(self, ctx: click.Context) -> list[str]:

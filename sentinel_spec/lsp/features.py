@@ -32,6 +32,7 @@ from sentinel_spec.lsp.field_docs import KIND_DOCS, field_doc
 from sentinel_spec.lsp.index import (
     Analysis,
     ImportSite,
+    Index,
     module_path,
     python_names,
     span_contains,
@@ -113,11 +114,19 @@ def diagnostics(analysis: Analysis) -> list[lsp.Diagnostic]:
 
 
 def complete(
-    analysis: Analysis, text: str, offset: int, spec_dir: Path
+    analysis: Analysis,
+    text: str,
+    offset: int,
+    spec_dir: Path,
+    fallback: Index | None = None,
 ) -> list[lsp.CompletionItem]:
-    """Completions at ``offset`` of ``text`` (the editor's text, maybe newer than the analysis)."""
+    """Completions at ``offset`` of ``text`` (the editor's text, maybe newer than the analysis).
+
+    ``fallback`` is the index of the last version that parsed whole: while a declaration is
+    half-written the parser may lose its neighbours, and their names are still offered.
+    """
     cursor = cursor_at(text, offset)
-    index = analysis.index
+    index = merged(analysis.index, fallback)
     if cursor.kind == "top":
         return [_kind_item(k) for k in kinds.KINDS]
     if cursor.kind == "key":
@@ -127,7 +136,7 @@ def complete(
             if name not in cursor.present
         ]
     if cursor.kind == "value":
-        return _value_items(cursor, analysis)
+        return _value_items(cursor, index)
     if cursor.kind == "import_name":
         path = module_path(spec_dir, cursor.module) if cursor.module else None
         return [
@@ -162,7 +171,7 @@ def complete(
             labels = [*FIELD_ATTRIBUTES, *(f"db.{n}" for n in NATIVE_TYPES)]
         return [lsp.CompletionItem(label=n, kind=lsp.CompletionItemKind.Property) for n in labels]
     if cursor.kind == "attribute_arg":
-        return _attribute_arg_items(cursor, analysis)
+        return _attribute_arg_items(cursor, index)
     return []
 
 
@@ -226,7 +235,14 @@ def _field_item(name: str, spec: s.FieldSpec, path: tuple[str, ...]) -> lsp.Comp
     )
 
 
-def _value_items(cursor: Cursor, analysis: Analysis) -> list[lsp.CompletionItem]:
+def merged(index: Index, fallback: Index | None) -> Index:
+    if fallback is None or fallback is index:
+        return index
+    declarations = {**fallback.declarations, **index.declarations}
+    return Index(declarations, index.references, index.imports, index.keys)
+
+
+def _value_items(cursor: Cursor, index: Index) -> list[lsp.CompletionItem]:
     t = type_at(cursor.path)
     if t is None:
         return []
@@ -237,7 +253,7 @@ def _value_items(cursor: Cursor, analysis: Analysis) -> list[lsp.CompletionItem]
         if isinstance(form, s.DeclRefT):
             items += [
                 lsp.CompletionItem(label=n, kind=lsp.CompletionItemKind.Reference, detail=form.kind)
-                for n in analysis.index.names_of(form.kind)
+                for n in index.names_of(form.kind)
             ]
         elif isinstance(form, s.ChoiceT):
             items += [
@@ -276,13 +292,13 @@ def _snippet(label: str, text: str) -> lsp.CompletionItem:
     )
 
 
-def _attribute_arg_items(cursor: Cursor, analysis: Analysis) -> list[lsp.CompletionItem]:
+def _attribute_arg_items(cursor: Cursor, index: Index) -> list[lsp.CompletionItem]:
     if cursor.attribute == "default":
         items = [
             lsp.CompletionItem(label=f"{fn}()", kind=lsp.CompletionItemKind.Function)
             for fn in DEFAULT_FUNCTIONS
         ]
-        decl = analysis.index.declarations.get(cursor.field_type or "")
+        decl = index.declarations.get(cursor.field_type or "")
         if isinstance(decl, ast.EnumDecl):  # an enum field: its members first
             members = [
                 lsp.CompletionItem(

@@ -80,6 +80,7 @@ class Analysis:
     warnings: list[SpecWarning]
     index: Index
     spec: AppSpec | None
+    parsed_whole: bool  # no syntax error: every declaration is in the index
 
 
 class CachedImports(ImportResolver):
@@ -131,6 +132,7 @@ def analyse(source: str, file: str, spec_dir: Path, imports: ImportResolver) -> 
         warnings,
         index,
         spec,
+        parsed_whole=not errors,
     )
 
 
