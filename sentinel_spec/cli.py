@@ -136,6 +136,7 @@ class SentinelGroup(click.Group):
         "add": ("sentinel_spec.add.command", "add_command"),
         "deploy-files": ("sentinel_spec.deploy.command", "deploy_files_command"),
         "lsp": ("sentinel_spec.lsp.command", "lsp_command"),
+        "import-wasp": ("sentinel_spec.importer.command", "import_wasp_command"),
     }
 
     def list_commands(self, ctx: click.Context) -> list[str]:

@@ -188,7 +188,10 @@ def plan_stubs(
         by_file.setdefault(path, []).append(request)
     changes: list[FileChange] = []
     for path, wanted in by_file.items():
-        changes += _plan_module(project, path, wanted, report)
+        for change in _plan_module(project, path, wanted, report):
+            if all(c.path != change.path for c in changes):  # a package shared by modules
+                changes.append(change)
+    report.created_modules = list(dict.fromkeys(report.created_modules))
     return changes, report
 
 
