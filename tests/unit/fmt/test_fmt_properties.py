@@ -21,8 +21,8 @@ from sentinel_spec.errors import render_errors
 from sentinel_spec.fmt import format_source
 from sentinel_spec.fmt.comments import scan_comments
 from sentinel_spec.parser import parse
-from tests.unit.parser.spec_printer import Printer, specs
 from tests.unit.fmt.shape import shape
+from tests.unit.parser.spec_printer import Printer, specs
 
 PROPERTIES = settings(max_examples=100, deadline=None, suppress_health_check=list(HealthCheck))
 
