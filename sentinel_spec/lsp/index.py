@@ -13,10 +13,13 @@ file changed, so re-checking after each keystroke does not re-parse ``src/``.
 from __future__ import annotations
 
 import ast as pyast
+import itertools
 import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
+from typing import Any
 
 from sentinel_spec import ast
 from sentinel_spec.analyzer import schema as s
@@ -78,9 +81,13 @@ class Analysis:
     module: ast.Module
     errors: list[SpecError]
     warnings: list[SpecWarning]
-    index: Index
     spec: AppSpec | None
     parsed_whole: bool  # no syntax error: every declaration is in the index
+
+    @cached_property
+    def index(self) -> Index:
+        """Built on the first request that needs names, not for every re-check."""
+        return build_index(self.module)
 
 
 class CachedImports(ImportResolver):
@@ -89,12 +96,19 @@ class CachedImports(ImportResolver):
     def __init__(self, spec_dir: Path) -> None:
         super().__init__(spec_dir)
         self._stamps: dict[str, tuple[int, ...]] = {}
+        self._seen: set[str] = set()  # modules whose file was looked at in this analysis
+
+    def begin(self) -> None:
+        """A new analysis: look at each module file again (once)."""
+        self._seen.clear()
 
     def _names(self, module: str) -> ModuleNames | str:
-        stamp = self._stamp(module)
-        if self._stamps.get(module) != stamp:
-            self._modules.pop(module, None)
-            self._stamps[module] = stamp
+        if module not in self._seen:
+            self._seen.add(module)
+            stamp = self._stamp(module)
+            if self._stamps.get(module) != stamp:
+                self._modules.pop(module, None)
+                self._stamps[module] = stamp
         return super()._names(module)
 
     def _stamp(self, module: str) -> tuple[int, ...]:
@@ -114,29 +128,107 @@ class CachedImports(ImportResolver):
         self._stamps.clear()
 
 
-def analyse(source: str, file: str, spec_dir: Path, imports: ImportResolver) -> Analysis:
+class ChunkedParser:
+    """``parse`` for a file edited a little at a time: each declaration is re-parsed only
+    when its own text changed.
+
+    The file is split where the parser's error recovery splits it (a line starting a
+    declaration); each piece's tree is kept by its text, with positions relative to it,
+    and moved to where the piece now is. When any piece has a syntax error the whole file
+    is parsed again, so the diagnostics are exactly those of ``sentinel check``.
+    """
+
+    def __init__(self) -> None:
+        self._pieces: dict[str, tuple[list[ast.Declaration], bool]] = {}
+        self._placed: dict[tuple[str, int, int], list[ast.Declaration]] = {}
+
+    def parse(self, source: str, file: str) -> tuple[ast.Module, list[SpecError]]:
+        import re
+
+        from sentinel_spec.parser import declaration_start_pattern, parse
+
+        starts = [
+            m.start()
+            for m in re.finditer(declaration_start_pattern(), source, re.MULTILINE)
+            if m.group("kind")
+        ]
+        bounds = [0, *(b for b in starts if b > 0), len(source)]
+        pieces: dict[str, tuple[list[ast.Declaration], bool]] = {}
+        placed: dict[tuple[str, int, int], list[ast.Declaration]] = {}
+        declarations: list[ast.Declaration] = []
+        line = 0
+        for begin, end in itertools.pairwise(bounds):
+            text = source[begin:end]
+            piece = self._pieces.get(text) or pieces.get(text)
+            if piece is None:
+                module, errors = parse(text, file)
+                piece = (list(module.declarations), not errors)
+            pieces[text] = piece
+            if not piece[1]:  # a syntax error: parse as `sentinel check` does
+                self._pieces, self._placed = pieces, {}
+                return parse(source, file)
+            key = (text, line, begin)
+            moved = self._placed.get(key)
+            if moved is None:
+                moved = [_moved(d, line, begin) for d in piece[0]] if (line or begin) else piece[0]
+            placed[key] = moved
+            declarations += moved
+            line += text.count("\n")
+        self._pieces, self._placed = pieces, placed
+        lines = source.split("\n")
+        whole = SourceSpan(1, 1, len(lines), len(lines[-1]) + 1, 0, len(source), file)
+        return ast.Module(tuple(declarations), whole), []
+
+
+def _moved(node: object, lines: int, offset: int) -> Any:
+    """``node`` with every span moved down ``lines`` lines and on ``offset`` characters."""
+    if isinstance(node, SourceSpan):
+        return SourceSpan(
+            node.line + lines,
+            node.column,
+            node.end_line + lines,
+            node.end_column,
+            node.start_offset + offset,
+            node.end_offset + offset,
+            node.file,
+        )
+    if isinstance(node, tuple):
+        return tuple(_moved(item, lines, offset) for item in node)
+    fields = getattr(type(node), "__dataclass_fields__", None)
+    if fields is None:
+        return node
+    return type(node)(*(_moved(getattr(node, name), lines, offset) for name in fields))
+
+
+def analyse(
+    source: str,
+    file: str,
+    spec_dir: Path,
+    imports: ImportResolver,
+    parser: ChunkedParser | None = None,
+) -> Analysis:
     """Parse and check ``source`` as the file ``spec_dir/file``; index what parsed."""
     from sentinel_spec.analyzer import analyze
     from sentinel_spec.parser import parse
 
-    module, errors = parse(source, file)
+    module, errors = parser.parse(source, file) if parser is not None else parse(source, file)
+    if isinstance(imports, CachedImports):
+        imports.begin()
     spec, analysis_errors = analyze(module, spec_dir, file, imports=imports)
     warnings: list[SpecWarning] = []
-    index = build_index(module)
     if spec is not None and not errors:
-        warnings = not_served_warnings(spec, index)
+        warnings = not_served_warnings(spec, module)
     return Analysis(
         source,
         module,
         sorted(errors + analysis_errors, key=SpecError.sort_key),
         warnings,
-        index,
         spec,
         parsed_whole=not errors,
     )
 
 
-def not_served_warnings(spec: AppSpec, index: Index) -> list[SpecWarning]:
+def not_served_warnings(spec: AppSpec, module: ast.Module) -> list[SpecWarning]:
     """``sentinel check``'s "not served yet" lines, at the first declaration each names."""
     from sentinel_spec.contract.features import unserved
 
@@ -144,10 +236,13 @@ def not_served_warnings(spec: AppSpec, index: Index) -> list[SpecWarning]:
     for found in unserved(spec.declared_features()):
         first = found.where.split(",")[0].strip()
         name = "app" if first.startswith("app.") else first.partition(" ")[2]
-        decl = (
-            next((d for d in index.declarations.values() if declaration_kind(d) == "app"), None)
-            if name == "app"
-            else index.declarations.get(name)
+        decl = next(
+            (
+                d
+                for d in module.declarations
+                if (declaration_kind(d) == "app" if name == "app" else d.name.name == name)
+            ),
+            None,
         )
         if decl is not None:
             warnings.append(SpecWarning(decl.name.span, found.not_served_line()))

@@ -12,7 +12,7 @@ with the last analysis's names, so it never waits for a check.
 from __future__ import annotations
 
 import asyncio
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from lsprotocol import types as lsp
@@ -22,7 +22,7 @@ from pygls.uris import to_fs_path
 
 from sentinel_spec import __version__
 from sentinel_spec.lsp import features
-from sentinel_spec.lsp.index import Analysis, CachedImports, Index, analyse
+from sentinel_spec.lsp.index import Analysis, CachedImports, ChunkedParser, Index, analyse
 
 DEFAULT_DEBOUNCE = 0.15  # seconds of quiet after a keystroke before re-checking
 TRIGGERS = [":", "@", '"', "/", "{", "(", "[", ",", " "]
@@ -36,6 +36,7 @@ class OpenSpec:
     analysis: Analysis | None = None
     analysed_version: int | None = None
     last_whole: Index | None = None  # the index of the last version that parsed whole
+    parser: ChunkedParser = field(default_factory=ChunkedParser)
     pending: asyncio.TimerHandle | None = None
 
 
@@ -67,7 +68,7 @@ class SentinelServer(LanguageServer):
         imports = self.imports.get(folder)
         if imports is None:
             imports = self.imports[folder] = CachedImports(folder)
-        spec.analysis = analyse(self.text(spec), spec.path.name, folder, imports)
+        spec.analysis = analyse(self.text(spec), spec.path.name, folder, imports, spec.parser)
         spec.analysed_version = spec.version
         if spec.analysis.parsed_whole:
             spec.last_whole = spec.analysis.index
