@@ -96,19 +96,20 @@ class CachedImports(ImportResolver):
     def __init__(self, spec_dir: Path) -> None:
         super().__init__(spec_dir)
         self._stamps: dict[str, tuple[int, ...]] = {}
-        self._seen: set[str] = set()  # modules whose file was looked at in this analysis
+        self.generation = 0  # grows when a module file read before has changed
 
     def begin(self) -> None:
-        """A new analysis: look at each module file again (once)."""
-        self._seen.clear()
+        """A new analysis: look at every module file read so far, once."""
+        for module, stamp in list(self._stamps.items()):
+            if self._stamp(module) != stamp:
+                self._modules.pop(module, None)
+                del self._stamps[module]
+                self.generation += 1
 
     def _names(self, module: str) -> ModuleNames | str:
-        if module not in self._seen:
-            self._seen.add(module)
-            stamp = self._stamp(module)
-            if self._stamps.get(module) != stamp:
-                self._modules.pop(module, None)
-                self._stamps[module] = stamp
+        if module not in self._stamps:
+            self._modules.pop(module, None)
+            self._stamps[module] = self._stamp(module)
         return super()._names(module)
 
     def _stamp(self, module: str) -> tuple[int, ...]:
@@ -126,6 +127,31 @@ class CachedImports(ImportResolver):
     def forget(self) -> None:
         self._modules.clear()
         self._stamps.clear()
+        self.generation += 1
+
+
+class CheckCache:
+    """The body checks of declarations that did not change (``analyze(checked=...)``),
+    valid while the names declared and the imported files stay the same."""
+
+    def __init__(self) -> None:
+        self.checked: dict[int, tuple[ast.Decl, list[SpecError]]] = {}
+        self._key: tuple[object, ...] | None = None
+
+    def for_module(
+        self, module: ast.Module, imports: CachedImports
+    ) -> dict[int, tuple[ast.Decl, list[SpecError]]]:
+        key = (
+            imports.generation,
+            *((declaration_kind(d), d.name.name) for d in module.declarations),
+        )
+        if key != self._key:
+            self.checked.clear()
+            self._key = key
+        alive = {id(d) for d in module.declarations}
+        for stale in [k for k in self.checked if k not in alive]:
+            del self.checked[stale]
+        return self.checked
 
 
 class ChunkedParser:
@@ -206,15 +232,19 @@ def analyse(
     spec_dir: Path,
     imports: ImportResolver,
     parser: ChunkedParser | None = None,
+    checks: CheckCache | None = None,
 ) -> Analysis:
     """Parse and check ``source`` as the file ``spec_dir/file``; index what parsed."""
     from sentinel_spec.analyzer import analyze
     from sentinel_spec.parser import parse
 
     module, errors = parser.parse(source, file) if parser is not None else parse(source, file)
+    checked = None
     if isinstance(imports, CachedImports):
         imports.begin()
-    spec, analysis_errors = analyze(module, spec_dir, file, imports=imports)
+        if checks is not None:
+            checked = checks.for_module(module, imports)
+    spec, analysis_errors = analyze(module, spec_dir, file, imports=imports, checked=checked)
     warnings: list[SpecWarning] = []
     if spec is not None and not errors:
         warnings = not_served_warnings(spec, module)

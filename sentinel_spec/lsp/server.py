@@ -22,7 +22,14 @@ from pygls.uris import to_fs_path
 
 from sentinel_spec import __version__
 from sentinel_spec.lsp import features
-from sentinel_spec.lsp.index import Analysis, CachedImports, ChunkedParser, Index, analyse
+from sentinel_spec.lsp.index import (
+    Analysis,
+    CachedImports,
+    CheckCache,
+    ChunkedParser,
+    Index,
+    analyse,
+)
 
 DEFAULT_DEBOUNCE = 0.15  # seconds of quiet after a keystroke before re-checking
 TRIGGERS = [":", "@", '"', "/", "{", "(", "[", ",", " "]
@@ -37,6 +44,7 @@ class OpenSpec:
     analysed_version: int | None = None
     last_whole: Index | None = None  # the index of the last version that parsed whole
     parser: ChunkedParser = field(default_factory=ChunkedParser)
+    checks: CheckCache = field(default_factory=CheckCache)
     pending: asyncio.TimerHandle | None = None
 
 
@@ -68,7 +76,9 @@ class SentinelServer(LanguageServer):
         imports = self.imports.get(folder)
         if imports is None:
             imports = self.imports[folder] = CachedImports(folder)
-        spec.analysis = analyse(self.text(spec), spec.path.name, folder, imports, spec.parser)
+        spec.analysis = analyse(
+            self.text(spec), spec.path.name, folder, imports, spec.parser, spec.checks
+        )
         spec.analysed_version = spec.version
         if spec.analysis.parsed_whole:
             spec.last_whole = spec.analysis.index

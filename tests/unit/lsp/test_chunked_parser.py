@@ -42,3 +42,26 @@ def test_sentineliq_with_an_edit_in_the_middle() -> None:
     middle = text.index("entity Incident")
     edited = text[:middle] + "\n// a new line\n\n" + text[middle:]
     assert repr(chunked.parse(edited, "app.sq")) == repr(parse(edited, "app.sq"))
+
+
+def test_cached_checks_give_the_errors_of_a_full_check() -> None:
+    from sentinel_spec.analyzer import analyze
+    from sentinel_spec.lsp.index import CachedImports, CheckCache, analyse
+
+    text = (REPO / "app.sq").read_text()
+    parser, checks, imports = ChunkedParser(), CheckCache(), CachedImports(REPO)
+    edits = [
+        text,
+        text.replace("entities: [Alert]", "entities: [Alrt]", 1),
+        text.replace("entities: [Alert]", "entities: [Alrt]", 1) + "\n// more\n",
+        text.replace("enum Role {", "enum Rol {", 1),  # a name changes: every check again
+        text,
+    ]
+    assert all(e != text for e in edits[1:4])
+    for number, version in enumerate(edits):
+        fresh, _ = analyze(parse(version, "app.sq")[0], REPO)
+        cached = analyse(version, "app.sq", REPO, imports, parser, checks)
+        expected = analyze(parse(version, "app.sq")[0], REPO)[1]
+        assert cached.errors == expected
+        assert (cached.spec is None) == (fresh is None)
+        assert bool(cached.errors) == (number in (1, 2, 3))
