@@ -33,6 +33,7 @@ COMPOSE_ENV = ("DATABASE_URL", "REDIS_URL", "SENTINEL_ENV", "PORT")
 class DeployOptions:
     has_requirements: bool = False  # the project has its own requirements.txt
     has_wheels: bool = False  # a wheels/ folder to install from (e.g. sentinel-spec itself)
+    has_migrations: bool = True  # a migrations/ folder (apps without entities may have none)
 
 
 def env_values(spec: AppSpec) -> list[EnvValue]:
@@ -84,6 +85,7 @@ def requirements() -> str:
 
 def dockerfile(spec: AppSpec, options: DeployOptions) -> str:
     wheels = "COPY wheels/ ./wheels/\n" if options.has_wheels else ""
+    migrations = "COPY migrations/ ./migrations/\n" if options.has_migrations else ""
     health = (
         "import os, urllib.request; "
         "urllib.request.urlopen('http://127.0.0.1:%s/api/health' % os.environ.get('PORT', "
@@ -121,8 +123,7 @@ WORKDIR /app
 COPY app.sq ./
 COPY src/ ./src/
 COPY generated/ ./generated/
-COPY migrations/ ./migrations/
-# generated/ is committed: refuse to build an image from a stale one.
+{migrations}# generated/ is committed: refuse to build an image from a stale one.
 RUN sentinel build --check && python -m compileall -q src generated
 USER app
 EXPOSE {PORT}

@@ -31,6 +31,7 @@ def deploy_files_command(force: bool, project: Path) -> None:
     options = DeployOptions(
         has_requirements=(root / "requirements.txt").is_file(),
         has_wheels=(root / "wheels").is_dir(),
+        has_migrations=(root / "migrations").is_dir(),
     )
     files = deploy_files(spec, options)
     existing = [name for name in files if (root / name).exists()]

@@ -84,6 +84,9 @@ def test_wheels_are_copied_only_when_the_project_has_them(sentineliq: Any) -> No
     own = deploy_files(sentineliq, DeployOptions(has_requirements=True, has_wheels=True))
     assert "COPY wheels/ ./wheels/" in own["Dockerfile"]
     assert "requirements.txt" not in own
+    assert "COPY migrations/" in plain["Dockerfile"]
+    bare = deploy_files(sentineliq, DeployOptions(has_migrations=False))
+    assert "COPY migrations/" not in bare["Dockerfile"]
 
 
 def command_of(service: dict[str, Any]) -> list[str]:
