@@ -128,14 +128,20 @@ def report_not_served(spec: AppSpec) -> None:
 
 
 class SentinelGroup(click.Group):
-    """Loads ``sentinel db`` (the database layer's), ``email`` (the mailer's) and
-    ``worker``/``jobs`` (the job queue's) only when they are used."""
+    """Loads commands that live in their own modules only when they are used: ``db``
+    (the database layer's), ``email`` (the mailer's), ``worker``/``jobs`` (the job
+    queue's) and the editor tools."""
 
     LAZY = {
         "db": ("sentinel_spec.cli_db", "db"),
         "email": ("sentinel_spec.cli_email", "email"),
         "worker": ("sentinel_spec.cli_jobs", "worker_command"),
         "jobs": ("sentinel_spec.cli_jobs", "jobs"),
+        "fmt": ("sentinel_spec.fmt.command", "fmt_command"),
+        "add": ("sentinel_spec.add.command", "add_command"),
+        "deploy-files": ("sentinel_spec.deploy.command", "deploy_files_command"),
+        "lsp": ("sentinel_spec.lsp.command", "lsp_command"),
+        "import-wasp": ("sentinel_spec.importer.command", "import_wasp_command"),
     }
 
     def list_commands(self, ctx: click.Context) -> list[str]:

@@ -88,6 +88,12 @@ def _vocabulary() -> _Vocabulary:
     return _last_vocabulary[1]
 
 
+def declaration_start_pattern() -> str:
+    """Where a declaration may start (the error recovery's split; group ``kind``), for tools
+    that read half-written files the same way (the language server)."""
+    return _vocabulary().declaration_start
+
+
 # One escape at a time, left to right, so `\\\\` is consumed whole and never read as
 # the start of the escape after it.
 _ESCAPE = re.compile(r"\\(u[0-9a-fA-F]{4}|.)", re.DOTALL)

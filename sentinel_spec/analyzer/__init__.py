@@ -7,6 +7,7 @@ clean, the AppSpec itself (``build``).
 
 from __future__ import annotations
 
+from collections.abc import MutableMapping
 from pathlib import Path
 
 from sentinel_spec import ast
@@ -22,14 +23,32 @@ __all__ = ["analyze"]
 
 
 def analyze(
-    module: ast.Module, spec_dir: Path, file: str = "app.sq"
+    module: ast.Module,
+    spec_dir: Path,
+    file: str = "app.sq",
+    *,
+    imports: ImportResolver | None = None,
+    checked: MutableMapping[int, tuple[ast.Decl, list[SpecError]]] | None = None,
 ) -> tuple[AppSpec | None, list[SpecError]]:
-    """Check ``module`` (parsed from ``spec_dir/file``); the AppSpec is None iff errors exist."""
+    """Check ``module`` (parsed from ``spec_dir/file``); the AppSpec is None iff errors exist.
+
+    ``imports`` reads the Python modules imports name, and ``checked`` keeps the body check
+    of each declaration object between calls: the language server passes both, keeping
+    what it read between keystrokes (it empties ``checked`` when the names or the
+    imported files change, since a body's check depends on them).
+    """
     namespace, errors = collect_namespace(module)
-    checker = Checker(namespace, ImportResolver(Path(spec_dir)))
+    checker = Checker(namespace, imports if imports is not None else ImportResolver(Path(spec_dir)))
     for decl in module.declarations:
-        if isinstance(decl, ast.Decl):
+        if not isinstance(decl, ast.Decl):
+            continue
+        if checked is None:
             errors.extend(checker.check_decl(decl))
+            continue
+        hit = checked.get(id(decl))
+        if hit is None or hit[0] is not decl:
+            hit = checked[id(decl)] = (decl, checker.check_decl(decl))
+        errors.extend(hit[1])
     ctx = Context.of(module, namespace, file)
     errors.extend(validate(ctx))
     if errors:

@@ -60,7 +60,7 @@ def _shown_methods(planned: PlannedRoute) -> tuple[str, ...]:
 
 
 def _runtime_handler(planned: PlannedRoute) -> str:
-    return "(generated)" if planned.kind == "openapi" else "(runtime)"
+    return "(generated)" if planned.kind in ("openapi", "client") else "(runtime)"
 
 
 def format_table(rows: list[RouteRow]) -> str:

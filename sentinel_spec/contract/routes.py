@@ -20,7 +20,9 @@ from sentinel_spec.contract.names import kebab, starlette_path
 if TYPE_CHECKING:
     from sentinel_spec.contract.declarations import AppDecl
 
-RouteKind = Literal["query", "action", "crud", "api", "page", "openapi", "auth", "websocket"]
+RouteKind = Literal[
+    "query", "action", "crud", "api", "page", "openapi", "client", "auth", "websocket"
+]
 
 QUERY_METHODS: tuple[str, ...] = ("GET", "POST")  # a query is also callable as GET ?args=
 ACTION_METHODS: tuple[str, ...] = ("POST",)
@@ -39,6 +41,8 @@ CRUD_SEGMENTS: Mapping[str, str] = {
 CRUD_QUERIES: frozenset[str] = frozenset({"get", "getAll"})  # reads; the others write
 
 OPENAPI_PATH = "/openapi.json"
+# The generated JavaScript client (generated/client.js), for the scripts of pages.
+CLIENT_JS_PATH = "/client.js"
 
 
 # A NamedTuple: the compiler builds the plan on every build, and a frozen dataclass
@@ -96,6 +100,10 @@ def page(name: str, path: str, *, auth_required: bool) -> PlannedRoute:
 
 def openapi() -> PlannedRoute:
     return PlannedRoute("openapi", "openapi", OPENAPI_PATH, ("GET",), False)
+
+
+def client_js() -> PlannedRoute:
+    return PlannedRoute("client", "client.js", CLIENT_JS_PATH, ("GET",), False)
 
 
 def websocket(name: str, path: str, *, auth: bool) -> PlannedRoute:
@@ -164,6 +172,7 @@ def plan(decl: AppDecl) -> tuple[PlannedRoute, ...]:
             two_factor=decl.auth.two_factor is not None,
         )
     rows += [websocket(w.name, w.path, auth=w.auth) for w in decl.websockets]
-    if decl.openapi_path is not None:
+    if decl.openapi_path is not None:  # both files are written by `sentinel build`
+        rows.append(client_js())
         rows.append(openapi())
     return tuple(served_only(rows))

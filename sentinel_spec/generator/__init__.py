@@ -17,6 +17,7 @@ FEATURES: tuple[str, ...] = (
     "sentinel_spec.generator.models",  # generated/models.py (entities, enums)
     "sentinel_spec.generator.server",  # generated/server.py (operations, apis, pages, crud ...)
     "sentinel_spec.generator.openapi",  # generated/openapi.json
+    "sentinel_spec.generator.client",  # generated/client.py, generated/client.js
 )
 
 

@@ -44,5 +44,6 @@ def route_plan(spec: AppSpec) -> tuple[PlannedRoute, ...]:
     rows: list[PlannedRoute] = []
     for feature in ROUTE_ORDER:
         rows += feature.routes(spec)
+    rows.append(routes.client_js())
     rows.append(routes.openapi())
     return tuple(routes.served_only(rows))

@@ -10,6 +10,7 @@ other features (auth, websocket) are mounted by those features' own ``install``.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -32,7 +33,7 @@ def all_operations(decl: AppDecl) -> tuple[Operation, ...]:
 def install(builder: AppBuilder) -> None:
     from sentinel_spec.contract.routes import plan
     from sentinel_spec.runtime.http.apis import api_route
-    from sentinel_spec.runtime.http.openapi import openapi_route
+    from sentinel_spec.runtime.http.openapi import generated_file_route, openapi_route
     from sentinel_spec.runtime.http.operations import operation_route
     from sentinel_spec.runtime.http.pages import PageRenderer, page_route
 
@@ -51,4 +52,7 @@ def install(builder: AppBuilder) -> None:
             routes.append(page_route(pages[planned.name], planned, state, renderer))
         elif planned.kind == "openapi" and decl.openapi_path is not None:
             routes.append(openapi_route(planned, decl.openapi_path))
+        elif planned.kind == "client" and decl.openapi_path is not None:
+            client = str(Path(decl.openapi_path).with_name("client.js"))
+            routes.append(generated_file_route(planned, client, "text/javascript"))
     builder.add_routes(routes)

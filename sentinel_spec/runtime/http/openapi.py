@@ -22,3 +22,19 @@ def openapi_route(planned: PlannedRoute, document: str) -> Route:
     return Route(
         planned.path, guarded("openapi", openapi), methods=list(planned.methods), name="openapi"
     )
+
+
+def generated_file_route(planned: PlannedRoute, path: str, media_type: str) -> Route:
+    """Another file of ``generated/`` served as it is (``/client.js``)."""
+
+    async def generated_file(request: Request) -> Response:
+        if not Path(path).is_file():
+            raise HttpError(404, f"{Path(path).name} has not been generated")
+        return FileResponse(path, media_type=media_type)
+
+    return Route(
+        planned.path,
+        guarded(planned.name, generated_file),
+        methods=list(planned.methods),
+        name=planned.route_name,
+    )
