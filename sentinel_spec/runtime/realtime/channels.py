@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 MAX_CHANNEL_LENGTH = 200
-_CHANNEL = re.compile(r"[A-Za-z0-9_\-.:]{1,%d}" % MAX_CHANNEL_LENGTH)
+_CHANNEL = re.compile(rf"[A-Za-z0-9_\-.:]{{1,{MAX_CHANNEL_LENGTH}}}")
 USER_PREFIX = "user:"
 WORKSPACE_PREFIX = "workspace:"
 # Channels the runtime itself uses (Socket.IO fan-out); user code cannot subscribe to them.

@@ -25,7 +25,7 @@ from sentinel_spec.runtime.realtime.channels import Message
 
 log = logging.getLogger("sentinel.realtime")
 
-Deliver = Callable[[Message], None]
+Deliver = Callable[[Message], object]
 CATCH_UP_LIMIT = 10_000
 
 
@@ -225,4 +225,4 @@ class RedisFanout(_Listener):
                 if payload is not None:
                     self._received(Message(message_id, channel, payload))
         finally:
-            await pubsub.aclose()
+            await pubsub.aclose()  # type: ignore[no-untyped-call]

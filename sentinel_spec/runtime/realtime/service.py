@@ -141,15 +141,22 @@ class Realtime:
     async def publish(self, channel: str, message: Any) -> str:
         """Publish outside any unit of work (a socket handler, a background task)."""
         channel, payload = _prepare(channel, message)
+        return await self._publish(channel, payload)
+
+    async def publish_internal(self, channel: str, payload: str) -> str:
+        """Publish JSON text on a runtime channel (``sentinel.*``), outside any unit of work."""
+        if not check_channel(channel).startswith(INTERNAL_PREFIX):
+            raise ValueError(f"{channel!r} is not a runtime channel")
+        return await self._publish(channel, payload)
+
+    async def _publish(self, channel: str, payload: str) -> str:
         fanout = self._running()
         if self.engine is None:
             msg = Message(await fanout.next_id(), channel, payload)
             await fanout.send(msg)
             return str(msg.id)
         async with self.engine.begin() as conn:
-            message_id = await store.insert(
-                conn, channel, payload, notify=fanout.transactional
-            )
+            message_id = await store.insert(conn, channel, payload, notify=fanout.transactional)
         await fanout.send(Message(message_id, channel, payload))
         return str(message_id)
 
@@ -180,9 +187,10 @@ class Realtime:
         from sqlalchemy import event
 
         sync_session = session.sync_session
-        pending: list[tuple[Any, Message]] | None = sync_session.info.get(_PENDING_KEY)
-        if pending is None:
-            pending = sync_session.info[_PENDING_KEY] = []
+        found: list[tuple[Any, Message]] | None = sync_session.info.get(_PENDING_KEY)
+        if found is None:
+            found = sync_session.info[_PENDING_KEY] = []
+            pending: list[tuple[Any, Message]] = found
 
             def committed(_: Any) -> None:
                 queued = [m for _, m in pending]
@@ -200,7 +208,7 @@ class Realtime:
 
             event.listen(sync_session, "after_commit", committed)
             event.listen(sync_session, "after_soft_rollback", rolled_back)
-        pending.append((sync_session.get_transaction(), message))
+        found.append((sync_session.get_transaction(), message))
 
     async def _send_all(self, messages: list[Message]) -> None:
         fanout = self._running()

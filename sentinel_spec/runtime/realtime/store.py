@@ -61,7 +61,9 @@ async def insert(conn: Any, channel: str, payload: str, *, notify: bool) -> int:
 
 async def fetch(conn: Any, ids: Sequence[int]) -> list[Message]:
     rows = await conn.execute(
-        sa.text(f"SELECT id, channel, payload FROM {MESSAGES_TABLE} WHERE id = ANY(:ids) ORDER BY id"),
+        sa.text(
+            f"SELECT id, channel, payload FROM {MESSAGES_TABLE} WHERE id = ANY(:ids) ORDER BY id"
+        ),
         {"ids": list(ids)},
     )
     return [Message(int(r[0]), r[1], r[2]) for r in rows]
@@ -106,9 +108,7 @@ async def _retained_since(conn: Any, last_id: int) -> bool:
     oldest = (await conn.execute(sa.text(f"SELECT min(id) FROM {MESSAGES_TABLE}"))).scalar()
     if oldest is None:
         sequence = (
-            await conn.execute(
-                sa.text(f"SELECT pg_get_serial_sequence('{MESSAGES_TABLE}', 'id')")
-            )
+            await conn.execute(sa.text(f"SELECT pg_get_serial_sequence('{MESSAGES_TABLE}', 'id')"))
         ).scalar_one()
         row = (await conn.execute(sa.text(f"SELECT last_value, is_called FROM {sequence}"))).one()
         next_id = int(row[0]) + 1 if row[1] else int(row[0])

@@ -22,7 +22,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable
-from contextlib import AbstractAsyncContextManager, nullcontext
+from contextlib import AbstractAsyncContextManager, nullcontext, suppress
 from typing import Any
 
 from starlette.routing import WebSocketRoute
@@ -99,10 +99,8 @@ def websocket_route(
         finally:
             await connection.finish()
             if connection.close_code is None and _open(websocket):
-                try:
+                with suppress(Exception):
                     await websocket.close(1000)
-                except Exception:
-                    pass
 
     return WebSocketRoute(path, endpoint, name=f"websocket:{name}")
 

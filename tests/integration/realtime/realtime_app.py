@@ -90,7 +90,8 @@ def build(environ: dict[str, str] | None = None, **settings: Any) -> Starlette:
             return JSONResponse({"ids": ids})
         try:
             async with database.scope() as scope:
-                ids = [await realtime.publish_in(scope, body["channel"], m) for m in body["messages"]]
+                channel = body["channel"]
+                ids = [await realtime.publish_in(scope, channel, m) for m in body["messages"]]
                 if body.get("fail"):
                     raise Rollback
         except Rollback:
