@@ -81,6 +81,7 @@ class Realtime:
         self.fanout: Fanout | None = None
         self._pruner: asyncio.Task[None] | None = None
         self._after_commit: set[asyncio.Task[None]] = set()
+        self.socket_io: Any = None  # the app.webSocket server, when the app has one
 
     @property
     def has_replay(self) -> bool:
