@@ -23,7 +23,9 @@ from sentinel_spec.appspec import (
     Operation,
     RateLimit,
     Server,
+    Realtime,
     SocketIO,
+    Uploads,
     WebSocket,
 )
 from sentinel_spec.contract.names import kebab, starlette_path
@@ -73,6 +75,10 @@ def user_functions(spec: AppSpec) -> Iterator[ExtImport]:
         yield ws.fn
     if spec.app.web_socket is not None:
         yield spec.app.web_socket.fn
+    if spec.app.realtime is not None:
+        yield from _present(spec.app.realtime.authorize_fn)
+    if spec.app.uploads is not None:
+        yield from _present(spec.app.uploads.authorize_fn, spec.app.uploads.on_upload_fn)
     auth = spec.app.auth
     if auth is not None:
         google = auth.methods.google
@@ -133,6 +139,10 @@ class _Decl:
             kwargs.append(("email_sender", self.email_sender(app.email_sender)))
         if app.web_socket is not None:
             kwargs.append(("socket_io", self.socket_io(app.web_socket)))
+        if app.realtime is not None:
+            kwargs.append(("realtime", self.realtime(app.realtime)))
+        if app.uploads is not None:
+            kwargs.append(("uploads", self.uploads(app.uploads)))
         kwargs.append(("env", px.Code("settings.ENV")))
         if spec.entities:
             kwargs.append(("metadata", px.Code("models.Base.metadata")))
@@ -317,6 +327,26 @@ class _Decl:
     def socket_io(self, socket: SocketIO) -> px.Call:
         kwargs: Kwargs = [("fn", self.fn(socket.fn)), ("path", px.lit(socket.path))]
         return _call("d.SocketIODecl", kwargs)
+
+    def realtime(self, realtime: Realtime) -> px.Call:
+        kwargs: Kwargs = []
+        if realtime.authorize_fn is not None:
+            kwargs.append(("authorize_fn", self.fn(realtime.authorize_fn)))
+        return _call("d.RealtimeDecl", kwargs)
+
+    def uploads(self, uploads: Uploads) -> px.Call:
+        kwargs: Kwargs = [
+            ("path", px.lit(uploads.path)),
+            ("max_bytes", px.lit(uploads.max_bytes)),
+            ("auth", px.lit(uploads.auth)),
+        ]
+        if uploads.allowed_types:
+            kwargs.append(("allowed_types", px.lit(uploads.allowed_types)))
+        if uploads.authorize_fn is not None:
+            kwargs.append(("authorize_fn", self.fn(uploads.authorize_fn)))
+        if uploads.on_upload_fn is not None:
+            kwargs.append(("on_upload_fn", self.fn(uploads.on_upload_fn)))
+        return _call("d.UploadsDecl", kwargs)
 
     def route_path(self, route_name: str | None) -> px.Expr:
         for route in self.spec.routes:
