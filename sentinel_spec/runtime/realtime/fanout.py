@@ -78,7 +78,9 @@ class _Listener(Fanout):
         self.deliver = deliver
         self._task = asyncio.create_task(self._run(), name=f"realtime-{self.name}-listener")
         # Listening before start() returns: a publish right after start-up is not missed.
-        done, _ = await asyncio.wait({self._first, self._task}, timeout=15)
+        done, _ = await asyncio.wait(
+            {self._first, self._task}, timeout=15, return_when=asyncio.FIRST_COMPLETED
+        )
         if self._task in done:
             self._task.result()
         if not done:

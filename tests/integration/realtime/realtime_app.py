@@ -22,7 +22,8 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route
 from starlette.websockets import WebSocket
 
-from sentinel_spec.runtime.db import Database, libpq_url
+from sentinel_spec.runtime.db.database import Database
+from sentinel_spec.runtime.db.urls import libpq_url
 from sentinel_spec.runtime.realtime.service import Realtime, SubscriptionRefused
 from sentinel_spec.runtime.realtime.settings import RealtimeSettings
 from sentinel_spec.runtime.realtime.websocket import websocket_route
