@@ -98,7 +98,9 @@ def install(builder: AppBuilder) -> None:
             path=decl.socket_io.path,
             realtime=realtime,
             authenticate=state.current_user,
-            auth_required=decl.auth is not None,
+            # Refused without a session whenever the app can sign anyone in (read at
+            # connect time: features installed after this one may add the authenticator).
+            auth_required=lambda: decl.auth is not None or state.services.authenticator is not None,
             redis_url=realtime.redis_url,
             redis_prefix=settings.redis_prefix,
             cors_origins=list(origins) or None,

@@ -24,6 +24,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from typing import Any
 
 import socketio
+from socketio.async_pubsub_manager import AsyncPubSubManager
 from starlette.requests import HTTPConnection
 from starlette.routing import Mount
 
@@ -36,7 +37,7 @@ Authenticate = Callable[[HTTPConnection], Awaitable[Any]]
 FANOUT_CHANNEL = "sentinel.socketio"
 
 
-class FanoutManager(socketio.AsyncPubSubManager):  # type: ignore[misc]
+class FanoutManager(AsyncPubSubManager):  # type: ignore[misc]
     """python-socketio's pub/sub manager over the realtime fan-out (NOTIFY by default)."""
 
     name = "sentinel-fanout"
@@ -66,7 +67,7 @@ class SocketIOServer:
         path: str,
         realtime: Realtime | None,
         authenticate: Authenticate,
-        auth_required: bool,
+        auth_required: bool | Callable[[], bool],
         redis_url: str | None = None,
         redis_prefix: str = "sentinel:",
         cors_origins: Sequence[str] | str | None = None,
@@ -119,7 +120,8 @@ class SocketIOServer:
 
     async def _connect(self, sid: str, environ: dict[str, Any], auth: Any = None) -> Any:
         user = await self.authenticate(_handshake(environ, auth))
-        if user is None and self.auth_required:
+        required = self.auth_required() if callable(self.auth_required) else self.auth_required
+        if user is None and required:
             raise socketio.exceptions.ConnectionRefusedError("unauthenticated")
         await self.sio.save_session(sid, {"user": user})
         if user is not None:

@@ -47,7 +47,12 @@ async def serving(app: Any, **config: Any) -> AsyncIterator[str]:
 
 
 @asynccontextmanager
-async def instance_processes(count: int, env: dict[str, str]) -> AsyncIterator[list[str]]:
+async def instance_processes(
+    count: int,
+    env: dict[str, str],
+    module: str = "tests.integration.realtime.realtime_app",
+    ready: str = "/stats",
+) -> AsyncIterator[list[str]]:
     """``count`` separate server processes of the test app; yields their ``host:port``s."""
     procs: list[subprocess.Popen[bytes]] = []
     addresses = []
@@ -56,7 +61,7 @@ async def instance_processes(count: int, env: dict[str, str]) -> AsyncIterator[l
             port = free_port()
             procs.append(
                 subprocess.Popen(
-                    [sys.executable, "-m", "tests.integration.realtime.realtime_app", str(port)],
+                    [sys.executable, "-m", module, str(port)],
                     cwd=ROOT,
                     env={**os.environ, "PYTHONPATH": str(ROOT), **env},
                     start_new_session=True,
@@ -69,7 +74,7 @@ async def instance_processes(count: int, env: dict[str, str]) -> AsyncIterator[l
                 while True:
                     assert proc.poll() is None, f"instance {address} exited"
                     try:
-                        if (await client.get(f"http://{address}/stats")).status_code == 200:
+                        if (await client.get(f"http://{address}{ready}")).status_code < 500:
                             break
                     except httpx.HTTPError:
                         pass

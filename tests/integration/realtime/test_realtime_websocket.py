@@ -97,26 +97,30 @@ async def test_publish_reaches_own_and_authorised_channels_only(realtime_db: str
 
 
 async def test_rolled_back_publish_is_never_delivered(realtime_db: str) -> None:
-    async with serving(realtime_app.build({"DATABASE_URL": realtime_db})) as address:
-        async with websockets.connect(f"ws://{address}/ws/notifications?token=alice") as ws:
-            await recv_json(ws)
-            response = await publish(address, "user:u-alice", [{"n": 1}], fail=True)
-            assert response.status_code == 409
-            await publish(address, "user:u-alice", [{"n": 2}])
-            (frame,) = await frames_until(ws, 1)
-            assert frame["message"] == {"n": 2}
-            with pytest.raises(TimeoutError):
-                await recv_json(ws, timeout=0.5)
+    async with (
+        serving(realtime_app.build({"DATABASE_URL": realtime_db})) as address,
+        websockets.connect(f"ws://{address}/ws/notifications?token=alice") as ws,
+    ):
+        await recv_json(ws)
+        response = await publish(address, "user:u-alice", [{"n": 1}], fail=True)
+        assert response.status_code == 409
+        await publish(address, "user:u-alice", [{"n": 2}])
+        (frame,) = await frames_until(ws, 1)
+        assert frame["message"] == {"n": 2}
+        with pytest.raises(TimeoutError):
+            await recv_json(ws, timeout=0.5)
 
 
 async def test_message_over_notify_limit_is_delivered_whole(realtime_db: str) -> None:
     big = {"blob": "x" * 50_000, "unicode": "é" * 5000}
-    async with serving(realtime_app.build({"DATABASE_URL": realtime_db})) as address:
-        async with websockets.connect(f"ws://{address}/ws/notifications?token=alice") as ws:
-            await recv_json(ws)
-            await publish(address, "user:u-alice", [big, {"small": True}])
-            got = await frames_until(ws, 2)
-            assert [f["message"] for f in got] == [big, {"small": True}]
+    async with (
+        serving(realtime_app.build({"DATABASE_URL": realtime_db})) as address,
+        websockets.connect(f"ws://{address}/ws/notifications?token=alice") as ws,
+    ):
+        await recv_json(ws)
+        await publish(address, "user:u-alice", [big, {"small": True}])
+        got = await frames_until(ws, 2)
+        assert [f["message"] for f in got] == [big, {"small": True}]
 
 
 async def test_reconnect_with_last_id_replays_what_was_missed(realtime_db: str) -> None:
