@@ -36,7 +36,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from sentinel_spec.contract.declarations import UploadsDecl
-from sentinel_spec.runtime.errors import HttpError
+from sentinel_spec.runtime.errors import HttpError, exception_response
 from sentinel_spec.runtime.realtime.service import Realtime
 from sentinel_spec.runtime.realtime.uploads.sniff import DEFAULT_ALLOWED, SNIFF_BYTES, sniff
 from sentinel_spec.runtime.realtime.uploads.storage import Storage, Writer, new_key
@@ -132,7 +132,10 @@ def upload_route(
             return await _receive(request, user, progress, length)
         except HttpError as error:
             await progress.emit("upload:error", {"status": error.status, "message": str(error)})
-            raise
+            response = exception_response(error, "app.uploads")
+            # The rest of the body is not wanted: close rather than read it all.
+            response.headers["connection"] = "close"
+            return response
 
     async def _receive(
         request: Request, user: Any, progress: Progress, length: int | None
