@@ -111,7 +111,6 @@ def install(builder: AppBuilder) -> None:
 
     if decl.uploads is not None:
         from sentinel_spec.runtime.realtime.uploads import upload_route
-
         from sentinel_spec.runtime.realtime.uploads.endpoint import MULTIPART_OVERHEAD
 
         builder.add_routes([upload_route(decl.uploads, state, realtime, environ)])
@@ -119,7 +118,7 @@ def install(builder: AppBuilder) -> None:
         # server's raw body limit must not cut it shorter than app.uploads.maxSize.
         body_limit = builder.middleware.get("bodyLimit")
         if body_limit is not None:
-            overrides = body_limit.kwargs.setdefault("overrides", {})
+            overrides: dict[str, int] = body_limit.kwargs.setdefault("overrides", {})
             overrides[decl.uploads.path] = decl.uploads.max_bytes + MULTIPART_OVERHEAD
 
     async def start() -> None:
