@@ -16,7 +16,7 @@ loads inside ``install``, and only for apps that declare realtime.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 if TYPE_CHECKING:
     from starlette.websockets import WebSocket
@@ -118,8 +118,9 @@ def install(builder: AppBuilder) -> None:
         # server's raw body limit must not cut it shorter than app.uploads.maxSize.
         body_limit = builder.middleware.get("bodyLimit")
         if body_limit is not None:
-            overrides: dict[str, int] = body_limit.kwargs.setdefault("overrides", {})
+            overrides = dict(cast("dict[str, int]", body_limit.kwargs.get("overrides") or {}))
             overrides[decl.uploads.path] = decl.uploads.max_bytes + MULTIPART_OVERHEAD
+            body_limit.kwargs["overrides"] = overrides
 
     async def start() -> None:
         await realtime.start()
