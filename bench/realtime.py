@@ -103,9 +103,8 @@ async def main(sockets: int, messages: int) -> None:
         p99 = latencies[int(len(latencies) * 0.99)] * 1000
         print(f"load: {os.getloadavg()}")
         print(f"sockets: {sockets} over 2 instances, messages: {messages}")
-        print(
-            f"publish rate: {messages / publish_seconds:.0f} msg/s (sequential, one per transaction)"
-        )
+        rate = messages / publish_seconds
+        print(f"publish rate: {rate:.0f} msg/s (sequential, one per transaction)")
         print(f"deliveries: {len(latencies)} ({len(latencies) / (time.monotonic() - start):.0f}/s)")
         print(f"latency p50: {p50:.1f} ms, p99: {p99:.1f} ms (target p99 < 100 ms)")
         print(f"memory per idle socket: {(after - before) / sockets:.1f} KiB (server RSS)")
