@@ -189,6 +189,25 @@ class SocketIO:
 
 
 @dataclass(frozen=True)
+class Realtime:
+    """``app.realtime``: ``authorizeFn(user, channel, context)`` rules subscriptions."""
+
+    authorize_fn: ExtImport | None = None
+
+
+@dataclass(frozen=True)
+class Uploads:
+    """``app.uploads``: the framework's streaming upload endpoint."""
+
+    path: str = "/api/upload"
+    max_bytes: int = 50 << 20
+    allowed_types: tuple[str, ...] = ()
+    authorize_fn: ExtImport | None = None
+    on_upload_fn: ExtImport | None = None
+    auth: bool = True
+
+
+@dataclass(frozen=True)
 class EmailSender:
     provider: EmailProvider
     default_from: EmailAddress | None = None
@@ -204,6 +223,8 @@ class App:
     web_socket: SocketIO | None = None
     email_sender: EmailSender | None = None
     jobs: JobsConfig = field(default_factory=JobsConfig)
+    realtime: Realtime | None = None
+    uploads: Uploads | None = None
 
 
 # ---------------------------------------------------------------- data model

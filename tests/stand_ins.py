@@ -10,6 +10,8 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+import pytest
+
 from sentinel_spec.runtime.state import AppBuilder, Feature
 
 AuthenticateFn = Callable[[Any], Awaitable[Any]]
@@ -32,3 +34,14 @@ def authenticate_with(fn: AuthenticateFn) -> Feature:
         builder.services.authenticator = FnAuthenticator(fn)
 
     return install
+
+
+def pretend_unserved(monkeypatch: pytest.MonkeyPatch, *names: str) -> None:
+    """Mark features of ``contract.features`` as not served yet, so the not-served
+    reporting stays testable once every real feature is served."""
+    from sentinel_spec.contract import features
+
+    table = dict(features._BY_NAME)
+    for name in names:
+        table[name] = table[name]._replace(served=False)
+    monkeypatch.setattr(features, "_BY_NAME", table)

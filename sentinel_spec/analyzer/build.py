@@ -80,6 +80,12 @@ class _Body:
         return cast(a.JsonValue, found.value) if isinstance(found, ast.JsonExpr) else None
 
 
+def _strings(node: ast.Expr | None) -> tuple[str, ...] | None:
+    if not isinstance(node, ast.ListExpr):
+        return None
+    return tuple(i.value for i in node.items if isinstance(i, ast.StringLit))
+
+
 def _kwargs(**values: object) -> dict[str, Any]:
     """Keyword arguments without the absent ones, so the AppSpec defaults apply."""
     return {k: v for k, v in values.items() if v is not None}
@@ -221,6 +227,8 @@ def _float(number: int | float | None) -> float | None:
 def _app(decl: ast.Decl) -> a.App:
     body = _Body(decl.body)
     socket = body.sub("webSocket")
+    realtime = body.sub("realtime")
+    uploads = body.sub("uploads")
     sender = body.sub("emailSender")
     seeds = body.sub("db").get("seeds")
     return a.App(
@@ -237,6 +245,21 @@ def _app(decl: ast.Decl) -> a.App:
             fn=cast(a.ExtImport, socket.imp("fn")), **_kwargs(path=socket.string("path"))
         )
         if socket.body is not None
+        else None,
+        realtime=a.Realtime(authorize_fn=realtime.imp("authorizeFn"))
+        if realtime.body is not None
+        else None,
+        uploads=a.Uploads(
+            **_kwargs(
+                path=uploads.string("path"),
+                max_bytes=uploads.size("maxSize"),
+                allowed_types=_strings(uploads.get("allowedTypes")),
+                authorize_fn=uploads.imp("authorizeFn"),
+                on_upload_fn=uploads.imp("onUploadFn"),
+                auth=uploads.boolean("auth"),
+            )
+        )
+        if uploads.body is not None
         else None,
         email_sender=a.EmailSender(
             provider=cast(a.EmailProvider, sender.ref("provider")),

@@ -227,6 +227,17 @@ APP = dict_of(
     server=opt(SERVER),
     db=opt(dict_of(seeds=opt(ListT(ImportT())))),
     webSocket=opt(dict_of(fn=req(ImportT()), path=opt(StrT()))),
+    realtime=opt(dict_of(authorizeFn=opt(ImportT()))),
+    uploads=opt(
+        dict_of(
+            path=opt(StrT()),
+            maxSize=opt(SizeT()),
+            allowedTypes=opt(ListT(StrT())),
+            authorizeFn=opt(ImportT()),
+            onUploadFn=opt(ImportT()),
+            auth=opt(BoolT()),
+        )
+    ),
     emailSender=opt(
         dict_of(provider=req(ChoiceT(EMAIL_PROVIDERS)), defaultFrom=opt(EMAIL_ADDRESS))
     ),

@@ -218,6 +218,28 @@ class SocketIODecl:
 
 
 @dataclass(frozen=True)
+class RealtimeDecl:
+    """``app.realtime``: ``authorize_fn(user, channel, context) -> bool`` decides every
+    subscription other than a socket's own ``user:<id>`` channel."""
+
+    authorize_fn: UserFn | None = None
+
+
+@dataclass(frozen=True)
+class UploadsDecl:
+    """``app.uploads``: the framework's ``POST <path>`` upload endpoint."""
+
+    path: str = "/api/upload"
+    max_bytes: int = 50 << 20
+    allowed_types: tuple[str, ...] = ()  # empty: runtime.realtime.uploads.sniff.DEFAULT_ALLOWED
+    # authorize_fn(request, fields, context) -> dict | None, before any byte is stored;
+    # on_upload_fn(file, context) after the file row is written, in the same transaction.
+    authorize_fn: UserFn | None = None
+    on_upload_fn: UserFn | None = None
+    auth: bool = True
+
+
+@dataclass(frozen=True)
 class AppDecl:
     name: str
     title: str
@@ -240,6 +262,8 @@ class AppDecl:
     auth: AuthDecl | None = None
     email_sender: EmailSenderDecl | None = None
     socket_io: SocketIODecl | None = None
+    realtime: RealtimeDecl | None = None
+    uploads: UploadsDecl | None = None
     # Every env(...) the spec mentions, checked together at start-up.
     env: tuple[Env, ...] = ()
     # The generated models' metadata; None when the spec declares no entity.

@@ -54,13 +54,13 @@ FEATURES: tuple[Feature, ...] = (
     ),
     Feature(
         "websockets",
-        served=False,
+        served=True,
         home="sentinel_spec/runtime/realtime/",
         effect="the paths answer 404; context.realtime raises FeatureNotAvailable",
     ),
     Feature(
         "socketio",
-        served=False,
+        served=True,
         home="sentinel_spec/runtime/realtime/",
         effect="no Socket.IO server is mounted",
     ),

@@ -89,16 +89,25 @@ def generate(spec: AppSpec) -> list[FileDraft]:
     if enums:
         imports.stdlib.add("enum")
     models = [_model_view(spec, entity, imports) for entity in spec.entities]
+    realtime_tables = bool(models) and uses_realtime_tables(spec)
+    groups = _import_groups(imports, has_models=bool(models))
     content = render(
         "models.py.jinja",
         header=HEADER,
         imports=imports,
-        import_groups=_import_groups(imports, has_models=bool(models)),
+        import_groups=groups,
+        realtime_tables=realtime_tables,
         enums=enums,
         models=models,
         model_names=[m.name for m in models],
     )
     return [FileDraft("models.py", content)]
+
+
+def uses_realtime_tables(spec: AppSpec) -> bool:
+    """Replay and file tables: for specs with a websocket, ``app.webSocket`` or uploads."""
+    app = spec.app
+    return bool(spec.websockets or app.web_socket or app.uploads)
 
 
 def _import_groups(imports: _Imports, has_models: bool) -> list[list[str]]:

@@ -81,6 +81,18 @@ FIELD_DOCS: dict[str, str] = {
     "app.server.sentry.dsn": 'The project\'s DSN, usually `env("SENTRY_DSN")`.',
     "app.server.sentry.tracesSampleRate": "Share of requests traced, 0 to 1 (default 0).",
     "app.server.sentry.environment": "The environment name Sentry shows.",
+    "app.realtime": "Channels of `context.realtime`: who may subscribe to what.",
+    "app.realtime.authorizeFn": "A function `(user, channel, context) -> bool` deciding every "
+    "subscription other than a socket's own `user:<id>` channel (none: refused).",
+    "app.uploads": "The framework's streaming upload endpoint (`POST /api/upload`).",
+    "app.uploads.path": "Where uploads are posted (default /api/upload).",
+    "app.uploads.maxSize": "Largest upload, a size (default 50mb); refused mid-stream past it.",
+    "app.uploads.allowedTypes": "Media types accepted, sniffed from the first bytes.",
+    "app.uploads.authorizeFn": "A function `(request, fields, context) -> dict | None` run "
+    "before any byte is stored; raise HttpError to refuse.",
+    "app.uploads.onUploadFn": "A function `(file, context)` run after the file row is written, "
+    "in the same transaction; what it returns joins the 201 answer.",
+    "app.uploads.auth": "Whether a session is needed (default true).",
     "app.jobs": "Settings of the job queue as a whole.",
     "app.jobs.retention": "How long finished (succeeded, cancelled, aborted) jobs are kept "
     "before pruning, a duration (default 7d).",

@@ -28,15 +28,21 @@ class BodyLimitMiddleware:
     """413 as soon as a body exceeds its content type's limit: by Content-Length before
     the app runs, or, for chunked bodies, while the chunks arrive."""
 
-    def __init__(self, app: ASGIApp, limits: BodyLimits) -> None:
+    def __init__(
+        self, app: ASGIApp, limits: BodyLimits, overrides: dict[str, int] | None = None
+    ) -> None:
         self.app = app
         self.limits = limits
+        # Paths with a limit of their own (the upload endpoint: app.uploads.maxSize).
+        self.overrides = overrides if overrides is not None else {}
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        limit = limit_for(request_header(scope, b"content-type"), self.limits)
+        limit = self.overrides.get(scope["path"]) or limit_for(
+            request_header(scope, b"content-type"), self.limits
+        )
         declared = request_header(scope, b"content-length")
         if declared is not None and declared.isdigit():
             if int(declared) > limit:

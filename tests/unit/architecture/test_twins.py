@@ -64,7 +64,7 @@ def test_compiler_and_runtime_find_the_same_declared_features(
 
 
 def test_the_app_mounts_exactly_the_planned_routes(project: tuple[AppSpec, ModuleType]) -> None:
-    from starlette.routing import Route
+    from starlette.routing import Route, WebSocketRoute
 
     from sentinel_spec.runtime.app import create_app
 
@@ -72,7 +72,11 @@ def test_the_app_mounts_exactly_the_planned_routes(project: tuple[AppSpec, Modul
     # Nothing connects while the app is built: the database and SMTP server are placeholders.
     environ = {"DATABASE_URL": "postgresql://nobody@127.0.0.1:1/none", "SMTP_HOST": "127.0.0.1"}
     app = create_app(server.APP, environ=environ, dotenv=None)
-    mounted = [(r.path, tuple(sorted(r.methods or ()))) for r in app.routes if isinstance(r, Route)]
+    mounted = [
+        (r.path, tuple(sorted(r.methods or ())) if isinstance(r, Route) else ("WS",))
+        for r in app.routes
+        if isinstance(r, Route | WebSocketRoute)
+    ]
     planned = [
         (p.path, tuple(sorted({*p.methods, *(["HEAD"] if "GET" in p.methods else [])})))
         for p in routes.plan(server.APP)

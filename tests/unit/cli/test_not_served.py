@@ -11,13 +11,15 @@ import pytest
 from sentinel_spec import load_spec
 from sentinel_spec.contract.features import REPORTED_ENV, unserved
 from sentinel_spec.devserver.reload import DevServer
+from tests.stand_ins import pretend_unserved
 
 REPO = Path(__file__).resolve().parents[3]
 
 
 def test_dev_prints_the_lines_once_and_again_only_when_they_change(
-    capsys: pytest.CaptureFixture[str],
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    pretend_unserved(monkeypatch, "websockets", "rateLimit")
     spec = load_spec(REPO / "app.sq")  # SentinelIQ: websockets, rate limits, auth, Sentry ...
     server = DevServer(REPO, environ={})
     server._report_not_served(spec)

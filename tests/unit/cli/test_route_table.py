@@ -40,8 +40,8 @@ def test_every_kind_of_route_is_listed() -> None:
     assert RouteRow("GET", "/", "page", True, "src.pages:home") in rows
     assert RouteRow("POST", "/crud/cases/get-all", "crud", False, "(generated Case)") in rows
     assert RouteRow("GET", "/crud/cases/get-all", "crud", False, "(generated Case)") in rows
-    # Websockets are declared but not served yet: the table lists only what answers.
-    assert not any(r.path == "/ws/feed" for r in rows)
+    # Websockets are served (runtime/realtime): listed with the WS pseudo-method.
+    assert any(r.path == "/ws/feed" and r.kind == "websocket" and r.method == "WS" for r in rows)
     assert rows[-1].kind == "openapi"
     assert not any(r.kind == "auth" for r in rows)
 

@@ -13,6 +13,7 @@ from sentinel_spec.contract.declarations import AppDecl, Operation, RateLimit, W
 from sentinel_spec.runtime.app import FEATURES
 from sentinel_spec.runtime.state import AppBuilder
 from tests.in_process import serve
+from tests.stand_ins import pretend_unserved
 
 
 async def ping(args: Any, context: Any) -> str:
@@ -117,8 +118,9 @@ async def test_startup_in_order_shutdown_in_reverse_and_health_checks() -> None:
 
 
 async def test_declared_features_not_served_are_logged_at_start(
-    caplog: pytest.LogCaptureFixture,
+    caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    pretend_unserved(monkeypatch, "websockets", "rateLimit")
     async def live(socket: Any, context: Any) -> None:
         return None
 
@@ -142,8 +144,9 @@ async def test_declared_features_not_served_are_logged_at_start(
 
 
 async def test_the_cli_can_say_it_reported_them_already(
-    caplog: pytest.LogCaptureFixture,
+    caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    pretend_unserved(monkeypatch, "websockets")
     async def live(socket: Any, context: Any) -> None:
         return None
 

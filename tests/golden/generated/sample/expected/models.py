@@ -91,3 +91,10 @@ MODELS: dict[str, type[Base]] = {
     "User": User,
     "Task": Task,
 }
+
+# The realtime feature's tables (message replay, uploaded files), migrated with the app's.
+# Imported here, not at the top: whether isort calls sentinel_spec first- or third-party
+# depends on where the project lives.
+from sentinel_spec.runtime.realtime.tables import define_realtime_tables  # noqa: E402
+
+REALTIME_TABLES = define_realtime_tables(Base.metadata)

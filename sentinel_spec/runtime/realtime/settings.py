@@ -1,0 +1,73 @@
+"""Realtime's limits and knobs, from the environment (documented in docs/realtime.md)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+
+class RealtimeConfigError(ValueError):
+    """A REALTIME_* variable is malformed; the message names it."""
+
+
+@dataclass(frozen=True)
+class RealtimeSettings:
+    # A socket's send queue: past either bound the socket is closed (1013), never waited on.
+    queue_messages: int = 1000
+    queue_bytes: int = 4 << 20
+    # Replay: how long and how many messages are kept, how many one resume sends, and
+    # how far before the named id it looks for late committers.
+    replay_ttl_seconds: float = 15 * 60
+    replay_max_rows: int = 100_000
+    replay_limit: int = 1000
+    replay_overlap_seconds: float = 2.0
+    prune_every_seconds: float = 60.0
+    # How long a socket being dropped gets to take its close frame before it is cut.
+    close_timeout_seconds: float = 1.0
+    # Redis keys and channels are prefixed, so apps can share one Redis.
+    redis_prefix: str = "sentinel:"
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str], app_name: str = "") -> RealtimeSettings:
+        default = cls()
+        prefix = environ.get("REALTIME_REDIS_PREFIX", "").strip() or (
+            f"sentinel:{app_name}:" if app_name else default.redis_prefix
+        )
+        return cls(
+            queue_messages=_int(environ, "REALTIME_QUEUE_MESSAGES", default.queue_messages),
+            queue_bytes=_int(environ, "REALTIME_QUEUE_BYTES", default.queue_bytes),
+            replay_ttl_seconds=_num(environ, "REALTIME_REPLAY_TTL", default.replay_ttl_seconds),
+            replay_max_rows=_int(environ, "REALTIME_REPLAY_MAX_ROWS", default.replay_max_rows),
+            replay_limit=_int(environ, "REALTIME_REPLAY_LIMIT", default.replay_limit),
+            replay_overlap_seconds=_num(
+                environ, "REALTIME_REPLAY_OVERLAP", default.replay_overlap_seconds
+            ),
+            prune_every_seconds=_num(environ, "REALTIME_PRUNE_EVERY", default.prune_every_seconds),
+            redis_prefix=prefix,
+        )
+
+
+def _int(environ: Mapping[str, str], name: str, default: int) -> int:
+    raw = environ.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise RealtimeConfigError(f"{name} must be a whole number, got {raw!r}") from None
+    if value <= 0:
+        raise RealtimeConfigError(f"{name} must be positive, got {raw!r}")
+    return value
+
+
+def _num(environ: Mapping[str, str], name: str, default: float) -> float:
+    raw = environ.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        raise RealtimeConfigError(f"{name} must be a number of seconds, got {raw!r}") from None
+    if value < 0:
+        raise RealtimeConfigError(f"{name} must not be negative, got {raw!r}")
+    return value

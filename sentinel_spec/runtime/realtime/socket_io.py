@@ -1,0 +1,150 @@
+"""``app.webSocket``: a python-socketio server (ASGI mode) at its path, on the app's port.
+
+- At connect the socket is authenticated from its handshake with the app's
+  Authenticator: the session cookie, an ``Authorization: Bearer`` header, ``?token=``
+  or Socket.IO's ``auth`` payload (``io(url, {auth: {token}})``). A user id sent by the
+  client is never read. Without a valid session the connection is refused
+  (``connect_error`` with ``{"message": "unauthenticated"}``) when the app has auth.
+- A signed-in socket joins the room ``user:<id>``; its Socket.IO session holds
+  ``{"user": <the user>}`` (``await sio.get_session(sid)``).
+- The developer's ``fn(sio, context)`` runs once at start-up and registers handlers on
+  the ``socketio.AsyncServer``. A ``connect`` handler it registers runs after the
+  runtime's authentication, only for sockets that passed it.
+- Across instances: python-socketio's ``AsyncRedisManager`` when ``REDIS_URL`` is set,
+  else ``FanoutManager`` over the realtime fan-out (PostgreSQL NOTIFY), so an emit to a
+  room on one instance reaches that room's sockets on every instance.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import inspect
+import logging
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from typing import Any
+
+import socketio
+from socketio.async_pubsub_manager import AsyncPubSubManager
+from starlette.requests import HTTPConnection
+from starlette.routing import Mount
+
+from sentinel_spec.runtime.realtime.channels import Message, user_channel
+from sentinel_spec.runtime.realtime.service import Realtime
+
+log = logging.getLogger("sentinel.realtime")
+
+Authenticate = Callable[[HTTPConnection], Awaitable[Any]]
+FANOUT_CHANNEL = "sentinel.socketio"
+
+
+class FanoutManager(AsyncPubSubManager):  # type: ignore[misc]
+    """python-socketio's pub/sub manager over the realtime fan-out (NOTIFY by default)."""
+
+    name = "sentinel-fanout"
+
+    def __init__(self, realtime: Realtime, channel: str = FANOUT_CHANNEL) -> None:
+        super().__init__(channel=channel)
+        self.realtime = realtime
+        self._inbox: asyncio.Queue[str] = asyncio.Queue()
+
+    def offer(self, message: Message) -> None:  # a hub Subscriber
+        self._inbox.put_nowait(message.payload)
+
+    async def _publish(self, data: Any) -> None:
+        await self.realtime.publish_internal(self.channel, self.json.dumps(data))
+
+    async def _listen(self) -> AsyncIterator[str]:
+        self.realtime.listen(self.channel, self)
+        while True:
+            yield await self._inbox.get()
+
+
+class SocketIOServer:
+    def __init__(
+        self,
+        *,
+        fn: Callable[..., Any] | None,
+        path: str,
+        realtime: Realtime | None,
+        authenticate: Authenticate,
+        auth_required: bool | Callable[[], bool],
+        redis_url: str | None = None,
+        redis_prefix: str = "sentinel:",
+        cors_origins: Sequence[str] | str | None = None,
+        context_factory: Callable[[Any], Any] | None = None,
+        ping_interval: float = 25,
+        ping_timeout: float = 20,
+        max_message_bytes: int = 1 << 20,
+    ) -> None:
+        self.fn = fn
+        self.path = path.rstrip("/") or "/socket.io"
+        self.realtime = realtime
+        self.authenticate = authenticate
+        self.auth_required = auth_required
+        self.context_factory = context_factory
+        if redis_url:
+            manager: Any = socketio.AsyncRedisManager(redis_url, channel=f"{redis_prefix}socketio")
+        elif realtime is not None:
+            manager = FanoutManager(realtime)
+        else:
+            manager = None  # one process: python-socketio's in-memory manager
+        origins = list(cors_origins) if isinstance(cors_origins, (list, tuple)) else cors_origins
+        self.sio = socketio.AsyncServer(
+            async_mode="asgi",
+            client_manager=manager,
+            # Same-origin only unless the app lists origins (python-engineio's check).
+            cors_allowed_origins=origins,
+            ping_interval=ping_interval,
+            ping_timeout=ping_timeout,
+            max_http_buffer_size=max_message_bytes,
+        )
+        self._user_connect: Callable[..., Any] | None = None
+        self.sio.on("connect", self._connect)
+
+    def route(self) -> Mount:
+        """The Starlette mount serving Engine.IO's polling and websocket transports."""
+        return Mount(self.path, app=socketio.ASGIApp(self.sio, socketio_path=None))
+
+    async def setup(self) -> None:
+        """Run the developer's ``fn(sio, context)`` (once, at start-up)."""
+        if self.fn is None:
+            return
+        context = self.context_factory(None) if self.context_factory else None
+        outcome = self.fn(self.sio, context)
+        if inspect.isawaitable(outcome):
+            await outcome
+        registered = self.sio.handlers.get("/", {}).get("connect")
+        if registered is not None and registered is not self._connect:
+            self._user_connect = registered  # chained after authentication
+            self.sio.handlers["/"]["connect"] = self._connect
+
+    async def _connect(self, sid: str, environ: dict[str, Any], auth: Any = None) -> Any:
+        user = await self.authenticate(_handshake(environ, auth))
+        required = self.auth_required() if callable(self.auth_required) else self.auth_required
+        if user is None and required:
+            raise socketio.exceptions.ConnectionRefusedError("unauthenticated")
+        await self.sio.save_session(sid, {"user": user})
+        if user is not None:
+            await self.sio.enter_room(sid, user_channel(user.id))
+        if self._user_connect is None:
+            return None
+        handler = self._user_connect
+        accepts_auth = len(inspect.signature(handler).parameters) >= 3
+        outcome = handler(sid, environ, auth) if accepts_auth else handler(sid, environ)
+        return await outcome if inspect.isawaitable(outcome) else outcome
+
+    async def emit_to_user(self, user_id: Any, event: str, data: Any) -> None:
+        """Emit ``event`` to every socket of ``user_id``, on every instance."""
+        await self.sio.emit(event, data, room=user_channel(user_id))
+
+
+def _handshake(environ: dict[str, Any], auth: Any) -> HTTPConnection:
+    """The handshake request as an ``HTTPConnection``; a token from the ``auth`` payload
+    becomes its bearer header (replacing any other), so one Authenticator serves all."""
+    scope = dict(environ["asgi.scope"])
+    token = auth.get("token") if isinstance(auth, dict) else None
+    if isinstance(token, str) and token:
+        headers = [(k, v) for k, v in scope.get("headers", []) if k != b"authorization"]
+        headers.append((b"authorization", f"Bearer {token}".encode("latin-1", "replace")))
+        scope["headers"] = headers
+    return HTTPConnection(scope)
