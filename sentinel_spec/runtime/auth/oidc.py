@@ -3,9 +3,9 @@
 ``begin`` makes the authorization URL with a fresh ``state`` (CSRF), ``nonce`` (ID
 token replay) and PKCE ``code_verifier`` (S256; a stolen code is useless without
 it); the caller keeps the three in a signed, HttpOnly cookie. ``complete`` exchanges
-the code (authlib's httpx client) and verifies the ID token: its RS256 signature
-against the provider's JWKS (joserfc), ``iss`` against the discovery document, ``aud``
-equal to our client id (authlib's ``CodeIDToken`` alone does not require that),
+the code (authlib prepares the requests, httpx sends them) and verifies the ID
+token: its RS256 signature against the provider's JWKS (joserfc), ``iss`` against the
+discovery document, ``aud`` equal to our client id (authlib's ``CodeIDToken`` alone does not require that),
 ``exp``/``iat`` with a small leeway, ``nonce`` equal to ours, and ``at_hash`` when
 present. Anything wrong raises ``OidcError``; nothing is half-trusted.
 
@@ -81,7 +81,7 @@ class _Cache:
     metadata: dict[str, Any] | None = None
     metadata_at: float = 0.0
     jwks: dict[str, Any] | None = None
-    jwks_at: float = 0.0
+    jwks_forced_at: float = float("-inf")
     lock: asyncio.Lock = field(default_factory=asyncio.Lock)
 
 
@@ -127,37 +127,28 @@ class OidcClient:
 
     async def _jwks(self, *, refresh: bool = False) -> dict[str, Any]:
         cache = self._cache
-        stale = cache.jwks is None or (
-            refresh and time.monotonic() - cache.jwks_at > JWKS_REFETCH_AFTER
-        )
-        if stale:
+        # An unknown kid refetches, but at most once a minute: a flood of tokens naming
+        # made-up kids must not turn into a flood of requests to the provider.
+        forced = refresh and time.monotonic() - cache.jwks_forced_at > JWKS_REFETCH_AFTER
+        if cache.jwks is None or forced:
             metadata = await self.metadata()
-            cache.jwks, cache.jwks_at = await self._get_json(metadata["jwks_uri"]), time.monotonic()
+            cache.jwks = await self._get_json(metadata["jwks_uri"])
+            if forced:
+                cache.jwks_forced_at = time.monotonic()
         assert cache.jwks is not None
         return cache.jwks
 
-    def _oauth_client(self, redirect_uri: str) -> Any:
-        from authlib.integrations.httpx_client import AsyncOAuth2Client
-
-        return AsyncOAuth2Client(
-            client_id=self.config.client_id,
-            client_secret=self.config.client_secret,
-            scope=" ".join(self.scopes),
-            redirect_uri=redirect_uri,
-            code_challenge_method="S256",
-            timeout=self.config.timeout_seconds,
-            transport=self._transport,
-        )
-
     @property
     def scopes(self) -> tuple[str, ...]:
-        scopes = tuple(dict.fromkeys(("openid", *self.config.scopes)))
-        return scopes
+        return tuple(dict.fromkeys(("openid", *self.config.scopes)))
 
     async def begin(
         self, redirect_uri: str, extra: Sequence[tuple[str, str]] = ()
     ) -> tuple[str, FlowState]:
         """The provider URL to send the browser to, and the state to keep for the callback."""
+        from authlib.oauth2.rfc6749.parameters import prepare_grant_uri
+        from authlib.oauth2.rfc7636 import create_s256_code_challenge
+
         metadata = await self.metadata()
         flow = FlowState(
             state=secrets.token_urlsafe(32),
@@ -165,40 +156,59 @@ class OidcClient:
             code_verifier=secrets.token_urlsafe(64),  # 86 characters: RFC 7636 allows 43-128
             redirect_uri=redirect_uri,
         )
-        client = self._oauth_client(redirect_uri)
-        try:
-            url, _ = client.create_authorization_url(
-                metadata["authorization_endpoint"],
-                state=flow.state,
-                code_verifier=flow.code_verifier,
-                nonce=flow.nonce,
-                **dict(extra),
-            )
-        finally:
-            await client.aclose()
+        url = prepare_grant_uri(
+            metadata["authorization_endpoint"],
+            client_id=self.config.client_id,
+            response_type="code",
+            redirect_uri=redirect_uri,
+            scope=" ".join(self.scopes),
+            state=flow.state,
+            nonce=flow.nonce,
+            code_challenge=create_s256_code_challenge(flow.code_verifier),
+            code_challenge_method="S256",
+            **dict(extra),
+        )
         return str(url), flow
 
     async def complete(self, code: str, flow: FlowState) -> dict[str, Any]:
-        """Exchange ``code`` and return the verified ID token's claims."""
+        """Exchange ``code`` (with the PKCE verifier) and return the verified ID token's claims."""
+        from authlib.oauth2.rfc6749.parameters import prepare_token_request
+
         metadata = await self.metadata()
-        client = self._oauth_client(flow.redirect_uri)
+        body = prepare_token_request(
+            "authorization_code",
+            code=code,
+            redirect_uri=flow.redirect_uri,
+            code_verifier=flow.code_verifier,
+            client_id=self.config.client_id,
+            client_secret=self.config.client_secret,  # client_secret_post, which Google takes
+        )
         try:
-            token = await client.fetch_token(
-                metadata["token_endpoint"],
-                grant_type="authorization_code",
-                code=code,
-                code_verifier=flow.code_verifier,
-            )
+            async with self._http() as client:
+                response = await client.post(
+                    metadata["token_endpoint"],
+                    content=body,
+                    headers={
+                        "Content-Type": "application/x-www-form-urlencoded",
+                        "Accept": "application/json",
+                    },
+                )
         except httpx.HTTPError as error:
             raise OidcError(f"token endpoint unreachable: {error}") from error
-        except Exception as error:  # authlib's OAuthError and friends: the provider said no
-            raise OidcError(f"code exchange refused: {error}") from error
-        finally:
-            await client.aclose()
+        try:
+            token = response.json()
+        except ValueError:
+            token = None
+        if response.status_code != 200 or not isinstance(token, dict):
+            detail = token.get("error") if isinstance(token, dict) else response.status_code
+            raise OidcError(f"code exchange refused: {detail}")
         id_token = token.get("id_token")
         if not isinstance(id_token, str):
             raise OidcError("token response has no id_token")
-        return await self.verify_id_token(id_token, flow.nonce, token.get("access_token"))
+        access_token = token.get("access_token")
+        return await self.verify_id_token(
+            id_token, flow.nonce, access_token if isinstance(access_token, str) else None
+        )
 
     async def verify_id_token(
         self, id_token: str, nonce: str, access_token: str | None = None

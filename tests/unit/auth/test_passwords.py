@@ -49,7 +49,11 @@ def test_default_parameters_are_owasp_baseline() -> None:
 
 def test_parameters_from_environment() -> None:
     params = Argon2Params.from_env(
-        {"AUTH_ARGON2_MEMORY_KIB": "4096", "AUTH_ARGON2_TIME_COST": "3", "AUTH_ARGON2_PARALLELISM": "2"}
+        {
+            "AUTH_ARGON2_MEMORY_KIB": "4096",
+            "AUTH_ARGON2_TIME_COST": "3",
+            "AUTH_ARGON2_PARALLELISM": "2",
+        }
     )
     assert (params.memory_kib, params.time_cost, params.parallelism) == (4096, 3, 2)
     with pytest.raises(ValueError, match="AUTH_ARGON2_TIME_COST must be an integer"):

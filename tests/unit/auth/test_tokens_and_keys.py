@@ -12,7 +12,7 @@ from sentinel_spec.runtime.auth import backup_codes
 from sentinel_spec.runtime.auth.backup_codes import BackupCodeHasher
 from sentinel_spec.runtime.auth.keys import SecretKeyError, SecretKeys, load_secret_keys
 from sentinel_spec.runtime.auth.qr import qr_svg
-from sentinel_spec.runtime.auth.sealing import SealError, Sealer
+from sentinel_spec.runtime.auth.sealing import Sealer, SealError
 from sentinel_spec.runtime.auth.signed import Signer
 from sentinel_spec.runtime.auth.tokens import new_token, plausible_token, same, token_digest
 
@@ -50,7 +50,9 @@ def test_key_required_outside_development(tmp_path: Path) -> None:
 
 
 def test_key_from_environment_with_previous_keys(tmp_path: Path) -> None:
-    keys = load_secret_keys({"AUTH_SECRET_KEY": KEY, "AUTH_SECRET_KEY_PREVIOUS": f"{OTHER}, "}, None)
+    keys = load_secret_keys(
+        {"AUTH_SECRET_KEY": KEY, "AUTH_SECRET_KEY_PREVIOUS": f"{OTHER}, "}, None
+    )
     assert keys.current == KEY.encode() and keys.previous == (OTHER.encode(),)
 
 
