@@ -5,9 +5,9 @@ token replay) and PKCE ``code_verifier`` (S256; a stolen code is useless without
 it); the caller keeps the three in a signed, HttpOnly cookie. ``complete`` exchanges
 the code (authlib prepares the requests, httpx sends them) and verifies the ID
 token: its RS256 signature against the provider's JWKS (joserfc), ``iss`` against the
-discovery document, ``aud`` equal to our client id (authlib's ``CodeIDToken`` alone does not require that),
-``exp``/``iat`` with a small leeway, ``nonce`` equal to ours, and ``at_hash`` when
-present. Anything wrong raises ``OidcError``; nothing is half-trusted.
+discovery document, ``aud`` equal to our client id (authlib's ``CodeIDToken`` alone
+does not require that), ``exp``/``iat`` with a small leeway, ``nonce`` equal to ours,
+and ``at_hash`` when present. Anything wrong raises ``OidcError``; nothing is half-trusted.
 
 The discovery document and JWKS are cached; an unknown ``kid`` refetches the JWKS
 (at most once a minute), so the provider's key rotation needs no restart.
