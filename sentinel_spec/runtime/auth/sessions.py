@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -51,6 +51,12 @@ class SessionRecord:
     expires_at: datetime
     ip: str | None
     user_agent: str | None
+    # ``last_seen_at`` as the database had it before this validation touched it: how
+    # long the session had been idle (workspace timeouts read it; precise to a minute).
+    seen_before: datetime | None = None
+
+    def idle_seconds(self, now: datetime) -> float:
+        return (now - (self.seen_before or self.last_seen_at)).total_seconds()
 
     def public(self, current_id: str | None = None) -> dict[str, Any]:
         """The ``GET /auth/sessions`` entry."""
@@ -161,10 +167,11 @@ class SessionStore:
         if row is None:
             return None
         record = _record(row)
-        if (now - record.last_seen_at).total_seconds() >= self.timeouts.touch_every:
+        previous = record.last_seen_at
+        if (now - previous).total_seconds() >= self.timeouts.touch_every:
             await db.execute(sa.update(t).where(t.c.id == record.id).values(last_seen_at=now))
-            record = SessionRecord(**{**record.__dict__, "last_seen_at": now})
-        return record
+            return replace(record, last_seen_at=now, seen_before=previous)
+        return replace(record, seen_before=previous)
 
     async def list_live(self, db: AsyncSession, user_id: Any) -> list[SessionRecord]:
         t = self.tables.sessions
