@@ -62,7 +62,7 @@ class EmailTemplates:
             lstrip_blocks=True,
             keep_trailing_newline=True,
         )
-        self._env.globals.update(globals or {})
+        self._env.globals.update({"app_name": "", "app_url": "", **(globals or {})})
         self._reload_loaders()
 
     def add_folder(self, folder: str | Path) -> None:
