@@ -108,9 +108,10 @@ def needs_database(spec: AppSpec) -> bool:
 
 
 class SentinelGroup(click.Group):
-    """Loads ``sentinel db`` (owned by the database layer) only when it is used."""
+    """Loads ``sentinel db`` (owned by the database layer) and ``sentinel email`` only
+    when they are used."""
 
-    LAZY = {"db": ("sentinel_spec.cli_db", "db")}
+    LAZY = {"db": ("sentinel_spec.cli_db", "db"), "email": ("sentinel_spec.cli_email", "email")}
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted({*super().list_commands(ctx), *self.LAZY})
