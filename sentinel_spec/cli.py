@@ -128,9 +128,10 @@ def report_not_served(spec: AppSpec) -> None:
 
 
 class SentinelGroup(click.Group):
-    """Loads ``sentinel db`` (owned by the database layer) only when it is used."""
+    """Loads ``sentinel db`` (owned by the database layer) and ``sentinel email`` only
+    when they are used."""
 
-    LAZY = {"db": ("sentinel_spec.cli_db", "db")}
+    LAZY = {"db": ("sentinel_spec.cli_db", "db"), "email": ("sentinel_spec.cli_email", "email")}
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted({*super().list_commands(ctx), *self.LAZY})
