@@ -627,3 +627,15 @@ MODELS: dict[str, type[Base]] = {
     "DailyStats": DailyStats,
     "AuditLog": AuditLog,
 }
+
+
+def _auth_tables() -> Any:
+    # Imported here, like new_cuid above, for the same reason.
+    from sentinel_spec.runtime.auth.tables import define_auth_tables
+
+    return define_auth_tables(Base.metadata, User.__table__)
+
+
+# The tables app.auth adds beside User (sessions, identities, refresh tokens, 2FA
+# secrets, backup codes, one-time tokens): migrated like any entity (docs/auth.md, "Tables").
+AUTH_TABLES = _auth_tables()

@@ -85,6 +85,8 @@ class _ModelView:
 def generate(spec: AppSpec) -> list[FileDraft]:
     """``models.py`` for the spec's enums and entities (always written, even when empty)."""
     imports = _Imports()
+    if spec.app.auth is not None and spec.entities:
+        imports.typing_any = True  # _auth_tables() -> Any
     enums = [_enum_view(e) for e in spec.enums]
     if enums:
         imports.stdlib.add("enum")
@@ -97,6 +99,7 @@ def generate(spec: AppSpec) -> list[FileDraft]:
         enums=enums,
         models=models,
         model_names=[m.name for m in models],
+        auth_user=spec.app.auth.user_entity if spec.app.auth is not None and models else None,
     )
     return [FileDraft("models.py", content)]
 

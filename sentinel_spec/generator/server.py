@@ -25,6 +25,7 @@ from sentinel_spec.appspec import (
     Server,
     SocketIO,
     WebSocket,
+    Workspaces,
 )
 from sentinel_spec.contract.names import kebab, starlette_path
 from sentinel_spec.generator import pyexpr as px
@@ -77,11 +78,19 @@ def user_functions(spec: AppSpec) -> Iterator[ExtImport]:
     if auth is not None:
         google = auth.methods.google
         email = auth.methods.email
-        yield from _present(auth.on_after_signup)
+        yield from _present(
+            auth.on_before_signup,
+            auth.on_after_signup,
+            auth.on_before_login,
+            auth.on_after_login,
+            auth.on_after_email_verified,
+        )
         if google is not None:
             yield from _present(google.config_fn, google.user_signup_fields)
         if email is not None:
-            yield from _present(email.user_signup_fields)
+            yield from _present(
+                email.user_signup_fields, email.verification_email_fn, email.reset_email_fn
+            )
 
 
 def _present(*fns: ExtImport | None) -> Iterator[ExtImport]:
@@ -283,8 +292,15 @@ class _Decl:
                 ),
                 ("password_reset_path", self.route_path(email.password_reset_route)),
             ]
-            if email.user_signup_fields is not None:
-                email_kwargs.append(("user_signup_fields", self.fn(email.user_signup_fields)))
+            email_kwargs += [
+                (key, self.fn(fn))
+                for key, fn in (
+                    ("user_signup_fields", email.user_signup_fields),
+                    ("verification_email_fn", email.verification_email_fn),
+                    ("reset_email_fn", email.reset_email_fn),
+                )
+                if fn is not None
+            ]
             kwargs.append(("email", _call("d.EmailAuthDecl", email_kwargs)))
         google = auth.methods.google
         if google is not None:
@@ -303,9 +319,34 @@ class _Decl:
         kwargs.append(("sessions", _call("d.SessionsDecl", _fields_of(auth.sessions))))
         if auth.two_factor is not None:
             kwargs.append(("two_factor", _call("d.TwoFactorDecl", _fields_of(auth.two_factor))))
-        if auth.on_after_signup is not None:
-            kwargs.append(("on_after_signup", self.fn(auth.on_after_signup)))
+        kwargs += [
+            (key, self.fn(fn))
+            for key, fn in (
+                ("on_before_signup", auth.on_before_signup),
+                ("on_after_signup", auth.on_after_signup),
+                ("on_before_login", auth.on_before_login),
+                ("on_after_login", auth.on_after_login),
+                ("on_after_email_verified", auth.on_after_email_verified),
+            )
+            if fn is not None
+        ]
+        if auth.workspaces is not None:
+            kwargs.append(("workspaces", self.workspaces(auth.workspaces)))
         return px.Call("d.AuthDecl", kwargs=tuple(kwargs), explode=True)
+
+    def workspaces(self, workspaces: Workspaces) -> px.Call:
+        kwargs: Kwargs = [
+            ("workspace_model", px.Code(f"models.{workspaces.entity}")),
+            ("member_model", px.Code(f"models.{workspaces.member_entity}")),
+            ("role_field", px.lit(workspaces.role_field)),
+            ("user_field", px.lit(workspaces.user_field)),
+            ("workspace_field", px.lit(workspaces.workspace_field)),
+        ]
+        if workspaces.ip_allowlist_field is not None:
+            kwargs.append(("ip_allowlist_field", px.lit(workspaces.ip_allowlist_field)))
+        if workspaces.session_timeout_field is not None:
+            kwargs.append(("session_timeout_field", px.lit(workspaces.session_timeout_field)))
+        return _call("d.WorkspacesDecl", kwargs)
 
     def email_sender(self, sender: EmailSender) -> px.Call:
         kwargs: Kwargs = [("provider", px.lit(sender.provider))]

@@ -1,8 +1,9 @@
 """The one public module for user code: ``from sentinel_spec.runtime import HttpError, render``.
 
 Everything a function in ``src/`` needs is here (loaded on first use, so importing this
-module pulls in nothing heavy): errors to raise, ``render`` for pages, and the ``Context``
-type to annotate the last parameter with. The runtime's own layout is in
+module pulls in nothing heavy): errors to raise, ``render`` for pages, the ``Context``
+type to annotate the last parameter with, and auth's guards and helpers
+(``require_role``, ``current_session``, ``auth_page``; docs/auth.md). The runtime's own layout is in
 ``docs/architecture.md``; its internals are not an API.
 """
 
@@ -12,6 +13,9 @@ from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from sentinel_spec.runtime.auth.hooks import OAuthInfo, ProviderId
+    from sentinel_spec.runtime.auth.public import auth_page, current_session
+    from sentinel_spec.runtime.auth.workspaces import check_workspace_access, require_role
     from sentinel_spec.runtime.context import (
         Context,
         EntityNotListed,
@@ -27,12 +31,24 @@ __all__ = [
     "FeatureNotAvailable",
     "HttpError",
     "NoDatabase",
+    "OAuthInfo",
+    "ProviderId",
     "Rendered",
     "ServiceUnavailable",
+    "auth_page",
+    "check_workspace_access",
+    "current_session",
     "render",
+    "require_role",
 ]
 
 _HOMES = {
+    "OAuthInfo": "sentinel_spec.runtime.auth.hooks",
+    "ProviderId": "sentinel_spec.runtime.auth.hooks",
+    "auth_page": "sentinel_spec.runtime.auth.public",
+    "current_session": "sentinel_spec.runtime.auth.public",
+    "check_workspace_access": "sentinel_spec.runtime.auth.workspaces",
+    "require_role": "sentinel_spec.runtime.auth.workspaces",
     "Context": "sentinel_spec.runtime.context",
     "EntityNotListed": "sentinel_spec.runtime.context",
     "FeatureNotAvailable": "sentinel_spec.runtime.context",

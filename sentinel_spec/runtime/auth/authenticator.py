@@ -98,6 +98,7 @@ class SessionAuthenticator:
 
         self.service: AuthService = service
         self.trusted_origins = trusted_origins
+        self.pages: Any = None  # the built-in pages (auth_page serves them at app routes)
 
     async def authenticate(self, conn: HTTPConnection) -> Any | None:
         known = auth_state(conn)

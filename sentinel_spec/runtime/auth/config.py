@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from sentinel_spec.contract.routes import AUTH_PAGES
 from sentinel_spec.runtime.auth.keys import SecretKeys, is_development, load_secret_keys
 from sentinel_spec.runtime.auth.passwords import Argon2Params
 from sentinel_spec.runtime.auth.policy import PasswordPolicy
@@ -35,13 +36,13 @@ GOOGLE_DISCOVERY_URL = "https://accounts.google.com/.well-known/openid-configura
 GOOGLE_ISSUER_ALIASES = ("https://accounts.google.com", "accounts.google.com")
 
 # The built-in pages (pages.py); the emails link to these when the spec names no route.
-LOGIN_PAGE = "/auth/login"
-SIGNUP_PAGE = "/auth/signup"
-VERIFY_PAGE = "/auth/verify-email"
-FORGOT_PAGE = "/auth/forgot-password"
-RESET_PAGE = "/auth/reset-password"
-TWO_FACTOR_PAGE = "/auth/two-factor"
-SECURITY_PAGE = "/auth/security"
+LOGIN_PAGE = AUTH_PAGES["login"]
+SIGNUP_PAGE = AUTH_PAGES["signup"]
+VERIFY_PAGE = AUTH_PAGES["verify-email"]
+FORGOT_PAGE = AUTH_PAGES["forgot-password"]
+RESET_PAGE = AUTH_PAGES["reset-password"]
+TWO_FACTOR_PAGE = AUTH_PAGES["two-factor"]
+SECURITY_PAGE = AUTH_PAGES["security"]
 
 
 class AuthConfigError(ValueError):

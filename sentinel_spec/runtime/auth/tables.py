@@ -155,3 +155,24 @@ def define_auth_tables(metadata: sa.MetaData, user_table: sa.Table) -> AuthTable
         backup_codes=backup_codes,
         one_time_tokens=one_time_tokens,
     )
+
+
+def auth_tables_of(metadata: sa.MetaData, user_table: sa.Table) -> AuthTables:
+    """The auth tables ``generated/models.py`` defined on ``metadata``."""
+    missing = [name for name in TABLE_NAMES if name not in metadata.tables]
+    if missing:
+        raise LookupError(
+            f"the app's models define no {', '.join(missing)}: generated/models.py is "
+            "older than app.auth; run `sentinel build`, then `sentinel db migrate`"
+        )
+    tables = metadata.tables
+    return AuthTables(
+        user=user_table,
+        user_id=next(iter(user_table.primary_key.columns)),
+        identities=tables["auth_identities"],
+        sessions=tables["auth_sessions"],
+        refresh_tokens=tables["auth_refresh_tokens"],
+        two_factor=tables["auth_two_factor"],
+        backup_codes=tables["auth_backup_codes"],
+        one_time_tokens=tables["auth_one_time_tokens"],
+    )

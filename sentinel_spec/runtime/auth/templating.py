@@ -31,7 +31,6 @@ def environment(app_templates_dir: str | None) -> jinja2.Environment:
         autoescape=jinja2.select_autoescape(
             enabled_extensions=("html",), disabled_extensions=("txt",), default=True
         ),
-        undefined=jinja2.StrictUndefined,
         keep_trailing_newline=True,
     )
 

@@ -28,7 +28,7 @@ from sentinel_spec.runtime.email.delivery import (
 from sentinel_spec.runtime.email.message import EmailMessage
 from sentinel_spec.runtime.email.retry import Clock, RetryPolicy, SystemClock
 from sentinel_spec.runtime.email.sender import DeliveryFailure, EmailSender, Outcomes
-from sentinel_spec.runtime.observability import current_request_id
+from sentinel_spec.runtime.observability.request_id import current_request_id
 
 log = logging.getLogger("sentinel.email")
 

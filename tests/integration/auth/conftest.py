@@ -1,15 +1,18 @@
-"""A fresh database holding a small users table and the auth tables beside it."""
+"""Auth integration fixtures: the stores' small schema (``auth_db``) and the whole test
+app served through its generated server (``auth_app``; see ``harness.py``)."""
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, create_async_engine
 
 from sentinel_spec.runtime.auth.tables import AuthTables, define_auth_tables
+from tests.integration.auth.harness import AuthApp, build_project, serve
 
 
 @dataclass
@@ -43,3 +46,14 @@ async def auth_db(database_url: str) -> AsyncIterator[AuthDb]:
         yield AuthDb(engine, tables)
     finally:
         await engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def auth_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return build_project(tmp_path_factory.mktemp("auth_project"))
+
+
+@pytest.fixture
+async def auth_app(auth_project: Path, database_url: str) -> AsyncIterator[AuthApp]:
+    async with serve(auth_project, database_url) as app:
+        yield app
