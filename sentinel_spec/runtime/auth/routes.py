@@ -168,8 +168,11 @@ class AuthRoutes:
         body = await read_json(request)
         token = body.get("refreshToken") if isinstance(body, dict) else None
         async with self.service.host.unit_of_work() as scope:
-            signed = await self.service.refresh(scope.session, scope, request, token)
-            response = self.signed_in(signed)
+            outcome = await self.service.refresh(scope.session, scope, request, token)
+            response = None if isinstance(outcome, HttpError) else self.signed_in(outcome)
+        if isinstance(outcome, HttpError):
+            raise outcome  # only now: the family's revocation had to commit first
+        assert response is not None
         return response
 
     async def logout(self, request: Request) -> Response:

@@ -230,7 +230,9 @@ class AuthService:
 
     async def refresh(
         self, db: AsyncSession, scope: Any, conn: HTTPConnection, token: object
-    ) -> SignedIn:
+    ) -> SignedIn | HttpError:
+        """A new session (and token); or, for a reused token, the 401 to answer *after*
+        the unit of work has committed the family's revocation (raising would roll it back)."""
         await self.guard.hit(self.config.limits.token_per_ip, "token-ip", client_ip(conn))
         if not isinstance(token, str):
             raise HttpError(400, "refreshToken is required", code="validation_error")
@@ -249,7 +251,7 @@ class AuthService:
                     "user_agent": conn.headers.get("user-agent"),
                 },
             )
-            raise HttpError(401, "Refresh token is no longer valid")
+            return HttpError(401, "Refresh token is no longer valid")
         if isinstance(outcome, Invalid):
             raise HttpError(401, "Refresh token is no longer valid")
         assert isinstance(outcome, Refreshed)

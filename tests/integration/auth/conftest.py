@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 import sqlalchemy as sa
@@ -57,3 +58,13 @@ def auth_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
 async def auth_app(auth_project: Path, database_url: str) -> AsyncIterator[AuthApp]:
     async with serve(auth_project, database_url) as app:
         yield app
+
+
+@pytest.fixture
+def serve_auth_app(auth_project: Path, database_url: str) -> Any:
+    """``async with serve_auth_app(VAR="value") as app``: the test app with more settings."""
+
+    def open_app(**environ: str) -> Any:
+        return serve(auth_project, database_url, **environ)
+
+    return open_app
