@@ -235,3 +235,73 @@ async def serve(project: Path, database_url: str, **more_environ: str) -> AsyncI
             finally:
                 for client in harness.clients:
                     await client.aclose()
+
+
+@dataclass
+class LiveApp:
+    """The test app behind a real uvicorn on loopback (for the browser)."""
+
+    base: str
+    smtp: SmtpServer
+    provider: Provider
+    database_url: str
+
+    def mails_to(self, address: str, count: int = 1, timeout: float = 10) -> list[Any]:
+        import time
+
+        deadline = time.monotonic() + timeout
+        while True:
+            found = [r.message for r in list(self.smtp.inbox.received) if address in r.rcpt_tos]
+            if len(found) >= count:
+                return found
+            if time.monotonic() > deadline:
+                raise AssertionError(f"{count} mail(s) for {address} not received")
+            time.sleep(0.05)
+
+    def link(self, address: str, path: str, count: int = 1) -> str:
+        message = self.mails_to(address, count)[count - 1]
+        text = message.get_body(preferencelist=("plain",)).get_content()
+        found = re.search(re.escape(self.base + path) + r"\?token=[A-Za-z0-9_\-%]+", text)
+        assert found, text
+        return found.group(0)
+
+
+@contextmanager
+def live_server(project: Path, database_url: str, **more_environ: str) -> Iterator[LiveApp]:
+    import threading
+    import time
+
+    import uvicorn
+    from sqlalchemy import create_engine
+
+    from sentinel_spec.runtime.app import create_app
+    from tests.servers import free_port
+
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    with smtp_server() as smtp, oidc_provider() as provider, imported_server(project) as module:
+        engine = create_engine(database_url)
+        module.APP.metadata.create_all(engine)
+        engine.dispose()
+        environ = environ_for(database_url, smtp, provider, APP_URL=base, **more_environ)
+        app = create_app(
+            module.APP,
+            environ=environ,
+            dotenv=None,
+            features=[ensure_mailer(environ, module.APP.templates_dir)],
+        )
+        server = uvicorn.Server(
+            uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on")
+        )
+        thread = threading.Thread(target=server.run, daemon=True)
+        thread.start()
+        deadline = time.monotonic() + 20
+        while not server.started:
+            if time.monotonic() > deadline or not thread.is_alive():
+                raise RuntimeError("the live test server did not start")
+            time.sleep(0.05)
+        try:
+            yield LiveApp(base, smtp, provider, database_url)
+        finally:
+            server.should_exit = True
+            thread.join(timeout=15)
