@@ -24,7 +24,12 @@ if TYPE_CHECKING:
 
 
 def install(builder: AppBuilder) -> None:
-    if builder.decl.auth is None:
+    auth = builder.decl.auth
+    if auth is None:
+        return
+    if auth.user_model is None or builder.decl.metadata is None:
+        # Only hand-made declarations get here (the analyzer requires an entity).
+        builder.not_served("auth", "app.auth has no userEntity model; run `sentinel build`")
         return
     from sentinel_spec.runtime.auth.feature import install_auth
 

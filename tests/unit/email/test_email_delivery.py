@@ -197,7 +197,7 @@ async def test_a_message_queued_after_shutdown_is_logged_not_silently_dropped(
 async def test_delivery_logs_carry_the_request_id_of_the_sending_request(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
-    from sentinel_spec.runtime.observability import reset_request_id, set_request_id
+    from sentinel_spec.runtime.observability.request_id import reset_request_id, set_request_id
 
     queue, _, _ = queue_with([None])
     token = set_request_id("req-123")

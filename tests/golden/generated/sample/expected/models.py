@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime
 import enum
 import uuid
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
@@ -91,3 +92,15 @@ MODELS: dict[str, type[Base]] = {
     "User": User,
     "Task": Task,
 }
+
+
+def _auth_tables() -> Any:
+    # Imported here, like new_cuid above, for the same reason.
+    from sentinel_spec.runtime.auth.tables import define_auth_tables
+
+    return define_auth_tables(Base.metadata, User.__table__)
+
+
+# The tables app.auth adds beside User (sessions, identities, refresh tokens, 2FA
+# secrets, backup codes, one-time tokens): migrated like any entity (docs/auth.md, "Tables").
+AUTH_TABLES = _auth_tables()
