@@ -120,6 +120,7 @@ class User(Base):
     )
     email: Mapped[str] = mapped_column(sa.String(), unique=True)
     username: Mapped[str | None] = mapped_column(sa.String(), unique=True)
+    displayName: Mapped[str | None] = mapped_column(sa.String(120))
     isAdmin: Mapped[bool] = mapped_column(
         sa.Boolean(),
         default=False,

@@ -7,6 +7,7 @@ A template database is migrated once per session with the app's own ``migrations
 
 from __future__ import annotations
 
+import asyncio
 import sys
 import uuid
 from collections.abc import AsyncIterator, Iterator
@@ -19,7 +20,15 @@ import pytest
 
 from sentinel_spec.runtime.db.urls import libpq_url
 from tests.conftest import with_database
-from tests.stand_ins import authenticate_with
+
+# What SentinelIQ needs from the environment besides its database (docs/auth.md, Settings):
+# its auth key, and a Google client (never called by these tests).
+SENTINELIQ_TEST_ENV = {
+    "AUTH_SECRET_KEY": "sentineliq-test-secret-key-0123456789abcdef",
+    "APP_URL": "http://testserver",
+    "GOOGLE_CLIENT_ID": "sentineliq-test.apps.example",
+    "GOOGLE_CLIENT_SECRET": "not-a-secret",
+}
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -75,33 +84,48 @@ def sentineliq(monkeypatch: pytest.MonkeyPatch) -> Iterator[ModuleType]:
 
 
 class Users:
-    """Signed-in users for tests: auth is not built yet, so the runtime's
-    authenticator is a stand-in (tests/stand_ins.py) that reads an ``X-Test-User`` header."""
+    """Signed-in users made through SentinelIQ's real auth routes: sign up, read the
+    verification mail from the SMTP server (aiosmtpd), follow its link, log in."""
 
-    def __init__(self, url: str) -> None:
-        self.url = url
-        self.by_token: dict[str, Any] = {}
+    PASSWORD = "Sentinel-test-pass-1"
 
-    async def authenticate(self, request: Any) -> Any:
-        return self.by_token.get(request.headers.get("x-test-user", ""))
+    def __init__(self, client: httpx.AsyncClient, smtp: Any, url: str) -> None:
+        self.client = client
+        self.smtp = smtp
+        self.url = url  # the test database
+
+    async def user_id(self, headers: dict[str, str]) -> str:
+        me = await self.client.get("/auth/me", headers=headers)
+        assert me.status_code == 200, me.text
+        return str(me.json()["id"])
+
+    async def _verification_token(self, email: str) -> str:
+        import re
+
+        for _ in range(200):
+            for received in list(self.smtp.inbox.received):
+                if email in received.rcpt_tos:
+                    text = received.message.get_body(preferencelist=("plain",)).get_content()
+                    found = re.search(r"/email-verification\?token=([A-Za-z0-9_\-]+)", text)
+                    assert found, text
+                    return found.group(1)
+            await asyncio.sleep(0.05)
+        raise AssertionError(f"no verification mail for {email}")
 
     async def create(self, email: str) -> dict[str, str]:
-        """A user row; returns the headers that sign in as that user."""
-        from sqlalchemy.ext.asyncio import AsyncSession, create_async_engine
-
-        from generated.models import User
-
-        engine = create_async_engine(self.url)
-        try:
-            async with AsyncSession(engine, expire_on_commit=False) as session:
-                user = User(email=email)
-                session.add(user)
-                await session.commit()
-        finally:
-            await engine.dispose()
-        token = uuid.uuid4().hex
-        self.by_token[token] = user
-        return {"x-test-user": token}
+        """A verified user; returns the headers that sign in as that user."""
+        signup = await self.client.post(
+            "/auth/email/signup", json={"email": email, "password": self.PASSWORD}
+        )
+        assert signup.status_code == 201, signup.text
+        token = await self._verification_token(email)
+        verified = await self.client.post("/auth/email/verify-email", json={"token": token})
+        assert verified.status_code == 200, verified.text
+        login = await self.client.post(
+            "/auth/email/login", json={"email": email, "password": self.PASSWORD}
+        )
+        assert login.status_code == 200, login.text
+        return {"Authorization": f"Bearer {login.json()['sessionId']}"}
 
 
 @pytest.fixture
@@ -109,16 +133,21 @@ async def app_and_users(
     sentineliq: ModuleType, sentineliq_db: str
 ) -> AsyncIterator[tuple[httpx.AsyncClient, Users]]:
     from sentinel_spec.runtime.app import create_app
+    from tests.integration.auth.harness import ensure_mailer
+    from tests.integration.email.email_servers import smtp_server
 
     # The generated APP, with the test database instead of the process environment.
-    users = Users(sentineliq_db)
-    app = create_app(
-        sentineliq.APP,
-        environ={"DATABASE_URL": sentineliq_db},
-        dotenv=None,
-        features=[authenticate_with(users.authenticate)],
-    )
-    async with app.router.lifespan_context(app):
-        transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
-            yield client, users
+    with smtp_server() as smtp:
+        environ = {"DATABASE_URL": sentineliq_db, **SENTINELIQ_TEST_ENV, **smtp.env()}
+        app = create_app(
+            sentineliq.APP,
+            environ=environ,
+            dotenv=None,
+            features=[ensure_mailer(environ, sentineliq.APP.templates_dir)],
+        )
+        async with app.router.lifespan_context(app):
+            transport = httpx.ASGITransport(app=app)
+            async with httpx.AsyncClient(
+                transport=transport, base_url="http://testserver"
+            ) as client:
+                yield client, Users(client, smtp, sentineliq_db)

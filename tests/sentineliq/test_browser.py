@@ -15,7 +15,7 @@ import pytest
 
 from tests.servers import Server, free_port, running
 
-from .conftest import ROOT
+from .conftest import ROOT, SENTINELIQ_TEST_ENV
 
 pytestmark = [pytest.mark.postgres, pytest.mark.slow]
 
@@ -49,7 +49,7 @@ def chromium(profile: Path, *args: str) -> str:
 @pytest.fixture
 def server(tmp_path: Path, sentineliq_db: str) -> object:
     port = free_port()
-    env = {"DATABASE_URL": sentineliq_db}
+    env = {"DATABASE_URL": sentineliq_db, **SENTINELIQ_TEST_ENV}
     with running(
         "start", "--project", str(ROOT), "--port", str(port), cwd=tmp_path, port=port, env=env
     ) as server:
@@ -65,8 +65,8 @@ def test_pages_render_in_a_browser(server: Server, tmp_path: Path) -> None:
 
 def test_the_dashboard_sends_a_visitor_to_sign_in(server: Server, tmp_path: Path) -> None:
     dom = chromium(tmp_path / "profile", "--dump-dom", server.base + "/dashboard")
-    assert "<h1>Sign in</h1>" in dom
-    assert 'data-form="login"' in dom
+    assert "<h1>Sign in to SentinelIQ</h1>" in dom
+    assert 'action="/auth/login"' in dom
 
 
 def test_a_page_renders_to_pixels(server: Server, tmp_path: Path) -> None:

@@ -84,7 +84,14 @@ def _trusted_origins(decl: AppDecl, settings: Settings, app_url: str) -> tuple[s
     return tuple(dict.fromkeys(o for o in (origin_of(x) for x in origins if x != "*") if o))
 
 
-def build_config(decl: AppDecl, settings: Settings, dev_dir: Path | None = DEV_DIR) -> AuthConfig:
+def build_config(
+    decl: AppDecl,
+    settings: Settings,
+    dev_dir: Path | None = DEV_DIR,
+    warnings: list[str] | None = None,
+) -> AuthConfig:
+    """The feature's config; every problem at once as a ``SettingsError``. In development a
+    missing Google client only turns Google sign-in off (a line in ``warnings``)."""
     auth = decl.auth
     assert auth is not None
     problems: list[str] = []
@@ -108,7 +115,10 @@ def build_config(decl: AppDecl, settings: Settings, dev_dir: Path | None = DEV_D
                 user_signup_fields=auth.google.user_signup_fields,
             )
         except AuthConfigError as error:
-            problems.append(str(error))
+            if development and warnings is not None:
+                warnings.append(f"Google sign-in is off: {error}")
+            else:
+                problems.append(str(error))
     try:
         tables = auth_tables_of(decl.metadata, auth.user_model.__table__)  # type: ignore[attr-defined]
     except LookupError as error:
@@ -177,7 +187,10 @@ def install_auth(builder: AppBuilder) -> None:
     decl = builder.decl
     auth = decl.auth
     assert auth is not None and auth.user_model is not None
-    config = build_config(decl, builder.settings)
+    warnings: list[str] = []
+    config = build_config(decl, builder.settings, warnings=warnings)
+    for warning in warnings:
+        builder.not_served("auth.methods.google", warning)
     host = RuntimeHost(builder.state, auth.user_model.__name__, auth.user_model)
     service = AuthService(config, host)
     authenticator = SessionAuthenticator(service, frozenset(config.trusted_origins))

@@ -255,15 +255,20 @@ class AuthRoutes:
 
     # ------------------------------------------------------------ Google
 
+    def _google_missing(self) -> HttpError:
+        return HttpError(
+            503, "Google sign-in is not configured: set GOOGLE_CLIENT_ID and GOOGLE_CLIENT_SECRET"
+        )
+
     async def google_login(self, request: Request) -> Response:
         if self.google is None:
-            raise HttpError(404)
+            raise self._google_missing()
         response: Response = await self.google.login(request)
         return response
 
     async def google_callback(self, request: Request) -> Response:
         if self.google is None:
-            raise HttpError(404)
+            raise self._google_missing()
         response: Response = await self.google.callback(request, self)
         return response
 

@@ -9,8 +9,9 @@ workspace fields, and optionally the workspace's IP allowlist field (a ``String[
 CIDRs or addresses) and session timeout field (minutes, an ``Int``).
 
 Answers, all JSON errors of the runtime: 401 nobody signed in, or the session has been
-idle longer than the workspace allows; 403 not a member, role too weak, or the client IP
-outside the allowlist. An id the client sent is never taken as proof of anything: the
+idle longer than the workspace allows; 404 not a member (the same answer as for a
+workspace that does not exist); 403 role too weak, or the client IP outside the
+allowlist (checked before the role, after the membership). An id the client sent is never taken as proof of anything: the
 membership row is looked up for the signed-in user.
 """
 
@@ -112,7 +113,8 @@ async def require_role(context: Any, workspace_id: Any, minimum: str = "VIEWER")
         )
     ).scalar_one_or_none()
     if membership is None:
-        raise HttpError(403, "You are not a member of this workspace", {"reason": "not_a_member"})
+        # The same answer as for a workspace that does not exist: ids cannot be probed.
+        raise HttpError(404, "Workspace not found")
 
     await check_workspace_access(context, workspace_id, rules=rules, request=request)
 

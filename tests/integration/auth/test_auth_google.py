@@ -12,7 +12,9 @@ from tests.integration.auth.harness import PASSWORD, AuthApp
 from tests.oidc_provider import CLIENT_ID
 
 
-async def google_round_trip(app: AuthApp, client: httpx.AsyncClient, sabotage: str | None = None) -> httpx.Response:
+async def google_round_trip(
+    app: AuthApp, client: httpx.AsyncClient, sabotage: str | None = None
+) -> httpx.Response:
     """/auth/google/login -> the provider (a real HTTP hop) -> /auth/google/callback."""
     start = await client.get("/auth/google/login")
     assert start.status_code == 302, start.text
@@ -33,7 +35,10 @@ async def google_round_trip(app: AuthApp, client: httpx.AsyncClient, sabotage: s
 
 async def test_new_user_signs_in_with_google(auth_app: AuthApp) -> None:
     auth_app.provider.next_user = {
-        "sub": "g-100", "email": "Gina@Example.com", "email_verified": True, "name": "Gina G"
+        "sub": "g-100",
+        "email": "Gina@Example.com",
+        "email_verified": True,
+        "name": "Gina G",
     }
     client = auth_app.client()
     done = await google_round_trip(auth_app, client)
@@ -60,7 +65,11 @@ async def test_google_links_to_the_account_with_that_verified_address(auth_app: 
     client = auth_app.client()
     await auth_app.signed_up_and_verified(client, "link@example.com")
     user_id = (await auth_app.login(client, "link@example.com")).json()["user"]["id"]
-    auth_app.provider.next_user = {"sub": "g-200", "email": "link@example.com", "email_verified": True}
+    auth_app.provider.next_user = {
+        "sub": "g-200",
+        "email": "link@example.com",
+        "email_verified": True,
+    }
     browser = auth_app.client()
     assert (await google_round_trip(auth_app, browser)).status_code == 302
     assert (await browser.get("/auth/me")).json()["id"] == user_id
@@ -73,7 +82,11 @@ async def test_an_unverified_password_account_is_not_handed_over(auth_app: AuthA
     squatter = auth_app.client()
     assert (await auth_app.sign_up(squatter, "owner@example.com")).status_code == 201
     # ...then the address's real owner signs in with Google.
-    auth_app.provider.next_user = {"sub": "g-300", "email": "owner@example.com", "email_verified": True}
+    auth_app.provider.next_user = {
+        "sub": "g-300",
+        "email": "owner@example.com",
+        "email_verified": True,
+    }
     owner = auth_app.client()
     assert (await google_round_trip(auth_app, owner)).status_code == 302
     assert (await owner.get("/auth/me")).json()["email"] == "owner@example.com"
@@ -84,7 +97,11 @@ async def test_an_unverified_password_account_is_not_handed_over(auth_app: AuthA
 async def test_unverified_google_address_does_not_link(auth_app: AuthApp) -> None:
     client = auth_app.client()
     await auth_app.signed_up_and_verified(client, "careful@example.com")
-    auth_app.provider.next_user = {"sub": "g-400", "email": "careful@example.com", "email_verified": False}
+    auth_app.provider.next_user = {
+        "sub": "g-400",
+        "email": "careful@example.com",
+        "email_verified": False,
+    }
     browser = auth_app.client()
     refused = await google_round_trip(auth_app, browser)
     assert refused.status_code == 302 and refused.headers["location"] == "/login?error=google"
@@ -93,7 +110,11 @@ async def test_unverified_google_address_does_not_link(auth_app: AuthApp) -> Non
 
 async def test_bad_id_tokens_are_refused(auth_app: AuthApp) -> None:
     for sabotage in ("tamper", "expired", "wrong_aud", "wrong_nonce", "wrong_iss", "wrong_key"):
-        auth_app.provider.next_user = {"sub": f"g-{sabotage}", "email": f"{sabotage}@example.com", "email_verified": True}
+        auth_app.provider.next_user = {
+            "sub": f"g-{sabotage}",
+            "email": f"{sabotage}@example.com",
+            "email_verified": True,
+        }
         browser = auth_app.client()
         refused = await google_round_trip(auth_app, browser, sabotage=sabotage)
         assert refused.status_code == 302, sabotage
@@ -120,11 +141,17 @@ async def test_state_must_match_the_flow_cookie(auth_app: AuthApp) -> None:
 
 
 async def test_google_sign_in_asks_for_the_second_factor(auth_app: AuthApp) -> None:
-    auth_app.provider.next_user = {"sub": "g-500", "email": "gtf@example.com", "email_verified": True}
+    auth_app.provider.next_user = {
+        "sub": "g-500",
+        "email": "gtf@example.com",
+        "email_verified": True,
+    }
     browser = auth_app.client()
     await google_round_trip(auth_app, browser)
     secret = (await browser.post("/auth/2fa/setup")).json()["secret"]
-    assert (await browser.post("/auth/2fa/enable", json={"code": pyotp.TOTP(secret).now()})).status_code == 200
+    assert (
+        await browser.post("/auth/2fa/enable", json={"code": pyotp.TOTP(secret).now()})
+    ).status_code == 200
 
     later = auth_app.client()
     stopped = await google_round_trip(auth_app, later)

@@ -324,8 +324,13 @@ async def test_roles_and_membership(auth_app: AuthApp) -> None:
         json={"workspaceId": workspace},
         headers=bearer(outsider["sessionId"]),
     )
-    assert stranger.status_code == 403
-    assert stranger.json()["error"]["details"] == {"reason": "not_a_member"}
+    assert stranger.status_code == 404  # as for a workspace that does not exist
+    missing = await client.post(
+        "/operations/read-workspace",
+        json={"workspaceId": "00000000-0000-0000-0000-000000000000"},
+        headers=bearer(outsider["sessionId"]),
+    )
+    assert comparable(missing) == comparable(stranger)
 
 
 async def test_ip_allowlist(auth_app: AuthApp) -> None:
