@@ -56,7 +56,7 @@ async def test_signup_fields_and_the_password_policy(app_and_users: AppAndUsers)
 
 
 async def test_sign_ins_are_audited(app_and_users: AppAndUsers) -> None:
-    client, users = app_and_users
+    _, users = app_and_users
     await users.create("audit@example.com")
     [row] = await _rows(users, 'SELECT action, ip, metadata FROM "AuditLog"')
     assert row.action == "auth.login" and row.metadata == {"provider": "email"}

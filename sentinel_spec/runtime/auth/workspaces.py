@@ -11,8 +11,8 @@ CIDRs or addresses) and session timeout field (minutes, an ``Int``).
 Answers, all JSON errors of the runtime: 401 nobody signed in, or the session has been
 idle longer than the workspace allows; 404 not a member (the same answer as for a
 workspace that does not exist); 403 role too weak, or the client IP outside the
-allowlist (checked before the role, after the membership). An id the client sent is never taken as proof of anything: the
-membership row is looked up for the signed-in user.
+allowlist (checked before the role, after the membership). An id the client sent is
+never taken as proof of anything: the membership row is looked up for the signed-in user.
 """
 
 from __future__ import annotations
