@@ -138,12 +138,11 @@ class SessionAuthenticator:
         if cached is not None:
             return cached.record, cached.user
         async with service.host.unit_of_work() as scope:
-            db = scope.session
-            record = await service.sessions.validate(db, token)
-            if record is None:
-                return None
-            user = await service.users.get(db, record.user_id)
-            if user is None:
-                return None
+            found = await service.sessions.validate_with_user(
+                scope.session, token, service.users.model
+            )
+        if found is None:
+            return None
+        record, user = found
         service.cache.put(digest, record, user)
         return record, user

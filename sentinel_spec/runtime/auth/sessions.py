@@ -166,7 +166,32 @@ class SessionStore:
         ).first()
         if row is None:
             return None
-        record = _record(row)
+        return await self._touched(db, _record(row), now)
+
+    async def validate_with_user(
+        self, db: AsyncSession, token: str, user_model: type
+    ) -> tuple[SessionRecord, Any] | None:
+        """``validate`` and the session's user (an ORM instance) in one query."""
+        if not plausible_token(token):
+            return None
+        t = self.tables.sessions
+        now = self.clock()
+        user_id: Any = next(iter(sa.inspect(user_model).primary_key))
+        row = (
+            await db.execute(
+                sa.select(user_model, *self._columns)
+                .join(t, t.c.user_id == user_id)
+                .where(t.c.token_digest == token_digest(token), self._live(now))
+            )
+        ).first()
+        if row is None:
+            return None
+        return await self._touched(db, _record(row), now), row[0]
+
+    async def _touched(
+        self, db: AsyncSession, record: SessionRecord, now: datetime
+    ) -> SessionRecord:
+        t = self.tables.sessions
         previous = record.last_seen_at
         if (now - previous).total_seconds() >= self.timeouts.touch_every:
             await db.execute(sa.update(t).where(t.c.id == record.id).values(last_seen_at=now))
