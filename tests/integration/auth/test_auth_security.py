@@ -376,3 +376,39 @@ async def test_workspace_session_timeout(serve_auth_app: Any) -> None:
                 "/operations/read-workspace", json={"workspaceId": relaxed}, headers=headers
             )
         ).status_code == 200
+
+
+async def test_websocket_connections_authenticate_like_requests(auth_app: AuthApp) -> None:
+    from starlette.requests import HTTPConnection
+
+    body = await auth_app.session_for("socket@example.com")
+    authenticator = auth_app.app.state.sentinel.services.authenticator
+    token = body["sessionId"]
+
+    def handshake(headers: dict[str, str], query: str = "") -> HTTPConnection:
+        raw = [
+            (k.lower().encode(), v.encode()) for k, v in {"Host": "testserver", **headers}.items()
+        ]
+        return HTTPConnection(
+            {
+                "type": "websocket",
+                "path": "/ws",
+                "headers": raw,
+                "query_string": query.encode(),
+                "app": auth_app.app,
+            }
+        )
+
+    async def user_of(conn: HTTPConnection) -> Any:
+        return await authenticator.authenticate(conn)
+
+    assert (await user_of(handshake({}, f"token={token}"))).email == "socket@example.com"
+    assert (
+        await user_of(handshake({"Authorization": f"Bearer {token}"}))
+    ).email == "socket@example.com"
+    cookie = {"Cookie": f"sentinel_session={token}"}
+    assert (await user_of(handshake({**cookie, "Origin": "https://testserver"}))) is not None
+    # Cross-site WebSocket hijacking: another site's page opening a socket with our cookie.
+    assert await user_of(handshake({**cookie, "Origin": "https://evil.example"})) is None
+    assert await user_of(handshake({}, "token=forged")) is None
+    assert await user_of(handshake({})) is None
