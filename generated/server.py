@@ -216,20 +216,9 @@ APP = d.AppDecl(
             auth=True,
         ),
     ),
-    setup_fn=setup_server,
-    middleware_config_fn=server_middleware,
-    cors_origins=d.Env(
-        "CORS_ORIGINS", "http://localhost:3000", required=False, where="app.server.cors_origins"
-    ),
-    body_limits=d.BodyLimits(json_bytes=10485760, form_bytes=10485760, raw_bytes=52428800),
-    default_rate_limit=d.RateLimit(limit=300, per_seconds=60, by="ip"),
-    rate_limit_storage=d.Env(
-        "REDIS_URL", "memory://", required=False, where="app.server.rate_limit.storage"
-    ),
-    rate_limit_fail_open=True,
-    sentry=d.Sentry(
-        dsn=d.Env("SENTRY_DSN", "", required=False, where="app.server.sentry.dsn"),
-        traces_sample_rate=0.1,
+    socket_io=d.SocketIODecl(
+        fn=on_socket_connect,
+        path="/socket.io",
     ),
     auth=d.AuthDecl(
         user_model=models.User,
@@ -275,14 +264,25 @@ APP = d.AppDecl(
             session_timeout_field="sessionTimeoutMins",
         ),
     ),
+    setup_fn=setup_server,
+    middleware_config_fn=server_middleware,
+    cors_origins=d.Env(
+        "CORS_ORIGINS", "http://localhost:3000", required=False, where="app.server.cors_origins"
+    ),
+    body_limits=d.BodyLimits(json_bytes=10485760, form_bytes=10485760, raw_bytes=52428800),
+    default_rate_limit=d.RateLimit(limit=300, per_seconds=60, by="ip"),
+    rate_limit_storage=d.Env(
+        "REDIS_URL", "memory://", required=False, where="app.server.rate_limit.storage"
+    ),
+    rate_limit_fail_open=True,
+    sentry=d.Sentry(
+        dsn=d.Env("SENTRY_DSN", "", required=False, where="app.server.sentry.dsn"),
+        traces_sample_rate=0.1,
+    ),
     email_sender=d.EmailSenderDecl(
         provider="SMTP",
         default_from_email="noreply@sentineliq.dev",
         default_from_name="SentinelIQ",
-    ),
-    socket_io=d.SocketIODecl(
-        fn=on_socket_connect,
-        path="/socket.io",
     ),
     env=settings.ENV,
     metadata=models.Base.metadata,

@@ -16,7 +16,6 @@ from sentinel_spec.contract.jobs import JobOptions as JobOptions
 
 if TYPE_CHECKING:
     from sentinel_spec.contract.features import Declared
-    from sentinel_spec.contract.routes import PlannedRoute
     from sentinel_spec.errors import SourceSpan
 
 JsonValue: TypeAlias = bool | int | float | str | list["JsonValue"] | dict[str, "JsonValue"] | None
@@ -441,31 +440,6 @@ class AppSpec:
     def position(self, kind: str, name: str) -> SourceSpan | None:
         """Where ``<kind> <name>`` is declared (``("query", "getCases")``), if known."""
         return self.positions.get((kind, name))
-
-    def route_plan(self) -> tuple[PlannedRoute, ...]:
-        """Every route the server will answer (``contract.routes``; the runtime's twin is
-        ``contract.routes.plan`` over the generated ``AppDecl``)."""
-        from sentinel_spec.contract import routes
-
-        rows = [routes.operation(op.name, op.kind, auth=op.auth) for op in self.operations]
-        for crud in self.cruds:
-            rows += [
-                routes.crud(crud.name, op.op, is_public=op.is_public) for op in crud.operations
-            ]
-        rows += [routes.api(a.name, a.method, a.path, auth=a.auth) for a in self.apis]
-        for route in self.routes:
-            page = self.page(route.to)
-            rows.append(routes.page(page.name, route.path, auth_required=page.auth_required))
-        auth = self.app.auth
-        if auth is not None:
-            rows += routes.auth_routes(
-                email=auth.methods.email is not None,
-                google=auth.methods.google is not None,
-                two_factor=auth.two_factor is not None,
-            )
-        rows += [routes.websocket(w.name, w.path, auth=w.auth) for w in self.websockets]
-        rows.append(routes.openapi())
-        return tuple(routes.served_only(rows))
 
     def declared_features(self) -> list[Declared]:
         """The features this spec declares (``contract.features``; twin of ``declared``)."""

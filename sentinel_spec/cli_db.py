@@ -203,7 +203,10 @@ def migrate_command(project: Path, name: str) -> None:
     if path is None:
         click.echo("No changes: the models match the migrations.")
         return
-    click.echo(f"Wrote {path.relative_to(project)}. Review it, then run `sentinel db upgrade`.")
+    click.echo(
+        f"Wrote {path.relative_to(project)}. Review it: a running `sentinel dev` applies it "
+        "as soon as it appears; anywhere else, apply it with `sentinel db upgrade`."
+    )
 
 
 @db.command("upgrade")

@@ -19,6 +19,17 @@ from urllib.parse import unquote
 
 import pytest
 
+REPO = Path(__file__).resolve().parent.parent  # the repository: SentinelIQ's app.sq
+
+# What SentinelIQ needs from the environment besides its database (docs/auth.md, Settings):
+# its auth key, and a Google client (never called by these tests).
+SENTINELIQ_TEST_ENV = {
+    "AUTH_SECRET_KEY": "sentineliq-test-secret-key-0123456789abcdef",
+    "APP_URL": "http://testserver",
+    "GOOGLE_CLIENT_ID": "sentineliq-test.apps.example",
+    "GOOGLE_CLIENT_SECRET": "not-a-secret",
+}
+
 
 def with_database(url: str, name: str) -> str:
     """``url`` pointed at database ``name`` (``postgresql+psycopg://``)."""
@@ -71,6 +82,42 @@ def _database_of(url: str) -> str:
     from sqlalchemy.engine import make_url
 
     return make_url(url).database or "postgres"
+
+
+@pytest.fixture(scope="session")
+def migrated_template(pg_server_url: str) -> Iterator[str]:
+    """A database holding SentinelIQ's schema at the head revision of its own
+    ``migrations/`` (so the committed revisions are exercised too)."""
+    from sentinel_spec import migrations
+
+    name = f"sentineliq_tpl_{uuid.uuid4().hex[:12]}"
+    _admin(f'CREATE DATABASE "{name}"', pg_server_url)
+    try:
+        migrations.upgrade(REPO, with_database(pg_server_url, name))
+        yield name
+    finally:
+        _admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)', pg_server_url)
+
+
+@pytest.fixture
+def sentineliq_db(pg_server_url: str, migrated_template: str) -> Iterator[str]:
+    """A fresh copy of the migrated SentinelIQ database (``CREATE DATABASE ... TEMPLATE``),
+    so tests share nothing and run in any order."""
+    name = f"sentineliq_{uuid.uuid4().hex[:12]}"
+    _admin(f'CREATE DATABASE "{name}" TEMPLATE "{migrated_template}"', pg_server_url)
+    try:
+        yield with_database(pg_server_url, name)
+    finally:
+        _admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)', pg_server_url)
+
+
+def _admin(sql: str, server_url: str) -> None:
+    import psycopg
+
+    from sentinel_spec.runtime.db.urls import libpq_url
+
+    with psycopg.connect(libpq_url(server_url), autocommit=True) as conn:
+        conn.execute(sql)
 
 
 @pytest.fixture

@@ -1,6 +1,7 @@
 """``sentinel routes``: every HTTP route an AppSpec will serve, computed from the spec alone
-(no user code runs). The rows are the route plan (``AppSpec.route_plan``, the same one the
-runtime mounts and ``openapi.json`` documents), with the handler each row calls.
+(no user code runs). The rows are the route plan (``generator.features.route_plan``, the
+compiler's twin of what the runtime mounts, and what ``openapi.json`` documents), with
+the handler each row calls.
 """
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ from dataclasses import dataclass
 
 from sentinel_spec.appspec import AppSpec, ExtImport
 from sentinel_spec.contract.routes import PlannedRoute
+from sentinel_spec.generator.features import route_plan
 
 
 @dataclass(frozen=True)
@@ -45,7 +47,7 @@ def _handlers(spec: AppSpec) -> dict[tuple[str, str], str]:
 def route_rows(spec: AppSpec) -> list[RouteRow]:
     handlers = _handlers(spec)
     rows: list[RouteRow] = []
-    for planned in spec.route_plan():
+    for planned in route_plan(spec):
         target = handlers.get((planned.kind, planned.name), _runtime_handler(planned))
         for method in _shown_methods(planned):
             rows.append(RouteRow(method, planned.path, planned.kind, planned.auth, target))

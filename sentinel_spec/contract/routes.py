@@ -2,9 +2,9 @@
 
 The runtime mounts its routes from it, the generator writes ``openapi.json`` from it and
 ``sentinel routes`` prints it, so the three cannot disagree. The compiler calls the
-per-kind functions with AppSpec values (``AppSpec.route_plan``), the runtime with the
-``AppDecl`` (``plan``); both get the same ``PlannedRoute`` rows (a test holds them to
-it), in the order the server matches them: operations, crud, apis, pages, the routes of
+per-kind functions with AppSpec values (``generator.features.route_plan``), the runtime
+with the ``AppDecl`` (``plan``); both get the same ``PlannedRoute`` rows (a test holds
+them to it), in the order the server matches them: operations, crud, apis, pages, the routes of
 the features that have landed (auth, websockets; see ``contract.features``), and last
 ``/openapi.json``.
 """

@@ -10,11 +10,11 @@ The mapping is documented in ``docs/data-model.md``.
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from sentinel_spec.appspec import AppSpec, Default, Entity, Enum, Field
+from sentinel_spec.contract.names import snake
 from sentinel_spec.generator.drafts import HEADER, FileDraft
 from sentinel_spec.generator.pyexpr import pyrepr
 from sentinel_spec.generator.templating import render
@@ -127,12 +127,6 @@ def _import_groups(imports: _Imports, has_models: bool) -> list[list[str]]:
 # ---------------------------------------------------------------- naming and literals
 
 
-def snake_case(name: str) -> str:
-    """``WorkspaceRole`` -> ``workspace_role``; ``HTTPCode`` -> ``http_code``."""
-    spaced = re.sub(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])", "_", name)
-    return spaced.lower()
-
-
 def attribute_name(field_name: str) -> str:
     """The Python attribute of a field: names Declarative reserves get a trailing ``_``.
 
@@ -170,8 +164,8 @@ def call(prefix: str, args: Sequence[str], indent: str, suffix: str = "") -> str
 def _enum_view(enum: Enum) -> _EnumView:
     return _EnumView(
         name=enum.name,
-        type_name=f"{snake_case(enum.name).upper()}_TYPE",
-        db_name=snake_case(enum.name),
+        type_name=f"{snake(enum.name).upper()}_TYPE",
+        db_name=snake(enum.name),
         members=enum.members,
     )
 
@@ -182,7 +176,7 @@ def _enum_view(enum: Enum) -> _EnumView:
 def _column_type(spec: AppSpec, f: Field, imports: _Imports) -> tuple[str, str]:
     """(python type, SQLAlchemy type expression) of one value of the field (list aside)."""
     if f.kind == "enum":
-        return f.type, f"{snake_case(f.type).upper()}_TYPE"
+        return f.type, f"{snake(f.type).upper()}_TYPE"
     python_type, sa_type = SCALAR_TYPES[f.type]
     db = f.db_type
     if db is not None:

@@ -199,6 +199,8 @@ def test_dev_reports_a_new_field_and_applies_a_new_revision(
         server.wait_output("the models have changes with no migration yet", 30)
         migrated = sentinel("db", "migrate", "--name", "add_title", cwd=project, env=env)
         assert migrated.returncode == 0, migrated.stdout + migrated.stderr
+        # It does not send a dev user to `db upgrade` for what dev applies itself.
+        assert "a running `sentinel dev` applies it" in migrated.stdout
         # dev sees the new revision in migrations/ and applies it.
         output = server.wait_output("from migrations/", 30)
         assert "add_title" in output.split("from migrations/", 1)[1].splitlines()[0]

@@ -67,7 +67,9 @@ class ArgsValidator:
         from pydantic import ValidationError
 
         try:
-            return self._adapter.validate_python(args)
+            # One rule for every argument type, the one crud's generated models follow: a
+            # field the type does not declare, at any depth, is an error, never dropped.
+            return self._adapter.validate_python(args, extra="forbid")
         except ValidationError as error:
             details = [
                 {"field": ".".join(str(part) for part in e["loc"]) or "args", "message": e["msg"]}

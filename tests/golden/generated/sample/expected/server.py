@@ -185,21 +185,6 @@ APP = d.AppDecl(
             auth=True,
         ),
     ),
-    setup_fn=setup_server,
-    middleware_config_fn=server_middleware,
-    cors_origins=d.Env(
-        "CORS_ORIGINS", "http://localhost:3000", required=False, where="app.server.cors_origins"
-    ),
-    body_limits=d.BodyLimits(json_bytes=1048576, form_bytes=1048576, raw_bytes=5242880),
-    default_rate_limit=d.RateLimit(limit=100, per_seconds=60, by="ip"),
-    rate_limit_storage=d.Env(
-        "REDIS_URL", "memory://", required=False, where="app.server.rate_limit.storage"
-    ),
-    rate_limit_fail_open=True,
-    sentry=d.Sentry(
-        dsn=d.Env("SENTRY_DSN", "", required=False, where="app.server.sentry.dsn"),
-        traces_sample_rate=0.5,
-    ),
     auth=d.AuthDecl(
         user_model=models.User,
         on_auth_failed_redirect_to="/login",
@@ -228,6 +213,21 @@ APP = d.AppDecl(
             backup_codes=10,
         ),
         on_after_signup=on_after_signup,
+    ),
+    setup_fn=setup_server,
+    middleware_config_fn=server_middleware,
+    cors_origins=d.Env(
+        "CORS_ORIGINS", "http://localhost:3000", required=False, where="app.server.cors_origins"
+    ),
+    body_limits=d.BodyLimits(json_bytes=1048576, form_bytes=1048576, raw_bytes=5242880),
+    default_rate_limit=d.RateLimit(limit=100, per_seconds=60, by="ip"),
+    rate_limit_storage=d.Env(
+        "REDIS_URL", "memory://", required=False, where="app.server.rate_limit.storage"
+    ),
+    rate_limit_fail_open=True,
+    sentry=d.Sentry(
+        dsn=d.Env("SENTRY_DSN", "", required=False, where="app.server.sentry.dsn"),
+        traces_sample_rate=0.5,
     ),
     email_sender=d.EmailSenderDecl(
         provider="Console",

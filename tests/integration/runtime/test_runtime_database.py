@@ -1,0 +1,78 @@
+"""create_app with a real PostgreSQL: the session of a call is committed or rolled back."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from sqlalchemy import String, func, select
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from sentinel_spec.contract.declarations import AppDecl, Operation
+from sentinel_spec.runtime import HttpError
+from sentinel_spec.runtime.app import create_app
+from sentinel_spec.runtime.context import Context
+from sentinel_spec.runtime.settings import SettingsError
+from tests.in_process import serve
+
+pytestmark = pytest.mark.postgres
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class Note(Base):
+    __tablename__ = "runtime_note"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    text: Mapped[str] = mapped_column(String(50))
+
+
+async def add_note(args: dict[str, Any], context: Context) -> Note:
+    Note_ = context.entities.Note
+    note = Note_(text=args["text"])
+    context.session.add(note)
+    await context.session.flush()
+    if args.get("fail"):
+        raise HttpError(422, "rolled back")
+    return note
+
+
+async def count_notes(args: None, context: Context) -> int:
+    result = await context.session.execute(select(func.count()).select_from(Note))
+    return int(result.scalar_one())
+
+
+DECL = AppDecl(
+    name="T",
+    title="T",
+    operations=(
+        Operation(
+            name="addNote",
+            route_name="add-note",
+            kind="action",
+            fn=add_note,
+            entities={"Note": Note},
+        ),
+        Operation(name="countNotes", route_name="count-notes", kind="query", fn=count_notes),
+    ),
+    metadata=Base.metadata,
+)
+
+
+async def test_session_commits_and_rolls_back(database_url: str) -> None:
+    async with serve(DECL, environ={"DATABASE_URL": database_url}) as client:
+        database = client._transport.app.state.sentinel.database  # type: ignore[attr-defined]
+        async with database.engine.begin() as conn:
+            await conn.run_sync(Base.metadata.create_all)
+        created = await client.post("/operations/add-note", json={"text": "hi"})
+        assert created.status_code == 200
+        assert created.json() == {"id": 1, "text": "hi"}
+        failed = await client.post("/operations/add-note", json={"text": "no", "fail": True})
+        assert failed.status_code == 422
+        assert (await client.post("/operations/count-notes")).json() == 1
+
+
+def test_missing_database_url_is_a_settings_error() -> None:
+    with pytest.raises(SettingsError, match="DATABASE_URL is not set"):
+        create_app(DECL, environ={}, dotenv=None)

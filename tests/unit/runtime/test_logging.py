@@ -1,0 +1,105 @@
+"""JSON logs: one object a line per request and per error, carrying the request id."""
+
+from __future__ import annotations
+
+import dataclasses
+import io
+import json
+import logging
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from sentinel_spec.contract.declarations import AppDecl, Operation
+from sentinel_spec.runtime.context import Context
+from sentinel_spec.runtime.observability.logging import JsonFormatter, configure_logging
+from tests.in_process import serve
+from tests.stand_ins import authenticate_with
+
+
+async def fail(args: Any, context: Context) -> None:
+    raise ValueError("boom")
+
+
+DECL = AppDecl(
+    name="T",
+    title="T",
+    operations=(Operation(name="fail", route_name="fail", kind="action", fn=fail),),
+)
+
+
+@pytest.fixture
+def json_lines() -> Iterator[io.StringIO]:
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    handler.setFormatter(JsonFormatter())
+    root = logging.getLogger()
+    old_level = root.level
+    root.addHandler(handler)
+    root.setLevel(logging.INFO)
+    try:
+        yield stream
+    finally:
+        root.removeHandler(handler)
+        root.setLevel(old_level)
+
+
+async def test_access_and_error_lines(json_lines: io.StringIO) -> None:
+    async with serve(DECL) as client:
+        response = await client.post("/operations/fail", headers={"x-request-id": "req-42"})
+    assert response.status_code == 500
+    lines = [json.loads(line) for line in json_lines.getvalue().splitlines()]
+    error = next(line for line in lines if line["level"] == "error")
+    assert error["request_id"] == "req-42"
+    assert "ValueError: boom" in error["exc_info"]
+    access = next(line for line in lines if line["logger"] == "sentinel.access")
+    assert access["request_id"] == "req-42"
+    assert access["route"] == "/operations/fail"
+    assert access["status"] == 500
+    assert isinstance(access["duration_ms"], float)
+    assert {"timestamp", "level", "message"} <= set(access)
+
+
+def test_configure_logging_installs_the_json_formatter() -> None:
+    root = logging.getLogger()
+    saved = (root.handlers[:], root.level)
+    try:
+        configure_logging("WARNING")
+        assert root.level == logging.WARNING
+        assert isinstance(root.handlers[0].formatter, JsonFormatter)
+    finally:
+        root.handlers[:], level = saved
+        root.setLevel(level)
+
+
+def test_the_dev_format_is_one_readable_line() -> None:
+    from sentinel_spec.runtime.observability.logging import ReadableFormatter
+
+    record = logging.LogRecord("sentinel.access", logging.INFO, "", 0, "GET /x %s", (200,), None)
+    record.duration_ms = 1.5
+    record.request_id = "0123456789abcdef"
+    line = ReadableFormatter().format(record)
+    assert line.endswith("INFO    GET /x 200 1.5ms  [01234567]")
+    assert "\n" not in line
+
+
+async def test_the_access_line_names_the_signed_in_user(json_lines: io.StringIO) -> None:
+    import httpx
+
+    from sentinel_spec.runtime.app import create_app
+
+    @dataclasses.dataclass
+    class User:
+        id: str
+
+    async def as_user(request: object) -> User:
+        return User("u-7")
+
+    app = create_app(DECL, environ={}, dotenv=None, features=[authenticate_with(as_user)])
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://t") as client:
+        await client.post("/operations/fail")
+    lines = [json.loads(line) for line in json_lines.getvalue().splitlines()]
+    access = next(line for line in lines if line["logger"] == "sentinel.access")
+    assert access["user_id"] == "u-7"
