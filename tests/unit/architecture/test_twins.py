@@ -17,6 +17,7 @@ import sentinel_spec
 from sentinel_spec.appspec import AppSpec
 from sentinel_spec.contract import features, routes
 from sentinel_spec.generator.features import route_plan
+from tests.conftest import SENTINELIQ_TEST_ENV
 from tests.golden_files import GOLDEN
 
 REPO = Path(__file__).resolve().parents[3]
@@ -69,9 +70,8 @@ def test_the_app_mounts_exactly_the_planned_routes(project: tuple[AppSpec, Modul
     from sentinel_spec.runtime.app import create_app
 
     _, server = project
-    app = create_app(
-        server.APP, environ={"DATABASE_URL": "postgresql://nobody@127.0.0.1:1/none"}, dotenv=None
-    )
+    environ = {"DATABASE_URL": "postgresql://nobody@127.0.0.1:1/none", **SENTINELIQ_TEST_ENV}
+    app = create_app(server.APP, environ=environ, dotenv=None)
     mounted = [(r.path, tuple(sorted(r.methods or ()))) for r in app.routes if isinstance(r, Route)]
     planned = [
         (p.path, tuple(sorted({*p.methods, *(["HEAD"] if "GET" in p.methods else [])})))
