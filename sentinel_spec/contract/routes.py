@@ -148,8 +148,11 @@ def auth_routes(*, email: bool, google: bool, two_factor: bool) -> tuple[Planned
             ("forgotPasswordPage", AUTH_PAGES["forgot-password"]),
             ("resetPasswordPage", AUTH_PAGES["reset-password"]),
         ]
-    pages.append(("securityPage", AUTH_PAGES["security"]))
     planned += [PlannedRoute("authPage", n, p, ("GET", "POST"), False) for n, p in pages]
+    # The account's security page redirects a visitor without a session to the login.
+    planned.append(
+        PlannedRoute("authPage", "securityPage", AUTH_PAGES["security"], ("GET", "POST"), True)
+    )
     return tuple(planned)
 
 

@@ -14,7 +14,14 @@ from sentinel_spec.contract import routes as plan
 from sentinel_spec.contract.routes import PlannedRoute
 from sentinel_spec.generator import pyexpr as px
 from sentinel_spec.generator.declwriter import DeclWriter, Kwargs, call, fields_of, present
-from sentinel_spec.generator.openapi import BEARER, OpenApiDocument, documented_methods, responses
+from sentinel_spec.generator.openapi import (
+    BEARER,
+    OpenApiDocument,
+    any_of_null,
+    documented_methods,
+    object_schema,
+    responses,
+)
 
 
 def functions(spec: AppSpec) -> Iterator[ExtImport]:
@@ -134,16 +141,92 @@ def openapi(spec: AppSpec, document: OpenApiDocument) -> None:
             add_auth(document.paths, planned)
 
 
+_STRING: dict[str, Any] = {"type": "string"}
+_EMPTY: dict[str, Any] = {"type": "object", "properties": {}}
+_SIGNED_IN: dict[str, Any] = object_schema(
+    {"sessionId": _STRING, "refreshToken": any_of_null(_STRING), "user": {"type": "object"}},
+    ["sessionId", "refreshToken", "user"],
+)
+_BACKUP_CODES = object_schema({"backupCodes": {"type": "array", "items": _STRING}}, ["backupCodes"])
+_SESSION = object_schema(
+    {
+        "id": _STRING,
+        "createdAt": {"type": "string", "format": "date-time"},
+        "lastSeenAt": {"type": "string", "format": "date-time"},
+        "expiresAt": {"type": "string", "format": "date-time"},
+        "ip": any_of_null(_STRING),
+        "userAgent": any_of_null(_STRING),
+        "method": _STRING,
+        "current": {"type": "boolean"},
+    },
+    ["id", "createdAt", "lastSeenAt", "ip", "userAgent", "current"],
+)
+
+
+def _body(**fields: bool) -> dict[str, Any]:
+    """An object of string fields; the flag says whether each is required."""
+    return object_schema(
+        {k: _STRING for k in fields}, [k for k, needed in fields.items() if needed]
+    )
+
+
+# name -> (request body or None, answer): RUNTIME.md's Auth table (docs/auth.md, Routes).
+BODIES: dict[str, tuple[dict[str, Any] | None, dict[str, Any]]] = {
+    "emailSignup": (
+        {**_body(email=True, password=True), "additionalProperties": True},
+        _EMPTY,
+    ),
+    "emailVerify": (_body(token=True), _EMPTY),
+    "emailResendVerification": (_body(email=True), _EMPTY),
+    "emailLogin": (_body(email=True, password=True, totp=False), _SIGNED_IN),
+    "emailRequestReset": (_body(email=True), _EMPTY),
+    "emailResetPassword": (_body(token=True, password=True), _EMPTY),
+    "googleLogin": (None, _EMPTY),
+    "googleCallback": (None, _EMPTY),
+    "refresh": (_body(refreshToken=True), _SIGNED_IN),
+    "logout": (object_schema({"all": {"type": "boolean"}}, []), _EMPTY),
+    "me": (None, {"type": "object"}),
+    "sessions": (None, {"type": "array", "items": _SESSION}),
+    "endSession": (None, _EMPTY),
+    "twoFactorVerify": (_body(code=True, pendingToken=False), _SIGNED_IN),
+    "twoFactorSetup": (
+        None,
+        object_schema(
+            {"secret": _STRING, "otpauthUrl": _STRING, "qrSvg": _STRING},
+            ["secret", "otpauthUrl", "qrSvg"],
+        ),
+    ),
+    "twoFactorEnable": (_body(code=True), _BACKUP_CODES),
+    "twoFactorDisable": (_body(password=False, code=True), _EMPTY),
+    "twoFactorBackupCodes": (_body(code=True), _BACKUP_CODES),
+}
+
+
 def add_auth(paths: dict[str, dict[str, Any]], planned: PlannedRoute) -> None:
-    """An auth route (once ``auth`` is served); its bodies are RUNTIME.md's Auth table."""
+    """An auth route with its body and answer (RUNTIME.md's Auth table)."""
+    request, answer = BODIES.get(planned.name, (None, {}))
     item = paths.setdefault(planned.path, {})
     for method in documented_methods(planned):
         entry: dict[str, Any] = {
             "tags": ["auth"],
             "operationId": f"auth_{planned.name}",
             "summary": f"auth {planned.name}",
-            "responses": responses({}),
+            "responses": responses(answer),
         }
+        if planned.name == "emailSignup":
+            entry["responses"] = {"201": entry["responses"].pop("200"), **entry["responses"]}
+        if planned.name in ("googleLogin", "googleCallback"):
+            entry["responses"] = {"302": {"description": "Redirect"}, **entry["responses"]}
+            entry["responses"].pop("200")
+        if request is not None:
+            entry["requestBody"] = {
+                "required": True,
+                "content": {"application/json": {"schema": request}},
+            }
+        if "{sessionId}" in planned.path:
+            entry["parameters"] = [
+                {"name": "sessionId", "in": "path", "required": True, "schema": _STRING}
+            ]
         if planned.auth:
             entry["security"] = BEARER
         item[method] = entry
