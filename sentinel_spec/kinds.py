@@ -10,12 +10,12 @@ AST -> AppSpec step (``analyzer/build.py: BUILDERS``, filling ``AppSpec.<field>`
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, NamedTuple
 
 
-@dataclass(frozen=True)
-class DeclKind:
+# NamedTuples, not dataclasses, on the compiler's path: a frozen dataclass costs ~1 ms of
+# class creation at import, on every build.
+class DeclKind(NamedTuple):
     name: str  # the keyword: "query"
     case: Literal["lower", "upper"] | None  # how a declaration's name must start (None: free)
     # "dict": `<kind> <Name> { key: value, ... }`, checked against DECL_SCHEMAS[name];

@@ -17,9 +17,8 @@ import json
 import re
 import threading
 from collections.abc import Iterable
-from dataclasses import dataclass
 from functools import cache
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from sentinel_spec import ast, kinds
 from sentinel_spec.errors import SourceSpan, SpecError, did_you_mean
@@ -57,8 +56,7 @@ def _declaration_start(kind_names: tuple[str, ...]) -> str:
     )
 
 
-@dataclass(frozen=True)
-class _Vocabulary:
+class _Vocabulary(NamedTuple):
     """What the parser derives from ``kinds.KINDS``."""
 
     kinds: tuple[str, ...]
@@ -70,16 +68,24 @@ class _Vocabulary:
 @cache
 def _vocabulary_of(table: tuple[kinds.DeclKind, ...]) -> _Vocabulary:
     names = tuple(k.name for k in table)
-    # Longest first, so `apiNamespace` is not lexed as `api` + `Namespace`.
-    dict_kinds = sorted((k.name for k in table if k.form == "dict"), key=lambda n: (-len(n), n))
+    # In the table's order; the lookahead keeps `api` from matching inside `apiNamespace`.
+    dict_kinds = [k.name for k in table if k.form == "dict"]
     terminal = "KIND.2: /(" + "|".join(dict_kinds) + ")(?![A-Za-z0-9_])/"
     return _Vocabulary(
         names, frozenset((*names, *_OTHER_KEYWORDS)), _declaration_start(names), terminal
     )
 
 
+_last_vocabulary: tuple[tuple[kinds.DeclKind, ...], _Vocabulary] | None = None
+
+
 def _vocabulary() -> _Vocabulary:
-    return _vocabulary_of(kinds.KINDS)
+    # Looked up several times a parse: compare the table by identity, not by hashing it.
+    global _last_vocabulary
+    table = kinds.KINDS
+    if _last_vocabulary is None or _last_vocabulary[0] is not table:
+        _last_vocabulary = (table, _vocabulary_of(table))
+    return _last_vocabulary[1]
 
 
 # One escape at a time, left to right, so `\\\\` is consumed whole and never read as

@@ -8,8 +8,7 @@ kind of ``kinds.py`` to its function; ``build_appspec`` fills ``AppSpec`` from t
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
-from typing import Any, cast
+from typing import Any, NamedTuple, cast
 
 from sentinel_spec import appspec as a
 from sentinel_spec import ast, kinds
@@ -449,8 +448,7 @@ def _page(decl: ast.Decl) -> a.Page:
     )
 
 
-@dataclass(frozen=True)
-class BuildContext:
+class BuildContext(NamedTuple):
     """What a builder may need beyond its declaration."""
 
     default_auth: bool  # `auth` defaults to true when the app declares auth

@@ -8,7 +8,6 @@ entity schemas from the spec. Served by the runtime at ``GET /openapi.json``.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
 from typing import Any
 
 from sentinel_spec.appspec import AppSpec, Entity, Field
@@ -40,12 +39,12 @@ def generate(spec: AppSpec) -> list[FileDraft]:
     return [FileDraft("openapi.json", text)]
 
 
-@dataclass
 class OpenApiDocument:
     """What the feature modules fill: ``paths`` (keyed by the route plan's paths)."""
 
-    reader: SchemaReader
-    paths: dict[str, dict[str, Any]] = field(default_factory=dict)
+    def __init__(self, reader: SchemaReader) -> None:
+        self.reader = reader
+        self.paths: dict[str, dict[str, Any]] = {}
 
 
 def build_document(spec: AppSpec) -> dict[str, Any]:
