@@ -54,9 +54,8 @@ def _environ(project: Path) -> Mapping[str, str]:
 
 def _mailer(project: Path, environ: Mapping[str, str], *, sender: Any = None) -> Any:
     """The app's mailer, as ``create_app`` builds it (``sender`` replaces the provider)."""
-    from sentinel_spec.runtime.email.config import EmailSenderConfig
+    from sentinel_spec.contract.declarations import EmailSenderDecl
     from sentinel_spec.runtime.email.feature import build_mailer
-    from sentinel_spec.runtime.email.message import Address
     from sentinel_spec.runtime.settings import SettingsError
 
     spec = load(project)
@@ -64,13 +63,15 @@ def _mailer(project: Path, environ: Mapping[str, str], *, sender: Any = None) ->
     if declared is None:
         raise NoEmailSender()
     default = declared.default_from
-    config = EmailSenderConfig(
-        declared.provider, Address(default.email, default.name) if default else None
+    decl = EmailSenderDecl(
+        declared.provider,
+        default_from_email=default.email if default else None,
+        default_from_name=default.name if default else None,
     )
     templates = spec_path(project).parent / "src" / "client" / "templates"
     try:
         return build_mailer(
-            config, environ, templates_dir=templates, app_name=spec.app.title, sender=sender
+            decl, environ, templates_dir=templates, app_name=spec.app.title, sender=sender
         )
     except SettingsError as error:
         raise click.ClickException(str(error)) from None

@@ -15,6 +15,7 @@ import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 from urllib.parse import unquote
 
 import pytest
@@ -136,3 +137,14 @@ def database_url(pg_server_url: str) -> Iterator[str]:
     finally:
         with psycopg.connect(admin, autocommit=True) as conn:
             conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture
+def smtp() -> Iterator[Any]:
+    """A real SMTP server (aiosmtpd, ``tests/mail_servers.py``) on a free loopback port:
+    ``smtp.env()`` gives the app its ``SMTP_*`` settings, ``smtp.inbox.received`` what
+    arrived. SentinelIQ declares an SMTP sender, so every test serving it needs one."""
+    from tests.mail_servers import smtp_server
+
+    with smtp_server() as server:
+        yield server

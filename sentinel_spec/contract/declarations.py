@@ -216,11 +216,14 @@ class AuthDecl:
 # ---------------------------------------------------------------- email, socket.io
 
 
+EmailProvider = Literal["SMTP", "SendGrid", "Console"]
+
+
 @dataclass(frozen=True)
 class EmailSenderDecl:
     """``app.emailSender``; the provider's credentials come from the environment."""
 
-    provider: Literal["SMTP", "SendGrid", "Console"]
+    provider: EmailProvider
     default_from_email: str | None = None
     default_from_name: str | None = None
 

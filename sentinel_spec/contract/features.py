@@ -36,7 +36,7 @@ FEATURES: tuple[Feature, ...] = (
     ),
     Feature(
         "email",
-        served=False,
+        served=True,
         home="sentinel_spec/runtime/email/",
         effect="no mail is sent; context.email raises FeatureNotAvailable",
     ),

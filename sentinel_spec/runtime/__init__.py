@@ -1,9 +1,10 @@
 """The one public module for user code: ``from sentinel_spec.runtime import HttpError, render``.
 
 Everything a function in ``src/`` needs is here (loaded on first use, so importing this
-module pulls in nothing heavy): errors to raise, ``render`` for pages, the ``Context``
-type to annotate the last parameter with, and auth's guards and helpers
-(``require_role``, ``current_session``, ``auth_page``; docs/auth.md). The runtime's own layout is in
+module pulls in nothing heavy): errors to raise, ``render`` for pages, ``EmailMessage``
+for ``context.email.send_batch``, the ``Context`` type to annotate the last parameter
+with, and auth's guards and helpers (``require_role``, ``current_session``,
+``auth_page``; docs/auth.md). The runtime's own layout is in
 ``docs/architecture.md``; its internals are not an API.
 """
 
@@ -22,14 +23,17 @@ if TYPE_CHECKING:
         FeatureNotAvailable,
         NoDatabase,
     )
+    from sentinel_spec.runtime.email.message import EmailMessage, InvalidEmail
     from sentinel_spec.runtime.errors import HttpError, ServiceUnavailable
     from sentinel_spec.runtime.http.pages import Rendered, render
 
 __all__ = [
     "Context",
+    "EmailMessage",
     "EntityNotListed",
     "FeatureNotAvailable",
     "HttpError",
+    "InvalidEmail",
     "NoDatabase",
     "OAuthInfo",
     "ProviderId",
@@ -53,6 +57,8 @@ _HOMES = {
     "EntityNotListed": "sentinel_spec.runtime.context",
     "FeatureNotAvailable": "sentinel_spec.runtime.context",
     "NoDatabase": "sentinel_spec.runtime.context",
+    "EmailMessage": "sentinel_spec.runtime.email.message",
+    "InvalidEmail": "sentinel_spec.runtime.email.message",
     "HttpError": "sentinel_spec.runtime.errors",
     "ServiceUnavailable": "sentinel_spec.runtime.errors",
     "Rendered": "sentinel_spec.runtime.http.pages",

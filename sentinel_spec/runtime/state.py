@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from sentinel_spec.contract import features
 from sentinel_spec.contract.declarations import AppDecl, RateLimit
+from sentinel_spec.runtime.email.message import EmailMessage
 from sentinel_spec.runtime.settings import Settings
 
 if TYPE_CHECKING:
@@ -65,35 +66,45 @@ class Authenticator(Protocol):
         ...
 
 
-@dataclass(frozen=True)
-class EmailMessage:
-    to: str | Sequence[str]
-    subject: str
-    template: str | None = None
-    data: Mapping[str, Any] | None = None
-    text: str | None = None
-    html: str | None = None
-    from_: str | None = None
-
-
 class Mailer(Protocol):
-    """``context.email``."""
+    """``context.email`` (``runtime/email/mailer.py``; docs/email.md)."""
 
     async def send(
         self,
         *,
         to: str | Sequence[str],
-        subject: str,
+        subject: str | None = None,
         template: str | None = None,
         data: Mapping[str, Any] | None = None,
         text: str | None = None,
         html: str | None = None,
         from_: str | None = None,
+        reply_to: str | Sequence[str] = (),
+        headers: Mapping[str, str] | None = None,
     ) -> None:
-        """Queue a message: never raises for a delivery failure (retried with backoff)."""
+        """Queue a message (after the call's commit): raises ``InvalidEmail`` for one that
+        can never be sent as written, never for a delivery failure (retried with backoff)."""
         ...
 
-    async def send_batch(self, messages: Sequence[EmailMessage]) -> None: ...
+    async def send_batch(self, messages: Sequence[EmailMessage]) -> None:
+        """Queue complete messages together (one SMTP connection); all checked first."""
+        ...
+
+    def compose(
+        self,
+        *,
+        to: str | Sequence[str],
+        subject: str | None = None,
+        template: str | None = None,
+        data: Mapping[str, Any] | None = None,
+        text: str | None = None,
+        html: str | None = None,
+        from_: str | None = None,
+        reply_to: str | Sequence[str] = (),
+        headers: Mapping[str, str] | None = None,
+    ) -> EmailMessage:
+        """The message ``send`` would queue, rendered and checked (for ``send_batch``)."""
+        ...
 
 
 class JobHandle(Protocol):

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.integration.email.email_servers import smtp_server
+from tests.mail_servers import smtp_server
 from tests.servers import sentinel
 
 pytestmark = pytest.mark.slow

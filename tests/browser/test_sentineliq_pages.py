@@ -15,6 +15,7 @@ import pytest
 
 from tests.conftest import REPO as ROOT
 from tests.conftest import SENTINELIQ_TEST_ENV
+from tests.mail_servers import SmtpServer
 from tests.servers import Server, free_port, running
 
 pytestmark = [pytest.mark.postgres, pytest.mark.slow]
@@ -51,9 +52,10 @@ def chromium(profile: Path, *args: str) -> str:
 
 
 @pytest.fixture
-def server(tmp_path: Path, sentineliq_db: str) -> object:
+def server(tmp_path: Path, sentineliq_db: str, smtp: SmtpServer) -> object:
     port = free_port()
-    env = {"DATABASE_URL": sentineliq_db, **SENTINELIQ_TEST_ENV}
+    # `start` refuses an app without SMTP_HOST, and app.auth needs its key and Google client.
+    env = {"DATABASE_URL": sentineliq_db, **SENTINELIQ_TEST_ENV, **smtp.env()}
     with running(
         "start", "--project", str(ROOT), "--port", str(port), cwd=tmp_path, port=port, env=env
     ) as server:

@@ -1,7 +1,10 @@
-"""Email: ``context.email.send(...)``, SMTP / SendGrid / Console senders, Jinja2 templates
-and delivery that retries and never fails the request that sent (docs/email.md).
+"""``app.emailSender``: ``context.email.send(...)``, SMTP / SendGrid / Console senders,
+Jinja2 templates and delivery that retries and never fails the request that sent
+(RUNTIME.md, Email; docs/email.md).
 
-Names load on first use, so an app without ``emailSender`` never imports the senders.
+``install`` fills ``builder.services.mailer`` (a ``Mailer``, bound per call to the unit of
+work so sends wait for its commit) and closes it at shutdown. Names load on first use,
+so an app without ``emailSender`` never imports the senders or Jinja2.
 """
 
 from __future__ import annotations
@@ -10,9 +13,8 @@ from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from sentinel_spec.runtime.email.config import EmailSenderConfig
-    from sentinel_spec.runtime.email.delivery import DeliveryQueue, UnitOfWork
-    from sentinel_spec.runtime.email.feature import EmailNotConfigured, build_mailer
+    from sentinel_spec.runtime.email.delivery import DeliveryQueue
+    from sentinel_spec.runtime.email.feature import build_mailer
     from sentinel_spec.runtime.email.inprocess import InProcessDeliveryQueue
     from sentinel_spec.runtime.email.mailer import Mailer
     from sentinel_spec.runtime.email.message import Address, EmailMessage, InvalidEmail
@@ -31,9 +33,7 @@ _HOMES = {
     "DeliveryFailure": "sender",
     "DeliveryQueue": "delivery",
     "EmailMessage": "message",
-    "EmailNotConfigured": "feature",
     "EmailSender": "sender",
-    "EmailSenderConfig": "config",
     "EmailTemplateNotFound": "rendering",
     "EmailTemplates": "rendering",
     "InProcessDeliveryQueue": "inprocess",
@@ -41,7 +41,6 @@ _HOMES = {
     "Mailer": "mailer",
     "RenderedEmail": "rendering",
     "RetryPolicy": "retry",
-    "UnitOfWork": "delivery",
     "build_mailer": "feature",
 }
 
@@ -51,9 +50,7 @@ __all__ = [
     "DeliveryFailure",
     "DeliveryQueue",
     "EmailMessage",
-    "EmailNotConfigured",
     "EmailSender",
-    "EmailSenderConfig",
     "EmailTemplateNotFound",
     "EmailTemplates",
     "InProcessDeliveryQueue",
@@ -61,16 +58,20 @@ __all__ = [
     "Mailer",
     "RenderedEmail",
     "RetryPolicy",
-    "UnitOfWork",
     "build_mailer",
+    "install",
 ]
+
+
+def install(builder: AppBuilder) -> None:
+    """See ``feature.install``; imported only when the spec declares ``emailSender``."""
+    if builder.decl.email_sender is not None:
+        from sentinel_spec.runtime.email.feature import install as install_email
+
+        install_email(builder)
 
 
 def __getattr__(name: str) -> Any:
     if name not in _HOMES:
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
     return getattr(import_module(f"{__name__}.{_HOMES[name]}"), name)
-
-
-def install(builder: AppBuilder) -> None:
-    """Nothing to install yet: the mailer is wired into create_app in the next step."""

@@ -1,4 +1,5 @@
-"""From the spec's ``app.emailSender`` and the environment to a sender and its retry policy.
+"""From the spec's ``app.emailSender`` provider and the environment to a sender and its
+retry policy.
 
 Every environment variable email reads is here (docs/email.md lists them). Problems
 are collected and raised together as one ``SettingsError``, like the spec's own
@@ -15,29 +16,18 @@ from __future__ import annotations
 import logging
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Literal
 from urllib.parse import urlsplit
 
-from sentinel_spec.runtime.email.message import Address
+from sentinel_spec.contract.declarations import EmailProvider
 from sentinel_spec.runtime.email.retry import RetryPolicy
 from sentinel_spec.runtime.email.sender import EmailSender
 from sentinel_spec.runtime.settings import SettingsError
 
 log = logging.getLogger("sentinel.email")
 
-Provider = Literal["SMTP", "SendGrid", "Console"]
-PROVIDERS: tuple[Provider, ...] = ("SMTP", "SendGrid", "Console")
 _TRUE = frozenset({"1", "true", "yes", "on"})
 _FALSE = frozenset({"0", "false", "no", "off", ""})
 _LOOPBACK = frozenset({"127.0.0.1", "localhost", "::1"})
-
-
-@dataclass(frozen=True)
-class EmailSenderConfig:
-    """``app.emailSender``: the provider and ``defaultFrom``."""
-
-    provider: Provider
-    default_from: Address | None = None
 
 
 @dataclass(frozen=True)
@@ -100,13 +90,13 @@ def is_development(environ: Mapping[str, str]) -> bool:
     return environ.get("SENTINEL_ENV", "").strip().lower() in ("development", "dev")
 
 
-def missing_settings(provider: Provider, environ: Mapping[str, str]) -> list[str]:
+def missing_settings(provider: EmailProvider, environ: Mapping[str, str]) -> list[str]:
     """The variables a provider cannot work without that are not set."""
     needed = {"SMTP": ("SMTP_HOST",), "SendGrid": ("SENDGRID_API_KEY",), "Console": ()}
     return [name for name in needed[provider] if not environ.get(name, "").strip()]
 
 
-def make_sender(provider: Provider, environ: Mapping[str, str]) -> EmailSender:
+def make_sender(provider: EmailProvider, environ: Mapping[str, str]) -> EmailSender:
     """The sender for ``provider``; ``SettingsError`` listing every bad or missing variable
     (outside development, where a missing server or key means the Console sender)."""
     missing = missing_settings(provider, environ)

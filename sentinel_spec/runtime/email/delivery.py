@@ -11,30 +11,27 @@ thing whichever runs.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Sequence
-from typing import Any, Protocol
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any, Protocol
 
 from sentinel_spec.runtime.email.message import EmailMessage
 from sentinel_spec.runtime.email.sender import DeliveryFailure
 
+if TYPE_CHECKING:
+    from sentinel_spec.runtime.state import SessionScopeLike
+
 log = logging.getLogger("sentinel.email")
-
-
-class UnitOfWork(Protocol):
-    """The part of the runtime's unit of work (``SessionScope``) email needs."""
-
-    def on_commit(self, callback: Callable[[], Any]) -> None:
-        """Run ``callback`` after the transaction commits; never when it rolls back."""
-        ...
 
 
 class DeliveryQueue(Protocol):
     async def enqueue(
-        self, messages: Sequence[EmailMessage], *, unit_of_work: UnitOfWork | None = None
+        self, messages: Sequence[EmailMessage], *, unit_of_work: SessionScopeLike | None = None
     ) -> None:
         """Take charge of delivering ``messages`` (complete: ``from_`` and ``message_id``
         set). With ``unit_of_work`` they belong to that transaction: nothing is sent
-        unless it commits. Never raises because a delivery failed or will fail."""
+        unless it commits (the in-process queue waits for ``on_commit``; a durable queue
+        inserts its job on ``unit_of_work.session``). Never raises because a delivery
+        failed or will fail."""
         ...
 
     async def aclose(self, grace_seconds: float) -> None:

@@ -18,9 +18,9 @@ import random
 from collections.abc import Callable, Sequence
 from contextlib import suppress
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from sentinel_spec.runtime.email.delivery import (
-    UnitOfWork,
     log_retrying,
     log_sent,
     log_undeliverable,
@@ -29,6 +29,9 @@ from sentinel_spec.runtime.email.message import EmailMessage
 from sentinel_spec.runtime.email.retry import Clock, RetryPolicy, SystemClock
 from sentinel_spec.runtime.email.sender import DeliveryFailure, EmailSender, Outcomes
 from sentinel_spec.runtime.observability.request_id import current_request_id
+
+if TYPE_CHECKING:
+    from sentinel_spec.runtime.state import SessionScopeLike
 
 log = logging.getLogger("sentinel.email")
 
@@ -78,7 +81,7 @@ class InProcessDeliveryQueue:
         return len(self._heap) + len(self._in_flight)
 
     async def enqueue(
-        self, messages: Sequence[EmailMessage], *, unit_of_work: UnitOfWork | None = None
+        self, messages: Sequence[EmailMessage], *, unit_of_work: SessionScopeLike | None = None
     ) -> None:
         batch = tuple(messages)
         request_id = current_request_id()

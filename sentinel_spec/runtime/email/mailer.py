@@ -15,9 +15,9 @@ call's unit of work.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sentinel_spec.runtime.email.delivery import DeliveryQueue, UnitOfWork
+from sentinel_spec.runtime.email.delivery import DeliveryQueue
 from sentinel_spec.runtime.email.message import (
     Address,
     AddressesInput,
@@ -28,15 +28,21 @@ from sentinel_spec.runtime.email.message import (
 from sentinel_spec.runtime.email.mime import make_message_id
 from sentinel_spec.runtime.email.rendering import EmailTemplates, RenderedEmail
 
+if TYPE_CHECKING:
+    from sentinel_spec.runtime.state import SessionScopeLike
+
 
 class Mailer:
+    # bind() makes one per call that has a context: keep it small.
+    __slots__ = ("default_from", "queue", "shutdown_grace_seconds", "templates", "unit_of_work")
+
     def __init__(
         self,
         queue: DeliveryQueue,
         *,
         default_from: Address | None = None,
         templates: EmailTemplates | None = None,
-        unit_of_work: UnitOfWork | None = None,
+        unit_of_work: SessionScopeLike | None = None,
         shutdown_grace_seconds: float = 10.0,
     ) -> None:
         self.queue = queue
@@ -45,7 +51,7 @@ class Mailer:
         self.unit_of_work = unit_of_work
         self.shutdown_grace_seconds = shutdown_grace_seconds
 
-    def bind(self, unit_of_work: UnitOfWork | None) -> Mailer:
+    def bind(self, unit_of_work: SessionScopeLike | None) -> Mailer:
         """This mailer, releasing its messages only when ``unit_of_work`` commits."""
         if unit_of_work is self.unit_of_work:
             return self
@@ -56,6 +62,13 @@ class Mailer:
             unit_of_work=unit_of_work,
             shutdown_grace_seconds=self.shutdown_grace_seconds,
         )
+
+    def use_queue(self, queue: DeliveryQueue) -> DeliveryQueue:
+        """Deliver through ``queue`` from now on (the jobs feature installs its durable
+        queue this way, after email); the previous queue is returned for the caller to
+        take its sender from and close. Mailers bound later share the new queue."""
+        previous, self.queue = self.queue, queue
+        return previous
 
     def render(self, template: str, data: Mapping[str, Any] | None = None) -> RenderedEmail:
         """Subject, text and HTML of a template, without sending (previews)."""
@@ -72,7 +85,7 @@ class Mailer:
         html: str | None = None,
         from_: AddressInput | None = None,
         reply_to: AddressesInput = (),
-        headers: Mapping[str, str] | Iterable[tuple[str, str]] = (),
+        headers: Mapping[str, str] | Iterable[tuple[str, str]] | None = None,
     ) -> EmailMessage:
         """The complete message ``send`` would queue (for ``send_batch``, tests, previews)."""
         if template is not None:
@@ -122,7 +135,7 @@ class Mailer:
         html: str | None = None,
         from_: AddressInput | None = None,
         reply_to: AddressesInput = (),
-        headers: Mapping[str, str] | Iterable[tuple[str, str]] = (),
+        headers: Mapping[str, str] | Iterable[tuple[str, str]] | None = None,
     ) -> None:
         """Queue one message. ``to`` is an address or a list (``"Ada <ada@x.io>"`` forms
         allowed); give ``template`` (+ ``data``) or ``text`` and/or ``html``. ``subject``

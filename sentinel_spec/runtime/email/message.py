@@ -187,7 +187,7 @@ class EmailMessage:
         html: str | None = None,
         from_: AddressInput | None = None,
         reply_to: AddressesInput = (),
-        headers: Mapping[str, str] | Iterable[tuple[str, str]] = (),
+        headers: Mapping[str, str] | Iterable[tuple[str, str]] | None = None,
         message_id: str | None = None,
         template: str | None = None,
     ) -> None:
@@ -212,7 +212,7 @@ class EmailMessage:
         setattr_(self, "html", html)
         setattr_(self, "from_", Address.parse(from_) if from_ is not None else None)
         setattr_(self, "reply_to", parse_addresses(reply_to, "reply_to"))
-        setattr_(self, "headers", _check_headers(headers))
+        setattr_(self, "headers", _check_headers(headers or ()))
         setattr_(self, "message_id", message_id)
         setattr_(self, "template", template)
 

@@ -1,10 +1,13 @@
-"""GET /api/email-preview?template=welcome: render an email template for designers."""
+"""GET /api/email-preview?template=welcome[&format=text]: an email as the mailer renders
+it (its layout, subject and escaping included), for designers. Sends nothing."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from sentinel_spec.runtime import HttpError, render
+from starlette.responses import HTMLResponse, PlainTextResponse, Response
+
+from sentinel_spec.runtime import HttpError
 
 PREVIEWS: dict[str, dict[str, Any]] = {
     "welcome": {"name": "Ada", "workspace": "Acme Security"},
@@ -12,8 +15,12 @@ PREVIEWS: dict[str, dict[str, Any]] = {
 }
 
 
-async def email_preview(request: Any, context: Any) -> Any:
+async def email_preview(request: Any, context: Any) -> Response:
     template = request.query_params.get("template", "welcome")
     if template not in PREVIEWS:
         raise HttpError(404, f"no email template {template!r}", {"templates": sorted(PREVIEWS)})
-    return render(f"emails/{template}.html", PREVIEWS[template])
+    rendered = context.email.render(template, PREVIEWS[template])
+    headers = {"X-Email-Subject": rendered.subject or ""}
+    if request.query_params.get("format") == "text":
+        return PlainTextResponse(rendered.text or "", headers=headers)
+    return HTMLResponse(rendered.html or "", headers=headers)

@@ -25,7 +25,7 @@ import httpx
 import sqlalchemy as sa
 
 import sentinel_spec
-from tests.integration.email.email_servers import SmtpServer, smtp_server
+from tests.mail_servers import SmtpServer, smtp_server
 from tests.oidc_provider import CLIENT_ID, CLIENT_SECRET, Provider, oidc_provider
 
 PROJECT = Path(__file__).parent / "project"
@@ -59,29 +59,6 @@ def imported_server(project: Path) -> Iterator[ModuleType]:
     finally:
         sys.path.remove(str(project))
         purge_app_modules()
-
-
-def ensure_mailer(environ: Mapping[str, str], templates_dir: str | None) -> Any:
-    """An extra feature for create_app: the email feature's mailer (SMTP, from ``environ``)
-    when the email feature has not installed one itself."""
-
-    def install(builder: Any) -> None:
-        if builder.services.mailer is not None:
-            return
-        from sentinel_spec.runtime.email import build_mailer
-        from sentinel_spec.runtime.email.config import EmailSenderConfig
-        from sentinel_spec.runtime.email.message import Address
-
-        mailer = build_mailer(
-            EmailSenderConfig("SMTP", Address.parse("AuthTest <noreply@authtest.example>")),
-            environ,
-            templates_dir=templates_dir,
-            app_name="AuthTest",
-        )
-        builder.services.mailer = mailer
-        builder.on_shutdown(mailer.aclose)
-
-    return install
 
 
 @dataclass
@@ -222,12 +199,7 @@ async def serve(project: Path, database_url: str, **more_environ: str) -> AsyncI
             await conn.run_sync(module.APP.metadata.create_all)
         await engine.dispose()
         environ = environ_for(database_url, smtp, provider, **more_environ)
-        app = create_app(
-            module.APP,
-            environ=environ,
-            dotenv=None,
-            features=[ensure_mailer(environ, module.APP.templates_dir)],
-        )
+        app = create_app(module.APP, environ=environ, dotenv=None)
         harness = AuthApp(app, module, smtp, provider, database_url, environ)
         async with app.router.lifespan_context(app):
             try:
@@ -284,12 +256,7 @@ def live_server(project: Path, database_url: str, **more_environ: str) -> Iterat
         module.APP.metadata.create_all(engine)
         engine.dispose()
         environ = environ_for(database_url, smtp, provider, APP_URL=base, **more_environ)
-        app = create_app(
-            module.APP,
-            environ=environ,
-            dotenv=None,
-            features=[ensure_mailer(environ, module.APP.templates_dir)],
-        )
+        app = create_app(module.APP, environ=environ, dotenv=None)
         server = uvicorn.Server(
             uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on")
         )

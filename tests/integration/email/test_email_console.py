@@ -8,16 +8,15 @@ from pathlib import Path
 
 import pytest
 
-from sentinel_spec.runtime.email.config import EmailSenderConfig
+from sentinel_spec.contract.declarations import EmailSenderDecl
 from sentinel_spec.runtime.email.feature import build_mailer
 from sentinel_spec.runtime.email.inprocess import InProcessDeliveryQueue
-from sentinel_spec.runtime.email.message import Address
 
 
 async def test_console_logs_headers_and_both_bodies(
     tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
-    config = EmailSenderConfig("Console", Address("noreply@sentineliq.dev", "SentinelIQ"))
+    config = EmailSenderDecl("Console", "noreply@sentineliq.dev", "SentinelIQ")
     mailer = build_mailer(config, {"SENTINEL_ENV": "development"}, templates_dir=tmp_path)
     with caplog.at_level(logging.INFO, "sentinel.email"):
         await mailer.send(

@@ -9,11 +9,12 @@ from collections.abc import Iterator
 
 import pytest
 
-from sentinel_spec.runtime.email.config import EmailSenderConfig, make_sender
+from sentinel_spec.contract.declarations import EmailSenderDecl
+from sentinel_spec.runtime.email.config import make_sender
 from sentinel_spec.runtime.email.feature import build_mailer
 from sentinel_spec.runtime.email.inprocess import InProcessDeliveryQueue
 from sentinel_spec.runtime.email.message import Address, EmailMessage
-from tests.integration.email.email_servers import SendGridStub, sendgrid_stub
+from tests.mail_servers import SendGridStub, sendgrid_stub
 
 pytestmark = pytest.mark.slow
 
@@ -99,7 +100,7 @@ async def test_rate_limited_then_accepted_is_retried_and_sent_once(
     too_many = json.dumps({"errors": [{"message": "too many requests"}]}).encode()
     stub.script.append((429, {"Retry-After": "0"}, too_many))
     mailer = build_mailer(
-        EmailSenderConfig("SendGrid", FROM),
+        EmailSenderDecl("SendGrid", FROM.email, FROM.name),
         env(stub, EMAIL_RETRY_BASE_SECONDS="0.05"),
         templates_dir=None,
     )

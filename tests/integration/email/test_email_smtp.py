@@ -9,12 +9,13 @@ from pathlib import Path
 
 import pytest
 
-from sentinel_spec.runtime.email.config import EmailSenderConfig, make_sender
+from sentinel_spec.contract.declarations import EmailSenderDecl
+from sentinel_spec.runtime.email.config import make_sender
 from sentinel_spec.runtime.email.feature import build_mailer
 from sentinel_spec.runtime.email.inprocess import InProcessDeliveryQueue
 from sentinel_spec.runtime.email.mailer import Mailer
 from sentinel_spec.runtime.email.message import Address, EmailMessage
-from tests.integration.email.email_servers import Tls, smtp_server, tls_material
+from tests.mail_servers import Tls, smtp_server, tls_material
 
 pytestmark = pytest.mark.slow
 
@@ -136,7 +137,9 @@ async def test_an_unreachable_server_is_worth_retrying() -> None:
 
 
 def mailer_for(env: dict[str, str], templates_dir: Path | None = None) -> Mailer:
-    return build_mailer(EmailSenderConfig("SMTP", FROM), env, templates_dir=templates_dir)
+    return build_mailer(
+        EmailSenderDecl("SMTP", FROM.email, FROM.name), env, templates_dir=templates_dir
+    )
 
 
 async def test_a_server_failing_the_first_attempts_gets_the_message_once(

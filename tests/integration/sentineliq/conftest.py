@@ -14,6 +14,7 @@ import httpx
 import pytest
 
 from tests.conftest import SENTINELIQ_TEST_ENV
+from tests.mail_servers import SmtpServer
 
 ROOT = Path(__file__).resolve().parents[3]
 
@@ -84,24 +85,15 @@ class Users:
 
 @pytest.fixture
 async def app_and_users(
-    sentineliq: ModuleType, sentineliq_db: str
+    sentineliq: ModuleType, sentineliq_db: str, smtp: SmtpServer
 ) -> AsyncIterator[tuple[httpx.AsyncClient, Users]]:
     from sentinel_spec.runtime.app import create_app
-    from tests.integration.auth.harness import ensure_mailer
-    from tests.integration.email.email_servers import smtp_server
 
-    # The generated APP, with the test database instead of the process environment.
-    with smtp_server() as smtp:
-        environ = {"DATABASE_URL": sentineliq_db, **SENTINELIQ_TEST_ENV, **smtp.env()}
-        app = create_app(
-            sentineliq.APP,
-            environ=environ,
-            dotenv=None,
-            features=[ensure_mailer(environ, sentineliq.APP.templates_dir)],
-        )
-        async with app.router.lifespan_context(app):
-            transport = httpx.ASGITransport(app=app)
-            async with httpx.AsyncClient(
-                transport=transport, base_url="http://testserver"
-            ) as client:
-                yield client, Users(client, smtp, sentineliq_db)
+    # The generated APP, with the test database and SMTP server instead of the
+    # process environment; users sign in through the real auth routes.
+    environ = {"DATABASE_URL": sentineliq_db, **SENTINELIQ_TEST_ENV, **smtp.env()}
+    app = create_app(sentineliq.APP, environ=environ, dotenv=None)
+    async with app.router.lifespan_context(app):
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
+            yield client, Users(client, smtp, sentineliq_db)

@@ -26,7 +26,11 @@ async def test_email_preview_renders_templates(app_and_users: AppAndUsers) -> No
     client, _ = app_and_users
     page = await client.get("/api/email-preview", params={"template": "incident"})
     assert page.status_code == 200
-    assert "[HIGH] Phishing campaign" in page.text
+    assert "<title>[HIGH] Phishing campaign</title>" in page.text
+    assert page.headers["x-email-subject"] == "[HIGH] Phishing campaign"
+    text = await client.get("/api/email-preview", params={"template": "welcome", "format": "text"})
+    assert text.headers["content-type"].startswith("text/plain")
+    assert "You have joined Acme Security." in text.text
     missing = await client.get("/api/email-preview", params={"template": "nope"})
     assert missing.status_code == 404
     assert "welcome" in missing.json()["error"]["details"]["templates"]

@@ -70,7 +70,12 @@ def test_the_app_mounts_exactly_the_planned_routes(project: tuple[AppSpec, Modul
     from sentinel_spec.runtime.app import create_app
 
     _, server = project
-    environ = {"DATABASE_URL": "postgresql://nobody@127.0.0.1:1/none", **SENTINELIQ_TEST_ENV}
+    # Nothing connects while the app is built: the database and SMTP server are placeholders.
+    environ = {
+        "DATABASE_URL": "postgresql://nobody@127.0.0.1:1/none",
+        "SMTP_HOST": "127.0.0.1",
+        **SENTINELIQ_TEST_ENV,
+    }
     app = create_app(server.APP, environ=environ, dotenv=None)
     mounted = [(r.path, tuple(sorted(r.methods or ()))) for r in app.routes if isinstance(r, Route)]
     planned = [

@@ -65,6 +65,10 @@ class FakeUnitOfWork:
     def __init__(self) -> None:
         self.callbacks: list[Callable[[], Any]] = []
 
+    @property
+    def session(self) -> Any:
+        raise AssertionError("email never touches the session of the in-process queue")
+
     def on_commit(self, callback: Callable[[], Any]) -> None:
         self.callbacks.append(callback)
 

@@ -7,11 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from sentinel_spec.runtime.email.config import (
-    EmailSenderConfig,
-    delivery_settings,
-    make_sender,
-)
+from sentinel_spec.contract.declarations import EmailSenderDecl
+from sentinel_spec.runtime.email.config import delivery_settings, make_sender
 from sentinel_spec.runtime.email.console import ConsoleSender
 from sentinel_spec.runtime.email.feature import build_mailer
 from sentinel_spec.runtime.email.message import Address
@@ -118,15 +115,20 @@ def test_delivery_settings() -> None:
 
 def test_build_mailer_reports_sender_and_delivery_problems_together(tmp_path: Path) -> None:
     with pytest.raises(SettingsError) as raised:
-        build_mailer(EmailSenderConfig("SMTP"), {"EMAIL_MAX_ATTEMPTS": "x"}, templates_dir=tmp_path)
+        build_mailer(EmailSenderDecl("SMTP"), {"EMAIL_MAX_ATTEMPTS": "x"}, templates_dir=tmp_path)
     assert "SMTP_HOST" in str(raised.value) and "EMAIL_MAX_ATTEMPTS" in str(raised.value)
 
 
 def test_build_mailer_wires_default_from_and_warns_about_console_in_production(
     tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
-    config = EmailSenderConfig("Console", Address("noreply@example.com", "Example"))
+    config = EmailSenderDecl("Console", "noreply@example.com", "Example")
     with caplog.at_level(logging.WARNING, "sentinel.email"):
         mailer = build_mailer(config, {"SENTINEL_ENV": "production"}, templates_dir=tmp_path)
     assert mailer.default_from == Address("noreply@example.com", "Example")
     assert "never sent" in caplog.text
+
+
+def test_a_malformed_default_from_is_a_settings_problem(tmp_path: Path) -> None:
+    with pytest.raises(SettingsError, match=r"app\.emailSender\.defaultFrom"):
+        build_mailer(EmailSenderDecl("Console", "not an address"), {}, templates_dir=tmp_path)

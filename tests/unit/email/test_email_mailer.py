@@ -2,27 +2,25 @@
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
 
-from sentinel_spec.runtime.email.delivery import UnitOfWork
-from sentinel_spec.runtime.email.feature import NOT_CONFIGURED
 from sentinel_spec.runtime.email.mailer import Mailer
 from sentinel_spec.runtime.email.message import Address, EmailMessage, InvalidEmail
 from sentinel_spec.runtime.email.rendering import EmailTemplates
+from sentinel_spec.runtime.state import SessionScopeLike
 from tests.unit.email.fakes import FakeUnitOfWork
 
 
 class RecordingQueue:
     def __init__(self) -> None:
-        self.queued: list[tuple[list[EmailMessage], UnitOfWork | None]] = []
+        self.queued: list[tuple[list[EmailMessage], SessionScopeLike | None]] = []
         self.closed_with: float | None = None
 
     async def enqueue(
-        self, messages: Sequence[EmailMessage], *, unit_of_work: UnitOfWork | None = None
+        self, messages: Sequence[EmailMessage], *, unit_of_work: SessionScopeLike | None = None
     ) -> None:
         self.queued.append((list(messages), unit_of_work))
 
@@ -148,8 +146,16 @@ async def test_aclose_passes_the_configured_grace() -> None:
     assert queue.closed_with == 3
 
 
-def test_context_email_without_an_email_sender_says_what_to_declare() -> None:
-    from sentinel_spec.runtime.context import FeatureNotAvailable
+async def test_use_queue_swaps_the_delivery_queue_for_later_sends() -> None:
+    first, second = RecordingQueue(), RecordingQueue()
+    mailer = Mailer(first, default_from=Address("noreply@example.com"))
+    assert mailer.use_queue(second) is first
+    await mailer.bind(FakeUnitOfWork()).send(to="a@example.com", subject="s", text="t")
+    assert first.queued == [] and len(second.queued) == 1
 
-    with pytest.raises(FeatureNotAvailable, match=r"declares no email sender.*emailSender"):
-        asyncio.run(NOT_CONFIGURED.send(to="a@example.com", subject="s", text="t"))
+
+def test_user_code_imports_email_message_from_the_runtime() -> None:
+    from sentinel_spec import runtime
+
+    assert runtime.EmailMessage is EmailMessage
+    assert runtime.InvalidEmail is InvalidEmail
