@@ -3,6 +3,8 @@ mail read from a real SMTP server, login, /auth/me, logout, and the hooks."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from tests.integration.auth.harness import PASSWORD, AuthApp
 
 
@@ -114,3 +116,26 @@ async def test_signup_for_a_taken_address_looks_the_same_and_mails_the_owner(
     # The password did not change: the old one still logs in.
     assert (await auth_app.login(client, "taken@example.com", PASSWORD)).status_code == 200
     assert (await auth_app.login(client, "taken@example.com", "Other-pass-1")).status_code == 401
+
+
+async def test_login_rehashes_a_password_made_with_older_parameters(serve_auth_app: Any) -> None:
+    async with serve_auth_app() as app:
+        await app.signed_up_and_verified(app.client(), "rehash@example.com")
+        [before] = await app.rows("SELECT password_hash FROM auth_identities")
+        assert "$m=19456,t=2,p=1$" in before.password_hash
+    # The operator raises the cost: the next login stores a hash with the new parameters.
+    async with serve_auth_app(AUTH_ARGON2_TIME_COST="3") as app:
+        assert (await app.login(app.client(), "rehash@example.com")).status_code == 200
+        [after] = await app.rows("SELECT password_hash FROM auth_identities")
+        assert "$m=19456,t=3,p=1$" in after.password_hash
+        assert (await app.login(app.client(), "rehash@example.com")).status_code == 200
+
+
+async def test_an_app_template_replaces_a_built_in_page(auth_app: AuthApp) -> None:
+    client = auth_app.client()
+    page = await client.get("/auth/signup")
+    token = page.text.split('name="csrf_token" value="')[1].split('"')[0]
+    done = await client.post(
+        "/auth/signup", data={"email": "tpl@example.com", "password": PASSWORD, "csrf_token": token}
+    )
+    assert done.status_code == 201 and "AuthTest: almost there" in done.text

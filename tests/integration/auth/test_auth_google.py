@@ -24,6 +24,8 @@ async def google_round_trip(
     assert query["client_id"] == [CLIENT_ID]
     assert query["redirect_uri"] == ["https://testserver/auth/google/callback"]
     assert query["code_challenge_method"] == ["S256"] and query["nonce"] and query["state"]
+    # configFn's scopes, with openid always first.
+    assert query["scope"] == ["openid email profile address"]
     assert "sentinel_oauth_google=" in start.headers["set-cookie"]
     async with httpx.AsyncClient() as browser:
         provider_answer = await browser.get(authorize_url)

@@ -259,3 +259,41 @@ async def test_deleting_the_user_removes_its_auth_rows(auth_db: AuthDb) -> None:
     async with auth_db.session() as db:
         for table in (auth_db.tables.sessions, auth_db.tables.refresh_tokens):
             assert (await db.execute(sa.select(sa.func.count()).select_from(table))).scalar() == 0
+
+
+async def test_a_rotated_secret_key_still_opens_and_reseals_totp_secrets(auth_db: AuthDb) -> None:
+    old_keys = SecretKeys(b"o" * 40)
+    new_keys = SecretKeys(b"n" * 40, previous=(b"o" * 40,))
+
+    def store(keys: SecretKeys) -> TwoFactorStore:
+        return TwoFactorStore(
+            auth_db.tables, Sealer(keys, "totp-secret"), BackupCodeHasher(keys), issuer="X"
+        )
+
+    await auth_db.add_user("u1")
+    async with auth_db.session() as db, db.begin():
+        info = await store(old_keys).setup(db, "u1", "u1")
+        assert info is not None
+        codes = await store(old_keys).enable(db, "u1", pyotp.TOTP(info.secret).now())
+    assert codes is not None
+    async with auth_db.session() as db:
+        sealed_before = (
+            await db.execute(sa.select(auth_db.tables.two_factor.c.secret_sealed))
+        ).scalar()
+    step = totp.current_step()
+    async with auth_db.session() as db, db.begin():
+        assert await store(new_keys).check(db, "u1", totp.code_at(info.secret, step + 1)) == "totp"
+        assert await store(new_keys).check(db, "u1", codes[0]) == "backup"  # old-key HMAC
+    async with auth_db.session() as db:
+        sealed_after = (
+            await db.execute(sa.select(auth_db.tables.two_factor.c.secret_sealed))
+        ).scalar()
+    assert sealed_after != sealed_before
+    # Re-sealed under the new key: the old key alone no longer opens it.
+    Sealer(new_keys, "totp-secret").open(str(sealed_after), "totp:u1")
+    import pytest
+
+    from sentinel_spec.runtime.auth.sealing import SealError
+
+    with pytest.raises(SealError):
+        Sealer(old_keys, "totp-secret").open(str(sealed_after), "totp:u1")

@@ -26,7 +26,8 @@ google_fields = {"displayName": lambda data: data["profile"].get("name")}
 
 
 def google_config() -> dict[str, Any]:
-    return {"scopes": ["openid", "email", "profile"]}
+    # No "openid": the runtime adds it; "address" shows configFn's scopes are the ones sent.
+    return {"scopes": ["email", "profile", "address"]}
 
 
 def reset_email(link: str, user: Any) -> dict[str, str]:
