@@ -39,7 +39,8 @@ from sentinel_spec.runtime.auth.config import (
     VERIFY_PAGE,
 )
 from sentinel_spec.runtime.auth.signed import Signer
-from sentinel_spec.runtime.errors import HttpError, exception_response
+from sentinel_spec.runtime.errors import HttpError
+from sentinel_spec.runtime.http.calls import guarded
 
 CSRF_COOKIE = "sentinel_csrf"
 CSRF_FIELD = "csrf_token"
@@ -355,7 +356,7 @@ class AuthPages:
                 FORGOT_PAGE: self.forgot_password,
                 RESET_PAGE: self.reset_password,
             }
-        return {path: _html_guarded(path, handler) for path, handler in table.items()}
+        return {path: guarded(f"auth page {path}", handler) for path, handler in table.items()}
 
     async def page_for_route(self, name: str, request: Request) -> Response:
         """A built-in page served at the app's own route (``auth_page(...)``)."""
@@ -371,14 +372,3 @@ class AuthPages:
         if name not in handlers:
             raise ValueError(f"no built-in auth page {name!r}; pick one of {', '.join(handlers)}")
         return await handlers[name](request)
-
-
-def _html_guarded(path: str, handler: Endpoint) -> Endpoint:
-    async def endpoint(request: Request) -> Response:
-        try:
-            return await handler(request)
-        except Exception as error:
-            return exception_response(error, f"auth page {path}")
-
-    endpoint.__name__ = "auth_page"
-    return endpoint

@@ -8,7 +8,6 @@ requests. Every answer is JSON; every error is the runtime's error shape.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -23,7 +22,8 @@ from sentinel_spec.runtime.auth.authenticator import (
 )
 from sentinel_spec.runtime.auth.email_password import EmailPasswordAuth
 from sentinel_spec.runtime.auth.service import AuthService, SignedIn
-from sentinel_spec.runtime.errors import HttpError, exception_response
+from sentinel_spec.runtime.errors import HttpError
+from sentinel_spec.runtime.http.calls import guarded
 from sentinel_spec.runtime.serialization import dumps
 
 Endpoint = Callable[[Request], Awaitable[Response]]
@@ -35,30 +35,12 @@ def json_response(value: Any, status: int = 200) -> Response:
 
 
 async def read_json(request: Request) -> Any:
-    """The JSON body (``{}`` when empty); 415 for any other content type."""
-    body = await request.body()
-    if not body.strip():
-        return {}
-    media = request.headers.get("content-type", "").split(";", 1)[0].strip().lower()
-    if media != "application/json" and not (
-        media.startswith("application/") and media.endswith("+json")
-    ):
-        raise HttpError(415, "Expected application/json")
-    try:
-        return json.loads(body)
-    except (ValueError, UnicodeDecodeError) as error:
-        raise HttpError(400, f"Malformed JSON: {error}") from None
+    """The JSON body (``{}`` when empty); 415 for any other content type (the operations'
+    reader, so both refuse the same bodies the same way)."""
+    from sentinel_spec.runtime.http.operations import read_args
 
-
-def guarded(name: str, handler: Endpoint) -> Endpoint:
-    async def endpoint(request: Request) -> Response:
-        try:
-            return await handler(request)
-        except Exception as error:
-            return exception_response(error, f"auth route {name}")
-
-    endpoint.__name__ = name
-    return endpoint
+    body = await read_args(request)
+    return {} if body is None else body
 
 
 class AuthRoutes:
@@ -295,4 +277,4 @@ class AuthRoutes:
             "twoFactorBackupCodes": self.two_factor_backup_codes,
             "twoFactorVerify": self.two_factor_verify,
         }
-        return {name: guarded(name, handler) for name, handler in table.items()}
+        return {name: guarded(f"auth route {name}", handler) for name, handler in table.items()}
