@@ -55,9 +55,10 @@ def percentile(values: list[float], fraction: float) -> float:
 def hashing(count: int) -> None:
     params = Argon2Params()
     hasher = PasswordHasher(params)
+    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
     print(
         f"Argon2id m={params.memory_kib} KiB, t={params.time_cost}, p={params.parallelism} "
-        f"({os.cpu_count()} cores)"
+        f"({os.cpu_count()} cores, load average {load}: figures scale with it)"
     )
     stored = hasher.hash("Correct-horse-9")
     times = []
