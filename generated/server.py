@@ -16,7 +16,8 @@ from src.client.pages.auth import email_verification_page, login_page, password_
 from src.client.pages.dashboard import dashboard_page
 from src.client.pages.landing import landing_page
 from src.core.auth.google import google_config
-from src.core.auth.hooks import on_after_signup
+from src.core.auth.hooks import on_after_login, on_after_signup
+from src.core.auth.signup import email_signup_fields, google_signup_fields
 from src.core.jobs.backup import backup_database
 from src.core.jobs.daily_stats import calculate_daily_stats
 from src.core.jobs.retention import cleanup_audit_logs, cleanup_expired_invitations
@@ -276,9 +277,11 @@ APP = d.AppDecl(
             from_name="SentinelIQ",
             email_verification_path="/email-verification",
             password_reset_path="/password-reset",
+            user_signup_fields=email_signup_fields,
         ),
         google=d.GoogleAuthDecl(
             config_fn=google_config,
+            user_signup_fields=google_signup_fields,
         ),
         password_policy=d.PasswordPolicyDecl(
             min_length=12,
@@ -298,6 +301,16 @@ APP = d.AppDecl(
             backup_codes=10,
         ),
         on_after_signup=on_after_signup,
+        on_after_login=on_after_login,
+        workspaces=d.WorkspacesDecl(
+            workspace_model=models.Workspace,
+            member_model=models.WorkspaceMember,
+            role_field="role",
+            user_field="userId",
+            workspace_field="workspaceId",
+            ip_allowlist_field="ipAllowlist",
+            session_timeout_field="sessionTimeoutMins",
+        ),
     ),
     setup_fn=setup_server,
     middleware_config_fn=server_middleware,

@@ -95,6 +95,9 @@ class EmailAuth:
     email_verification_route: str | None = None  # a route name
     password_reset_route: str | None = None  # a route name
     user_signup_fields: ExtImport | None = None
+    # getEmailContentFn of emailVerification / passwordReset
+    verification_email_fn: ExtImport | None = None
+    reset_email_fn: ExtImport | None = None
 
 
 @dataclass(frozen=True)
@@ -133,6 +136,19 @@ class Sessions:
 
 
 @dataclass(frozen=True)
+class Workspaces:
+    """``auth.workspaces``: where memberships and workspace access rules live."""
+
+    entity: str
+    member_entity: str
+    role_field: str = "role"
+    user_field: str = "userId"
+    workspace_field: str = "workspaceId"
+    ip_allowlist_field: str | None = None
+    session_timeout_field: str | None = None
+
+
+@dataclass(frozen=True)
 class Auth:
     user_entity: str
     on_auth_failed_redirect_to: str
@@ -141,7 +157,12 @@ class Auth:
     two_factor: TwoFactor | None = None
     sessions: Sessions = field(default_factory=Sessions)
     on_auth_succeeded_redirect_to: str = "/"
+    on_before_signup: ExtImport | None = None
     on_after_signup: ExtImport | None = None
+    on_before_login: ExtImport | None = None
+    on_after_login: ExtImport | None = None
+    on_after_email_verified: ExtImport | None = None
+    workspaces: Workspaces | None = None
 
 
 @dataclass(frozen=True)

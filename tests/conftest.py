@@ -22,6 +22,15 @@ import pytest
 
 REPO = Path(__file__).resolve().parent.parent  # the repository: SentinelIQ's app.sq
 
+# What SentinelIQ needs from the environment besides its database (docs/auth.md, Settings):
+# its auth key, and a Google client (never called by these tests).
+SENTINELIQ_TEST_ENV = {
+    "AUTH_SECRET_KEY": "sentineliq-test-secret-key-0123456789abcdef",
+    "APP_URL": "http://testserver",
+    "GOOGLE_CLIENT_ID": "sentineliq-test.apps.example",
+    "GOOGLE_CLIENT_SECRET": "not-a-secret",
+}
+
 
 def with_database(url: str, name: str) -> str:
     """``url`` pointed at database ``name`` (``postgresql+psycopg://``)."""

@@ -1,8 +1,9 @@
 """Stand-ins for features that have not landed, plugged in through the real entry point
 (``create_app(..., features=[...])``, an ``install(builder)`` like every feature's).
 
-Only the authenticator for now: until ``runtime/auth`` serves sign-in, tests that need a
-signed-in user give the runtime an ``Authenticator`` that reads a test header.
+Only the authenticator: unit tests (no database, so no real sessions) give the runtime an
+``Authenticator`` that reads a test header. Integration tests sign in through the real
+auth routes instead (``tests/integration/auth/harness.py``).
 """
 
 from __future__ import annotations

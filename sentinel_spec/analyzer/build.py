@@ -147,6 +147,8 @@ def _auth(body: _Body) -> a.Auth | None:
                 email_verification_route=email.sub("emailVerification").ref("clientRoute"),
                 password_reset_route=email.sub("passwordReset").ref("clientRoute"),
                 user_signup_fields=email.imp("userSignupFields"),
+                verification_email_fn=email.sub("emailVerification").imp("getEmailContentFn"),
+                reset_email_fn=email.sub("passwordReset").imp("getEmailContentFn"),
             )
             if email.body is not None
             else None,
@@ -180,9 +182,30 @@ def _auth(body: _Body) -> a.Auth | None:
                 refresh_rotate=refresh.boolean("rotate"),
             )
         ),
+        workspaces=_workspaces(body.sub("workspaces")),
         **_kwargs(
             on_auth_succeeded_redirect_to=body.string("onAuthSucceededRedirectTo"),
+            on_before_signup=body.imp("onBeforeSignup"),
             on_after_signup=body.imp("onAfterSignup"),
+            on_before_login=body.imp("onBeforeLogin"),
+            on_after_login=body.imp("onAfterLogin"),
+            on_after_email_verified=body.imp("onAfterEmailVerified"),
+        ),
+    )
+
+
+def _workspaces(body: _Body) -> a.Workspaces | None:
+    if body.body is None:
+        return None
+    return a.Workspaces(
+        entity=body.ref("entity") or "",
+        member_entity=body.ref("memberEntity") or "",
+        **_kwargs(
+            role_field=body.string("roleField"),
+            user_field=body.string("userField"),
+            workspace_field=body.string("workspaceField"),
+            ip_allowlist_field=body.string("ipAllowlistField"),
+            session_timeout_field=body.string("sessionTimeoutField"),
         ),
     )
 

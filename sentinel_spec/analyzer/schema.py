@@ -173,7 +173,8 @@ ENV_STR = EnvT(StrT())
 
 EMAIL_ADDRESS = dict_of(email=req(StrT()), name=opt(StrT()))
 RATE_LIMIT = dict_of(limit=req(RateT()), by=opt(ChoiceT(RATE_LIMIT_KEYS)))
-CLIENT_ROUTE = dict_of(clientRoute=req(DeclRefT("route")))
+# emailVerification / passwordReset: the page the mail links to, and the mail's content.
+EMAIL_FLOW = dict_of(clientRoute=req(DeclRefT("route")), getEmailContentFn=opt(ImportT()))
 
 AUTH = dict_of(
     userEntity=req(DeclRefT("entity")),
@@ -182,8 +183,8 @@ AUTH = dict_of(
             email=opt(
                 dict_of(
                     fromField=req(EMAIL_ADDRESS),
-                    emailVerification=opt(CLIENT_ROUTE),
-                    passwordReset=opt(CLIENT_ROUTE),
+                    emailVerification=opt(EMAIL_FLOW),
+                    passwordReset=opt(EMAIL_FLOW),
                     userSignupFields=opt(ImportT()),
                 )
             ),
@@ -209,7 +210,22 @@ AUTH = dict_of(
     ),
     onAuthFailedRedirectTo=req(StrT()),
     onAuthSucceededRedirectTo=opt(StrT()),
+    onBeforeSignup=opt(ImportT()),
     onAfterSignup=opt(ImportT()),
+    onBeforeLogin=opt(ImportT()),
+    onAfterLogin=opt(ImportT()),
+    onAfterEmailVerified=opt(ImportT()),
+    workspaces=opt(
+        dict_of(
+            entity=req(DeclRefT("entity")),
+            memberEntity=req(DeclRefT("entity")),
+            roleField=opt(StrT()),
+            userField=opt(StrT()),
+            workspaceField=opt(StrT()),
+            ipAllowlistField=opt(StrT()),
+            sessionTimeoutField=opt(StrT()),
+        )
+    ),
 )
 
 SERVER = dict_of(

@@ -13,6 +13,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from sentinel_spec import ast, kinds
+from sentinel_spec.analyzer.auth_rules import AUTH_RULES
 from sentinel_spec.analyzer.context import Context, entry, value
 from sentinel_spec.analyzer.entity_rules import ENTITY_RULES
 from sentinel_spec.analyzer.messages import suggest, with_article
@@ -392,6 +393,7 @@ RULES: tuple[Rule, ...] = (
     job_schedule,
     job_executor_options,
     crud_entity_has_single_id,
+    *AUTH_RULES,
     *ENTITY_RULES,
 )
 

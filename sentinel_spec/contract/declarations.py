@@ -169,13 +169,28 @@ class EmailAuthDecl:
     from_name: str | None = None
     email_verification_path: str | None = None
     password_reset_path: str | None = None
-    user_signup_fields: UserFn | None = None
+    user_signup_fields: UserFn | Any = None  # a function, or a dict of field -> function
+    verification_email_fn: UserFn | None = None  # emailVerification.getEmailContentFn
+    reset_email_fn: UserFn | None = None  # passwordReset.getEmailContentFn
 
 
 @dataclass(frozen=True)
 class GoogleAuthDecl:
     config_fn: UserFn | None = None
-    user_signup_fields: UserFn | None = None
+    user_signup_fields: UserFn | Any = None
+
+
+@dataclass(frozen=True)
+class WorkspacesDecl:
+    """``auth.workspaces``: the generated classes and field names ``require_role`` reads."""
+
+    workspace_model: type
+    member_model: type
+    role_field: str = "role"
+    user_field: str = "userId"
+    workspace_field: str = "workspaceId"
+    ip_allowlist_field: str | None = None
+    session_timeout_field: str | None = None
 
 
 @dataclass(frozen=True)
@@ -191,7 +206,12 @@ class AuthDecl:
     password_policy: PasswordPolicyDecl = PasswordPolicyDecl()
     sessions: SessionsDecl = SessionsDecl()
     two_factor: TwoFactorDecl | None = None
+    on_before_signup: UserFn | None = None
     on_after_signup: UserFn | None = None
+    on_before_login: UserFn | None = None
+    on_after_login: UserFn | None = None
+    on_after_email_verified: UserFn | None = None
+    workspaces: WorkspacesDecl | None = None
 
 
 # ---------------------------------------------------------------- email, socket.io

@@ -30,7 +30,7 @@ class Feature(NamedTuple):
 FEATURES: tuple[Feature, ...] = (
     Feature(
         "auth",
-        served=False,
+        served=True,
         home="sentinel_spec/runtime/auth/",
         effect="no sign-in routes, so every `auth: true` route answers 401",
     ),

@@ -21,7 +21,16 @@ if TYPE_CHECKING:
     from sentinel_spec.contract.declarations import AppDecl
 
 RouteKind = Literal[
-    "query", "action", "crud", "api", "page", "openapi", "client", "auth", "websocket"
+    "query",
+    "action",
+    "crud",
+    "api",
+    "page",
+    "openapi",
+    "client",
+    "auth",
+    "authPage",
+    "websocket",
 ]
 
 QUERY_METHODS: tuple[str, ...] = ("GET", "POST")  # a query is also callable as GET ?args=
@@ -111,12 +120,14 @@ def websocket(name: str, path: str, *, auth: bool) -> PlannedRoute:
 
 
 def auth_routes(*, email: bool, google: bool, two_factor: bool) -> tuple[PlannedRoute, ...]:
-    """The routes of RUNTIME.md's Auth table for the methods the spec enables."""
+    """The routes of RUNTIME.md's Auth table for the methods the spec enables, then the
+    built-in pages (kind ``authPage``: HTML forms, GET shows and POST submits)."""
     rows: list[tuple[str, str, str, bool]] = []  # name, method, path, needs a session
     if email:
         rows += [
             ("emailSignup", "POST", "/auth/email/signup", False),
             ("emailVerify", "POST", "/auth/email/verify-email", False),
+            ("emailResendVerification", "POST", "/auth/email/resend-verification", False),
             ("emailLogin", "POST", "/auth/email/login", False),
             ("emailRequestReset", "POST", "/auth/email/request-password-reset", False),
             ("emailResetPassword", "POST", "/auth/email/reset-password", False),
@@ -132,20 +143,50 @@ def auth_routes(*, email: bool, google: bool, two_factor: bool) -> tuple[Planned
         ("me", "GET", "/auth/me", True),
         ("sessions", "GET", "/auth/sessions", True),
         ("endSession", "DELETE", "/auth/sessions/{sessionId}", True),
+        # The second step of a sign-in that stopped for a 2FA code (Google, the pages);
+        # served whenever auth is, since a user may have 2FA from before it was dropped.
+        ("twoFactorVerify", "POST", "/auth/2fa/verify", False),
     ]
     if two_factor:
         rows += [
             ("twoFactorSetup", "POST", "/auth/2fa/setup", True),
             ("twoFactorEnable", "POST", "/auth/2fa/enable", True),
             ("twoFactorDisable", "POST", "/auth/2fa/disable", True),
+            ("twoFactorBackupCodes", "POST", "/auth/2fa/backup-codes", True),
         ]
-    return tuple(PlannedRoute("auth", n, p, (m,), a) for n, m, p, a in rows)
+    planned = [PlannedRoute("auth", n, p, (m,), a) for n, m, p, a in rows]
+    pages = [("loginPage", AUTH_PAGES["login"]), ("twoFactorPage", AUTH_PAGES["two-factor"])]
+    if email:
+        pages += [
+            ("signupPage", AUTH_PAGES["signup"]),
+            ("verifyEmailPage", AUTH_PAGES["verify-email"]),
+            ("forgotPasswordPage", AUTH_PAGES["forgot-password"]),
+            ("resetPasswordPage", AUTH_PAGES["reset-password"]),
+        ]
+    planned += [PlannedRoute("authPage", n, p, ("GET", "POST"), False) for n, p in pages]
+    # The account's security page redirects a visitor without a session to the login.
+    planned.append(
+        PlannedRoute("authPage", "securityPage", AUTH_PAGES["security"], ("GET", "POST"), True)
+    )
+    return tuple(planned)
+
+
+# The built-in auth pages (runtime/auth/pages.py), by the name ``auth_page(...)`` takes.
+AUTH_PAGES: Mapping[str, str] = {
+    "login": "/auth/login",
+    "signup": "/auth/signup",
+    "verify-email": "/auth/verify-email",
+    "forgot-password": "/auth/forgot-password",
+    "reset-password": "/auth/reset-password",
+    "two-factor": "/auth/two-factor",
+    "security": "/auth/security",
+}
 
 
 def served_only(routes: Iterable[PlannedRoute]) -> Iterator[PlannedRoute]:
     """Leave out the routes of features the runtime does not serve yet."""
     for route in routes:
-        if route.kind == "auth" and not features.is_served("auth"):
+        if route.kind in ("auth", "authPage") and not features.is_served("auth"):
             continue
         if route.kind == "websocket" and not features.is_served("websockets"):
             continue

@@ -85,11 +85,13 @@ class _ModelView:
 def generate(spec: AppSpec) -> list[FileDraft]:
     """``models.py`` for the spec's enums and entities (always written, even when empty)."""
     imports = _Imports()
+    realtime_tables = bool(spec.entities) and uses_realtime_tables(spec)
+    if (spec.app.auth is not None and spec.entities) or realtime_tables:
+        imports.typing_any = True  # _auth_tables() / _realtime_tables() -> Any
     enums = [_enum_view(e) for e in spec.enums]
     if enums:
         imports.stdlib.add("enum")
     models = [_model_view(spec, entity, imports) for entity in spec.entities]
-    realtime_tables = bool(models) and uses_realtime_tables(spec)
     groups = _import_groups(imports, has_models=bool(models))
     content = render(
         "models.py.jinja",
@@ -100,6 +102,7 @@ def generate(spec: AppSpec) -> list[FileDraft]:
         enums=enums,
         models=models,
         model_names=[m.name for m in models],
+        auth_user=spec.app.auth.user_entity if spec.app.auth is not None and models else None,
     )
     return [FileDraft("models.py", content)]
 

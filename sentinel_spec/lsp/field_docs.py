@@ -61,6 +61,31 @@ FIELD_DOCS: dict[str, str] = {
     "`authRequired` page.",
     "app.auth.onAuthSucceededRedirectTo": "Where a user lands after signing in (default `/`).",
     "app.auth.onAfterSignup": "A function `(user, context)` called after a sign-up.",
+    "app.auth.methods.email.emailVerification.getEmailContentFn": "A function `(link, user, "
+    "email)` returning `{subject, text, html}` for the verification mail.",
+    "app.auth.methods.email.passwordReset.getEmailContentFn": "A function `(link, user, email)` "
+    "returning `{subject, text, html}` for the password-reset mail.",
+    "app.auth.onBeforeSignup": "A function `(provider_id, data, request, context)` called "
+    "before a user is created; raise HttpError to refuse.",
+    "app.auth.onBeforeLogin": "A function `(provider_id, user, request, context)` called "
+    "before a session is made; raise HttpError to refuse.",
+    "app.auth.onAfterLogin": "A function `(provider_id, user, oauth, session_id, request, "
+    "context)` called after a sign-in.",
+    "app.auth.onAfterEmailVerified": "A function `(email, user, request, context)` called once "
+    "an address is confirmed.",
+    "app.auth.workspaces": "Where workspace memberships, roles, IP allowlists and session "
+    "timeouts live, for `require_role`.",
+    "app.auth.workspaces.entity": "The workspace entity (single-field id).",
+    "app.auth.workspaces.memberEntity": "The membership entity (a user in a workspace, with "
+    "a role).",
+    "app.auth.workspaces.roleField": "The membership's role field (default role): OWNER, ADMIN, "
+    "MEMBER or VIEWER.",
+    "app.auth.workspaces.userField": "The membership's user key (default userId).",
+    "app.auth.workspaces.workspaceField": "The membership's workspace key (default workspaceId).",
+    "app.auth.workspaces.ipAllowlistField": "The workspace's `String[]` of CIDRs allowed to use it "
+    "(none: no allowlist).",
+    "app.auth.workspaces.sessionTimeoutField": "The workspace's idle timeout in minutes, an Int "
+    "(stricter than the app's only).",
     "app.server": "The HTTP server: set-up, middleware, CORS, limits, Sentry.",
     "app.server.setupFn": "A function `(app)` called once at start-up.",
     "app.server.middlewareConfigFn": "A function `(middleware) -> middleware` that edits the "

@@ -2,8 +2,9 @@
 
 Everything a function in ``src/`` needs is here (loaded on first use, so importing this
 module pulls in nothing heavy): errors to raise, ``render`` for pages, ``EmailMessage``
-for ``context.email.send_batch``, and the ``Context`` type to annotate the last
-parameter with. The runtime's own layout is in
+for ``context.email.send_batch``, the ``Context`` type to annotate the last parameter
+with, and auth's guards and helpers (``require_role``, ``current_session``,
+``auth_page``; docs/auth.md). The runtime's own layout is in
 ``docs/architecture.md``; its internals are not an API.
 """
 
@@ -13,6 +14,9 @@ from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from sentinel_spec.runtime.auth.hooks import OAuthInfo, ProviderId
+    from sentinel_spec.runtime.auth.public import auth_page, current_session
+    from sentinel_spec.runtime.auth.workspaces import check_workspace_access, require_role
     from sentinel_spec.runtime.context import (
         Context,
         EntityNotListed,
@@ -32,14 +36,26 @@ __all__ = [
     "HttpError",
     "InvalidEmail",
     "NoDatabase",
+    "OAuthInfo",
+    "ProviderId",
     "Rendered",
     "ServiceUnavailable",
+    "auth_page",
+    "check_workspace_access",
+    "current_session",
     "jobs_queue",
     "jobs_state",
     "render",
+    "require_role",
 ]
 
 _HOMES = {
+    "OAuthInfo": "sentinel_spec.runtime.auth.hooks",
+    "ProviderId": "sentinel_spec.runtime.auth.hooks",
+    "auth_page": "sentinel_spec.runtime.auth.public",
+    "current_session": "sentinel_spec.runtime.auth.public",
+    "check_workspace_access": "sentinel_spec.runtime.auth.workspaces",
+    "require_role": "sentinel_spec.runtime.auth.workspaces",
     "Context": "sentinel_spec.runtime.context",
     "EntityNotListed": "sentinel_spec.runtime.context",
     "FeatureNotAvailable": "sentinel_spec.runtime.context",

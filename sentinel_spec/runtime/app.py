@@ -22,6 +22,7 @@ from importlib import import_module
 from pathlib import Path
 
 from starlette.applications import Starlette
+from starlette.routing import BaseRoute
 
 from sentinel_spec.contract.declarations import AppDecl, Env
 from sentinel_spec.contract.features import REPORTED_ENV
@@ -55,6 +56,24 @@ def _settings_for(
         own += [sentry.dsn, sentry.environment]
     envs = decl.env + tuple(v for v in own if isinstance(v, Env))
     return load_settings(envs, environ, dotenv)
+
+
+def in_plan_order(decl: AppDecl, mounted: Sequence[BaseRoute]) -> list[BaseRoute]:
+    """The features' routes in the route plan's order (features install in their own
+    order: auth mounts before http); routes the plan does not know keep their place last."""
+    from starlette.routing import Route, WebSocketRoute
+
+    from sentinel_spec.contract.routes import WEBSOCKET_METHOD, plan
+
+    def key(route: BaseRoute) -> tuple[str, frozenset[str]] | None:
+        if isinstance(route, WebSocketRoute):
+            return route.path, frozenset({WEBSOCKET_METHOD})
+        if not isinstance(route, Route):
+            return None
+        return route.path, frozenset(route.methods or ()) - {"HEAD"}
+
+    order = {(p.path, frozenset(p.methods)): i for i, p in enumerate(plan(decl))}
+    return sorted(mounted, key=lambda route: order.get(key(route), len(order)))  # type: ignore[arg-type]
 
 
 def create_app(
@@ -109,7 +128,7 @@ def create_app(
                 await shutdown()
 
     app = Starlette(
-        routes=builder.routes,
+        routes=in_plan_order(decl, builder.routes),
         middleware=middleware,
         exception_handlers=EXCEPTION_HANDLERS,
         lifespan=lifespan,

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import REPO as ROOT
+from tests.conftest import SENTINELIQ_TEST_ENV
 from tests.mail_servers import SmtpServer
 from tests.servers import Server, free_port, running
 
@@ -53,7 +54,8 @@ def chromium(profile: Path, *args: str) -> str:
 @pytest.fixture
 def server(tmp_path: Path, sentineliq_db: str, smtp: SmtpServer) -> object:
     port = free_port()
-    env = {"DATABASE_URL": sentineliq_db, **smtp.env()}  # `start` refuses an app without SMTP_HOST
+    # `start` refuses an app without SMTP_HOST, and app.auth needs its key and Google client.
+    env = {"DATABASE_URL": sentineliq_db, **SENTINELIQ_TEST_ENV, **smtp.env()}
     with running(
         "start", "--project", str(ROOT), "--port", str(port), cwd=tmp_path, port=port, env=env
     ) as server:
@@ -76,8 +78,8 @@ def test_pages_render_in_a_browser(server: Server, tmp_path: Path) -> None:
 
 def test_the_dashboard_sends_a_visitor_to_sign_in(server: Server, tmp_path: Path) -> None:
     dom = chromium(tmp_path / "profile", "--dump-dom", server.base + "/dashboard")
-    assert "<h1>Sign in</h1>" in dom
-    assert 'data-form="login"' in dom
+    assert "<h1>Sign in to SentinelIQ</h1>" in dom
+    assert 'action="/auth/login"' in dom
 
 
 def test_a_page_renders_to_pixels(server: Server, tmp_path: Path) -> None:

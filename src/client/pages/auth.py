@@ -1,19 +1,20 @@
-"""Sign-in, email verification and password reset pages."""
+"""Sign-in, email verification and password reset: Sentinel's built-in auth pages,
+served at SentinelIQ's own routes (restyle them with templates/auth/pages/*.html)."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from sentinel_spec.runtime import render
+from sentinel_spec.runtime import auth_page
 
 
-def login_page(request: Any, context: Any) -> Any:
-    return render("auth.html", {"title": "Sign in", "form": "login"})
+async def login_page(request: Any, context: Any) -> Any:
+    return await auth_page("login", request, context)
 
 
-def email_verification_page(request: Any, context: Any) -> Any:
-    return render("auth.html", {"title": "Verify your email", "form": "verify"})
+async def email_verification_page(request: Any, context: Any) -> Any:
+    return await auth_page("verify-email", request, context)
 
 
-def password_reset_page(request: Any, context: Any) -> Any:
-    return render("auth.html", {"title": "Reset your password", "form": "reset"})
+async def password_reset_page(request: Any, context: Any) -> Any:
+    return await auth_page("reset-password", request, context)

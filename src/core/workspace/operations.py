@@ -1,4 +1,5 @@
-"""Workspace queries and actions: every change is checked against the caller's membership."""
+"""Workspace queries and actions: every change goes through ``require_role``, which checks
+the caller's membership and role, the workspace's IP allowlist and its session timeout."""
 
 from __future__ import annotations
 
@@ -8,11 +9,7 @@ from typing import Any
 from pydantic import BaseModel, Field
 from sqlalchemy import func, select
 
-from sentinel_spec.runtime import HttpError
-
-# Which roles may do what; owners alone may delete a workspace.
-CAN_EDIT = {"OWNER", "ADMIN"}
-CAN_DELETE = {"OWNER"}
+from sentinel_spec.runtime import HttpError, require_role
 
 
 class CreateWorkspaceArgs(BaseModel):
@@ -40,18 +37,6 @@ def _require_user(context: Any) -> Any:
 def slugify(name: str) -> str:
     slug = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
     return slug[:63] or "workspace"
-
-
-async def _membership(context: Any, workspace_id: str) -> Any:
-    member = context.entities.WorkspaceMember
-    user = _require_user(context)
-    row = await context.session.scalar(
-        select(member).where(member.workspaceId == workspace_id, member.userId == user.id)
-    )
-    if row is None:
-        # Same answer for "no such workspace" and "not yours": ids are not probed.
-        raise HttpError(404, "workspace not found")
-    return row
 
 
 async def _audit(context: Any, workspace_id: str | None, action: str, target: str) -> None:
@@ -96,9 +81,8 @@ async def create_workspace(args: CreateWorkspaceArgs, context: Any) -> Any:
 
 
 async def update_workspace(args: UpdateWorkspaceArgs, context: Any) -> Any:
-    membership = await _membership(context, args.id)
-    if str(getattr(membership.role, "value", membership.role)) not in CAN_EDIT:
-        raise HttpError(403, "only owners and admins can change a workspace")
+    """Owners and admins change a workspace (its allowlist too: checked from where they are)."""
+    await require_role(context, args.id, "ADMIN")
     ws = await context.session.get(context.entities.Workspace, args.id)
     changes = args.model_dump(exclude_unset=True, exclude={"id"})
     for key, value in changes.items():
@@ -108,9 +92,8 @@ async def update_workspace(args: UpdateWorkspaceArgs, context: Any) -> Any:
 
 
 async def delete_workspace(args: WorkspaceRef, context: Any) -> dict[str, str]:
-    membership = await _membership(context, args.id)
-    if str(getattr(membership.role, "value", membership.role)) not in CAN_DELETE:
-        raise HttpError(403, "only the owner can delete a workspace")
+    """Only the owner deletes a workspace."""
+    await require_role(context, args.id, "OWNER")
     ws = await context.session.get(context.entities.Workspace, args.id)
     await context.session.delete(ws)
     await _audit(context, None, "workspace.delete", args.id)

@@ -25,6 +25,8 @@ from tests.golden_files import GOLDEN
 SAMPLE = GOLDEN / "generated" / "sample"
 # Never connected to by the DB-free tests: the engine is lazy, the URL only has to parse.
 UNUSED_DATABASE_URL = "postgresql+psycopg://postgres@127.0.0.1:1/unused"
+# The sample declares app.auth, which needs its key outside development.
+TEST_AUTH_SECRET_KEY = "sample-app-test-key-0123456789abcdef"
 
 
 @pytest.fixture(scope="module")
@@ -61,6 +63,7 @@ async def client(
     server_module: ModuleType, monkeypatch: pytest.MonkeyPatch
 ) -> AsyncIterator[httpx.AsyncClient]:
     monkeypatch.setenv("DATABASE_URL", UNUSED_DATABASE_URL)
+    monkeypatch.setenv("AUTH_SECRET_KEY", TEST_AUTH_SECRET_KEY)
     app = server_module.create_app()
     async with app.router.lifespan_context(app):
         transport = httpx.ASGITransport(app=app)
@@ -212,6 +215,7 @@ async def test_operations_and_crud_use_the_database(
     await engine.dispose()
 
     monkeypatch.setenv("DATABASE_URL", database_url)
+    monkeypatch.setenv("AUTH_SECRET_KEY", TEST_AUTH_SECRET_KEY)
     app = server_module.create_app()
     async with app.router.lifespan_context(app):
         transport = httpx.ASGITransport(app=app)

@@ -3,8 +3,8 @@
 
 from __future__ import annotations
 
+import asyncio
 import sys
-import uuid
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from types import ModuleType
@@ -13,8 +13,8 @@ from typing import Any
 import httpx
 import pytest
 
+from tests.conftest import SENTINELIQ_TEST_ENV
 from tests.mail_servers import SmtpServer
-from tests.stand_ins import authenticate_with
 
 ROOT = Path(__file__).resolve().parents[3]
 
@@ -39,33 +39,48 @@ def sentineliq(monkeypatch: pytest.MonkeyPatch) -> Iterator[ModuleType]:
 
 
 class Users:
-    """Signed-in users for tests: auth is not built yet, so the runtime's
-    authenticator is a stand-in (tests/stand_ins.py) that reads an ``X-Test-User`` header."""
+    """Signed-in users made through SentinelIQ's real auth routes: sign up, read the
+    verification mail from the SMTP server (aiosmtpd), follow its link, log in."""
 
-    def __init__(self, url: str) -> None:
-        self.url = url
-        self.by_token: dict[str, Any] = {}
+    PASSWORD = "Sentinel-test-pass-1"
 
-    async def authenticate(self, request: Any) -> Any:
-        return self.by_token.get(request.headers.get("x-test-user", ""))
+    def __init__(self, client: httpx.AsyncClient, smtp: Any, url: str) -> None:
+        self.client = client
+        self.smtp = smtp
+        self.url = url  # the test database
+
+    async def user_id(self, headers: dict[str, str]) -> str:
+        me = await self.client.get("/auth/me", headers=headers)
+        assert me.status_code == 200, me.text
+        return str(me.json()["id"])
+
+    async def _verification_token(self, email: str) -> str:
+        import re
+
+        for _ in range(200):
+            for received in list(self.smtp.inbox.received):
+                if email in received.rcpt_tos:
+                    text = received.message.get_body(preferencelist=("plain",)).get_content()
+                    found = re.search(r"/email-verification\?token=([A-Za-z0-9_\-]+)", text)
+                    assert found, text
+                    return found.group(1)
+            await asyncio.sleep(0.05)
+        raise AssertionError(f"no verification mail for {email}")
 
     async def create(self, email: str) -> dict[str, str]:
-        """A user row; returns the headers that sign in as that user."""
-        from sqlalchemy.ext.asyncio import AsyncSession, create_async_engine
-
-        from generated.models import User
-
-        engine = create_async_engine(self.url)
-        try:
-            async with AsyncSession(engine, expire_on_commit=False) as session:
-                user = User(email=email)
-                session.add(user)
-                await session.commit()
-        finally:
-            await engine.dispose()
-        token = uuid.uuid4().hex
-        self.by_token[token] = user
-        return {"x-test-user": token}
+        """A verified user; returns the headers that sign in as that user."""
+        signup = await self.client.post(
+            "/auth/email/signup", json={"email": email, "password": self.PASSWORD}
+        )
+        assert signup.status_code == 201, signup.text
+        token = await self._verification_token(email)
+        verified = await self.client.post("/auth/email/verify-email", json={"token": token})
+        assert verified.status_code == 200, verified.text
+        login = await self.client.post(
+            "/auth/email/login", json={"email": email, "password": self.PASSWORD}
+        )
+        assert login.status_code == 200, login.text
+        return {"Authorization": f"Bearer {login.json()['sessionId']}"}
 
 
 @pytest.fixture
@@ -75,15 +90,10 @@ async def app_and_users(
     from sentinel_spec.runtime.app import create_app
 
     # The generated APP, with the test database and SMTP server instead of the
-    # process environment.
-    users = Users(sentineliq_db)
-    app = create_app(
-        sentineliq.APP,
-        environ={"DATABASE_URL": sentineliq_db, **smtp.env()},
-        dotenv=None,
-        features=[authenticate_with(users.authenticate)],
-    )
+    # process environment; users sign in through the real auth routes.
+    environ = {"DATABASE_URL": sentineliq_db, **SENTINELIQ_TEST_ENV, **smtp.env()}
+    app = create_app(sentineliq.APP, environ=environ, dotenv=None)
     async with app.router.lifespan_context(app):
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
-            yield client, users
+            yield client, Users(client, smtp, sentineliq_db)

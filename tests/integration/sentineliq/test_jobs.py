@@ -20,6 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, create_async_engine
 from sentinel_spec.runtime.jobs.records import FINISHED, JobRecord, JobStatus
 from sentinel_spec.runtime.jobs.runtime import JobRuntime
 from sentinel_spec.runtime.jobs.schedule import CronScheduler
+from tests.conftest import SENTINELIQ_TEST_ENV
 from tests.integration.jobs.conftest import running, wait_for
 
 from .conftest import ROOT
@@ -30,11 +31,14 @@ UTC = dt.UTC
 
 
 @pytest.fixture
-async def queue(sentineliq: ModuleType, sentineliq_db: str) -> AsyncIterator[JobRuntime]:
+async def queue(
+    sentineliq: ModuleType, sentineliq_db: str, smtp: Any
+) -> AsyncIterator[JobRuntime]:
     """The app as create_app builds it (lifespan running); its job runtime."""
     from sentinel_spec.runtime.app import create_app
 
-    app = create_app(sentineliq.APP, environ={"DATABASE_URL": sentineliq_db}, dotenv=None)
+    environ = {"DATABASE_URL": sentineliq_db, **SENTINELIQ_TEST_ENV, **smtp.env()}
+    app = create_app(sentineliq.APP, environ=environ, dotenv=None)
     async with app.router.lifespan_context(app):
         runtime: JobRuntime = app.state.sentinel.services.jobs
         assert await runtime.schema_problem() is None  # the committed revision installed it

@@ -17,6 +17,7 @@ import sentinel_spec
 from sentinel_spec.appspec import AppSpec
 from sentinel_spec.contract import features, routes
 from sentinel_spec.generator.features import route_plan
+from tests.conftest import SENTINELIQ_TEST_ENV
 from tests.golden_files import GOLDEN
 
 REPO = Path(__file__).resolve().parents[3]
@@ -70,7 +71,11 @@ def test_the_app_mounts_exactly_the_planned_routes(project: tuple[AppSpec, Modul
 
     _, server = project
     # Nothing connects while the app is built: the database and SMTP server are placeholders.
-    environ = {"DATABASE_URL": "postgresql://nobody@127.0.0.1:1/none", "SMTP_HOST": "127.0.0.1"}
+    environ = {
+        "DATABASE_URL": "postgresql://nobody@127.0.0.1:1/none",
+        "SMTP_HOST": "127.0.0.1",
+        **SENTINELIQ_TEST_ENV,
+    }
     app = create_app(server.APP, environ=environ, dotenv=None)
     mounted = [
         (r.path, tuple(sorted(r.methods or ())) if isinstance(r, Route) else ("WS",))

@@ -97,7 +97,6 @@ def test_kitchen_sink_every_kind(tmp_path: Path) -> None:
     assert login == {"login": "request: Any, context: Any"}  # a default import
     assert notes_of(result) >= {
         (17, "app.auth.methods.slack"),
-        (43, "app.auth.onBeforeSignup"),
         (60, "app.db.prismaSetupFn"),
         (73, "page HomePage: ssr"),
         (129, "job mySpecialScheduledJob: schedule.executorOptions"),

@@ -121,6 +121,7 @@ async def test_declared_features_not_served_are_logged_at_start(
     caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     pretend_unserved(monkeypatch, "websockets", "rateLimit")
+
     async def live(socket: Any, context: Any) -> None:
         return None
 
@@ -147,6 +148,7 @@ async def test_the_cli_can_say_it_reported_them_already(
     caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     pretend_unserved(monkeypatch, "websockets")
+
     async def live(socket: Any, context: Any) -> None:
         return None
 

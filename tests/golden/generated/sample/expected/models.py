@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime
 import enum
 import uuid
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
@@ -92,9 +93,25 @@ MODELS: dict[str, type[Base]] = {
     "Task": Task,
 }
 
-# The realtime feature's tables (message replay, uploaded files), migrated with the app's.
-# Imported here, not at the top: whether isort calls sentinel_spec first- or third-party
-# depends on where the project lives.
-from sentinel_spec.runtime.realtime.tables import define_realtime_tables  # noqa: E402
 
-REALTIME_TABLES = define_realtime_tables(Base.metadata)
+def _realtime_tables() -> Any:
+    # Imported here, like new_cuid above, for the same reason.
+    from sentinel_spec.runtime.realtime.tables import define_realtime_tables
+
+    return define_realtime_tables(Base.metadata)
+
+
+# The realtime feature's tables (message replay, uploaded files): migrated like any entity.
+REALTIME_TABLES = _realtime_tables()
+
+
+def _auth_tables() -> Any:
+    # Imported here, like new_cuid above, for the same reason.
+    from sentinel_spec.runtime.auth.tables import define_auth_tables
+
+    return define_auth_tables(Base.metadata, User.__table__)
+
+
+# The tables app.auth adds beside User (sessions, identities, refresh tokens, 2FA
+# secrets, backup codes, one-time tokens): migrated like any entity (docs/auth.md, "Tables").
+AUTH_TABLES = _auth_tables()

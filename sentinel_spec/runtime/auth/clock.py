@@ -1,0 +1,12 @@
+"""The one clock auth reads (UTC, timezone-aware); tests pass their own."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+Clock = Callable[[], datetime]
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)

@@ -1,0 +1,2 @@
+def login(request, context):
+    return "login"
