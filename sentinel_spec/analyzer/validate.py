@@ -17,9 +17,11 @@ from sentinel_spec.analyzer.context import Context, entry, value
 from sentinel_spec.analyzer.entity_rules import ENTITY_RULES
 from sentinel_spec.analyzer.messages import suggest, with_article
 from sentinel_spec.analyzer.resolve import decl_kind
+from sentinel_spec.analyzer.routes import ROUTE_RULES
 from sentinel_spec.analyzer.schema import JOB_OPTIONS
 from sentinel_spec.appspec import SCALAR_TYPES
 from sentinel_spec.errors import SourceSpan, SpecError
+from sentinel_spec.literals import shown
 from sentinel_spec.runtime.jobs.cron import cron_problem
 
 Rule = Callable[[Context], list[SpecError]]
@@ -28,7 +30,9 @@ Rule = Callable[[Context], list[SpecError]]
 def exactly_one_app(ctx: Context) -> list[SpecError]:
     apps = ctx.of_kind("app")
     if not apps:
-        span = SourceSpan(1, 1, 1, 2, 0, 1, ctx.file)
+        # The first character, or nothing at all in an empty file: never past its end.
+        width = min(1, ctx.module.span.end_offset)
+        span = SourceSpan(1, 1, 1, 1 + width, 0, width, ctx.file)
         return [SpecError(span, "missing `app` declaration: a spec needs exactly one `app`")]
     first = apps[0]
     return [
@@ -293,16 +297,24 @@ def job_schedule(ctx: Context) -> list[SpecError]:
             )
         timezone = _string_at(decl, "schedule", "timezone")
         if timezone is not None and not _is_timezone(timezone.value):
-            message = f"unknown timezone `{timezone.value}`"
+            message = f"unknown timezone `{shown(timezone.value)}`"
             message = suggest(message, timezone.value, available_timezones())
             errors.append(SpecError(timezone.span, message))
     return errors
 
 
+# No IANA zone key comes near this; a longer one is a file name the OS refuses.
+_MAX_TIMEZONE_CHARS = 255
+
+
 def _is_timezone(name: str) -> bool:
+    if len(name) > _MAX_TIMEZONE_CHARS:
+        return False
     try:
         ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
+    except (ZoneInfoNotFoundError, ValueError, OSError):
+        # OSError: the lookup opens a file named after the key (tzdata's, when installed),
+        # and the OS may refuse the name (ENAMETOOLONG, EISDIR...): not a zone either way.
         return False
     return True
 
@@ -389,6 +401,7 @@ RULES: tuple[Rule, ...] = (
     api_conflicts,
     route_paths,
     websocket_paths,
+    *ROUTE_RULES,
     job_schedule,
     job_executor_options,
     crud_entity_has_single_id,
