@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from sentinel_spec.limits import MAX_SHOWN_ERRORS
 
 
-@dataclass(frozen=True, order=True)
+@dataclass(frozen=True, order=True, slots=True)
 class SourceSpan:
     """A region of a source file: 1-based line/column, end exclusive; offsets are 0-based."""
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 # A spec file, in bytes (as read from disk) and in characters (as given to the parser).
 MAX_SPEC_BYTES = 2 * 1024 * 1024
 # Declarations of any kind in one spec.
-MAX_DECLARATIONS = 10_000
+MAX_DECLARATIONS = 20_000
 # One string literal, between its quotes, or the text of one `{=json ... json=}` block.
 MAX_LITERAL_CHARS = 65_536
 # One number literal, sign, fraction and exponent included; in a value, a JSON block, or
