@@ -165,7 +165,8 @@ def _default_error(ctx: Context, f: FieldInfo, arg: ast.AttrValue) -> SpecError 
         try:
             read_json(arg.value)  # a Json default is JSON text, as in Prisma
         except LiteralError as bad:
-            return SpecError(arg.span, f"{where}: {bad.message}", 'write JSON text: "{}", "[1, 2]"')
+            hint = bad.hint or 'write JSON text: "{}", "[1, 2]", "\\"text\\""'
+            return SpecError(arg.span, f"{where}: {bad.message}", hint)
     return None
 
 

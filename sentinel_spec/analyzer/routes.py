@@ -109,18 +109,21 @@ def framework_path_rule(ctx: Context) -> list[SpecError]:
 def served_name_rule(ctx: Context) -> list[SpecError]:
     """Two operations (or two cruds) whose names give the same URL."""
     errors: list[SpecError] = []
-    for kinds, prefix in ((("query", "action"), "/operations/"), (("crud",), "/crud/")):
+    for kinds, prefix, tail, where in (
+        (("query", "action"), "/operations/", "", "at"),
+        (("crud",), "/crud/", "/", "under"),  # a crud's operations are below its path
+    ):
         seen: dict[str, ast.Decl] = {}
         decls = sorted((d for kind in kinds for d in ctx.of_kind(kind)), key=lambda d: d.name.span)
         for decl in decls:
-            path = prefix + kebab(decl.name.name)
+            path = prefix + kebab(decl.name.name) + tail
             first = seen.setdefault(path, decl)
             if first is decl or first.name.name == decl.name.name:
                 continue  # the same name twice is reported as a duplicate name
             errors.append(
                 SpecError(
                     decl.name.span,
-                    f"{decl.kind.name} `{decl.name.name}` would be served at `{path}`, like "
+                    f"{decl.kind.name} `{decl.name.name}` would be served {where} `{path}`, like "
                     f"{first.kind.name} `{first.name.name}` on line {first.name.span.line}",
                     "rename one: paths are the kebab-case of names",
                 )
