@@ -10,14 +10,17 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Literal
 
 from sentinel_spec import ast
 from sentinel_spec.analyzer.context import Context, value
+from sentinel_spec.contract import routes
 from sentinel_spec.errors import SpecError
-from sentinel_spec.generator.names import kebab
 from sentinel_spec.literals import shown
 
 DEFAULT_SOCKET_IO_PATH = "/socket.io"  # appspec.SocketIO's default
+# The dev server's own routes (devserver/overlay.py's ERRORS_ROUTE is under it).
+DEV_SERVER_PATH = "/__sentinel"
 
 
 @dataclass(frozen=True)
@@ -29,21 +32,30 @@ class FrameworkPath:
     subtree: bool  # the path and everything under it
 
 
+def _namespace(route: routes.PlannedRoute) -> str:
+    """``/operations/x`` -> ``/operations``: the first segment of a planned route."""
+    return "/" + route.path.strip("/").split("/")[0]
+
+
 def framework_paths(ctx: Context) -> list[FrameworkPath]:
     """Every path the framework serves for this spec that no api, page or websocket may take.
 
-    The one list the rules below read (keep it in step with what the runtime mounts).
-    Operations and cruds are reserved by prefix, not one by one, so that adding one
-    never breaks an api declared earlier.
+    Read from the route plan (``contract.routes``), so the check follows the server. The
+    namespaces of operations, crud and auth are reserved whole, not route by route, so
+    that a declaration added later never collides with an api declared earlier.
     """
     paths = [
-        FrameworkPath("/operations", "queries and actions", subtree=True),
-        FrameworkPath("/crud", "crud operations", subtree=True),
-        FrameworkPath("/openapi.json", "the OpenAPI document", subtree=False),
-        FrameworkPath("/__sentinel", "the dev server's own routes", subtree=True),
+        FrameworkPath(
+            _namespace(routes.operation("x", "query", auth=False)), "queries and actions", True
+        ),
+        FrameworkPath(_namespace(routes.crud("x", "get", is_public=True)), "crud operations", True),
+        FrameworkPath(routes.openapi().path, "the OpenAPI document", subtree=False),
+        FrameworkPath(DEV_SERVER_PATH, "the dev server's own routes", subtree=True),
     ]
     if ctx.has_auth:
-        paths.append(FrameworkPath("/auth", "the auth routes of `app.auth`", subtree=True))
+        every = routes.auth_routes(email=True, google=True, two_factor=True)
+        for namespace in sorted({_namespace(route) for route in every}):
+            paths.append(FrameworkPath(namespace, "the auth routes of `app.auth`", True))
     app = ctx.app
     if app is not None and isinstance(value(app.body, "webSocket"), ast.DictExpr):
         socket = value(app.body, "webSocket", "path")
@@ -106,28 +118,36 @@ def framework_path_rule(ctx: Context) -> list[SpecError]:
     return errors
 
 
+def _planned_paths(decl: ast.Decl) -> list[str]:
+    """Where the route plan serves an operation or a crud declaration."""
+    name = decl.name.name
+    if decl.kind.name in ("query", "action"):
+        kind: Literal["query", "action"] = "query" if decl.kind.name == "query" else "action"
+        return [routes.operation(name, kind, auth=False).path]
+    return [routes.crud(name, op, is_public=True).path for op in routes.CRUD_SEGMENTS]
+
+
 def served_name_rule(ctx: Context) -> list[SpecError]:
     """Two operations (or two cruds) whose names give the same URL."""
     errors: list[SpecError] = []
-    for kinds, prefix, tail, where in (
-        (("query", "action"), "/operations/", "", "at"),
-        (("crud",), "/crud/", "/", "under"),  # a crud's operations are below its path
-    ):
-        seen: dict[str, ast.Decl] = {}
-        decls = sorted((d for kind in kinds for d in ctx.of_kind(kind)), key=lambda d: d.name.span)
-        for decl in decls:
-            path = prefix + kebab(decl.name.name) + tail
+    seen: dict[str, ast.Decl] = {}
+    decls = [d for kind in ("query", "action", "crud") for d in ctx.of_kind(kind)]
+    for decl in sorted(decls, key=lambda d: d.name.span):
+        for path in _planned_paths(decl):
             first = seen.setdefault(path, decl)
             if first is decl or first.name.name == decl.name.name:
                 continue  # the same name twice is reported as a duplicate name
+            shown_path = path if decl.kind.name != "crud" else path.rsplit("/", 1)[0] + "/..."
             errors.append(
                 SpecError(
                     decl.name.span,
-                    f"{decl.kind.name} `{decl.name.name}` would be served {where} `{path}`, like "
-                    f"{first.kind.name} `{first.name.name}` on line {first.name.span.line}",
+                    f"{decl.kind.name} `{decl.name.name}` would be served at `{shown_path}`, "
+                    f"like {first.kind.name} `{first.name.name}` on line "
+                    f"{first.name.span.line}",
                     "rename one: paths are the kebab-case of names",
                 )
             )
+            break
     return errors
 
 
