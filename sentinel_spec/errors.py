@@ -6,7 +6,9 @@ Stages never raise on bad input; they collect ``SpecError`` values and return th
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 
 from sentinel_spec.limits import MAX_SHOWN_ERRORS
@@ -143,11 +145,36 @@ def more_errors(hidden: int) -> str:
     return f"... and {hidden:,} more error{'s' if hidden != 1 else ''} (fix the ones above first)"
 
 
+# "did you mean" compares a name with every candidate (difflib, quadratic in the name's
+# length): a spec of 20,000 unknown references to 20,000 declarations would take hours.
+# One compile may make this many comparisons; past them, errors come without the hint.
+SUGGESTION_BUDGET = 10_000
+_budget: ContextVar[list[int] | None] = ContextVar("suggestion_budget", default=None)
+
+
+@contextmanager
+def suggestion_budget(comparisons: int = SUGGESTION_BUDGET) -> Iterator[None]:
+    """Bound the suggestions made inside the block (each compile stage opens one)."""
+    token = _budget.set([comparisons])
+    try:
+        yield
+    finally:
+        _budget.reset(token)
+
+
 def closest(name: str, candidates: Iterable[str]) -> str | None:
-    """The candidate a typo most likely meant, or None when nothing is close."""
+    """The candidate a typo most likely meant, or None when nothing is close (or the
+    budget of comparisons is spent)."""
     import difflib
 
+    budget = _budget.get()
+    if budget is not None and budget[0] <= 0:
+        return None
     pool = sorted(set(candidates))
+    if budget is not None:
+        budget[0] -= len(pool)
+        if budget[0] < 0:
+            return None
     match = difflib.get_close_matches(name, pool, n=1, cutoff=0.6)
     if match:
         return match[0]

@@ -21,7 +21,7 @@ from functools import cache
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from sentinel_spec import ast, kinds
-from sentinel_spec.errors import SourceSpan, SpecError, did_you_mean
+from sentinel_spec.errors import SourceSpan, SpecError, did_you_mean, suggestion_budget
 from sentinel_spec.gc_pause import gc_paused
 from sentinel_spec.limits import (
     MAX_DECLARATIONS,
@@ -152,7 +152,7 @@ def parse(source: str, file: str = "app.sq") -> tuple[ast.Module, list[SpecError
         return ast.Module((), _whole_span(source, file)), [file_too_large(file, len(source))]
     parser = _parser()
     errors: list[SpecError] = []
-    with gc_paused(), _LOCK:
+    with gc_paused(), _LOCK, suggestion_budget():
         _BUILDER.begin(file, 0, 0, errors)
         try:
             declarations = _run(parser, source)

@@ -16,7 +16,7 @@ from sentinel_spec.analyzer.context import Context
 from sentinel_spec.analyzer.resolve import ImportResolver, collect_namespace
 from sentinel_spec.analyzer.validate import validate
 from sentinel_spec.appspec import AppSpec
-from sentinel_spec.errors import SpecError
+from sentinel_spec.errors import SpecError, suggestion_budget
 
 __all__ = ["analyze"]
 
@@ -25,6 +25,13 @@ def analyze(
     module: ast.Module, spec_dir: Path, file: str = "app.sq"
 ) -> tuple[AppSpec | None, list[SpecError]]:
     """Check ``module`` (parsed from ``spec_dir/file``); the AppSpec is None iff errors exist."""
+    with suggestion_budget():
+        return _analyze(module, spec_dir, file)
+
+
+def _analyze(
+    module: ast.Module, spec_dir: Path, file: str
+) -> tuple[AppSpec | None, list[SpecError]]:
     namespace, errors = collect_namespace(module)
     checker = Checker(namespace, ImportResolver(Path(spec_dir)))
     for decl in module.declarations:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import keyword
 from collections.abc import Callable
 from datetime import datetime
+from functools import cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from sentinel_spec import ast, kinds
@@ -298,9 +299,15 @@ def job_schedule(ctx: Context) -> list[SpecError]:
         timezone = _string_at(decl, "schedule", "timezone")
         if timezone is not None and not _is_timezone(timezone.value):
             message = f"unknown timezone `{shown(timezone.value)}`"
-            message = suggest(message, timezone.value, available_timezones())
+            message = suggest(message, timezone.value, _zone_names())
             errors.append(SpecError(timezone.span, message))
     return errors
+
+
+@cache
+def _zone_names() -> frozenset[str]:
+    """The zones for "did you mean": read once (each call walks the zoneinfo folders)."""
+    return frozenset(available_timezones())
 
 
 # No IANA zone key comes near this; a longer one is a file name the OS refuses.

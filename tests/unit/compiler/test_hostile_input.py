@@ -372,3 +372,30 @@ def test_sentineliq_spec_still_compiles() -> None:
     spec, more = analyze(module, ROOT)
     assert errors + more == [], render_errors(errors + more, {})
     assert spec is not None
+
+
+def test_did_you_mean_has_a_budget_per_compile(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Each unknown name was compared with every declaration of its kind: 2,000 unknown
+    # references to 2,000 entities made 4 million difflib comparisons (minutes).
+    import difflib
+
+    compared: list[int] = []
+    original = difflib.get_close_matches
+
+    def counting(word: str, possibilities: list[str], *args: object, **kw: object) -> object:
+        compared.append(len(possibilities))
+        return original(word, possibilities, *args, **kw)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(difflib, "get_close_matches", counting)
+    n = 2000
+    source = 'app A { title: "x" }\n' + "".join(
+        f"entity Entity{i} {{ id Int @id }}\nquery q{i} {{ entities: [Entyty{i}x] }}\n"
+        for i in range(n)
+    )
+    module, syntax = parse(source)
+    assert syntax == []
+    _, more = analyze(module, ROOT)
+    unknown = [e for e in more if "is not an entity" in e.message]
+    assert len(unknown) == n
+    assert sum(compared) <= errors_module.SUGGESTION_BUDGET
+    assert "did you mean `Entity0`?" in unknown[0].message  # the first ones still get it
