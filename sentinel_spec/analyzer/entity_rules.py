@@ -176,11 +176,13 @@ def column_names(ctx: Context) -> list[SpecError]:
     tables: dict[str, EntityInfo] = {}
     for info in ctx.entities.values():
         table = info.table or info.name
+        span = _map_span(info.node.block_attributes, info.node.name)
+        errors.extend(_name_length("table", table, span, "@@map"))
         other = tables.setdefault(table, info)
         if other is not info:
             errors.append(
                 SpecError(
-                    _map_span(info.node.block_attributes, info.node.name),
+                    span,
                     f"entity `{info.name}` is stored in table `{shown(table)}`, like entity "
                     f"`{other.name}` on line {other.node.name.span.line}",
                     "give one of them another `@@map(...)` table name",
@@ -191,17 +193,38 @@ def column_names(ctx: Context) -> list[SpecError]:
             if f.kind not in ("scalar", "enum"):
                 continue  # relation fields have no column of their own
             column = f.column or f.name
+            span = _map_span(f.node.attributes, f.node.name)
+            errors.extend(_name_length("column", column, span, "@map"))
             first = columns.setdefault(column, f)
             if first is not f:
                 errors.append(
                     SpecError(
-                        _map_span(f.node.attributes, f.node.name),
+                        span,
                         f"field `{info.name}.{f.name}` is stored in column `{shown(column)}`, "
                         f"like field `{first.name}` on line {first.node.name.span.line}",
                         "give one of them another `@map(...)` column name",
                     )
                 )
     return errors
+
+
+# PostgreSQL keeps 63 bytes of a name (NAMEDATALEN - 1) and cuts the rest without an
+# error: two long names sharing their first 63 bytes would become one.
+POSTGRES_NAME_BYTES = 63
+
+
+def _name_length(what: str, name: str, span: SourceSpan, attribute: str) -> list[SpecError]:
+    size = len(name.encode("utf-8"))
+    if size <= POSTGRES_NAME_BYTES:
+        return []
+    return [
+        SpecError(
+            span,
+            f"{what} name `{shown(name)}` is {size} bytes: PostgreSQL keeps only the first "
+            f"{POSTGRES_NAME_BYTES} of a name",
+            f"give it a shorter name with `{attribute}(...)`",
+        )
+    ]
 
 
 def _map_span(attributes: tuple[ast.Attribute, ...], name: ast.Ident) -> SourceSpan:
