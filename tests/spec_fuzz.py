@@ -238,7 +238,7 @@ def same_kind(data: bytes, rng: random.Random, pool: list[Seed]) -> tuple[bytes,
     elif first in b"-0123456789":
         text = rng.choice(["0", "-1", "1.5", "255", "65536", "1e3", "10485761", "7"])
     else:
-        return data, "same_kind: nothing to replace"
+        return data, "nothing to replace"
     return data[:start] + text.encode() + data[end:], f"bytes {start}..{end} := {text[:30]}"
 
 
