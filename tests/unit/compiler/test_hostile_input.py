@@ -399,3 +399,31 @@ def test_did_you_mean_has_a_budget_per_compile(monkeypatch: pytest.MonkeyPatch) 
     assert len(unknown) == n
     assert sum(compared) <= errors_module.SUGGESTION_BUDGET
     assert "did you mean `Entity0`?" in unknown[0].message  # the first ones still get it
+
+
+def test_the_reserved_dev_server_path_is_the_overlays() -> None:
+    from sentinel_spec.analyzer.routes import DEV_SERVER_PATH
+    from sentinel_spec.devserver.overlay import ERRORS_ROUTE
+
+    assert ERRORS_ROUTE.startswith(DEV_SERVER_PATH + "/")
+
+
+def test_the_reserved_namespaces_come_from_the_route_plan(tmp_path: Path) -> None:
+    from sentinel_spec.analyzer.context import Context
+    from sentinel_spec.analyzer.resolve import collect_namespace
+    from sentinel_spec.analyzer.routes import framework_paths
+    from sentinel_spec.contract import routes
+
+    source = 'app A { title: "x", auth: { userEntity: U, onAuthFailedRedirectTo: "/" } }'
+    module, _ = parse(source)
+    namespace, _ = collect_namespace(module)
+    reserved = {p.path for p in framework_paths(Context.of(module, namespace, "app.sq"))}
+    planned = [
+        routes.operation("getCases", "query", auth=False),
+        routes.crud("Cases", "getAll", is_public=False),
+        routes.openapi(),
+        *routes.auth_routes(email=True, google=True, two_factor=True),
+    ]
+    for route in planned:
+        first = "/" + route.path.strip("/").split("/")[0]
+        assert route.path in reserved or first in reserved, route.path
