@@ -292,15 +292,30 @@ def _parse_each_declaration(
         except _TooDeep as deep:
             errors.append(_BUILDER.too_deep(deep.token))
         except UnexpectedInput as error:
-            translated, swallows_rest = _translate(error, source, begin, end, line_shift, file)
+            precise = len(errors) < PRECISE_SYNTAX_ERRORS
+            translated, swallows_rest = _translate(
+                error, source, begin, end, line_shift, file, precise
+            )
             errors.append(translated)
             if swallows_rest:
                 break
     return declarations
 
 
+# Finding what really was expected replays the parser once per terminal (about 0.5 ms an
+# error): 100,000 syntax errors took over a minute. Past this many (far more than one run
+# prints) the expected lists come from the LALR table, which may name a few extra tokens.
+PRECISE_SYNTAX_ERRORS = 200
+
+
 def _translate(
-    error: UnexpectedInput, source: str, begin: int, end: int, line_shift: int, file: str
+    error: UnexpectedInput,
+    source: str,
+    begin: int,
+    end: int,
+    line_shift: int,
+    file: str,
+    precise: bool = True,
 ) -> tuple[SpecError, bool]:
     """A lark exception (positions relative to ``source[begin:end]``) as a ``SpecError``.
 
@@ -312,7 +327,7 @@ def _translate(
     if isinstance(error, UnexpectedCharacters):
         return _unexpected_character(source, begin + (error.pos_in_stream or 0), file)
     if isinstance(error, UnexpectedToken):
-        expected = _accepted(error)
+        expected = _accepted(error) if precise else set(error.expected)
         token = error.token
         if token.type == "$END":
             return _unexpected_end(source, end, expected, file), False
