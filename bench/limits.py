@@ -15,6 +15,8 @@ four times a free core's; peak RSS is not affected), main before issue 7 -> afte
     5 MB string (issue)          6.2    1906               0.7      27   (refused: size)
     valid 5 MB (issue)          52.6     481               0.8      42   (refused: size)
     syntax errors 16k           61.6      42               6.4      42
+    syntax errors 2 MiB            -       -              14.4      87   (83 s before the
+                                                                          replay budget)
     string 65,536 chars          1.3      51               0.3      42
     valid 10k decls             16.0     153              10.2     129
     valid 2 MiB                 16.2     228              18.7     190
@@ -76,6 +78,7 @@ CASES: dict[str, Callable[[], tuple[str, str]]] = {
     "5 MB string (issue)": lambda: string_literal(5_000_000),
     "valid 5 MB (issue)": lambda: synthetic_spec(34_000),
     "syntax errors 16k": lambda: syntax_errors(16_000),
+    "syntax errors 2 MiB": lambda: syntax_errors(100_000),
     "string 65,536 chars": lambda: string_literal(65_536),
     "valid 10k decls": lambda: synthetic_spec(10_000),
     "valid 2 MiB": lambda: wide_entities(2 * 1024 * 1024),
