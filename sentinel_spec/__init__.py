@@ -49,7 +49,13 @@ def load_spec(path: str | Path) -> AppSpec:
 def _read_source(spec_path: Path) -> str:
     """The spec's text; raise ``SpecErrors`` at the first byte that is not UTF-8."""
     from sentinel_spec.errors import SourceSpan, SpecError, SpecErrors
+    from sentinel_spec.limits import MAX_SPEC_BYTES
 
+    size = spec_path.stat().st_size
+    if size > MAX_SPEC_BYTES:  # refused before a byte is read
+        from sentinel_spec.parser import file_too_large
+
+        raise SpecErrors([file_too_large(spec_path.name, size, "bytes")])
     data = spec_path.read_bytes()
     try:
         return data.decode("utf-8")

@@ -12,7 +12,7 @@ from typing import TypeAlias
 from sentinel_spec.errors import SourceSpan
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Ident:
     name: str
     span: SourceSpan
@@ -21,25 +21,25 @@ class Ident:
 # ---------------------------------------------------------------- values
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class StringLit:
     value: str
     span: SourceSpan
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class NumberLit:
     value: int | float
     span: SourceSpan
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class BoolLit:
     value: bool
     span: SourceSpan
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Ref:
     """A bare identifier in value position: a declaration name or an enum member (GET, PgBoss)."""
 
@@ -47,32 +47,32 @@ class Ref:
     span: SourceSpan
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class DictEntry:
     key: Ident
     value: Expr
     span: SourceSpan
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class DictExpr:
     entries: tuple[DictEntry, ...]
     span: SourceSpan
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ListExpr:
     items: tuple[Expr, ...]
     span: SourceSpan
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class TupleExpr:
     items: tuple[Expr, ...]
     span: SourceSpan
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ImportExpr:
     """``import { name as alias } from "@src/a/b"``; ``path`` is the string as written."""
 
@@ -82,7 +82,7 @@ class ImportExpr:
     span: SourceSpan
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class JsonExpr:
     """``{=json ... json=}``; ``value`` is the parsed JSON (the parser reports bad JSON).
 
@@ -96,7 +96,7 @@ class JsonExpr:
     ok: bool = True
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class EnvExpr:
     """``env("NAME")`` or ``env("NAME", default)``."""
 
@@ -122,7 +122,7 @@ Expr: TypeAlias = (
 # ---------------------------------------------------------------- entity model bodies
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class FuncCall:
     """A call inside an attribute argument: ``uuid()``, ``now()``, ``autoincrement()``."""
 
@@ -130,7 +130,7 @@ class FuncCall:
     span: SourceSpan
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class AttrArg:
     """One argument of an attribute; ``name`` is set for ``fields: [...]`` style arguments."""
 
@@ -139,7 +139,7 @@ class AttrArg:
     span: SourceSpan
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class AttrList:
     items: tuple[AttrValue, ...]
     span: SourceSpan
@@ -148,7 +148,7 @@ class AttrList:
 AttrValue: TypeAlias = StringLit | NumberLit | BoolLit | Ref | FuncCall | AttrList
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Attribute:
     """``@unique``, ``@default(now())``, ``@db.VarChar(255)``; ``@@index([a])`` when ``block``."""
 
@@ -158,7 +158,7 @@ class Attribute:
     span: SourceSpan
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class TypeRef:
     name: Ident
     optional: bool
@@ -166,7 +166,7 @@ class TypeRef:
     span: SourceSpan
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class FieldDef:
     name: Ident
     type: TypeRef
@@ -177,7 +177,7 @@ class FieldDef:
 # ---------------------------------------------------------------- declarations
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Decl:
     """``<kind> <Name> { ... }`` for every dict-bodied kind (app, query, page, job, ...)."""
 
@@ -187,7 +187,7 @@ class Decl:
     span: SourceSpan
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class EntityDecl:
     name: Ident
     fields: tuple[FieldDef, ...]
@@ -196,7 +196,7 @@ class EntityDecl:
     span: SourceSpan
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class EnumDecl:
     name: Ident
     members: tuple[Ident, ...]
@@ -206,7 +206,7 @@ class EnumDecl:
 Declaration: TypeAlias = Decl | EntityDecl | EnumDecl
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Module:
     declarations: tuple[Declaration, ...]
     span: SourceSpan

@@ -16,13 +16,34 @@ from __future__ import annotations
 import json
 import re
 import threading
+from bisect import bisect_right
 from collections.abc import Iterable
-from functools import cache
+from functools import cache, lru_cache
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from sentinel_spec import ast, kinds
-from sentinel_spec.errors import SourceSpan, SpecError, did_you_mean
+from sentinel_spec.errors import (
+    LineIndex,
+    SourceSpan,
+    SpecError,
+    did_you_mean,
+    suggestion_budget,
+)
 from sentinel_spec.gc_pause import gc_paused
+from sentinel_spec.limits import (
+    MAX_DECLARATIONS,
+    MAX_LITERAL_CHARS,
+    MAX_NESTING,
+    MAX_SPEC_BYTES,
+    size_text,
+)
+from sentinel_spec.literals import (
+    LiteralError,
+    bad_escape,
+    nearest_number,
+    read_json,
+    read_number,
+)
 
 if TYPE_CHECKING:
     from lark import Lark, Token
@@ -50,7 +71,7 @@ _STRING_DECODER = json.JSONDecoder(strict=False)
 # taken for a declaration. Compiled on first error (re.compile is slow at import).
 def _declaration_start(kind_names: tuple[str, ...]) -> str:
     return (
-        r'"(?:[^"\\\n]|\\.)*"|//[^\n]*|/\*[\s\S]*?\*/|\{=json[\s\S]*?json=\}|\{=psl[\s\S]*?psl=\}'
+        r'"(?:[^"\\\n]++|\\.)*+"|//[^\n]*|/\*[\s\S]*?\*/|\{=json[\s\S]*?json=\}|\{=psl[\s\S]*?psl=\}'
         r"|^(?P<kind>" + "|".join(kind_names) + r")"
         r"(?=[ \t]*\{|[ \t]+[A-Za-z_][A-Za-z0-9_]*+(?:\s*\{|(?![ \t]*(?:[?@}\r\n]|\[\]|//|/\*|$))))"
     )
@@ -92,12 +113,6 @@ def declaration_start_pattern() -> str:
     """Where a declaration may start (the error recovery's split; group ``kind``), for tools
     that read half-written files the same way (the language server)."""
     return _vocabulary().declaration_start
-
-
-# One escape at a time, left to right, so `\\\\` is consumed whole and never read as
-# the start of the escape after it.
-_ESCAPE = re.compile(r"\\(u[0-9a-fA-F]{4}|.)", re.DOTALL)
-_SIMPLE_ESCAPES = frozenset('"\\/bfnrt')
 
 
 # Human names for terminals in "expected ..." messages; punctuation is shown quoted.
@@ -146,21 +161,52 @@ def parse(source: str, file: str = "app.sq") -> tuple[ast.Module, list[SpecError
     """
     from lark.exceptions import UnexpectedInput
 
+    if len(source) > MAX_SPEC_BYTES:
+        return ast.Module((), _whole_span(source, file)), [file_too_large(file, len(source))]
     parser = _parser()
     errors: list[SpecError] = []
-    with gc_paused(), _LOCK:
+    with gc_paused(), _LOCK, suggestion_budget():
         _BUILDER.begin(file, 0, 0, errors)
         try:
             declarations = _run(parser, source)
-        except UnexpectedInput as whole_file_error:
+        except (UnexpectedInput, _TooDeep) as whole_file_error:
             errors.clear()  # the per-declaration pass below finds them all again
             declarations = _parse_each_declaration(parser, source, file, errors)
             if not errors:  # cannot happen unless the split misleads; never lose the error
-                errors.append(_translate(whole_file_error, source, 0, len(source), 0, file)[0])
+                errors.append(_recovery_error(whole_file_error, source, file))
         finally:
             _BUILDER.begin(file, 0, 0, [])
+    if len(declarations) > MAX_DECLARATIONS:
+        errors.append(_too_many_declarations(declarations[MAX_DECLARATIONS]))
+        declarations = declarations[:MAX_DECLARATIONS]
     module = ast.Module(tuple(declarations), _whole_span(source, file))
     return module, sorted(errors, key=SpecError.sort_key)
+
+
+def file_too_large(file: str, size: int, unit: str = "characters") -> SpecError:
+    """The one error of a spec over the size limit (nothing of it is parsed)."""
+    return SpecError(
+        SourceSpan(1, 1, 1, 1, 0, 0, file),
+        f"{file} is {size:,} {unit} ({size_text(size)}): a spec may be at most "
+        f"{size_text(MAX_SPEC_BYTES)}",
+        "a spec this large is most likely generated or pasted by mistake",
+    )
+
+
+def _too_many_declarations(first_over: ast.Declaration) -> SpecError:
+    return SpecError(
+        first_over.name.span,
+        f"more than {MAX_DECLARATIONS:,} declarations: this one and those after it are not checked",
+    )
+
+
+def _recovery_error(error: Exception, source: str, file: str) -> SpecError:
+    if isinstance(error, _TooDeep):
+        return _BUILDER.too_deep(error.token)
+    from lark.exceptions import UnexpectedInput
+
+    assert isinstance(error, UnexpectedInput)
+    return _translate(error, source, 0, len(source), 0, file)[0]
 
 
 # ---------------------------------------------------------------- the lark instance
@@ -191,6 +237,10 @@ def _parser_for(kind_terminal: str) -> Lark:
         keep_all_tokens=True,
         maybe_placeholders=False,
         transformer=_BUILDER,
+        lexer_callbacks={
+            **dict.fromkeys(_OPENING, _BUILDER.open_bracket),
+            **dict.fromkeys(_CLOSING, _BUILDER.close_bracket),
+        },
         # Building the LALR tables is most of a small build's time: lark keeps them in
         # a file in the temp folder, keyed by grammar, options and lark version.
         cache=True,
@@ -201,6 +251,19 @@ def _run(parser: Lark, text: str) -> list[ast.Declaration]:
     # The inline builder's ``module`` callback makes the result a list, not a Tree.
     declarations: list[ast.Declaration] = parser.parse(text)  # type: ignore[assignment]
     return declarations
+
+
+# Brackets of values; PSL_OPEN/PSL_CLOSE are not counted, a model body holds no values.
+_OPENING = ("LBRACE", "LSQB", "LPAR")
+_CLOSING = ("RBRACE", "RSQB", "RPAR")
+
+
+class _TooDeep(Exception):
+    """Raised by the lexer at the bracket that opens one level past ``MAX_NESTING``."""
+
+    def __init__(self, token: Token) -> None:
+        super().__init__(token)
+        self.token = token
 
 
 # The builder is shared by the cached parser, and holds per-call state (file name,
@@ -232,16 +295,33 @@ def _parse_each_declaration(
         _BUILDER.begin(file, line_shift, begin, errors)
         try:
             declarations.extend(_run(parser, chunk))
+        except _TooDeep as deep:
+            errors.append(_BUILDER.too_deep(deep.token))
         except UnexpectedInput as error:
-            translated, swallows_rest = _translate(error, source, begin, end, line_shift, file)
+            precise = len(errors) < PRECISE_SYNTAX_ERRORS
+            translated, swallows_rest = _translate(
+                error, source, begin, end, line_shift, file, precise
+            )
             errors.append(translated)
             if swallows_rest:
                 break
     return declarations
 
 
+# Finding what really was expected replays the parser once per terminal (about 0.5 ms an
+# error): 100,000 syntax errors took over a minute. Past this many (far more than one run
+# prints) the expected lists come from the LALR table, which may name a few extra tokens.
+PRECISE_SYNTAX_ERRORS = 200
+
+
 def _translate(
-    error: UnexpectedInput, source: str, begin: int, end: int, line_shift: int, file: str
+    error: UnexpectedInput,
+    source: str,
+    begin: int,
+    end: int,
+    line_shift: int,
+    file: str,
+    precise: bool = True,
 ) -> tuple[SpecError, bool]:
     """A lark exception (positions relative to ``source[begin:end]``) as a ``SpecError``.
 
@@ -253,7 +333,7 @@ def _translate(
     if isinstance(error, UnexpectedCharacters):
         return _unexpected_character(source, begin + (error.pos_in_stream or 0), file)
     if isinstance(error, UnexpectedToken):
-        expected = _accepted(error)
+        expected = _accepted(error) if precise else set(error.expected)
         token = error.token
         if token.type == "$END":
             return _unexpected_end(source, end, expected, file), False
@@ -396,9 +476,16 @@ def _token_span(token: Token, line_shift: int, offset_shift: int, file: str) -> 
 
 
 def _position(source: str, offset: int) -> tuple[int, int]:
-    line = source.count("\n", 0, offset) + 1
-    column = offset - (source.rfind("\n", 0, offset) + 1) + 1
-    return line, column
+    # Through a line index built once per source: counting newlines from the start for
+    # each error made 16,000 syntax errors quadratic.
+    starts = _line_starts(source)
+    line = bisect_right(starts, offset)
+    return line, offset - starts[line - 1] + 1
+
+
+@lru_cache(maxsize=1)
+def _line_starts(source: str) -> list[int]:
+    return LineIndex(source).starts
 
 
 def _region(source: str, start: int, end: int, file: str) -> SourceSpan:
@@ -413,50 +500,6 @@ def _point(source: str, offset: int, file: str) -> SourceSpan:
 
 def _whole_span(source: str, file: str) -> SourceSpan:
     return _region(source, 0, len(source), file)
-
-
-def _bad_escape(text: str) -> tuple[int, int] | None:
-    """Where in a string token the first invalid escape is, or None when all are valid.
-
-    Invalid: an unknown escape, ``\\u`` without four hex digits, or a ``\\uXXXX``
-    surrogate not in a high-low pair (it decodes, but is not text UTF-8 can hold).
-    """
-    escapes = list(_ESCAPE.finditer(text, 1, len(text) - 1))
-    index = 0
-    while index < len(escapes):
-        escape = escapes[index]
-        body = escape.group(1)
-        index += 1
-        if len(body) == 1:
-            if body not in _SIMPLE_ESCAPES:
-                return escape.span()
-            continue
-        code = int(body[1:], 16)
-        if 0xDC00 <= code <= 0xDFFF:
-            return escape.span()  # a low surrogate with no high one before it
-        if 0xD800 <= code <= 0xDBFF:
-            low = escapes[index] if index < len(escapes) else None
-            if low is None or low.start() != escape.end() or not _is_low_surrogate(low.group(1)):
-                return escape.span()
-            index += 1
-    return None
-
-
-def _is_low_surrogate(body: str) -> bool:
-    return len(body) == 5 and 0xDC00 <= int(body[1:], 16) <= 0xDFFF
-
-
-class _NotJson(ValueError):
-    """Python's json reads NaN and Infinity; JSON (and PostgreSQL's jsonb) does not."""
-
-
-def _not_json_constant(name: str) -> object:
-    raise _NotJson(name)
-
-
-# A JSON string, or one of the constants Python's json accepts and JSON does not.
-_JSON_CONSTANT = re.compile(r'"(?:[^"\\]|\\.)*"|(-?Infinity|NaN)')
-_JSON_STRING = re.compile(r'"(?:[^"\\]|\\.)*"')
 
 
 # ---------------------------------------------------------------- the AST builder
@@ -477,6 +520,27 @@ class _AstBuilder:
         self.line_shift = line_shift
         self.offset_shift = offset_shift
         self.errors = errors
+        self.depth = 0
+
+    # ------------------------------------------------------------ nesting (lexer callbacks)
+
+    def open_bracket(self, token: Token) -> Token:
+        self.depth += 1
+        if self.depth > MAX_NESTING:
+            # Stops this declaration's parse: nothing deeper is built, however deep it goes.
+            raise _TooDeep(token)
+        return token
+
+    def close_bracket(self, token: Token) -> Token:
+        self.depth -= 1
+        return token
+
+    def too_deep(self, token: Token) -> SpecError:
+        return SpecError(
+            self._span(token),
+            f"values nested more than {MAX_NESTING} levels deep",
+            "a spec value this deep is most likely generated by mistake",
+        )
 
     # ------------------------------------------------------------ helpers
 
@@ -507,13 +571,22 @@ class _AstBuilder:
         return ast.Ident(token.value, self._span(token))
 
     def _string(self, token: Token) -> ast.StringLit:
+        if len(token) - 2 > MAX_LITERAL_CHARS:
+            self.errors.append(
+                SpecError(
+                    self._span(token),
+                    f"string of {len(token) - 2:,} characters: a string literal may have at "
+                    f"most {MAX_LITERAL_CHARS:,}",
+                )
+            )
+            return ast.StringLit("", self._span(token))
         return ast.StringLit(self._decode(token), self._span(token))
 
     def _decode(self, token: Token) -> str:
         text = str(token)
         if "\\" not in text:
             return text[1:-1]
-        bad = _bad_escape(text)
+        bad = bad_escape(text)
         if bad is None:
             try:
                 value: str = _STRING_DECODER.decode(text)
@@ -651,9 +724,12 @@ class _AstBuilder:
 
     def number_lit(self, children: list[Any]) -> ast.NumberLit:
         token = children[0]
-        text = token.value
-        is_float = "." in text or "e" in text or "E" in text
-        return ast.NumberLit(float(text) if is_float else int(text), self._span(token))
+        try:
+            value = read_number(token.value)
+        except LiteralError as bad:
+            self.errors.append(SpecError(self._span(token), bad.message, bad.hint))
+            value = nearest_number(token.value)  # reported; the declaration is still checked
+        return ast.NumberLit(value, self._span(token))
 
     def true_lit(self, children: list[Any]) -> ast.BoolLit:
         return ast.BoolLit(True, self._span(children[0]))
@@ -701,26 +777,15 @@ class _AstBuilder:
         span = self._span(token)
         raw = token.value[len(_JSON_OPEN) : -len(_JSON_CLOSE)]
         try:
-            value: object = json.loads(raw, parse_constant=_not_json_constant)
-        except json.JSONDecodeError as bad:
-            self._json_error(span, raw, bad.pos, f"invalid JSON: {bad.msg}")
+            value = read_json(raw)
+        except LiteralError as bad:
+            self._json_error(span, raw, bad.offset, bad.message, bad.hint)
             return ast.JsonExpr(raw, None, span, ok=False)
-        except _NotJson as constant:
-            found = (m.start(1) for m in _JSON_CONSTANT.finditer(raw) if m.group(1))
-            where = next(found, 0)
-            self._json_error(span, raw, where, f"invalid JSON: `{constant}` is not JSON")
-            return ast.JsonExpr(raw, None, span, ok=False)
-        if "\\u" in raw:  # JSON accepts lone surrogates; UTF-8 cannot hold them
-            for string in _JSON_STRING.finditer(raw):
-                bad_escape = _bad_escape(string.group(0))
-                if bad_escape is not None:
-                    escape = string.group(0)[bad_escape[0] : bad_escape[1]]
-                    message = f"invalid JSON: `{escape}` is a lone surrogate, not text"
-                    self._json_error(span, raw, string.start() + bad_escape[0], message)
-                    return ast.JsonExpr(raw, None, span, ok=False)
         return ast.JsonExpr(raw, value, span)
 
-    def _json_error(self, span: SourceSpan, raw: str, pos: int, message: str) -> None:
+    def _json_error(
+        self, span: SourceSpan, raw: str, pos: int, message: str, hint: str | None = None
+    ) -> None:
         """Report a problem at offset ``pos`` of the text inside a JSON quoter."""
         at = span.start_offset + len(_JSON_OPEN) + pos
         line = span.line + raw.count("\n", 0, pos)
@@ -730,7 +795,7 @@ class _AstBuilder:
             SpecError(
                 SourceSpan(line, column, line, column + 1, at, at + 1, self.file),
                 message,
-                "the text between `{=json` and `json=}` must be one JSON value",
+                hint or "the text between `{=json` and `json=}` must be one JSON value",
             )
         )
 

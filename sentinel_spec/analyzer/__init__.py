@@ -17,7 +17,7 @@ from sentinel_spec.analyzer.context import Context
 from sentinel_spec.analyzer.resolve import ImportResolver, collect_namespace
 from sentinel_spec.analyzer.validate import validate
 from sentinel_spec.appspec import AppSpec
-from sentinel_spec.errors import SpecError
+from sentinel_spec.errors import SpecError, suggestion_budget
 
 __all__ = ["analyze"]
 
@@ -37,6 +37,17 @@ def analyze(
     what it read between keystrokes (it empties ``checked`` when the names or the
     imported files change, since a body's check depends on them).
     """
+    with suggestion_budget():
+        return _analyze(module, spec_dir, file, imports, checked)
+
+
+def _analyze(
+    module: ast.Module,
+    spec_dir: Path,
+    file: str,
+    imports: ImportResolver | None,
+    checked: MutableMapping[int, tuple[ast.Decl, list[SpecError]]] | None,
+) -> tuple[AppSpec | None, list[SpecError]]:
     namespace, errors = collect_namespace(module)
     checker = Checker(namespace, imports if imports is not None else ImportResolver(Path(spec_dir)))
     for decl in module.declarations:

@@ -1,4 +1,4 @@
-"""Rules of ``app.auth`` beyond its schema: the user entity, reserved paths and tables,
+"""Rules of ``app.auth`` beyond its schema: the user entity, reserved tables,
 timeouts, and the fields ``auth.workspaces`` names.
 
 Names the auth feature reserves are listed here (not imported from the runtime) so the
@@ -13,9 +13,8 @@ from sentinel_spec.analyzer.messages import suggest
 from sentinel_spec.analyzer.model import EntityInfo
 from sentinel_spec.analyzer.units import parse_duration
 from sentinel_spec.errors import SpecError
+from sentinel_spec.literals import LiteralError
 
-# Paths under /auth/ are the auth routes and pages (docs/auth.md, "Routes").
-AUTH_PREFIX = "/auth"
 # The tables define_auth_tables adds beside the user's (runtime/auth/tables.py).
 AUTH_TABLES = (
     "auth_identities",
@@ -52,36 +51,6 @@ def user_entity_has_single_id(ctx: Context) -> list[SpecError]:
             f"users by one column (it has {', '.join(info.primary_key)})",
         )
     ]
-
-
-def auth_paths_are_reserved(ctx: Context) -> list[SpecError]:
-    if _auth(ctx) is None:
-        return []
-    errors: list[SpecError] = []
-    for kind in ("route", "websocket", "apiNamespace"):
-        for decl in ctx.of_kind(kind):
-            path = value(decl.body, "path")
-            if isinstance(path, ast.StringLit) and _under_auth(path.value):
-                errors.append(_reserved_path(path, kind, decl))
-    for decl in ctx.of_kind("api"):
-        route = value(decl.body, "httpRoute")
-        if isinstance(route, ast.TupleExpr) and len(route.items) == 2:
-            path = route.items[1]
-            if isinstance(path, ast.StringLit) and _under_auth(path.value):
-                errors.append(_reserved_path(path, "api", decl))
-    return errors
-
-
-def _under_auth(path: str) -> bool:
-    return path == AUTH_PREFIX or path.startswith(AUTH_PREFIX + "/")
-
-
-def _reserved_path(path: ast.StringLit, kind: str, decl: ast.Decl) -> SpecError:
-    return SpecError(
-        path.span,
-        f"{kind} `{decl.name.name}` uses `{path.value}`, but paths under `{AUTH_PREFIX}/` "
-        "are the auth routes and pages of `app.auth`; pick another path",
-    )
 
 
 def auth_tables_are_reserved(ctx: Context) -> list[SpecError]:
@@ -126,7 +95,12 @@ def session_timeouts(ctx: Context) -> list[SpecError]:
 
 
 def _duration(node: ast.Expr | None) -> int | None:
-    return parse_duration(node.value) if isinstance(node, ast.StringLit) else None
+    if not isinstance(node, ast.StringLit):
+        return None
+    try:
+        return parse_duration(node.value)
+    except LiteralError:  # out of range: the field's own check reports it
+        return None
 
 
 # field -> (the entity it belongs on, what its type must be, default name)
@@ -204,7 +178,6 @@ def _type_problem(kind: str | None, type_name: str, is_list: bool, wanted: str) 
 
 AUTH_RULES = (
     user_entity_has_single_id,
-    auth_paths_are_reserved,
     auth_tables_are_reserved,
     session_timeouts,
     workspace_fields,

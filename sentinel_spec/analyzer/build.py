@@ -17,6 +17,7 @@ from sentinel_spec.analyzer.model import EntityInfo, FieldInfo, RelationPairs
 from sentinel_spec.analyzer.resolve import ImportResolver, decl_kind
 from sentinel_spec.analyzer.schema import JOB_OPTIONS
 from sentinel_spec.analyzer.units import parse_duration, parse_rate, parse_size
+from sentinel_spec.literals import read_json
 
 
 class _Body:
@@ -319,6 +320,8 @@ def _default(f: FieldInfo) -> a.Default | None:
         return a.Default("enum", arg.name)
     if isinstance(arg, ast.AttrList):
         return a.Default("literal", [])
+    if f.type_name == "Json" and isinstance(arg, ast.StringLit):
+        return a.Default("literal", cast(a.JsonValue, read_json(arg.value)))  # JSON text
     return a.Default("literal", arg.value)
 
 

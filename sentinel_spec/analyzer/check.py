@@ -16,6 +16,7 @@ from sentinel_spec.analyzer.resolve import ImportResolver, Namespace, check_refe
 from sentinel_spec.analyzer.units import parse_duration, parse_rate, parse_size
 from sentinel_spec.appspec import HTTP_METHODS
 from sentinel_spec.errors import SpecError
+from sentinel_spec.literals import LiteralError, shown
 
 
 def describe(expr: ast.Expr) -> str:
@@ -154,18 +155,22 @@ class Checker:
         if not isinstance(expr, ast.StringLit):
             self._mismatch(expr, t, key, errors)
             return
-        parsed: object
-        if isinstance(t, s.DurationT):
-            parsed, what = parse_duration(expr.value), "duration"
-        elif isinstance(t, s.SizeT):
-            parsed, what = parse_size(expr.value), "size"
-        else:
-            parsed, what = parse_rate(expr.value), "rate limit"
+        parse, what = {
+            s.DurationT: (parse_duration, "duration"),
+            s.SizeT: (parse_size, "size"),
+            s.RateT: (parse_rate, "rate limit"),
+        }[type(t)]
+        try:
+            parsed: object = parse(expr.value)
+        except LiteralError as bad:
+            message = f"invalid {what} `{shown(expr.value)}` for `{key}`: {bad.message}"
+            errors.append(SpecError(expr.span, message, bad.hint))
+            return
         if parsed is None:
             errors.append(
                 SpecError(
                     expr.span,
-                    f"invalid {what} `{expr.value}` for `{key}`: expected {t.expected}",
+                    f"invalid {what} `{shown(expr.value)}` for `{key}`: expected {t.expected}",
                 )
             )
 

@@ -7,9 +7,10 @@ from collections.abc import Callable
 from sentinel_spec import ast
 from sentinel_spec.analyzer.context import Context
 from sentinel_spec.analyzer.messages import suggest
-from sentinel_spec.analyzer.model import EntityInfo, FieldInfo
+from sentinel_spec.analyzer.model import EntityInfo, FieldInfo, attr_name
 from sentinel_spec.appspec import SCALAR_TYPES
-from sentinel_spec.errors import SpecError
+from sentinel_spec.errors import SourceSpan, SpecError
+from sentinel_spec.literals import LiteralError, read_json, shown
 
 EntityRule = Callable[[Context], list[SpecError]]
 
@@ -158,9 +159,80 @@ def _default_error(ctx: Context, f: FieldInfo, arg: ast.AttrValue) -> SpecError 
         "Json": isinstance(arg, ast.StringLit),
         "Bytes": False,
     }[t]
-    if fits:
-        return None
-    return SpecError(arg.span, f"{where}: the value does not fit the field type `{t}`")
+    if not fits:
+        return SpecError(arg.span, f"{where}: the value does not fit the field type `{t}`")
+    if t == "Json" and isinstance(arg, ast.StringLit):
+        try:
+            read_json(arg.value)  # a Json default is JSON text, as in Prisma
+        except LiteralError as bad:
+            hint = bad.hint or 'write JSON text: "{}", "[1, 2]", "\\"text\\""'
+            return SpecError(arg.span, f"{where}: {bad.message}", hint)
+    return None
+
+
+def column_names(ctx: Context) -> list[SpecError]:
+    """One column per name in a table, and one table per name: ``@map``/``@@map`` may clash."""
+    errors: list[SpecError] = []
+    tables: dict[str, EntityInfo] = {}
+    for info in ctx.entities.values():
+        table = info.table or info.name
+        span = _map_span(info.node.block_attributes, info.node.name)
+        errors.extend(_name_length("table", table, span, "@@map"))
+        other = tables.setdefault(table, info)
+        if other is not info:
+            errors.append(
+                SpecError(
+                    span,
+                    f"entity `{info.name}` is stored in table `{shown(table)}`, like entity "
+                    f"`{other.name}` on line {other.node.name.span.line}",
+                    "give one of them another `@@map(...)` table name",
+                )
+            )
+        columns: dict[str, FieldInfo] = {}
+        for f in info.fields:
+            if f.kind not in ("scalar", "enum"):
+                continue  # relation fields have no column of their own
+            column = f.column or f.name
+            span = _map_span(f.node.attributes, f.node.name)
+            errors.extend(_name_length("column", column, span, "@map"))
+            first = columns.setdefault(column, f)
+            if first is not f:
+                errors.append(
+                    SpecError(
+                        span,
+                        f"field `{info.name}.{f.name}` is stored in column `{shown(column)}`, "
+                        f"like field `{first.name}` on line {first.node.name.span.line}",
+                        "give one of them another `@map(...)` column name",
+                    )
+                )
+    return errors
+
+
+# PostgreSQL keeps 63 bytes of a name (NAMEDATALEN - 1) and cuts the rest without an
+# error: two long names sharing their first 63 bytes would become one.
+POSTGRES_NAME_BYTES = 63
+
+
+def _name_length(what: str, name: str, span: SourceSpan, attribute: str) -> list[SpecError]:
+    size = len(name.encode("utf-8"))
+    if size <= POSTGRES_NAME_BYTES:
+        return []
+    return [
+        SpecError(
+            span,
+            f"{what} name `{shown(name)}` is {size} bytes: PostgreSQL keeps only the first "
+            f"{POSTGRES_NAME_BYTES} of a name",
+            f"give it a shorter name with `{attribute}(...)`",
+        )
+    ]
+
+
+def _map_span(attributes: tuple[ast.Attribute, ...], name: ast.Ident) -> SourceSpan:
+    """Where a column or table name is given: its ``@map``, else the name itself."""
+    for attr in attributes:
+        if attr_name(attr) == "map":
+            return attr.span
+    return name.span
 
 
 def updated_at(ctx: Context) -> list[SpecError]:
@@ -287,6 +359,7 @@ ENTITY_RULES: tuple[EntityRule, ...] = (
     one_id,
     block_field_names,
     defaults,
+    column_names,
     updated_at,
     relation_attribute_placement,
     relation_keys,

@@ -27,13 +27,23 @@ class NativeType:
     scalars: tuple[str, ...]
     max_args: int = 0
     example: str = ""  # how to write it with its arguments
+    # The inclusive range PostgreSQL accepts for each argument, and what it means.
+    ranges: tuple[tuple[int, int, str], ...] = ()
+
+
+# PostgreSQL's bounds: a varchar/char length up to 10485760, numeric precision up to 1000,
+# fractional seconds up to 6 digits.
+_LENGTH = (1, 10_485_760, "length")
+_PRECISION = (1, 1000, "precision")
+_SCALE = (0, 1000, "scale")
+_FRACTION = (0, 6, "fractional digits")
 
 
 # Kept in step with ``generator/models.py`` (``_db_type``): only types it maps, plus
 # BigInt and ByteA, whose default mapping already is that native type.
 NATIVE_TYPES: dict[str, NativeType] = {
-    "VarChar": NativeType(("String",), 1, "@db.VarChar(255)"),
-    "Char": NativeType(("String",), 1, "@db.Char(2)"),
+    "VarChar": NativeType(("String",), 1, "@db.VarChar(255)", (_LENGTH,)),
+    "Char": NativeType(("String",), 1, "@db.Char(2)", (_LENGTH,)),
     "Text": NativeType(("String",)),
     "Uuid": NativeType(("String",)),
     "SmallInt": NativeType(("Int",)),
@@ -41,9 +51,9 @@ NATIVE_TYPES: dict[str, NativeType] = {
     "BigInt": NativeType(("BigInt",)),
     "Real": NativeType(("Float",)),
     "DoublePrecision": NativeType(("Float",)),
-    "Decimal": NativeType(("Decimal",), 2, "@db.Decimal(10, 2)"),
-    "Timestamp": NativeType(("DateTime",), 1, "@db.Timestamp(3)"),
-    "Timestamptz": NativeType(("DateTime",), 1, "@db.Timestamptz(3)"),
+    "Decimal": NativeType(("Decimal",), 2, "@db.Decimal(10, 2)", (_PRECISION, _SCALE)),
+    "Timestamp": NativeType(("DateTime",), 1, "@db.Timestamp(3)", (_FRACTION,)),
+    "Timestamptz": NativeType(("DateTime",), 1, "@db.Timestamptz(3)", (_FRACTION,)),
     "Date": NativeType(("DateTime",)),
     "Time": NativeType(("DateTime",)),
     "Json": NativeType(("Json",)),
@@ -297,12 +307,23 @@ def _db_type(
         errors.append(SpecError(attr.span, f"`{attr_label(attr)}` takes {takes}"))
         return None
     args: list[int] = []
-    for arg in attr.args:
-        if isinstance(arg.value, ast.NumberLit) and isinstance(arg.value.value, int):
-            args.append(arg.value.value)
-        else:
+    for arg, (low, high, meaning) in zip(attr.args, native.ranges, strict=False):
+        if not (isinstance(arg.value, ast.NumberLit) and isinstance(arg.value.value, int)):
             errors.append(SpecError(arg.span, f"`{attr_label(attr)}` takes integer arguments"))
             return None
+        number = arg.value.value
+        if args and meaning == "scale":
+            high = args[0]  # the scale fits in the precision
+        if not low <= number <= high:
+            errors.append(
+                SpecError(
+                    arg.span,
+                    f"the {meaning} of `{attr_label(attr)}` must be from {low} to {high}, "
+                    f"not {number}",
+                )
+            )
+            return None
+        args.append(number)
     return native_name, tuple(args)
 
 

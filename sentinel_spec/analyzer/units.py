@@ -1,12 +1,15 @@
 """Parsing of the unit-bearing strings of the spec: durations, byte sizes and rate limits.
 
-Each parser returns ``None`` for a malformed string; the caller owns the diagnostic,
-because only it knows which field (and which span) the string came from.
+Each parser returns ``None`` for a malformed string and raises ``LiteralError`` for a
+well-formed one whose number is out of range (``literals.read_count``); the caller owns
+the diagnostic, because only it knows which field (and which span) the string came from.
 """
 
 from __future__ import annotations
 
 import re
+
+from sentinel_spec.literals import read_count
 
 _DURATION = re.compile(r"^(\d+)\s*(s|m|h|d|w)$")
 _DURATION_UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 7 * 86400}
@@ -38,7 +41,7 @@ def parse_duration(text: str) -> int | None:
     match = _DURATION.match(text.strip())
     if match is None:
         return None
-    seconds = int(match.group(1)) * _DURATION_UNITS[match.group(2)]
+    seconds = read_count(match.group(1), _DURATION_UNITS[match.group(2)])
     return seconds or None
 
 
@@ -47,7 +50,7 @@ def parse_size(text: str) -> int | None:
     match = _SIZE.match(text.strip())
     if match is None:
         return None
-    return int(match.group(1)) * _SIZE_UNITS[match.group(2).lower()]
+    return read_count(match.group(1), _SIZE_UNITS[match.group(2).lower()])
 
 
 def parse_rate(text: str) -> tuple[int, int] | None:
@@ -55,8 +58,11 @@ def parse_rate(text: str) -> tuple[int, int] | None:
     match = _RATE.match(text.strip())
     if match is None:
         return None
-    limit = int(match.group(1))
-    multiplier = int(match.group(2)) if match.group(2) else 1
-    if limit == 0 or multiplier == 0:
+    limit = read_count(match.group(1))
+    window = read_count(
+        match.group(2).strip() if match.group(2) else "1",
+        _RATE_UNITS[match.group(3) or match.group(4)],
+    )
+    if limit == 0 or window == 0:
         return None
-    return limit, multiplier * _RATE_UNITS[match.group(3) or match.group(4)]
+    return limit, window

@@ -10,6 +10,7 @@ from __future__ import annotations
 import keyword
 from collections.abc import Callable
 from datetime import datetime
+from functools import cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from sentinel_spec import ast, kinds
@@ -18,9 +19,11 @@ from sentinel_spec.analyzer.context import Context, entry, value
 from sentinel_spec.analyzer.entity_rules import ENTITY_RULES
 from sentinel_spec.analyzer.messages import suggest, with_article
 from sentinel_spec.analyzer.resolve import decl_kind
+from sentinel_spec.analyzer.routes import ROUTE_RULES
 from sentinel_spec.analyzer.schema import JOB_OPTIONS
 from sentinel_spec.appspec import SCALAR_TYPES
 from sentinel_spec.errors import SourceSpan, SpecError
+from sentinel_spec.literals import shown
 from sentinel_spec.runtime.jobs.cron import cron_problem
 
 Rule = Callable[[Context], list[SpecError]]
@@ -29,7 +32,9 @@ Rule = Callable[[Context], list[SpecError]]
 def exactly_one_app(ctx: Context) -> list[SpecError]:
     apps = ctx.of_kind("app")
     if not apps:
-        span = SourceSpan(1, 1, 1, 2, 0, 1, ctx.file)
+        # The first character, or nothing at all in an empty file: never past its end.
+        width = min(1, ctx.module.span.end_offset)
+        span = SourceSpan(1, 1, 1, 1 + width, 0, width, ctx.file)
         return [SpecError(span, "missing `app` declaration: a spec needs exactly one `app`")]
     first = apps[0]
     return [
@@ -294,16 +299,30 @@ def job_schedule(ctx: Context) -> list[SpecError]:
             )
         timezone = _string_at(decl, "schedule", "timezone")
         if timezone is not None and not _is_timezone(timezone.value):
-            message = f"unknown timezone `{timezone.value}`"
-            message = suggest(message, timezone.value, available_timezones())
+            message = f"unknown timezone `{shown(timezone.value)}`"
+            message = suggest(message, timezone.value, _zone_names())
             errors.append(SpecError(timezone.span, message))
     return errors
 
 
+@cache
+def _zone_names() -> frozenset[str]:
+    """The zones for "did you mean": read once (each call walks the zoneinfo folders)."""
+    return frozenset(available_timezones())
+
+
+# No IANA zone key comes near this; a longer one is a file name the OS refuses.
+_MAX_TIMEZONE_CHARS = 255
+
+
 def _is_timezone(name: str) -> bool:
+    if len(name) > _MAX_TIMEZONE_CHARS:
+        return False
     try:
         ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
+    except (ZoneInfoNotFoundError, ValueError, OSError):
+        # OSError: the lookup opens a file named after the key (tzdata's, when installed),
+        # and the OS may refuse the name (ENAMETOOLONG, EISDIR...): not a zone either way.
         return False
     return True
 
@@ -390,6 +409,7 @@ RULES: tuple[Rule, ...] = (
     api_conflicts,
     route_paths,
     websocket_paths,
+    *ROUTE_RULES,
     job_schedule,
     job_executor_options,
     crud_entity_has_single_id,

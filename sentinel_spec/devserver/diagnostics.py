@@ -15,7 +15,8 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Literal
 
-from sentinel_spec.errors import SpecErrors, render_error
+from sentinel_spec.errors import LineIndex, SpecErrors, more_errors, render_error
+from sentinel_spec.limits import MAX_SHOWN_ERRORS
 
 ERRORS_FILE = Path(".sentinel") / "dev-errors.json"
 
@@ -41,7 +42,10 @@ def errors_path(project_dir: Path) -> Path:
 
 
 def problems_from_spec_errors(errors: SpecErrors) -> list[Problem]:
-    return [
+    """The first ``MAX_SHOWN_ERRORS`` diagnostics, then one line counting the others."""
+    indexes = {file: LineIndex(source) for file, source in errors.sources.items()}
+    shown = errors.errors[:MAX_SHOWN_ERRORS]
+    problems = [
         Problem(
             kind="spec",
             message=e.message,
@@ -49,10 +53,16 @@ def problems_from_spec_errors(errors: SpecErrors) -> list[Problem]:
             line=e.span.line,
             column=e.span.column,
             hint=e.hint,
-            rendered=render_error(e, errors.sources.get(e.span.file)),
+            rendered=render_error(e, indexes.get(e.span.file)),
         )
-        for e in errors.errors
+        for e in shown
     ]
+    hidden = len(errors.errors) - len(shown)
+    if hidden:
+        problems.append(
+            Problem(kind="spec", message=more_errors(hidden), rendered=more_errors(hidden))
+        )
+    return problems
 
 
 def import_problem(traceback_text: str) -> Problem:

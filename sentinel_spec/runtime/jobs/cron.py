@@ -22,7 +22,9 @@ CRON_FIELDS = (
 
 
 _CRON_BOUNDS = ((0, 59), (0, 23), (1, 31), (1, 12), (0, 6))
-_PLAIN_CRON_ITEM = re.compile(r"(\*|(\d+)(?:-(\d+))?)(?:/(\d+))?")
+# Bounded counts: a longer number is not plain, and croniter (which reads it safely) decides
+# (int() of 4,301 digits raises).
+_PLAIN_CRON_ITEM = re.compile(r"(\*|(\d{1,9})(?:-(\d{1,9}))?)(?:/(\d{1,9}))?")
 
 
 def _plainly_valid(field: str, bounds: tuple[int, int]) -> bool:

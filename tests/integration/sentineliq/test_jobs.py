@@ -31,9 +31,7 @@ UTC = dt.UTC
 
 
 @pytest.fixture
-async def queue(
-    sentineliq: ModuleType, sentineliq_db: str, smtp: Any
-) -> AsyncIterator[JobRuntime]:
+async def queue(sentineliq: ModuleType, sentineliq_db: str, smtp: Any) -> AsyncIterator[JobRuntime]:
     """The app as create_app builds it (lifespan running); its job runtime."""
     from sentinel_spec.runtime.app import create_app
 

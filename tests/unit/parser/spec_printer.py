@@ -14,6 +14,7 @@ from typing import Any
 
 from hypothesis import strategies as st
 
+from sentinel_spec.limits import MAX_INT, MIN_INT
 from sentinel_spec.parser import KEYWORDS
 
 DICT_KINDS = ("app", "page", "route", "query", "action", "api", "apiNamespace", "job", "crud")
@@ -23,7 +24,8 @@ names = st.from_regex(r"[A-Za-z_][A-Za-z0-9_]{0,7}", fullmatch=True).filter(
 )
 keys = st.from_regex(r"[A-Za-z_][A-Za-z0-9_]{0,7}", fullmatch=True)  # keywords are fine here
 json_values = st.recursive(
-    st.none() | st.booleans() | st.integers() | st.text(max_size=8),
+    # JSON integers of a spec are signed 64-bit (docs/language.md, "Limits").
+    st.none() | st.booleans() | st.integers(MIN_INT, MAX_INT) | st.text(max_size=8),
     lambda inner: (
         st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=4), inner, max_size=3)
     ),

@@ -1,0 +1,6 @@
+def get_cases(args, context):
+    return []
+
+
+def health(request, context):
+    return {}
