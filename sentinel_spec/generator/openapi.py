@@ -151,15 +151,15 @@ def documented_methods(planned: PlannedRoute) -> tuple[str, ...]:
     return tuple(m.lower() for m in planned.methods if m != "OPTIONS")
 
 
-def object_schema(properties: dict[str, JsonSchema], required: list[str]) -> JsonSchema:
-    """An argument object the runtime validates with ``extra="forbid"`` (crud): the
-    schema says that unknown fields are refused."""
-    return {
-        "type": "object",
-        "properties": properties,
-        "required": required,
-        "additionalProperties": False,
-    }
+def object_schema(
+    properties: dict[str, JsonSchema], required: list[str], *, closed: bool = False
+) -> JsonSchema:
+    """An object; ``closed`` when the runtime refuses unknown fields (crud's arguments,
+    validated with ``extra="forbid"``), so the schema says so."""
+    schema: JsonSchema = {"type": "object", "properties": properties, "required": required}
+    if closed:
+        schema["additionalProperties"] = False
+    return schema
 
 
 def any_of_null(schema: JsonSchema) -> JsonSchema:

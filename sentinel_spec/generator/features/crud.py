@@ -75,6 +75,7 @@ def crud_shapes(crud: Crud, entity: Entity) -> dict[str, tuple[JsonSchema, JsonS
     key = object_schema(
         {attribute_name(k): field_schema(entity.field(k)) for k in entity.primary_key},
         [attribute_name(k) for k in entity.primary_key],
+        closed=True,
     )
     page = object_schema(
         {
@@ -83,6 +84,7 @@ def crud_shapes(crud: Crud, entity: Entity) -> dict[str, tuple[JsonSchema, JsonS
             "offset": {"type": "integer", "minimum": 0, "maximum": BIGINT_MAX, "default": 0},
         },
         [],
+        closed=True,
     )
     items = {"type": "array", "items": ref}
     listing = {"type": "object", "properties": {"items": items, "total": {"type": "integer"}}}
@@ -90,10 +92,12 @@ def crud_shapes(crud: Crud, entity: Entity) -> dict[str, tuple[JsonSchema, JsonS
     create = object_schema(
         {attribute_name(f.name): field_schema(f) for f in writable},
         [attribute_name(f.name) for f in writable if _required_on_create(f)],
+        closed=True,
     )
     update = object_schema(
         {attribute_name(f.name): field_schema(f) for f in writable},
         [attribute_name(k) for k in entity.primary_key],
+        closed=True,
     )
     return {
         "get": (key, ref),

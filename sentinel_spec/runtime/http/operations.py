@@ -142,6 +142,10 @@ def invalid_arguments(error: Any) -> HttpError:
     return HttpError(400, "Invalid arguments", details, code="validation_error")
 
 
+# Decodes without validating: a route's JSON when it has no argument type.
+NO_TYPE = ArgsValidator(Any)
+
+
 def validator_for(op: Operation) -> ArgsValidator:
     args_type = op.args_type if op.args_type is not None else first_parameter_type(op.fn)
     return ArgsValidator(args_type)
@@ -180,6 +184,13 @@ def decode_json(raw: bytes) -> Any:
         except RecursionError:
             raise HttpError(400, "Malformed JSON: nested too deeply") from None
     return value
+
+
+async def read_args(request: Request) -> Any:
+    """The call's JSON arguments decoded (``None`` when there are none), through the same
+    refusals as every operation (415, depth, NUL, lone surrogates): for routes that take
+    JSON without an argument type (the auth routes)."""
+    return NO_TYPE(await read_raw_args(request))
 
 
 async def read_raw_args(request: Request) -> bytes | None:

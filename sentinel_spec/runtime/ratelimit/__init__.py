@@ -9,7 +9,8 @@
 
 ``install`` fills ``builder.services.rate_limiter`` when the spec declares any limit (the
 default, one on an operation or api, or a named one) or ``app.auth`` (whose login limits
-use it), and adds the ``rateLimit`` middleware after ``cors`` when there is a default. Cheap to import: ``limits`` and ``redis`` load in ``install``.
+use it), and adds the ``rateLimit`` middleware after ``cors`` when there is a default.
+Cheap to import: ``limits`` and ``redis`` load in ``install``.
 """
 
 from __future__ import annotations
