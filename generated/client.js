@@ -73,10 +73,6 @@ export const Techniques = {
   getAll: (args) => call("/crud/techniques/get-all", args),
 };
 
-/** api health: GET /api/health; resolves to the fetch Response */
-export const health = (params = {}, init = {}) =>
-  send(`/api/health`, { method: "GET", ...init });
-
 /** api emailPreview: GET /api/email-preview; resolves to the fetch Response */
 export const emailPreview = (params = {}, init = {}) =>
   send(`/api/email-preview`, { method: "GET", ...init });

@@ -197,25 +197,6 @@ class Client:
         response = self.request("POST", "/crud/techniques/get-all", json=_dump(args))
         return _answer(response)
 
-    def health(
-        self,
-        *,
-        json: Any = None,
-        params: Mapping[str, Any] | None = None,
-        content: bytes | None = None,
-        headers: Mapping[str, str] | None = None,
-    ) -> httpx.Response:
-        """api health: GET /api/health"""
-        response = self.request(
-            "GET",
-            "/api/health",
-            json=json,
-            params=params,
-            content=content,
-            headers=headers,
-        )
-        return _checked(response)
-
     def email_preview(
         self,
         *,
@@ -330,25 +311,6 @@ class AsyncClient:
         """crud Techniques.getAll: GET/POST /crud/techniques/get-all"""
         response = await self.request("POST", "/crud/techniques/get-all", json=_dump(args))
         return _answer(response)
-
-    async def health(
-        self,
-        *,
-        json: Any = None,
-        params: Mapping[str, Any] | None = None,
-        content: bytes | None = None,
-        headers: Mapping[str, str] | None = None,
-    ) -> httpx.Response:
-        """api health: GET /api/health"""
-        response = await self.request(
-            "GET",
-            "/api/health",
-            json=json,
-            params=params,
-            content=content,
-            headers=headers,
-        )
-        return _checked(response)
 
     async def email_preview(
         self,

@@ -28,7 +28,6 @@ from src.core.workspace.operations import (
     update_workspace,
 )
 from src.server.api.email_preview import email_preview
-from src.server.api.health import health
 from src.server.api.screenshot import alert_screenshot
 from src.server.middleware_config import server_middleware
 from src.server.notification_ws import notifications_socket
@@ -64,7 +63,6 @@ APP = d.AppDecl(
                 "AuditLog": models.AuditLog,
             },
             auth=True,
-            rate_limit=d.RateLimit(limit=5, per_seconds=3600, by="user"),
         ),
         d.Operation(
             name="updateWorkspace",
@@ -77,7 +75,6 @@ APP = d.AppDecl(
                 "AuditLog": models.AuditLog,
             },
             auth=True,
-            rate_limit=d.RateLimit(limit=30, per_seconds=60, by="user"),
         ),
         d.Operation(
             name="deleteWorkspace",
@@ -90,16 +87,10 @@ APP = d.AppDecl(
                 "AuditLog": models.AuditLog,
             },
             auth=True,
+            rate_limit=d.RateLimit(limit=10, per_seconds=3600, by="user"),
         ),
     ),
     apis=(
-        d.Api(
-            name="health",
-            method="GET",
-            path="/api/health",
-            fn=health,
-            auth=False,
-        ),
         d.Api(
             name="emailPreview",
             method="GET",
@@ -314,18 +305,43 @@ APP = d.AppDecl(
     ),
     setup_fn=setup_server,
     middleware_config_fn=server_middleware,
-    cors_origins=d.Env(
-        "CORS_ORIGINS", "http://localhost:3000", required=False, where="app.server.cors_origins"
-    ),
+    cors_origins_by_env={
+        "production": d.Env(
+            "CORS_ORIGINS",
+            "https://app.sentineliq.dev",
+            required=False,
+            where="app.server.cors_origins_by_env.production",
+        ),
+        "development": (
+            "http://localhost:3000",
+            "http://127.0.0.1:3000",
+        ),
+    },
     body_limits=d.BodyLimits(json_bytes=10485760, form_bytes=10485760, raw_bytes=52428800),
     default_rate_limit=d.RateLimit(limit=300, per_seconds=60, by="ip"),
     rate_limit_storage=d.Env(
         "REDIS_URL", "memory://", required=False, where="app.server.rate_limit.storage"
     ),
     rate_limit_fail_open=True,
+    named_rate_limits={
+        "workspaceCreate": d.RateLimit(limit=5, per_seconds=3600, by="user"),
+        "workspaceUpdate": d.RateLimit(limit=30, per_seconds=60, by="user"),
+        "memberInvite": d.RateLimit(limit=20, per_seconds=3600, by="workspace"),
+    },
+    trusted_proxies=d.Env(
+        "TRUSTED_PROXIES", "127.0.0.1,::1", required=False, where="app.server.trusted_proxies"
+    ),
+    security_headers={
+        "Content-Security-Policy": "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: https:; font-src 'self'; connect-src 'self' wss:; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'",
+        "Strict-Transport-Security": "max-age=31536000; includeSubDomains",
+    },
     sentry=d.Sentry(
         dsn=d.Env("SENTRY_DSN", "", required=False, where="app.server.sentry.dsn"),
         traces_sample_rate=0.1,
+        environment=d.Env(
+            "SENTRY_ENVIRONMENT", "", required=False, where="app.server.sentry.environment"
+        ),
+        release=d.Env("SENTRY_RELEASE", "", required=False, where="app.server.sentry.release"),
     ),
     email_sender=d.EmailSenderDecl(
         provider="SMTP",

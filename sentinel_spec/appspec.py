@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Literal, TypeAlias, get_args
 
 from sentinel_spec.contract.jobs import JobOptions as JobOptions
 from sentinel_spec.contract.jobs import JobsConfig as JobsConfig
+from sentinel_spec.contract.server import ServerLimits as ServerLimits
 
 if TYPE_CHECKING:
     from sentinel_spec.contract.features import Declared
@@ -177,6 +178,54 @@ class ServerRateLimit:
     default: RateLimit | None = None
     storage: Configurable = "memory://"
     fail_open: bool = True
+    # ``named``: limits user code counts with ``context.rate_limit(name)``, in spec order.
+    named: tuple[tuple[str, RateLimit], ...] = ()
+
+
+@dataclass(frozen=True)
+class Hsts:
+    max_age_seconds: int = 365 * 86400
+    include_subdomains: bool = True
+    preload: bool = False
+
+    def header(self) -> str:
+        value = f"max-age={self.max_age_seconds}"
+        if self.include_subdomains:
+            value += "; includeSubDomains"
+        if self.preload:
+            value += "; preload"
+        return value
+
+
+@dataclass(frozen=True)
+class SecurityHeaders:
+    """``server.securityHeaders``: None keeps the default, ``False`` drops the header, a
+    string (or ``Hsts``) replaces it."""
+
+    content_security_policy: str | bool | None = None
+    hsts: Hsts | bool | None = None
+    frame_options: str | bool | None = None
+    referrer_policy: str | bool | None = None
+    permissions_policy: str | bool | None = None
+
+    def overrides(self) -> dict[str, str | None]:
+        """Header name -> replacement value, or None to send no such header."""
+        chosen: dict[str, str | bool | Hsts | None] = {
+            "Content-Security-Policy": self.content_security_policy,
+            "Strict-Transport-Security": self.hsts,
+            "X-Frame-Options": self.frame_options,
+            "Referrer-Policy": self.referrer_policy,
+            "Permissions-Policy": self.permissions_policy,
+        }
+        result: dict[str, str | None] = {}
+        for name, value in chosen.items():
+            if value is False:
+                result[name] = None
+            elif isinstance(value, Hsts):
+                result[name] = value.header()
+            elif isinstance(value, str):
+                result[name] = value
+        return result
 
 
 @dataclass(frozen=True)
@@ -184,6 +233,7 @@ class Sentry:
     dsn: Configurable
     traces_sample_rate: float = 0.0
     environment: Configurable = None
+    release: Configurable = None
 
 
 @dataclass(frozen=True)
@@ -191,8 +241,15 @@ class Server:
     setup_fn: ExtImport | None = None
     middleware_config_fn: ExtImport | None = None
     cors_origins: Configurable = None  # str (comma separated), list of str, or env
+    # ``origins: { production: ..., development: ... }``: one list per SENTINEL_ENV name.
+    cors_origins_by_env: dict[str, Configurable] = field(default_factory=dict)
+    cors_credentials: bool = True
+    cors_max_age_seconds: int = 600
     body_limits: BodyLimits = field(default_factory=BodyLimits)
     rate_limit: ServerRateLimit = field(default_factory=ServerRateLimit)
+    trusted_proxies: Configurable = None  # str (comma separated), list of str, or env
+    security_headers: SecurityHeaders = field(default_factory=SecurityHeaders)
+    limits: ServerLimits = field(default_factory=ServerLimits)
     sentry: Sentry | None = None
 
 
@@ -476,6 +533,7 @@ class AppSpec:
         found += declared_feature("websockets", (f"websocket {w.name}" for w in self.websockets))
         found += declared_feature("socketio", ["app.webSocket"] if app.web_socket else [])
         limited = ["app.server.rateLimit"] if server.rate_limit.default is not None else []
+        limited += ["app.server.rateLimit.named"] if server.rate_limit.named else []
         limited += [f"{op.kind} {op.name}" for op in self.operations if op.rate_limit]
         limited += [f"api {api.name}" for api in self.apis if api.rate_limit]
         found += declared_feature("rateLimit", limited)

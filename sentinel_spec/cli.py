@@ -270,10 +270,20 @@ def start_command(project: Path, host: str, port: int, workers: int) -> None:
     import uvicorn
 
     from sentinel_spec.runtime.observability.logging import logging_config
+    from sentinel_spec.runtime.serving import security_headers_for, uvicorn_options
 
+    try:
+        log_config = logging_config()  # JSON lines, in every worker process
+    except ValueError as error:  # LOG_LEVEL, LOGSTASH_* settings
+        raise click.UsageError(str(error)) from None
+    server = fresh.spec.app.server
+    serving = uvicorn_options(
+        server.limits, security_headers_for(server.security_headers.overrides())
+    )
     project_dir = path.parent
     os.chdir(project_dir)
     os.environ.setdefault("SENTINEL_ENV", "production")
+    os.environ.setdefault("SENTINEL_SERVICE_NAME", fresh.spec.app.name)  # service.name in logs
     uvicorn.run(
         "generated.server:create_app",
         factory=True,
@@ -281,11 +291,13 @@ def start_command(project: Path, host: str, port: int, workers: int) -> None:
         port=port,
         workers=workers,
         app_dir=str(project_dir),
-        proxy_headers=True,
+        # The app itself honours X-Forwarded-* from app.server.trustedProxies only.
+        proxy_headers=False,
         server_header=False,
         timeout_graceful_shutdown=20,
-        log_config=logging_config(),  # JSON lines, in every worker process
+        log_config=log_config,
         access_log=False,  # the app logs each request itself, with its request id
+        **serving,  # app.server.limits: the guarded protocol, keep-alive timeout
     )
 
 

@@ -211,6 +211,73 @@ def _workspaces(body: _Body) -> a.Workspaces | None:
     )
 
 
+def _named_limits(body: _Body) -> tuple[tuple[str, a.RateLimit], ...]:
+    if body.body is None:
+        return ()
+    named: list[tuple[str, a.RateLimit]] = []
+    for item in body.body.entries:
+        limit = _Body(item.value if isinstance(item.value, ast.DictExpr) else None)
+        text = limit.string("limit")
+        if text is not None:
+            named.append((item.key.name, rate_limit(text, limit.ref("by"))))
+    return tuple(named)
+
+
+def _header_choice(body: _Body, key: str) -> str | bool | None:
+    text = body.string(key)
+    return text if text is not None else body.boolean(key)
+
+
+def _security_headers(body: _Body) -> a.SecurityHeaders:
+    hsts_body = body.sub("hsts")
+    hsts: a.Hsts | bool | None = body.boolean("hsts")
+    if hsts_body.body is not None:
+        hsts = a.Hsts(
+            **_kwargs(
+                max_age_seconds=hsts_body.duration("maxAge"),
+                include_subdomains=hsts_body.boolean("includeSubDomains"),
+                preload=hsts_body.boolean("preload"),
+            )
+        )
+    return a.SecurityHeaders(
+        content_security_policy=_header_choice(body, "contentSecurityPolicy"),
+        hsts=hsts,
+        frame_options=_header_choice(body, "frameOptions"),
+        referrer_policy=_header_choice(body, "referrerPolicy"),
+        permissions_policy=_header_choice(body, "permissionsPolicy"),
+    )
+
+
+def _server_limits(body: _Body) -> a.ServerLimits:
+    number = body.number("maxHeaders")
+    return a.ServerLimits(
+        **_kwargs(
+            max_url_bytes=body.size("maxUrlBytes"),
+            max_header_bytes=body.size("maxHeaderBytes"),
+            max_headers=int(number) if number is not None else None,
+            headers_timeout=_float(body.duration("headersTimeout")),
+            body_timeout=_float(body.duration("bodyTimeout")),
+            request_timeout=_float(body.duration("requestTimeout")),
+            idle_timeout=_float(body.duration("idleTimeout")),
+        )
+    )
+
+
+def _cors(body: _Body) -> dict[str, Any]:
+    origins = body.get("origins")
+    fields: dict[str, Any] = _kwargs(
+        cors_credentials=body.boolean("credentials"),
+        cors_max_age_seconds=body.duration("maxAge"),
+    )
+    if isinstance(origins, ast.DictExpr):
+        fields["cors_origins_by_env"] = {
+            item.key.name: configurable(item.value) for item in origins.entries
+        }
+    else:
+        fields["cors_origins"] = configurable(origins)
+    return fields
+
+
 def _server(body: _Body) -> a.Server:
     limits = body.sub("bodyLimits")
     rate = body.sub("rateLimit")
@@ -219,7 +286,7 @@ def _server(body: _Body) -> a.Server:
     return a.Server(
         setup_fn=body.imp("setupFn"),
         middleware_config_fn=body.imp("middlewareConfigFn"),
-        cors_origins=body.sub("cors").configurable("origins"),
+        **_cors(body.sub("cors")),
         body_limits=a.BodyLimits(
             **_kwargs(
                 json_bytes=limits.size("json"),
@@ -233,10 +300,15 @@ def _server(body: _Body) -> a.Server:
                 storage=rate.configurable("storage") if rate.has("storage") else None,
                 fail_open=rate.boolean("failOpen"),
             ),
+            named=_named_limits(rate.sub("named")),
         ),
+        trusted_proxies=body.configurable("trustedProxies"),
+        security_headers=_security_headers(body.sub("securityHeaders")),
+        limits=_server_limits(body.sub("limits")),
         sentry=a.Sentry(
             dsn=sentry.configurable("dsn"),
             environment=sentry.configurable("environment"),
+            release=sentry.configurable("release"),
             **_kwargs(traces_sample_rate=_float(sentry.number("tracesSampleRate"))),
         )
         if sentry.body is not None

@@ -146,6 +146,9 @@ class Checker:
             self._mismatch(expr, t, key, errors)
         elif not isinstance(expr, ast.DictExpr):
             self._mismatch(expr, t, key, errors)
+        elif isinstance(t, s.MapT):
+            for entry in expr.entries:
+                self._value(entry.value, t.value, entry.key.name, entry.key, errors)
         else:
             self._dict(expr, t, f"`{key}`", owner, errors)
 
@@ -231,7 +234,7 @@ class Checker:
 def _outer_form_fits(expr: ast.Expr, t: s.Type) -> bool:
     if isinstance(t, s.ListT):
         return isinstance(expr, ast.ListExpr)
-    if isinstance(t, s.DictT):
+    if isinstance(t, s.DictT | s.MapT):
         return isinstance(expr, ast.DictExpr)
     if isinstance(t, s.StrT | s.DurationT | s.SizeT | s.RateT):
         return isinstance(expr, ast.StringLit)

@@ -125,6 +125,14 @@ class OneOfT:
 
 
 @dataclass(frozen=True)
+class MapT:
+    """A dict whose keys the user names, every value of one type (``rateLimit.named``)."""
+
+    value: Type
+    expected: str = "a dict"
+
+
+@dataclass(frozen=True)
 class FieldSpec:
     type: Type
     required: bool = False
@@ -152,6 +160,7 @@ Type = Union[  # noqa: UP007 (a runtime alias of forward references)
     ListT,
     EnvT,
     OneOfT,
+    MapT,
     DictT,
 ]
 
@@ -228,13 +237,60 @@ AUTH = dict_of(
     ),
 )
 
+ORIGINS = EnvT(OneOfT((StrT(), ListT(StrT()))))
+# A header value, or `false` to send no such header.
+HEADER_VALUE = OneOfT((StrT(), BoolT()))
+HSTS = dict_of(maxAge=opt(DurationT()), includeSubDomains=opt(BoolT()), preload=opt(BoolT()))
+
+SECURITY_HEADERS = dict_of(
+    contentSecurityPolicy=opt(HEADER_VALUE),
+    hsts=opt(OneOfT((HSTS, BoolT()))),
+    frameOptions=opt(HEADER_VALUE),
+    referrerPolicy=opt(HEADER_VALUE),
+    permissionsPolicy=opt(HEADER_VALUE),
+)
+
+SERVER_LIMITS = dict_of(
+    maxUrlBytes=opt(SizeT()),
+    maxHeaderBytes=opt(SizeT()),
+    maxHeaders=opt(IntT()),
+    headersTimeout=opt(DurationT()),
+    bodyTimeout=opt(DurationT()),
+    requestTimeout=opt(DurationT()),
+    idleTimeout=opt(DurationT()),
+)
+
 SERVER = dict_of(
     setupFn=opt(ImportT()),
     middlewareConfigFn=opt(ImportT()),
-    cors=opt(dict_of(origins=opt(EnvT(OneOfT((StrT(), ListT(StrT()))))))),
+    cors=opt(
+        dict_of(
+            # One list for every environment, or one per SENTINEL_ENV name.
+            origins=opt(OneOfT((MapT(ORIGINS), ORIGINS))),
+            credentials=opt(BoolT()),
+            maxAge=opt(DurationT()),
+        )
+    ),
     bodyLimits=opt(dict_of(json=opt(SizeT()), form=opt(SizeT()), raw=opt(SizeT()))),
-    rateLimit=opt(dict_of(default=opt(RateT()), storage=opt(ENV_STR), failOpen=opt(BoolT()))),
-    sentry=opt(dict_of(dsn=req(ENV_STR), tracesSampleRate=opt(FloatT()), environment=opt(ENV_STR))),
+    rateLimit=opt(
+        dict_of(
+            default=opt(RateT()),
+            storage=opt(ENV_STR),
+            failOpen=opt(BoolT()),
+            named=opt(MapT(RATE_LIMIT)),
+        )
+    ),
+    trustedProxies=opt(EnvT(OneOfT((StrT(), ListT(StrT()))))),
+    securityHeaders=opt(SECURITY_HEADERS),
+    limits=opt(SERVER_LIMITS),
+    sentry=opt(
+        dict_of(
+            dsn=req(ENV_STR),
+            tracesSampleRate=opt(FloatT()),
+            environment=opt(ENV_STR),
+            release=opt(ENV_STR),
+        )
+    ),
 )
 
 APP = dict_of(

@@ -21,6 +21,7 @@ from sentinel_spec.analyzer.messages import suggest, with_article
 from sentinel_spec.analyzer.resolve import decl_kind
 from sentinel_spec.analyzer.routes import ROUTE_RULES
 from sentinel_spec.analyzer.schema import JOB_OPTIONS
+from sentinel_spec.analyzer.server_rules import SERVER_RULES
 from sentinel_spec.appspec import SCALAR_TYPES
 from sentinel_spec.errors import SourceSpan, SpecError
 from sentinel_spec.literals import shown
@@ -414,6 +415,7 @@ RULES: tuple[Rule, ...] = (
     job_executor_options,
     crud_entity_has_single_id,
     *AUTH_RULES,
+    *SERVER_RULES,
     *ENTITY_RULES,
 )
 

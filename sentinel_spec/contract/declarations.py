@@ -18,6 +18,7 @@ from typing import Any, Literal
 
 from sentinel_spec.contract.jobs import JobOptions as JobOptions
 from sentinel_spec.contract.jobs import JobsConfig as JobsConfig
+from sentinel_spec.contract.server import ServerLimits as ServerLimits
 
 UserFn = Callable[..., Any]
 
@@ -131,7 +132,8 @@ class BodyLimits:
 class Sentry:
     dsn: Env | str
     traces_sample_rate: float = 0.0
-    environment: Env | str | None = None
+    environment: Env | str | None = None  # default: SENTINEL_ENV
+    release: Env | str | None = None  # default: SENTRY_RELEASE, else sentry-sdk's guess (git)
 
 
 # ---------------------------------------------------------------- auth (``app.auth``)
@@ -274,10 +276,23 @@ class AppDecl:
     setup_fn: UserFn | None = None
     middleware_config_fn: UserFn | None = None
     cors_origins: Env | str | tuple[str, ...] | None = None
+    # One origin list per SENTINEL_ENV name (production, development, ...), if the spec
+    # gives them so; the entry for the running environment is used.
+    cors_origins_by_env: Mapping[str, Env | str | tuple[str, ...]] = field(default_factory=dict)
+    cors_credentials: bool = True
+    cors_max_age: int = 600  # seconds a browser may cache a preflight answer
     body_limits: BodyLimits = BodyLimits(1 << 20, 1 << 20, 10 << 20)
     default_rate_limit: RateLimit | None = None
     rate_limit_storage: Env | str = "memory://"
     rate_limit_fail_open: bool = True
+    # server.rateLimit.named: limits user code counts with rate_limit(context, name).
+    named_rate_limits: Mapping[str, RateLimit] = field(default_factory=dict)
+    # server.trustedProxies; None: FORWARDED_ALLOW_IPS, else loopback (middleware/proxies.py).
+    trusted_proxies: Env | str | tuple[str, ...] | None = None
+    # server.securityHeaders: header name -> value replacing the default, or None to drop it.
+    security_headers: Mapping[str, str | None] = field(default_factory=dict)
+    # server.limits: what uvicorn and the protocol guard accept (runtime/serving/).
+    server_limits: ServerLimits = field(default_factory=ServerLimits)
     sentry: Sentry | None = None
     auth: AuthDecl | None = None
     email_sender: EmailSenderDecl | None = None

@@ -66,13 +66,13 @@ FEATURES: tuple[Feature, ...] = (
     ),
     Feature(
         "rateLimit",
-        served=False,
+        served=True,
         home="sentinel_spec/runtime/ratelimit/",
         effect="no request is ever refused with 429",
     ),
     Feature(
         "sentry",
-        served=False,
+        served=True,
         home="sentinel_spec/runtime/observability/",
         effect="errors are logged but not reported to Sentry",
     ),
@@ -125,6 +125,7 @@ def declared(decl: AppDecl) -> list[Declared]:
     found += declared_feature("websockets", (f"websocket {w.name}" for w in decl.websockets))
     found += declared_feature("socketio", ["app.webSocket"] if decl.socket_io else [])
     limited = ["app.server.rateLimit"] if decl.default_rate_limit is not None else []
+    limited += ["app.server.rateLimit.named"] if decl.named_rate_limits else []
     limited += [f"{op.kind} {op.name}" for op in decl.operations if op.rate_limit]
     limited += [f"api {api.name}" for api in decl.apis if api.rate_limit]
     found += declared_feature("rateLimit", limited)

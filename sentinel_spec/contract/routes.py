@@ -28,6 +28,7 @@ RouteKind = Literal[
     "page",
     "openapi",
     "client",
+    "health",
     "auth",
     "authPage",
     "websocket",
@@ -52,6 +53,9 @@ CRUD_QUERIES: frozenset[str] = frozenset({"get", "getAll"})  # reads; the others
 OPENAPI_PATH = "/openapi.json"
 # The generated JavaScript client (generated/client.js), for the scripts of pages.
 CLIENT_JS_PATH = "/client.js"
+HEALTH_PATH = "/api/health"
+# The largest crud ``offset`` (PostgreSQL's OFFSET is a bigint); runtime and openapi share it.
+BIGINT_MAX = 2**63 - 1
 
 
 # A NamedTuple: the compiler builds the plan on every build, and a frozen dataclass
@@ -113,6 +117,19 @@ def openapi() -> PlannedRoute:
 
 def client_js() -> PlannedRoute:
     return PlannedRoute("client", "client.js", CLIENT_JS_PATH, ("GET",), False)
+
+
+def health() -> PlannedRoute:
+    """The runtime's health report (``runtime/http/health.py``)."""
+    return PlannedRoute("health", "health", HEALTH_PATH, ("GET",), False)
+
+
+def claims_health(apis: Iterable[tuple[str, str]]) -> bool:
+    """Whether one of the spec's apis (method, path) answers ``GET /api/health`` itself."""
+    return any(
+        starlette_path(path).rstrip("/") == HEALTH_PATH and method in ("GET", "ALL")
+        for method, path in apis
+    )
 
 
 def websocket(name: str, path: str, *, auth: bool) -> PlannedRoute:
@@ -213,6 +230,8 @@ def plan(decl: AppDecl) -> tuple[PlannedRoute, ...]:
             two_factor=decl.auth.two_factor is not None,
         )
     rows += [websocket(w.name, w.path, auth=w.auth) for w in decl.websockets]
+    if not claims_health((a.method, a.path) for a in decl.apis):
+        rows.append(health())
     if decl.openapi_path is not None:  # both files are written by `sentinel build`
         rows.append(client_js())
         rows.append(openapi())

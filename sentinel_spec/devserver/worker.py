@@ -50,7 +50,8 @@ WARM_MODULES = (
     "uvicorn.loops.uvloop",
     "sentinel_spec.runtime.app",
     # What create_app's feature installs import on first use.
-    "sentinel_spec.runtime.observability.access_log",
+    "sentinel_spec.runtime.observability.request",
+    "sentinel_spec.runtime.serving.protocol",
     "sentinel_spec.runtime.middleware.stack",
     "sentinel_spec.runtime.db.database",
     "sentinel_spec.runtime.http.operations",
@@ -112,6 +113,16 @@ def load_app(project_dir: Path) -> Any:
     os.chdir(project_dir)
     sys.path.insert(0, str(project_dir))
     module = importlib.import_module("generated.server")
+    decl = getattr(module, "APP", None)
+    if decl is not None:  # app.server.limits for the guarded protocol of serve()
+        from sentinel_spec.runtime.serving import (
+            SERVING_ENV,
+            security_headers_for,
+            serving_settings,
+        )
+
+        headers = security_headers_for(decl.security_headers)
+        os.environ[SERVING_ENV] = serving_settings(decl.server_limits, headers)
     return DevErrorsMiddleware(module.create_app(), project_dir)
 
 
@@ -127,11 +138,19 @@ async def serve(app: Any, sock: socket.socket, status: StatusPipe, log_level: st
     import uvicorn
 
     from sentinel_spec.runtime.observability.logging import logging_config
+    from sentinel_spec.runtime.serving import PROTOCOL, read_serving_settings
 
+    limits, _ = read_serving_settings()
     config = uvicorn.Config(
         app,
+        http=PROTOCOL,  # app.server.limits, as sentinel start serves them
+        timeout_keep_alive=max(1, int(limits.idle_timeout)),
         log_level=log_level,
-        log_config=logging_config(log_level.upper(), readable=True),  # a person reads it
+        # A person reads it, unless LOG_FORMAT=json; LOG_LEVEL wins over --log-level.
+        log_config=logging_config(
+            os.environ.get("LOG_LEVEL") or log_level.upper(),
+            readable=os.environ.get("LOG_FORMAT", "").strip().lower() != "json",
+        ),
         access_log=False,  # the app's own access log has the request id
         timeout_graceful_shutdown=5,
     )

@@ -53,6 +53,9 @@ def build_document(spec: AppSpec) -> dict[str, Any]:
     document = OpenApiDocument(SchemaReader(spec.source_dir))
     for feature in features.FEATURES:
         feature.openapi(spec, document)
+    for planned in features.route_plan(spec):
+        if planned.kind == "health":
+            document.paths[planned.path] = _health_item()
     schemas: dict[str, JsonSchema] = dict(document.reader.components)
     for enum in spec.enums:
         schemas.setdefault(enum.name, {"type": "string", "enum": list(enum.members)})
@@ -78,8 +81,19 @@ def responses(ok: JsonSchema) -> dict[str, Any]:
     }
 
 
+def accepts_null(schema: JsonSchema) -> bool:
+    """Whether ``schema`` lets a call send no arguments (an empty body is ``null``)."""
+    if not schema or schema.get("type") == "null":
+        return True
+    return any(accepts_null(option) for option in schema.get("anyOf", ()))
+
+
 def _json_body(schema: JsonSchema) -> dict[str, Any]:
-    return {"required": False, "content": {"application/json": {"schema": schema}}}
+    # Required unless null is valid: an empty body is null, which the server then refuses.
+    return {
+        "required": not accepts_null(schema),
+        "content": {"application/json": {"schema": schema}},
+    }
 
 
 def call_item(
@@ -99,7 +113,7 @@ def call_item(
         args_param = {
             "name": "args",
             "in": "query",
-            "required": False,
+            "required": not accepts_null(args),
             "description": "The arguments, JSON-encoded.",
             "content": {"application/json": {"schema": args}},
         }
@@ -107,13 +121,45 @@ def call_item(
     return item
 
 
+def _health_item() -> dict[str, Any]:
+    """The runtime's ``GET /api/health`` (runtime/http/health.py)."""
+    report = {
+        "type": "object",
+        "properties": {
+            "status": {"type": "string", "enum": ["ok", "degraded"]},
+            "app": {"type": "string"},
+            "uptimeSeconds": {"type": "number"},
+        },
+        # One entry per check: "ok" / "down", or the check's own report (the job queue's).
+        "additionalProperties": {
+            "anyOf": [{"type": "string", "enum": ["ok", "down"]}, {"type": "object"}]
+        },
+        "required": ["status", "app"],
+    }
+    return {
+        "get": {
+            "tags": ["runtime"],
+            "operationId": "health",
+            "summary": "the app and its dependencies (503 when a critical one is down)",
+            "responses": responses(report),
+        }
+    }
+
+
 def documented_methods(planned: PlannedRoute) -> tuple[str, ...]:
     # OPTIONS (answered for CORS preflights) is not an operation of the api.
     return tuple(m.lower() for m in planned.methods if m != "OPTIONS")
 
 
-def object_schema(properties: dict[str, JsonSchema], required: list[str]) -> JsonSchema:
-    return {"type": "object", "properties": properties, "required": required}
+def object_schema(
+    properties: dict[str, JsonSchema], required: list[str], *, closed: bool = False
+) -> JsonSchema:
+    """An object; ``closed`` when the runtime refuses unknown fields (crud's arguments,
+    validated with ``extra="forbid"``), so the schema says so."""
+    schema: JsonSchema = {"type": "object", "properties": properties, "required": required}
+    if closed:
+        schema["additionalProperties"] = False
+    return schema
 
 
 def any_of_null(schema: JsonSchema) -> JsonSchema:

@@ -9,6 +9,7 @@ referenced with ``$ref``; what cannot be understood statically becomes ``{}`` (a
 from __future__ import annotations
 
 import ast
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -69,6 +70,21 @@ class SchemaReader:
         self.components: dict[str, JsonSchema] = {}
         self._modules: dict[str, _Module | None] = {}
         self._component_names: dict[tuple[str, str], str] = {}
+
+    def returns(self, fn: ExtImport) -> str:
+        """What ``fn`` says it returns: ``"html"`` (``Rendered``, ``HTMLResponse``),
+        ``"response"`` (some other Response: any content type), ``"json"`` (a value), or
+        ``"unknown"`` (no annotation, ``Any``)."""
+        module = self._module(fn.module)
+        func = module.functions.get(fn.name) if module is not None else None
+        if func is None or func.returns is None:
+            return "unknown"
+        name = (_dotted(func.returns) or "").rsplit(".", 1)[-1]
+        if name in ("Rendered", "HTMLResponse"):
+            return "html"
+        if name.endswith("Response"):
+            return "json" if name in ("JSONResponse", "ORJSONResponse") else "response"
+        return "unknown" if name in ("Any", "object", "") else "json"
 
     def args_schema(self, fn: ExtImport) -> JsonSchema:
         """The schema of ``fn``'s first parameter; ``{}`` when it is unannotated or unknown."""
@@ -179,7 +195,11 @@ class SchemaReader:
         if origin == "Union":
             return _any_of([self._schema(a, module) for a in args])
         if origin == "Annotated":
-            return self._schema(args[0], module)
+            annotated = self._schema(args[0], module)
+            for meta in args[1:]:  # Annotated[int, Field(ge=0)]: the constraints apply
+                if isinstance(meta, ast.Call) and (_dotted(meta.func) or "").endswith("Field"):
+                    _apply_constraints(annotated, meta)
+            return annotated
         if origin == "Literal":
             values = [_literal(a) for a in args]
             if any(v is _UNKNOWN for v in values):
@@ -246,6 +266,8 @@ class SchemaReader:
         result: JsonSchema = {"type": "object", "title": cls.name, "properties": properties}
         if required:
             result["required"] = required
+        # The runtime validates every argument type with extra="forbid" (operations.py).
+        result["additionalProperties"] = False
         doc = ast.get_docstring(cls)
         if doc:
             result["description"] = doc
@@ -323,27 +345,12 @@ def _apply_default(schema: JsonSchema, value: ast.expr | None) -> bool:
         if default is not _UNKNOWN:
             schema["default"] = default
         return True
-    has_default = False
+    has_default = any(k.arg == "default_factory" for k in value.keywords)
     default_node: ast.expr | None = value.args[0] if value.args else None
     for keyword in value.keywords:
         if keyword.arg == "default":
             default_node = keyword.value
-        elif keyword.arg == "default_factory":
-            has_default = True
-        elif keyword.arg in ("description", "title", "examples", "pattern"):
-            literal = _literal(keyword.value)
-            if literal is not _UNKNOWN:
-                schema[keyword.arg] = literal
-        elif keyword.arg in _NUMBER_CONSTRAINTS:
-            literal = _literal(keyword.value)
-            if literal is not _UNKNOWN:
-                schema[_NUMBER_CONSTRAINTS[keyword.arg]] = literal
-        elif keyword.arg in ("min_length", "max_length"):
-            literal = _literal(keyword.value)
-            if literal is not _UNKNOWN:
-                is_array = schema.get("type") == "array"
-                unit = "Items" if is_array else "Length"
-                schema[("min" if keyword.arg == "min_length" else "max") + unit] = literal
+    _apply_constraints(schema, value)
     if default_node is not None and not (
         isinstance(default_node, ast.Constant) and default_node.value is ...
     ):
@@ -352,6 +359,54 @@ def _apply_default(schema: JsonSchema, value: ast.expr | None) -> bool:
         if default is not _UNKNOWN:
             schema["default"] = default
     return has_default
+
+
+def _apply_constraints(schema: JsonSchema, call: ast.Call) -> None:
+    """The JSON Schema keywords of a ``Field(...)`` call (bounds, lengths, pattern, docs)."""
+    for keyword in call.keywords:
+        if keyword.arg in ("description", "title", "examples", "pattern"):
+            literal = _literal(keyword.value)
+            if literal is not _UNKNOWN:
+                schema[keyword.arg] = literal
+        elif keyword.arg in _NUMBER_CONSTRAINTS:
+            number = _number(keyword.value)
+            if number is not None:
+                schema[_NUMBER_CONSTRAINTS[keyword.arg]] = number
+        elif keyword.arg in ("min_length", "max_length"):
+            number = _number(keyword.value)
+            if isinstance(number, int):
+                unit = "Items" if schema.get("type") == "array" else "Length"
+                schema[("min" if keyword.arg == "min_length" else "max") + unit] = number
+
+
+Number = int | float
+_ARITHMETIC: dict[type[ast.operator], Callable[[Number, Number], Number | None]] = {
+    ast.Add: lambda a, b: a + b,
+    ast.Sub: lambda a, b: a - b,
+    ast.Mult: lambda a, b: a * b,
+    ast.FloorDiv: lambda a, b: a // b,
+    ast.Div: lambda a, b: a / b,
+    ast.Pow: lambda a, b: a**b if abs(b) <= 128 else None,
+}
+
+
+def _number(node: ast.expr) -> int | float | None:
+    """A numeric literal or constant arithmetic on literals (``24 * 60``, ``2**63 - 1``)."""
+    if isinstance(node, ast.Constant) and isinstance(node.value, (int, float)):
+        return None if isinstance(node.value, bool) else node.value
+    if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd)):
+        inner = _number(node.operand)
+        return None if inner is None else (-inner if isinstance(node.op, ast.USub) else inner)
+    if isinstance(node, ast.BinOp) and type(node.op) in _ARITHMETIC:
+        left, right = _number(node.left), _number(node.right)
+        if left is None or right is None:
+            return None
+        try:
+            result = _ARITHMETIC[type(node.op)](left, right)
+        except (ZeroDivisionError, OverflowError):
+            return None
+        return result if isinstance(result, (int, float)) else None
+    return None
 
 
 def _any_of(options: list[JsonSchema]) -> JsonSchema:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from sentinel_spec.appspec import AppSpec, EmailSender, ExtImport, Server
+from sentinel_spec.appspec import AppSpec, EmailSender, ExtImport, Server, ServerLimits
 from sentinel_spec.generator import features
 from sentinel_spec.generator import pyexpr as px
 from sentinel_spec.generator.declwriter import DeclWriter, Kwargs, call, fields_of, present
@@ -66,6 +66,16 @@ def server_settings(server: Server, w: DeclWriter) -> Kwargs:
         kwargs.append(("middleware_config_fn", w.fn(server.middleware_config_fn)))
     if server.cors_origins is not None:
         kwargs.append(("cors_origins", w.configurable(server.cors_origins)))
+    if server.cors_origins_by_env:
+        by_env = tuple(
+            (px.lit(name), w.configurable(origins))
+            for name, origins in server.cors_origins_by_env.items()
+        )
+        kwargs.append(("cors_origins_by_env", px.Dict(by_env)))
+    if not server.cors_credentials:
+        kwargs.append(("cors_credentials", px.lit(False)))
+    if server.cors_max_age_seconds != 600:
+        kwargs.append(("cors_max_age", px.lit(server.cors_max_age_seconds)))
     body_limits = px.Call("d.BodyLimits", kwargs=tuple(fields_of(server.body_limits)))
     kwargs.append(("body_limits", body_limits))
     rate = server.rate_limit
@@ -73,14 +83,27 @@ def server_settings(server: Server, w: DeclWriter) -> Kwargs:
         kwargs.append(("default_rate_limit", w.rate_limit_call(rate.default)))
     kwargs.append(("rate_limit_storage", w.configurable(rate.storage)))
     kwargs.append(("rate_limit_fail_open", px.lit(rate.fail_open)))
+    if rate.named:
+        named = tuple((px.lit(name), w.rate_limit_call(rule)) for name, rule in rate.named)
+        kwargs.append(("named_rate_limits", px.Dict(named)))
+    if server.trusted_proxies is not None:
+        kwargs.append(("trusted_proxies", w.configurable(server.trusted_proxies)))
+    overrides = server.security_headers.overrides()
+    if overrides:
+        items = tuple((px.lit(name), px.lit(value)) for name, value in overrides.items())
+        kwargs.append(("security_headers", px.Dict(items)))
+    if server.limits != ServerLimits():
+        limits = px.Call("d.ServerLimits", kwargs=tuple(fields_of(server.limits)))
+        kwargs.append(("server_limits", limits))
     sentry = server.sentry
     if sentry is not None:
         sentry_kwargs: Kwargs = [
             ("dsn", w.configurable(sentry.dsn)),
             ("traces_sample_rate", px.lit(sentry.traces_sample_rate)),
         ]
-        if sentry.environment is not None:
-            sentry_kwargs.append(("environment", w.configurable(sentry.environment)))
+        for key, value in (("environment", sentry.environment), ("release", sentry.release)):
+            if value is not None:
+                sentry_kwargs.append((key, w.configurable(value)))
         kwargs.append(("sentry", call("d.Sentry", sentry_kwargs)))
     return kwargs
 

@@ -97,7 +97,7 @@ FIELD_DOCS: dict[str, str] = {
     "app.server.bodyLimits.json": "JSON bodies (default 1mb).",
     "app.server.bodyLimits.form": "Form bodies (default 1mb).",
     "app.server.bodyLimits.raw": "Other bodies, uploads included (default 10mb).",
-    "app.server.rateLimit": "The default rate limit and where counts are kept.",
+    "app.server.rateLimit": "The default rate limit, named limits and where counts are kept.",
     "app.server.rateLimit.default": 'A limit for every request, like `"300/minute"`.',
     "app.server.rateLimit.storage": "`memory://` or a Redis URL shared by every instance.",
     "app.server.rateLimit.failOpen": "Let requests through while the storage is down "
@@ -105,7 +105,35 @@ FIELD_DOCS: dict[str, str] = {
     "app.server.sentry": "Error reporting to Sentry.",
     "app.server.sentry.dsn": 'The project\'s DSN, usually `env("SENTRY_DSN")`.',
     "app.server.sentry.tracesSampleRate": "Share of requests traced, 0 to 1 (default 0).",
-    "app.server.sentry.environment": "The environment name Sentry shows.",
+    "app.server.sentry.environment": "The environment name Sentry shows (default `SENTINEL_ENV`).",
+    "app.server.sentry.release": "The release Sentry shows (default `SENTRY_RELEASE`, then git).",
+    "app.server.cors.credentials": "Let listed origins send cookies (default true).",
+    "app.server.cors.maxAge": 'How long a browser may cache a preflight (default "10m").',
+    "app.server.rateLimit.named": "Limits your code counts with `context.rate_limit(name)`: "
+    '`{ name: { limit: "20/hour", by: workspace } }`.',
+    "app.server.trustedProxies": "Peers whose X-Forwarded-For is believed: IPs, CIDRs or `*` "
+    "(default `FORWARDED_ALLOW_IPS`, else loopback).",
+    "app.server.securityHeaders": "Replace (a string) or drop (`false`) a security header.",
+    "app.server.securityHeaders.contentSecurityPolicy": "The Content-Security-Policy header.",
+    "app.server.securityHeaders.hsts": "Strict-Transport-Security: `{ maxAge, "
+    "includeSubDomains, preload }` or `false`.",
+    "app.server.securityHeaders.hsts.maxAge": 'How long browsers keep to HTTPS (default "365d").',
+    "app.server.securityHeaders.hsts.includeSubDomains": "Subdomains too (default true).",
+    "app.server.securityHeaders.hsts.preload": "Ask for the browsers' preload list "
+    "(default false).",
+    "app.server.securityHeaders.frameOptions": 'X-Frame-Options: "DENY" (default) or "SAMEORIGIN".',
+    "app.server.securityHeaders.referrerPolicy": "The Referrer-Policy header "
+    "(default strict-origin-when-cross-origin).",
+    "app.server.securityHeaders.permissionsPolicy": "The Permissions-Policy header "
+    "(default: camera, microphone, geolocation off).",
+    "app.server.limits": "What the HTTP server accepts: sizes and timeouts.",
+    "app.server.limits.maxUrlBytes": 'Longest request target (default "8kb"; longer: 414).',
+    "app.server.limits.maxHeaderBytes": 'All headers together (default "32kb"; more: 431).',
+    "app.server.limits.maxHeaders": "Most header lines (default 100; more: 431).",
+    "app.server.limits.headersTimeout": 'Time to send the request head (default "10s"; 408).',
+    "app.server.limits.bodyTimeout": 'Longest pause in a body (default "30s"; 408).',
+    "app.server.limits.requestTimeout": 'Time to send the whole request (default "300s"; 408).',
+    "app.server.limits.idleTimeout": 'Close a connection idle this long (default "5s").',
     "app.realtime": "Channels of `context.realtime`: who may subscribe to what.",
     "app.realtime.authorizeFn": "A function `(user, channel, context) -> bool` deciding every "
     "subscription other than a socket's own `user:<id>` channel (none: refused).",

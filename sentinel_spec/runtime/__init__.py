@@ -3,8 +3,10 @@
 Everything a function in ``src/`` needs is here (loaded on first use, so importing this
 module pulls in nothing heavy): errors to raise, ``render`` for pages, ``EmailMessage``
 for ``context.email.send_batch``, the ``Context`` type to annotate the last parameter
-with, and auth's guards and helpers (``require_role``, ``current_session``,
-``auth_page``; docs/auth.md). The runtime's own layout is in
+with, auth's guards and helpers (``require_role``, ``current_session``, ``auth_page``;
+docs/auth.md), ``client_ip(request)``, ``bind_workspace(id)`` and Sentry's
+``capture_exception`` / ``capture_message``. Named rate limits are ``await
+context.rate_limit(name)``. The runtime's own layout is in
 ``docs/architecture.md``; its internals are not an API.
 """
 
@@ -27,6 +29,10 @@ if TYPE_CHECKING:
     from sentinel_spec.runtime.errors import HttpError, ServiceUnavailable
     from sentinel_spec.runtime.http.pages import Rendered, render
     from sentinel_spec.runtime.jobs.feature import jobs_queue, jobs_state
+    from sentinel_spec.runtime.middleware.proxies import client_ip
+    from sentinel_spec.runtime.observability.context import bind_workspace
+    from sentinel_spec.runtime.observability.sentry import capture_exception, capture_message
+    from sentinel_spec.runtime.ratelimit.enforce import RateLimited
 
 __all__ = [
     "Context",
@@ -38,10 +44,15 @@ __all__ = [
     "NoDatabase",
     "OAuthInfo",
     "ProviderId",
+    "RateLimited",
     "Rendered",
     "ServiceUnavailable",
     "auth_page",
+    "bind_workspace",
+    "capture_exception",
+    "capture_message",
     "check_workspace_access",
+    "client_ip",
     "current_session",
     "jobs_queue",
     "jobs_state",
@@ -68,6 +79,11 @@ _HOMES = {
     "render": "sentinel_spec.runtime.http.pages",
     "jobs_queue": "sentinel_spec.runtime.jobs.feature",
     "jobs_state": "sentinel_spec.runtime.jobs.feature",
+    "RateLimited": "sentinel_spec.runtime.ratelimit.enforce",
+    "client_ip": "sentinel_spec.runtime.middleware.proxies",
+    "bind_workspace": "sentinel_spec.runtime.observability.context",
+    "capture_exception": "sentinel_spec.runtime.observability.sentry",
+    "capture_message": "sentinel_spec.runtime.observability.sentry",
 }
 
 

@@ -51,9 +51,10 @@ def _settings_for(
 ) -> Settings:
     # The spec's env list, plus the Env markers the runtime itself resolves (deduplicated).
     sentry = decl.sentry
-    own = [decl.cors_origins, decl.rate_limit_storage]
+    own = [decl.cors_origins, decl.rate_limit_storage, decl.trusted_proxies]
+    own += list(decl.cors_origins_by_env.values())
     if sentry is not None:
-        own += [sentry.dsn, sentry.environment]
+        own += [sentry.dsn, sentry.environment, sentry.release]
     envs = decl.env + tuple(v for v in own if isinstance(v, Env))
     return load_settings(envs, environ, dotenv)
 

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from starlette.requests import Request
 
-    from sentinel_spec.runtime.state import SessionScopeLike
+    from sentinel_spec.runtime.state import RuntimeState, SessionScopeLike
 
 
 class EntityNotListed(AttributeError):
@@ -83,10 +83,26 @@ class Unavailable:
         return f"Unavailable({self._feature})"
 
 
+# Stateless: one of each serves every call (made once, not per request).
+_UNAVAILABLE_JOBS = Unavailable("jobs")
+_UNAVAILABLE_REALTIME = Unavailable("realtime")
+_UNAVAILABLE_EMAIL = Unavailable("email")
+
+
 class Context:
     """Passed to every user function as its last argument (see RUNTIME.md, Context)."""
 
-    __slots__ = ("_scope", "email", "entities", "jobs", "realtime", "request", "request_id", "user")
+    __slots__ = (
+        "_scope",
+        "_state",
+        "email",
+        "entities",
+        "jobs",
+        "realtime",
+        "request",
+        "request_id",
+        "user",
+    )
 
     def __init__(
         self,
@@ -99,15 +115,33 @@ class Context:
         jobs: Any = None,
         realtime: Any = None,
         email: Any = None,
+        state: RuntimeState | None = None,
     ) -> None:
+        self._state = state
         self.request = request
         self.request_id = request_id
         self.user = user
         self.entities = entities
         self._scope = scope
-        self.jobs = jobs if jobs is not None else Unavailable("jobs")
-        self.realtime = realtime if realtime is not None else Unavailable("realtime")
-        self.email = email if email is not None else Unavailable("email")
+        self.jobs = jobs if jobs is not None else _UNAVAILABLE_JOBS
+        self.realtime = realtime if realtime is not None else _UNAVAILABLE_REALTIME
+        self.email = email if email is not None else _UNAVAILABLE_EMAIL
+
+    async def rate_limit(self, name: str, *, key: str | None = None, cost: int = 1) -> None:
+        """Count ``cost`` calls against ``app.server.rateLimit.named[name]``, keyed as the
+        limit's ``by`` says (or by ``key``); raises ``RateLimited`` (429) once it is spent."""
+        from sentinel_spec.runtime.ratelimit.named import count_named
+
+        state = self._state
+        await count_named(
+            state.services.rate_limiter if state is not None else None,
+            state.decl.named_rate_limits if state is not None else {},
+            name,
+            conn=self.request,
+            user=self.user,
+            key=key,
+            cost=cost,
+        )
 
     @property
     def session(self) -> Any:

@@ -7,16 +7,42 @@ RUNTIME.md; everything that answers with an error goes through ``error_response`
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from http import HTTPStatus
 from typing import Any
 
 from starlette.exceptions import HTTPException
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import JSONResponse, Response
 
-from sentinel_spec.runtime.observability.request_id import current_request_id
+from sentinel_spec.runtime.observability.context import current_request_id
 
 logger = logging.getLogger("sentinel.runtime")
+
+# Called with every unhandled exception (the 500s): Sentry registers itself here.
+_error_reporters: list[Callable[[BaseException], None]] = []
+
+
+def add_error_reporter(reporter: Callable[[BaseException], None]) -> None:
+    if reporter not in _error_reporters:
+        _error_reporters.append(reporter)
+
+
+def remove_error_reporter(reporter: Callable[[BaseException], None]) -> None:
+    if reporter in _error_reporters:
+        _error_reporters.remove(reporter)
+
+
+def report_exception(error: BaseException) -> None:
+    for reporter in _error_reporters:
+        try:
+            reporter(error)
+        except Exception:  # a broken reporter must not turn a 500 into a crash
+            logger.warning("error reporter %r failed", reporter, exc_info=True)
+
+
+# nginx's status for "the client closed the connection before the answer" (access log).
+CLIENT_CLOSED = 499
 
 # status -> machine-readable code: RUNTIME.md's table, plus the statuses user code
 # commonly raises; any other status is named after its HTTP reason phrase.
@@ -105,6 +131,17 @@ class _RawJSONResponse(JSONResponse):
         return content if isinstance(content, bytes) else super().render(content)
 
 
+# What an error message may quote of the request: a 9 MB id must not make a 9 MB 404.
+MAX_MESSAGE_CHARS = 500
+
+
+def bounded(text: str, limit: int = MAX_MESSAGE_CHARS) -> str:
+    """``text`` cut to ``limit`` characters (with a marker saying how much was cut)."""
+    if len(text) <= limit:
+        return text
+    return f"{text[:limit]}… ({len(text) - limit} more characters)"
+
+
 def error_response(
     status: int,
     code: str,
@@ -115,7 +152,7 @@ def error_response(
 ) -> JSONResponse:
     """The one error response: ``{"error": {"code", "message", "details", "requestId"}}``."""
     rid = request_id if request_id is not None else current_request_id()
-    body = error_body(status, code, message, details, rid)
+    body = error_body(status, code, bounded(message), details, rid)
     return _RawJSONResponse(body, status_code=status, headers=headers)
 
 
@@ -124,8 +161,10 @@ def http_error_response(error: HttpError) -> JSONResponse:
 
 
 def internal_error_response(error: BaseException, where: str) -> JSONResponse:
-    """Log ``error`` with its traceback; answer 500 with the request id and nothing else."""
+    """Log ``error`` with its traceback, report it (Sentry); answer 500 with the request id
+    and nothing else."""
     logger.error("unhandled error in %s", where, exc_info=error)
+    report_exception(error)
     return error_response(500, "internal_error", DEFAULT_MESSAGES[500])
 
 
@@ -134,6 +173,10 @@ def exception_response(error: BaseException, where: str) -> Response:
     status; anything else is a logged 500."""
     if isinstance(error, HttpError):
         return http_error_response(error)
+    if isinstance(error, ClientDisconnect):
+        # The client went away mid-request: nobody is left to answer and nothing failed.
+        logger.info("client disconnected before the request was read (%s)", where)
+        return error_response(CLIENT_CLOSED, "client_closed_request", "Client closed the request")
     if isinstance(error, HTTPException):  # Starlette's own 404/405, or one a middleware raised
         headers = dict(error.headers) if error.headers else None
         status = error.status_code
@@ -147,7 +190,7 @@ async def _handle(request: Request, exc: Exception) -> Response:
 
 
 # Starlette routes these to the innermost handler; ``Exception`` is the last resort for an
-# error that escapes even RequestIdMiddleware (which answers with the request id itself).
+# error that escapes even RequestContextMiddleware (which answers with the request id itself).
 EXCEPTION_HANDLERS: dict[Any, Any] = {
     HttpError: _handle,
     HTTPException: _handle,

@@ -20,7 +20,9 @@ from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from sentinel_spec.contract import features
 from sentinel_spec.contract.declarations import AppDecl, RateLimit
+from sentinel_spec.runtime.context import Context, Entities
 from sentinel_spec.runtime.email.message import EmailMessage
+from sentinel_spec.runtime.observability.context import bind_user, current_request_id
 from sentinel_spec.runtime.settings import Settings
 
 if TYPE_CHECKING:
@@ -28,12 +30,13 @@ if TYPE_CHECKING:
     from starlette.requests import HTTPConnection, Request
     from starlette.routing import BaseRoute
 
-    from sentinel_spec.runtime.context import Context
     from sentinel_spec.runtime.db.after_commit import CommitCallback
 
 T_co = TypeVar("T_co", covariant=True)
 Hook = Callable[[], Awaitable[None]]
-HealthCheck = Callable[[], Awaitable[bool]]
+# A health check answers True/False, or a report whose "status" is "ok" when healthy (the
+# job queue's counts and workers): /api/health shows that report as the entry.
+HealthCheck = Callable[[], Awaitable[bool | Mapping[str, Any]]]
 
 # ---------------------------------------------------------------- the unit of work
 
@@ -127,16 +130,23 @@ class Publisher(Protocol):
         ...
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class RateLimitResult:
     allowed: bool
     limit: int
     remaining: int
-    reset_after: float  # seconds until a slot frees up (the Retry-After)
+    # Seconds until one more call fits (when refused: the Retry-After), else until the
+    # counted calls have left the window.
+    reset_after: float
+    # The storage was unreachable: this is the fail-open (allowed) or fail-closed answer.
+    degraded: bool = False
 
 
 class RateLimiter(Protocol):
-    async def hit(self, rule: RateLimit, key: str) -> RateLimitResult: ...
+    """``services.rate_limiter`` (``runtime/ratelimit``): count ``cost`` calls of ``key``
+    against ``rule``. Keys are the caller's to namespace (``"login:ip:1.2.3.4"``)."""
+
+    async def hit(self, rule: RateLimit, key: str, cost: int = 1) -> RateLimitResult: ...
 
 
 class PerCall(Protocol[T_co]):
@@ -187,8 +197,8 @@ class RuntimeState:
                 from sentinel_spec.runtime.errors import HttpError
 
                 raise HttpError(401)
-        else:  # for the access log line
-            request.scope.setdefault("state", {})["user_id"] = getattr(user, "id", None)
+        else:  # for log lines, error reports and per-user limits
+            bind_user(user)
         return user
 
     def unit_of_work(self) -> AbstractAsyncContextManager[SessionScopeLike]:
@@ -203,13 +213,12 @@ class RuntimeState:
         self,
         request: Request | None,
         owner: str,
-        entities: Mapping[str, type],
+        entities: Mapping[str, type] | Entities,
         user: Any,
         scope: SessionScopeLike | None,
     ) -> Context:
-        from sentinel_spec.runtime.context import Context, Entities
-        from sentinel_spec.runtime.observability.request_id import current_request_id
-
+        """``entities``: the declaration's models, or the ``Entities`` made of them once (a
+        route makes it at start-up instead of on every call)."""
         request_id = current_request_id()
         if request_id is None and request is not None:
             request_id = request.scope.get("state", {}).get("request_id")
@@ -217,23 +226,42 @@ class RuntimeState:
         return Context(
             request=request,
             request_id=request_id,
-            entities=Entities(owner, entities),
+            entities=entities if isinstance(entities, Entities) else Entities(owner, entities),
             user=user,
             scope=scope,
             jobs=_bound(services.jobs, scope),
             realtime=_bound(services.publisher, scope),
             email=_bound(services.mailer, scope),
+            state=self,
         )
 
-    async def health(self) -> dict[str, bool]:
-        """Every registered check's result (a failing or raising check is False)."""
-        results: dict[str, bool] = {}
-        for name, (check, _) in self.health_checks.items():
+    async def health(self, timeout: float = 3.0) -> dict[str, bool]:
+        """Every registered check's verdict, all run at once (a check that fails, raises
+        or takes longer than ``timeout`` seconds is False)."""
+        return {
+            name: healthy(result) for name, result in (await self.health_report(timeout)).items()
+        }
+
+    async def health_report(self, timeout: float = 3.0) -> dict[str, bool | Mapping[str, Any]]:
+        """Every registered check's answer (True/False, or its report), all run at once."""
+        import asyncio
+
+        async def run(check: HealthCheck) -> bool | Mapping[str, Any]:
             try:
-                results[name] = bool(await check())
-            except Exception:
-                results[name] = False
-        return results
+                async with asyncio.timeout(timeout):
+                    result = await check()
+                    return result if isinstance(result, Mapping) else bool(result)
+            except Exception:  # TimeoutError included
+                return False
+
+        names = list(self.health_checks)
+        results = await asyncio.gather(*(run(self.health_checks[n][0]) for n in names))
+        return dict(zip(names, results, strict=True))
+
+
+def healthy(result: bool | Mapping[str, Any]) -> bool:
+    """A check's verdict: a report is healthy when its ``status`` is ``ok``."""
+    return result.get("status") == "ok" if isinstance(result, Mapping) else bool(result)
 
 
 def _bound(service: PerCall[T_co] | None, scope: SessionScopeLike | None) -> T_co | None:
@@ -286,7 +314,7 @@ class AppBuilder:
         after: str | None = None,
     ) -> None:
         """Into the named stack: innermost by default, or just outside ``before`` / just
-        inside ``after`` (names of the stack: securityHeaders, requestId, cors, bodyLimit)."""
+        inside ``after`` (names of the stack: securityHeaders, cors, rateLimit, bodyLimit)."""
         if name in self.middleware:
             raise ValueError(f"middleware {name!r} is already in the stack")
         if before is not None and after is not None:

@@ -44,6 +44,8 @@ def route_plan(spec: AppSpec) -> tuple[PlannedRoute, ...]:
     rows: list[PlannedRoute] = []
     for feature in ROUTE_ORDER:
         rows += feature.routes(spec)
+    if not routes.claims_health((api.method, api.path) for api in spec.apis):
+        rows.append(routes.health())
     rows.append(routes.client_js())
     rows.append(routes.openapi())
     return tuple(routes.served_only(rows))

@@ -67,10 +67,21 @@ def routes(spec: AppSpec) -> list[PlannedRoute]:
 
 def openapi(spec: AppSpec, document: OpenApiDocument) -> None:
     for api in spec.apis:
-        add_api(document.paths, api, route_of(api))
+        add_api(document.paths, api, route_of(api), document.reader.returns(api.fn))
 
 
-def add_api(paths: dict[str, dict[str, Any]], api: Api, planned: PlannedRoute) -> None:
+# What an api's 200 carries, by what its function says it returns (pyschema.returns).
+API_CONTENT: dict[str, dict[str, Any]] = {
+    "json": {"application/json": {"schema": {}}},
+    "html": {"text/html": {"schema": {"type": "string"}}},
+    "response": {"*/*": {"schema": {}}},
+    "unknown": {"*/*": {"schema": {}}},
+}
+
+
+def add_api(
+    paths: dict[str, dict[str, Any]], api: Api, planned: PlannedRoute, returns: str = "unknown"
+) -> None:
     parameters = [
         {"name": p, "in": "path", "required": True, "schema": {"type": "string"}}
         for p in path_params(api.path)
@@ -82,7 +93,10 @@ def add_api(paths: dict[str, dict[str, Any]], api: Api, planned: PlannedRoute) -
             "tags": ["apis"],
             "operationId": api.name if len(methods) == 1 else f"{api.name}_{method}",
             "summary": f"api {api.name}",
-            "responses": responses({}),
+            "responses": {
+                **responses({}),
+                "200": {"description": "OK", "content": API_CONTENT[returns]},
+            },
         }
         if parameters:
             entry["parameters"] = parameters

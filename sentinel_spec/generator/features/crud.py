@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from sentinel_spec.appspec import AppSpec, Crud, CrudOperation, Entity, ExtImport, Field
 from sentinel_spec.contract import routes as plan
 from sentinel_spec.contract.names import kebab
-from sentinel_spec.contract.routes import PlannedRoute
+from sentinel_spec.contract.routes import BIGINT_MAX, PlannedRoute
 from sentinel_spec.generator import pyexpr as px
 from sentinel_spec.generator.declwriter import DeclWriter, Kwargs, call, present
 from sentinel_spec.generator.models import attribute_name
@@ -72,30 +72,32 @@ def openapi(spec: AppSpec, document: OpenApiDocument) -> None:
 def crud_shapes(crud: Crud, entity: Entity) -> dict[str, tuple[JsonSchema, JsonSchema]]:
     """(args, result) of each crud op: the runtime's contract (docs/data-model.md)."""
     ref = {"$ref": f"#/components/schemas/{crud.entity}"}
-    key = {
-        "type": "object",
-        "properties": {
-            attribute_name(k): field_schema(entity.field(k)) for k in entity.primary_key
-        },
-        "required": [attribute_name(k) for k in entity.primary_key],
-    }
-    page = {
-        "type": "object",
-        "properties": {
+    key = object_schema(
+        {attribute_name(k): field_schema(entity.field(k)) for k in entity.primary_key},
+        [attribute_name(k) for k in entity.primary_key],
+        closed=True,
+    )
+    page = object_schema(
+        {
             "limit": {"type": "integer", "minimum": 1, "maximum": 500, "default": 50},
-            "offset": {"type": "integer", "minimum": 0, "default": 0},
+            # PostgreSQL's OFFSET is a bigint.
+            "offset": {"type": "integer", "minimum": 0, "maximum": BIGINT_MAX, "default": 0},
         },
-    }
+        [],
+        closed=True,
+    )
     items = {"type": "array", "items": ref}
     listing = {"type": "object", "properties": {"items": items, "total": {"type": "integer"}}}
     writable = [f for f in entity.scalar_fields if not _server_generated(f)]
     create = object_schema(
         {attribute_name(f.name): field_schema(f) for f in writable},
         [attribute_name(f.name) for f in writable if _required_on_create(f)],
+        closed=True,
     )
     update = object_schema(
         {attribute_name(f.name): field_schema(f) for f in writable},
         [attribute_name(k) for k in entity.primary_key],
+        closed=True,
     )
     return {
         "get": (key, ref),

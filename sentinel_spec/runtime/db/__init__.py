@@ -33,3 +33,4 @@ def install(builder: AppBuilder) -> None:
     database = builder.database
     if database is not None:
         builder.on_shutdown(database.dispose)
+        builder.add_health_check("database", database.ping, critical=True)

@@ -20,7 +20,7 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, create_async_engine
 
 from sentinel_spec.runtime.db.after_commit import AfterCommit
-from sentinel_spec.runtime.db.failures import is_connection_failure, unavailable
+from sentinel_spec.runtime.db.failures import client_error, is_connection_failure, unavailable
 from sentinel_spec.runtime.db.urls import DatabaseConfigError, normalize_url
 
 log = logging.getLogger("sentinel.db")
@@ -35,12 +35,13 @@ class SessionScope(AfterCommit):
     A plain class rather than ``@asynccontextmanager``: it runs on every request.
     """
 
-    __slots__ = ("_engine", "_session")
+    __slots__ = ("_engine", "_pending_cause", "_session")
 
     def __init__(self, engine: AsyncEngine) -> None:
         super().__init__()
         self._engine = engine
         self._session: AsyncSession | None = None
+        self._pending_cause: BaseException | None = None
 
     @property
     def session(self) -> AsyncSession:
@@ -63,19 +64,40 @@ class SessionScope(AfterCommit):
                 await self._finish(None)
             except Exception as failure:
                 self.discard_callbacks()  # the commit failed: nothing happened
-                if is_connection_failure(failure):
-                    raise unavailable(failure) from failure
+                self._raise_mapped(failure)
                 raise
             await self.run_callbacks()
             return
         self.discard_callbacks()
+        cause = self._rolled_back_by() if isinstance(error, sa_exc.PendingRollbackError) else None
         try:
             await self._finish(error)
         except Exception as cleanup_error:  # only non-connection errors reach here
             raise cleanup_error from error
-        if isinstance(error, Exception) and is_connection_failure(error):
-            raise unavailable(error) from error
+        if isinstance(error, Exception):
+            self._raise_mapped(error, cause)
         # Returning None lets the original error go on.
+
+    def _raise_mapped(self, error: Exception, cause: BaseException | None = None) -> None:
+        """Raise the 503 or 4xx ``error`` means, if it means one. A PendingRollbackError
+        (code that went on after a failed flush) means what the flush's error meant."""
+        if isinstance(error, sa_exc.PendingRollbackError):
+            cause = cause or self._pending_cause or self._rolled_back_by()
+            if cause is not None:
+                error = cause  # type: ignore[assignment]
+        if is_connection_failure(error):
+            raise unavailable(error) from error
+        mapped = client_error(error)
+        if mapped is not None:
+            raise mapped from error
+
+    def _rolled_back_by(self) -> BaseException | None:
+        """The error that rolled the session's transaction back (for PendingRollbackError);
+        SQLAlchemy keeps it on the transaction but gives no public accessor."""
+        session = self._session
+        transaction = session.sync_session._transaction if session is not None else None
+        cause = getattr(transaction, "_rollback_exception", None)
+        return cause if isinstance(cause, BaseException) else None
 
     async def _finish(self, error: BaseException | None) -> None:
         session = self._session
@@ -86,6 +108,10 @@ class SessionScope(AfterCommit):
                 await session.commit()
             else:
                 await _quietly(session.rollback())
+        except sa_exc.PendingRollbackError as pending:
+            # Read what rolled it back before close() forgets it.
+            self._pending_cause = self._rolled_back_by()
+            raise pending
         finally:
             await _quietly(session.close())
 

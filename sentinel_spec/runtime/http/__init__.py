@@ -55,4 +55,8 @@ def install(builder: AppBuilder) -> None:
         elif planned.kind == "client" and decl.openapi_path is not None:
             client = str(Path(decl.openapi_path).with_name("client.js"))
             routes.append(generated_file_route(planned, client, "text/javascript"))
+        elif planned.kind == "health":
+            from sentinel_spec.runtime.http.health import health_route
+
+            routes.append(health_route(planned, state))
     builder.add_routes(routes)

@@ -28,13 +28,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from sentinel_spec.contract import routes
 from sentinel_spec.contract.declarations import Crud, CrudOperation, Operation
-from sentinel_spec.runtime.errors import HttpError
+from sentinel_spec.contract.routes import BIGINT_MAX
+from sentinel_spec.runtime.db.failures import client_error
+from sentinel_spec.runtime.errors import HttpError, bounded
 
 DEFAULT_LIMIT = 50
 MAX_LIMIT = 500
 
-_UNIQUE_VIOLATION = "23505"
-_FOREIGN_KEY_VIOLATION = "23503"
 
 CrudFn = Callable[[Any, Any], Awaitable[Any]]
 
@@ -104,7 +104,7 @@ def get_args_model(model: type[Any], columns: Sequence[ColumnInfo]) -> type[pyda
 
 def get_all_args_model(model: type[Any]) -> type[pydantic.BaseModel]:
     limit = pydantic.Field(DEFAULT_LIMIT, ge=1, le=MAX_LIMIT)
-    offset = pydantic.Field(0, ge=0)
+    offset = pydantic.Field(0, ge=0, le=BIGINT_MAX)  # PostgreSQL's OFFSET is a bigint
     return _args_model(
         f"{model.__name__}GetAllArgs", {"limit": (int, limit), "offset": (int, offset)}
     )
@@ -160,20 +160,12 @@ async def _flush_and_load(session: AsyncSession, row: Any) -> None:
 
 
 def _constraint_error(error: IntegrityError) -> HttpError:
-    sqlstate = getattr(error.orig, "sqlstate", None)
-    diag = getattr(error.orig, "diag", None)
-    constraint = getattr(diag, "constraint_name", None)
-    details = {"constraint": constraint} if constraint else None
-    if sqlstate == _UNIQUE_VIOLATION:
-        return HttpError(409, "A row with these values already exists", details)
-    if sqlstate == _FOREIGN_KEY_VIOLATION:
-        return HttpError(409, "The change breaks a relation to another row", details)
-    return HttpError(400, "The values break a constraint of the table", details)
+    return client_error(error) or HttpError(400, "The values break a constraint of the table")
 
 
 def _not_found(model: type[Any], key: tuple[Any, ...]) -> HttpError:
     shown = key[0] if len(key) == 1 else list(key)
-    return HttpError(404, f"{model.__name__} {shown!r} not found")
+    return HttpError(404, f"{model.__name__} {bounded(repr(shown), 100)} not found")
 
 
 def _get_fn(model: type[Any], columns: Sequence[ColumnInfo], args_type: Any) -> CrudFn:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import inspect
 import json
+import re
 from typing import Any
 
 from starlette.requests import Request
@@ -17,8 +18,12 @@ from starlette.routing import Route
 
 from sentinel_spec.contract.declarations import Operation, UserFn
 from sentinel_spec.contract.routes import PlannedRoute
-from sentinel_spec.runtime.errors import HttpError
+from sentinel_spec.runtime.context import Entities
+from sentinel_spec.runtime.errors import HttpError, bounded
 from sentinel_spec.runtime.http.calls import call_user, guarded, is_async_callable
+from sentinel_spec.runtime.middleware.headers import request_header
+from sentinel_spec.runtime.observability.context import bind_workspace, workspace_id_in
+from sentinel_spec.runtime.ratelimit.enforce import check_call
 from sentinel_spec.runtime.serialization import dumps
 from sentinel_spec.runtime.state import RuntimeState
 
@@ -51,7 +56,14 @@ def first_parameter_type(fn: UserFn) -> Any:
 
 
 class ArgsValidator:
-    """Validates decoded JSON arguments; built once per operation at app creation."""
+    """Decodes and validates a call's raw JSON arguments; built once per operation.
+
+    With a type, pydantic parses and validates the JSON in one strict pass: what the
+    OpenAPI schema says is what is accepted (no ``"5"`` or ``true`` for an integer, no
+    ``5.5`` for an int); ``Any`` (or no annotation) gets the plain decoded JSON. Either way
+    a JSON document nested too deeply, a ``\\u0000`` in a string (PostgreSQL stores no NUL)
+    and a lone surrogate (not text) are a 400, whatever the route.
+    """
 
     def __init__(self, args_type: Any) -> None:
         self.args_type = args_type
@@ -61,21 +73,77 @@ class ArgsValidator:
 
             self._adapter = TypeAdapter(args_type)
 
-    def __call__(self, args: Any) -> Any:
+    def __call__(self, raw: bytes | None) -> Any:
+        if raw is not None and not raw.strip():
+            raw = None
+        if raw is not None:
+            refuse_unstorable_text(raw)
         if self._adapter is None:
-            return args
+            return None if raw is None else decode_json(raw)
         from pydantic import ValidationError
 
         try:
+            if raw is None:
+                return self._adapter.validate_python(None, strict=True, extra="forbid")
             # One rule for every argument type, the one crud's generated models follow: a
             # field the type does not declare, at any depth, is an error, never dropped.
-            return self._adapter.validate_python(args, extra="forbid")
+            return self._adapter.validate_json(
+                integral_floats_as_ints(raw), strict=True, extra="forbid"
+            )
         except ValidationError as error:
-            details = [
-                {"field": ".".join(str(part) for part in e["loc"]) or "args", "message": e["msg"]}
-                for e in error.errors(include_url=False)
-            ]
-            raise HttpError(400, "Invalid arguments", details, code="validation_error") from None
+            raise invalid_arguments(error) from None
+
+
+# A number with a fraction or an exponent somewhere in the text (maybe inside a string).
+_FLOAT_LITERAL = re.compile(rb"\d\.\d|\d[eE][-+]?\d")
+
+
+def integral_floats_as_ints(raw: bytes) -> bytes:
+    """``5.0`` rewritten as ``5``: JSON Schema counts it an integer, pydantic's strict mode
+    does not (and its lax mode would take ``true`` and ``"5"`` too). Floats fields take the
+    int just the same. Only texts holding such a number pay for the second pass."""
+    if _FLOAT_LITERAL.search(raw) is None:
+        return raw
+    changed = False
+
+    def parse_float(text: str) -> float | int:
+        nonlocal changed
+        value = float(text)
+        if value.is_integer():
+            changed = True
+            return int(value)
+        return value
+
+    try:
+        value = json.loads(raw, parse_float=parse_float)
+    except (ValueError, RecursionError):
+        return raw  # pydantic reports what is wrong with it
+    return (
+        json.dumps(value, ensure_ascii=False).encode("utf-8", "surrogatepass") if changed else raw
+    )
+
+
+MAX_DETAILS = 50
+
+
+def invalid_arguments(error: Any) -> HttpError:
+    """A pydantic ValidationError as 400: malformed JSON, or one detail per field."""
+    problems = error.errors(include_url=False, include_input=False)
+    broken = next((e for e in problems if e["type"] == "json_invalid"), None)
+    if broken is not None:
+        return HttpError(400, f"Malformed JSON: {bounded(broken['msg'], 200)}")
+    details = [
+        {
+            "field": bounded(".".join(str(part) for part in e["loc"]), 200) or "args",
+            "message": bounded(e["msg"], 200),
+        }
+        for e in problems[:MAX_DETAILS]
+    ]
+    return HttpError(400, "Invalid arguments", details, code="validation_error")
+
+
+# Decodes without validating: a route's JSON when it has no argument type.
+NO_TYPE = ArgsValidator(Any)
 
 
 def validator_for(op: Operation) -> ArgsValidator:
@@ -90,30 +158,58 @@ def _is_json(content_type: str) -> bool:
     )
 
 
-def _decode(text: str | bytes) -> Any:
+# A \\u escape of a surrogate code point (D800-DFFF); paired ones decode to one character.
+_SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
+
+
+def refuse_unstorable_text(raw: bytes) -> None:
+    """400 for ``\\u0000`` anywhere in the JSON text: no string may hold NUL."""
+    if b"\\u" in raw and b"\\u0000" in raw:
+        raise HttpError(400, "Malformed JSON: strings may not contain \\u0000 (NUL)")
+
+
+def decode_json(raw: bytes) -> Any:
+    """``json.loads`` whose every failure is a 400 (never a RecursionError's 500)."""
     try:
-        return json.loads(text)
+        value = json.loads(raw)
+    except RecursionError:
+        raise HttpError(400, "Malformed JSON: nested too deeply") from None
     except (ValueError, UnicodeDecodeError) as error:
-        raise HttpError(400, f"Malformed JSON: {error}") from None
+        raise HttpError(400, f"Malformed JSON: {bounded(str(error), 200)}") from None
+    if _SURROGATE_ESCAPE.search(raw):  # rare: check for a lone one at C speed
+        try:
+            json.dumps(value, ensure_ascii=False).encode("utf-8")
+        except UnicodeEncodeError:
+            raise HttpError(400, "Malformed JSON: a string holds a lone surrogate") from None
+        except RecursionError:
+            raise HttpError(400, "Malformed JSON: nested too deeply") from None
+    return value
 
 
 async def read_args(request: Request) -> Any:
-    """The call's JSON arguments: GET ``?args=``, else the body; nothing means ``None``."""
-    if request.method in ("GET", "HEAD"):
-        raw = request.query_params.get("args")
-        return None if raw is None or raw == "" else _decode(raw)
-    content_type = request.headers.get("content-type")
+    """The call's JSON arguments decoded (``None`` when there are none), through the same
+    refusals as every operation (415, depth, NUL, lone surrogates): for routes that take
+    JSON without an argument type (the auth routes)."""
+    return NO_TYPE(await read_raw_args(request))
+
+
+async def read_raw_args(request: Request) -> bytes | None:
+    """The call's raw JSON: GET ``?args=``, else the body; None when there is none."""
+    scope = request.scope
+    if scope["method"] in ("GET", "HEAD"):
+        text = request.query_params.get("args")
+        return None if not text else text.encode("utf-8", "surrogatepass")
+    content_type = request_header(scope, b"content-type")
     if (
         content_type is not None
         and not _is_json(content_type)
-        and request.headers.get("content-length") != "0"
+        and request_header(scope, b"content-length") != "0"
     ):
         # Refused before reading: a form or an upload is not read only to be thrown away.
-        raise HttpError(415, f"Expected {JSON_MEDIA_TYPE}, got {content_type}")
+        raise HttpError(415, f"Expected {JSON_MEDIA_TYPE}, got {bounded(content_type, 100)}")
     body = await request.body()
-    if not body.strip():
-        return None
-    return _decode(body)
+    request.scope.setdefault("state", {})["body"] = body  # for error reports (scrubbed there)
+    return body
 
 
 def operation_route(op: Operation, planned: PlannedRoute, state: RuntimeState) -> Route:
@@ -121,16 +217,21 @@ def operation_route(op: Operation, planned: PlannedRoute, state: RuntimeState) -
     is_async = is_async_callable(op.fn)
     owner = f"{op.kind} `{op.name}`"
 
+    entities = Entities(owner, op.entities)  # immutable: one for every call
+
     async def run_operation(request: Request) -> Response:
         # Authentication first: an anonymous caller learns nothing about the arguments.
         user = await state.user_for(request, required=op.auth)
-        args = validate(await read_args(request))
+        args = validate(await read_raw_args(request))
+        workspace_id = workspace_id_in(args)
+        bind_workspace(workspace_id)
+        limit_headers = await check_call(state, op.name, op.rate_limit, request, user, workspace_id)
         async with state.unit_of_work() as scope:
-            context = state.context(request, owner, op.entities, user, scope)
+            context = state.context(request, owner, entities, user, scope)
             result = await call_user(op.fn, is_async, args, context)
             # Serialise inside the scope: ORM attributes expire on commit.
             body = dumps(result)
-        return Response(body, media_type=JSON_MEDIA_TYPE)
+        return Response(body, media_type=JSON_MEDIA_TYPE, headers=limit_headers or None)
 
     return Route(
         planned.path,

@@ -18,10 +18,9 @@ if TYPE_CHECKING:
 
 
 def install(builder: AppBuilder) -> None:
-    from sentinel_spec.runtime.middleware.cors import parse_origins
+    from sentinel_spec.runtime.middleware.cors import origins_for
     from sentinel_spec.runtime.middleware.stack import default_middleware
 
-    decl = builder.decl
-    origins = parse_origins(builder.settings.resolve(decl.cors_origins))
-    for name, middleware in default_middleware(decl, origins).items():
+    origins = origins_for(builder.decl, builder.settings)
+    for name, middleware in default_middleware(builder.decl, origins).items():
         builder.add_middleware(name, middleware)

@@ -10,8 +10,15 @@ from sentinel_spec.runtime.middleware.headers import request_header
 
 
 class PayloadTooLarge(HttpError):
+    """413; ``Connection: close``: the rest of the body is not read (the server closes)."""
+
     def __init__(self, limit: int) -> None:
-        super().__init__(413, f"Request body is larger than {limit} bytes", {"limit": limit})
+        super().__init__(
+            413,
+            f"Request body is larger than {limit} bytes",
+            {"limit": limit},
+            headers={"Connection": "close"},
+        )
 
 
 def limit_for(content_type: str | None, limits: BodyLimits) -> int:
@@ -79,5 +86,7 @@ class BodyLimitMiddleware:
 
 
 async def _send_error(error: HttpError, scope: Scope, receive: Receive, send: Send) -> None:
-    response = error_response(error.status, error.code, error.message, error.data)
+    response = error_response(
+        error.status, error.code, error.message, error.data, headers=error.headers
+    )
     await response(scope, receive, send)

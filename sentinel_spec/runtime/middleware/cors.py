@@ -2,16 +2,53 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
-from starlette.datastructures import Headers, MutableHeaders
+from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from sentinel_spec.runtime.errors import error_response
 from sentinel_spec.runtime.middleware.headers import request_header
 
+if TYPE_CHECKING:
+    from sentinel_spec.contract.declarations import AppDecl
+    from sentinel_spec.runtime.settings import Settings
+
+log = logging.getLogger("sentinel.cors")
+
+# What this middleware sets on an answer (a response's own value of these is replaced).
+_CORS_NAMES = frozenset(
+    {
+        b"access-control-allow-origin",
+        b"access-control-allow-credentials",
+        b"access-control-expose-headers",
+    }
+)
+
 CORS_METHODS = "GET, POST, PUT, PATCH, DELETE, OPTIONS"
 CORS_DEFAULT_HEADERS = "Authorization, Content-Type, X-Request-ID"
+
+
+def origins_for(decl: AppDecl, settings: Settings) -> tuple[str, ...]:
+    """The origins of the running environment (``SENTINEL_ENV``, default development).
+
+    With one list per environment and none for this one, no cross-origin request passes
+    (same-origin ones always do), and start-up says so once.
+    """
+    if not decl.cors_origins_by_env:
+        return parse_origins(settings.resolve(decl.cors_origins))
+    environment = settings.get("SENTINEL_ENV") or "development"
+    if environment not in decl.cors_origins_by_env:
+        log.warning(
+            "cors: no origins for environment %r (the spec lists %s); "
+            "only same-origin requests pass",
+            environment,
+            ", ".join(sorted(decl.cors_origins_by_env)),
+        )
+        return ()
+    return parse_origins(settings.resolve(decl.cors_origins_by_env[environment]))
 
 
 def parse_origins(value: str | Iterable[str] | None) -> tuple[str, ...]:
@@ -55,7 +92,6 @@ class CorsMiddleware:
         if origin is None:
             await self.app(scope, receive, send)
             return
-        headers = Headers(scope=scope)
         if not self.allows(origin, scope):
             response = error_response(403, "forbidden", f"Origin {origin} is not allowed")
             await response(scope, receive, send)
@@ -67,19 +103,23 @@ class CorsMiddleware:
             cors_headers = {"Access-Control-Allow-Origin": origin, "Vary": "Origin"}
             if self.allow_credentials:
                 cors_headers["Access-Control-Allow-Credentials"] = "true"
-        if scope["method"] == "OPTIONS" and "access-control-request-method" in headers:
-            await self._preflight(scope, receive, send, headers, cors_headers)
-            return
+        if scope["method"] == "OPTIONS":
+            headers = Headers(scope=scope)
+            if "access-control-request-method" in headers:
+                await self._preflight(scope, receive, send, headers, cors_headers)
+                return
+
+        extra = [
+            (k.lower().encode("latin-1"), v.encode("latin-1")) for k, v in cors_headers.items()
+        ]
+        # Several Vary lines are one list in HTTP: the response's own Vary stays.
+        extra.append((b"access-control-expose-headers", b"X-Request-ID"))
 
         async def send_with_cors(message: Message) -> None:
             if message["type"] == "http.response.start":
-                response_headers = MutableHeaders(scope=message)
-                for name, value in cors_headers.items():
-                    if name == "Vary":
-                        response_headers.add_vary_header(value)
-                    else:
-                        response_headers[name] = value
-                response_headers["Access-Control-Expose-Headers"] = "X-Request-ID"
+                headers = [h for h in message.get("headers", ()) if h[0] not in _CORS_NAMES]
+                headers.extend(extra)
+                message["headers"] = headers
             await send(message)
 
         await self.app(scope, receive, send_with_cors)

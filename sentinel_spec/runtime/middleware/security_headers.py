@@ -25,16 +25,25 @@ SECURITY_HEADERS: Mapping[str, str] = {
 }
 
 
+def security_header_items(
+    overrides: Mapping[str, str | None] | None = None,
+) -> list[tuple[bytes, bytes]]:
+    """The raw header list: the defaults, with ``overrides`` replacing (a value) or
+    removing (``None``) one."""
+    headers: dict[str, str | None] = {**SECURITY_HEADERS, **(overrides or {})}
+    return [
+        (name.lower().encode("latin-1"), value.encode("latin-1"))
+        for name, value in headers.items()
+        if value is not None
+    ]
+
+
 class SecurityHeadersMiddleware:
     """RUNTIME.md's security headers on every response; a response's own value wins."""
 
-    def __init__(self, app: ASGIApp, overrides: Mapping[str, str] | None = None) -> None:
+    def __init__(self, app: ASGIApp, overrides: Mapping[str, str | None] | None = None) -> None:
         self.app = app
-        self.headers = {**SECURITY_HEADERS, **(overrides or {})}
-        self.raw = [
-            (name.lower().encode("latin-1"), value.encode("latin-1"))
-            for name, value in self.headers.items()
-        ]
+        self.raw = security_header_items(overrides)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":

@@ -19,7 +19,6 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from sentinel_spec.contract.declarations import Api, AppDecl
 from sentinel_spec.runtime.middleware.body_limit import BodyLimitMiddleware
 from sentinel_spec.runtime.middleware.cors import CorsMiddleware
-from sentinel_spec.runtime.middleware.request_id import RequestIdMiddleware
 from sentinel_spec.runtime.middleware.security_headers import SecurityHeadersMiddleware
 
 MiddlewareStack = dict[str, Middleware]
@@ -27,12 +26,20 @@ ScopeMatcher = Callable[[Scope], bool]
 
 
 def default_middleware(decl: AppDecl, cors_origins: tuple[str, ...]) -> MiddlewareStack:
-    """The server's stack before ``middleware_config_fn``; outermost first."""
+    """The server's stack before ``middleware_config_fn``; outermost first. Features add
+    theirs (``rateLimit`` after ``cors``). Outside it, fixed: trusted-proxy headers, the
+    request context (request id, access log, last-resort JSON error) and Sentry."""
     return {
         # Outermost, so that even the error answers of the layers inside carry the headers.
-        "securityHeaders": Middleware(SecurityHeadersMiddleware),
-        "requestId": Middleware(RequestIdMiddleware),
-        "cors": Middleware(CorsMiddleware, origins=cors_origins),
+        "securityHeaders": Middleware(
+            SecurityHeadersMiddleware, overrides=decl.security_headers or None
+        ),
+        "cors": Middleware(
+            CorsMiddleware,
+            origins=cors_origins,
+            allow_credentials=decl.cors_credentials,
+            max_age=decl.cors_max_age,
+        ),
         "bodyLimit": Middleware(BodyLimitMiddleware, limits=decl.body_limits),
     }
 

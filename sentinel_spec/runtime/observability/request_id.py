@@ -1,23 +1,21 @@
-"""The request id of the current call, in a contextvar: set by ``RequestIdMiddleware``, it
-follows the request into awaited code and into ``run_in_threadpool`` (which copies the
-context), so every log line and error body can carry it."""
+"""The current request id: kept for importers; the whole request context (request id, user
+id, workspace id) lives in ``observability.context``."""
 
 from __future__ import annotations
 
-from contextvars import ContextVar
 from typing import Any
 
-_request_id: ContextVar[str | None] = ContextVar("sentinel_request_id", default=None)
+from sentinel_spec.runtime.observability import context
 
 
 def current_request_id() -> str | None:
-    return _request_id.get()
+    return context.current_request_id()
 
 
 def set_request_id(request_id: str | None) -> Any:
-    """Set the id for the current context; returns the token to reset it with."""
-    return _request_id.set(request_id)
+    """Open a request context with this id; returns the token to reset it with."""
+    return context.begin(request_id)
 
 
 def reset_request_id(token: Any) -> None:
-    _request_id.reset(token)
+    context.end(token)

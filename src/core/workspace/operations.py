@@ -65,6 +65,7 @@ async def get_workspaces(args: None, context: Any) -> list[dict[str, Any]]:
 async def create_workspace(args: CreateWorkspaceArgs, context: Any) -> Any:
     """Create a workspace; the caller becomes its owner."""
     user = _require_user(context)
+    await context.rate_limit("workspaceCreate")  # 5/hour per user (app.sq)
     workspace, member = context.entities.Workspace, context.entities.WorkspaceMember
     slug = args.slug or slugify(args.name)
     taken = await context.session.scalar(
@@ -83,6 +84,7 @@ async def create_workspace(args: CreateWorkspaceArgs, context: Any) -> Any:
 async def update_workspace(args: UpdateWorkspaceArgs, context: Any) -> Any:
     """Owners and admins change a workspace (its allowlist too: checked from where they are)."""
     await require_role(context, args.id, "ADMIN")
+    await context.rate_limit("workspaceUpdate")  # 30/minute per user (app.sq)
     ws = await context.session.get(context.entities.Workspace, args.id)
     changes = args.model_dump(exclude_unset=True, exclude={"id"})
     for key, value in changes.items():

@@ -11,6 +11,7 @@ from click.testing import CliRunner
 
 from sentinel_spec.cli import main
 from sentinel_spec.commands.scaffold import create_project
+from tests.stand_ins import pretend_unserved
 
 COMMANDS = ["check", "build", "routes", "start", "dev", "new", "db"]
 
@@ -134,8 +135,9 @@ def test_start_without_database_url_explains(
 
 
 def test_check_counts_in_words_and_warns_about_unserved_features(
-    runner: CliRunner, project: Path
+    runner: CliRunner, project: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    pretend_unserved(monkeypatch, "rateLimit")  # served; kept as the example of one that is not
     spec = project / "app.sq"
     text = spec.read_text()
     assert "rateLimit" not in text

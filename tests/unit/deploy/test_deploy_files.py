@@ -122,7 +122,8 @@ def test_compose_runs_database_redis_migrations_web_and_worker(sentineliq: Any) 
     assert env["REDIS_URL"] == "redis://redis:6379/0"
     spec_names = {v.name for v in env_values(sentineliq)}
     assert spec_names - {"REDIS_URL"} <= set(env)
-    assert env["CORS_ORIGINS"] == "${CORS_ORIGINS:-http://localhost:3000}"
+    # The production list's default (app.sq gives one list per environment).
+    assert env["CORS_ORIGINS"] == "${CORS_ORIGINS:-https://app.sentineliq.dev}"
     for key, service in services.items():
         assert service.get("restart") in ("unless-stopped", "no"), key
     assert set(compose["volumes"]) == {"db-data", "redis-data"}

@@ -71,7 +71,6 @@ async def test_add_middleware_places_a_layer_by_name() -> None:
     assert seen["stack"] == [
         "first",
         "securityHeaders",
-        "requestId",
         "cors",
         "afterCors",
         "bodyLimit",

@@ -50,15 +50,19 @@ async def test_access_and_error_lines(json_lines: io.StringIO) -> None:
         response = await client.post("/operations/fail", headers={"x-request-id": "req-42"})
     assert response.status_code == 500
     lines = [json.loads(line) for line in json_lines.getvalue().splitlines()]
-    error = next(line for line in lines if line["level"] == "error")
-    assert error["request_id"] == "req-42"
-    assert "ValueError: boom" in error["exc_info"]
-    access = next(line for line in lines if line["logger"] == "sentinel.access")
-    assert access["request_id"] == "req-42"
-    assert access["route"] == "/operations/fail"
-    assert access["status"] == 500
-    assert isinstance(access["duration_ms"], float)
-    assert {"timestamp", "level", "message"} <= set(access)
+    error = next(line for line in lines if line["log.level"] == "error")
+    assert error["trace.id"] == "req-42"
+    assert error["error.type"] == "ValueError" and error["error.message"] == "boom"
+    assert "ValueError: boom" in error["error.stack_trace"]
+    access = next(line for line in lines if line["log.logger"] == "sentinel.access")
+    assert access["trace.id"] == "req-42"
+    assert access["http.route"] == "/operations/fail"
+    assert access["url.path"] == "/operations/fail"
+    assert access["http.request.method"] == "POST"
+    assert access["http.response.status_code"] == 500
+    assert isinstance(access["event.duration"], int) and access["event.duration"] > 0
+    assert {"@timestamp", "log.level", "message", "ecs.version"} <= set(access)
+    assert access["@timestamp"].endswith("Z")
 
 
 def test_configure_logging_installs_the_json_formatter() -> None:
@@ -74,12 +78,16 @@ def test_configure_logging_installs_the_json_formatter() -> None:
 
 
 def test_the_dev_format_is_one_readable_line() -> None:
+    from sentinel_spec.runtime.observability import context as request_context
     from sentinel_spec.runtime.observability.logging import ReadableFormatter
 
     record = logging.LogRecord("sentinel.access", logging.INFO, "", 0, "GET /x %s", (200,), None)
-    record.duration_ms = 1.5
-    record.request_id = "0123456789abcdef"
-    line = ReadableFormatter().format(record)
+    setattr(record, "event.duration", 1_500_000)  # ns
+    token = request_context.begin("0123456789abcdef")
+    try:
+        line = ReadableFormatter().format(record)
+    finally:
+        request_context.end(token)
     assert line.endswith("INFO    GET /x 200 1.5ms  [01234567]")
     assert "\n" not in line
 
@@ -101,5 +109,7 @@ async def test_the_access_line_names_the_signed_in_user(json_lines: io.StringIO)
     async with httpx.AsyncClient(transport=transport, base_url="http://t") as client:
         await client.post("/operations/fail")
     lines = [json.loads(line) for line in json_lines.getvalue().splitlines()]
-    access = next(line for line in lines if line["logger"] == "sentinel.access")
-    assert access["user_id"] == "u-7"
+    access = next(line for line in lines if line["log.logger"] == "sentinel.access")
+    assert access["user.id"] == "u-7"
+    error = next(line for line in lines if line["log.level"] == "error")
+    assert error["user.id"] == "u-7"

@@ -127,8 +127,13 @@ async def test_non_json_content_type_is_415() -> None:
 
 async def test_args_validated_against_first_annotation() -> None:
     async with serve(DECL) as client:
-        ok = await client.post("/operations/add-point", json={"x": 1, "y": "2"})
+        ok = await client.post("/operations/add-point", json={"x": 1, "y": 2})
         assert ok.json() == 3
+        # Strictly as the JSON schema says: no numeric strings, no booleans for integers.
+        for wrong in ({"x": 1, "y": "2"}, {"x": True, "y": 2}, {"x": 1.5, "y": 2}):
+            refused = await client.post("/operations/add-point", json=wrong)
+            assert refused.status_code == 400, wrong
+            assert error_of(refused)["code"] == "validation_error"
         bad = await client.post("/operations/add-point", json={"x": "one"})
         assert bad.status_code == 400
         error = error_of(bad)
@@ -146,7 +151,7 @@ async def test_validation_details_use_dotted_paths() -> None:
 
 async def test_explicit_args_type_wins() -> None:
     async with serve(DECL) as client:
-        assert (await client.post("/operations/explicit", json=[1, "2"])).json() == {"args": [1, 2]}
+        assert (await client.post("/operations/explicit", json=[1, 2])).json() == {"args": [1, 2]}
         response = await client.post("/operations/explicit", json=["a"])
         assert error_of(response)["details"][0]["field"] == "0"
 

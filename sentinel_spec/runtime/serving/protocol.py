@@ -1,0 +1,326 @@
+"""``GuardedHttpToolsProtocol``: uvicorn's httptools protocol with ``server.limits``.
+
+What it adds, per connection (see ``contract.server.ServerLimits`` for the numbers):
+
+- a new connection that sends nothing is closed after ``idle_timeout`` (uvicorn arms its
+  keep-alive timer only after a first response);
+- a request head (request line + headers) must be complete within ``headers_timeout`` of
+  its first byte, and within ``max_url_bytes`` / ``max_header_bytes`` / ``max_headers``:
+  408, 414 or 431 otherwise. Bytes are counted as they arrive, so a 256 MB header is
+  refused after its first tens of kilobytes instead of being buffered by the parser;
+- a body may pause at most ``body_timeout`` between two reads and must be complete
+  within ``request_timeout`` of the request's first byte: 408. The clocks stop while the
+  app itself is not reading (flow control paused the socket): slowness of the app is
+  not the client's fault;
+- when the response is complete while the request body is still arriving (a 413, a 401
+  before the body was read) the connection is closed rather than read to the end;
+- a request the parser refuses (bad method, Content-Length with Transfer-Encoding, a bad
+  chunk size, a malformed header...) gets the JSON 400 of RUNTIME.md instead of uvicorn's
+  plain text. Every such answer carries ``Connection: close``, ``X-Request-ID`` and the
+  security headers, and is logged as a warning with the client's address.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import time
+from typing import Any
+
+import httptools
+from uvicorn.protocols.http.httptools_impl import STATUS_LINE, HttpToolsProtocol
+
+from sentinel_spec.contract.server import ServerLimits
+
+log = logging.getLogger("sentinel.server")
+
+_SETTINGS: tuple[ServerLimits, list[tuple[bytes, bytes]]] | None = None
+
+
+def settings() -> tuple[ServerLimits, list[tuple[bytes, bytes]]]:
+    """This process's limits and headers (read once from ``SENTINEL_SERVING``)."""
+    global _SETTINGS
+    if _SETTINGS is None:
+        from sentinel_spec.runtime.serving import read_serving_settings
+
+        _SETTINGS = read_serving_settings()
+    return _SETTINGS
+
+
+class _Refuse(Exception):
+    """Raised inside a parser callback to refuse the request with this answer."""
+
+    def __init__(self, status: int, code: str, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+        self.code = code
+        self.message = message
+
+
+IDLE, HEAD, BODY, DONE = "idle", "head", "body", "done"
+# After refusing: how long and how much of the rest of the request is read and dropped.
+LINGER_SECONDS = 2.0
+LINGER_BYTES = 1 << 20
+
+
+class GuardedHttpToolsProtocol(HttpToolsProtocol):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.limits, self.error_headers = settings()
+        self._phase = IDLE
+        self._timer: asyncio.TimerHandle | None = None
+        self._request_started = 0.0
+        self._head_bytes = 0
+        self._refused = False
+        self._discard_budget = 0
+        self._total_deadline = False
+
+    # ------------------------------------------------------------ asyncio.Protocol
+
+    def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
+        super().connection_made(transport)
+        self._arm(self.limits.idle_timeout, self._idle_expired)
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self._disarm()
+        super().connection_lost(exc)
+
+    def data_received(self, data: bytes) -> None:
+        if self._refused:
+            self._discard(len(data))
+            return
+        self._unset_keepalive_if_required()
+        if self._phase in (IDLE, DONE):
+            self._disarm()  # the idle clock stops at the first byte of a request
+        try:
+            self.parser.feed_data(data)
+        except httptools.HttpParserUpgrade:
+            self._disarm()
+            if self._should_upgrade():
+                self.handle_websocket_upgrade()
+            else:
+                self._unsupported_upgrade_warning()
+            return
+        except httptools.HttpParserError as error:
+            refusal = error.__context__
+            if isinstance(refusal, _Refuse):
+                self.refuse(refusal.status, refusal.code, refusal.message)
+            else:
+                self.refuse(400, "bad_request", f"Invalid HTTP request: {_reason(error)}")
+            return
+        phase = self._phase
+        if phase == HEAD:
+            # Counted as they arrive: a huge header is refused after its first kilobytes
+            # instead of being buffered whole by the parser.
+            self._head_bytes += len(data)
+            if self._head_bytes > self.limits.max_url_bytes + self.limits.max_header_bytes:
+                self._refuse_head()
+                return
+            if self._timer is None:  # armed only once a head spans more than one read
+                self._arm(self._left(self.limits.headers_timeout), self._head_expired)
+        elif phase == BODY:
+            self._arm_body_clock()
+        # A request that arrived whole in this read armed no clock at all.
+
+    # ------------------------------------------------------------ parser callbacks
+
+    def on_message_begin(self) -> None:
+        super().on_message_begin()
+        self._phase = HEAD
+        self._request_started = time.monotonic()
+        self._head_bytes = 0
+
+    def on_headers_complete(self) -> None:
+        limits = self.limits
+        if len(self.url) > limits.max_url_bytes:
+            limit = limits.max_url_bytes
+            raise _Refuse(414, "uri_too_long", f"The request target is longer than {limit} bytes")
+        headers = self.headers
+        if len(headers) > limits.max_headers:
+            raise _Refuse(
+                431,
+                "request_header_fields_too_large",
+                f"More than {limits.max_headers} header lines",
+            )
+        if sum(len(name) + len(value) for name, value in headers) > limits.max_header_bytes:
+            raise _Refuse(
+                431,
+                "request_header_fields_too_large",
+                f"The headers are larger than {limits.max_header_bytes} bytes",
+            )
+        self._phase = BODY
+        self._disarm()  # the head clock; data_received arms the body clock if needed
+        super().on_headers_complete()
+        if self.cycle is not None and not isinstance(self.cycle.transport, _CycleTransport):
+            # uvicorn closes the transport itself after a `Connection: close` answer;
+            # route that close through _close_after_answer so it lingers when needed.
+            self.cycle.transport = _CycleTransport(self)  # type: ignore[assignment]
+
+    def on_message_complete(self) -> None:
+        self._phase = DONE
+        self._disarm()
+        super().on_message_complete()
+
+    def on_response_complete(self) -> None:
+        if self._phase in (HEAD, BODY) and not self.transport.is_closing():
+            # The answer is out while the request is still arriving (a 413, a 401 that
+            # never read the body): stop here instead of reading the rest to discard it.
+            self._refused = True
+            self._disarm()
+            self._linger()
+            return
+        super().on_response_complete()
+
+    def handle_websocket_upgrade(self) -> None:
+        self._disarm()
+        super().handle_websocket_upgrade()
+
+    # ------------------------------------------------------------ refusing
+
+    def send_400_response(self, msg: str) -> None:
+        """uvicorn's own 400 (it calls this for parser errors): JSON instead of text."""
+        self.refuse(400, "bad_request", msg)
+
+    def refuse(self, status: int, code: str, message: str) -> None:
+        """Answer ``status`` with the JSON error (unless the app already started a
+        response), then close the connection."""
+        if self._refused:
+            return
+        self._refused = True
+        self._disarm()
+        client = f"{self.client[0]}:{self.client[1]}" if self.client else "?"
+        log.warning("refused a request from %s: %s %s", client, status, message)
+        cycle = self.cycle
+        if cycle is None or not cycle.response_started:
+            self.transport.write(self._error_bytes(status, code, message))
+        if cycle is not None:
+            cycle.disconnected = True  # the app's receive() now says http.disconnect
+            cycle.message_event.set()
+        self._linger()
+
+    def _linger(self) -> None:
+        """Close after the answer, the way nginx does: stop writing, then read and drop
+        what the client is still sending (bounded) so that closing does not reset the
+        connection under the answer before the client has read it."""
+        self._discard_budget = LINGER_BYTES
+        if self.transport.can_write_eof():
+            self.transport.write_eof()
+        self.flow.resume_reading()
+        self.loop.call_later(LINGER_SECONDS, self._close_now)
+
+    def _close_after_answer(self) -> None:
+        if self._phase in (HEAD, BODY) and not self._refused:
+            self._refused = True
+            self._disarm()
+            self._linger()
+        else:
+            self._close_now()
+
+    def _discard(self, size: int) -> None:
+        self._discard_budget -= size
+        if self._discard_budget <= 0:
+            self._close_now()
+
+    def _close_now(self) -> None:
+        if not self.transport.is_closing():
+            self.transport.close()
+
+    def _error_bytes(self, status: int, code: str, message: str) -> bytes:
+        from sentinel_spec.runtime.errors import error_body
+
+        request_id = os.urandom(16).hex()
+        body = error_body(status, code, message, None, request_id)
+        head = [STATUS_LINE[status]]
+        headers = [
+            (b"content-type", b"application/json"),
+            (b"content-length", str(len(body)).encode("ascii")),
+            (b"connection", b"close"),
+            (b"x-request-id", request_id.encode("ascii")),
+            *self.error_headers,
+        ]
+        head.extend(name + b": " + value + b"\r\n" for name, value in headers)
+        head.append(b"\r\n")
+        return b"".join(head) + body
+
+    def _refuse_head(self) -> None:
+        if len(self.url) >= self.limits.max_url_bytes:
+            self.refuse(414, "uri_too_long", "The request target is too long")
+        else:
+            self.refuse(
+                431,
+                "request_header_fields_too_large",
+                f"The request head is larger than "
+                f"{self.limits.max_url_bytes + self.limits.max_header_bytes} bytes",
+            )
+
+    # ------------------------------------------------------------ clocks
+
+    def _arm(self, seconds: float, callback: Any) -> None:
+        self._disarm()
+        self._timer = self.loop.call_later(seconds, callback)
+
+    def _disarm(self) -> None:
+        if self._timer is not None:
+            self._timer.cancel()
+            self._timer = None
+
+    def _left(self, seconds: float) -> float:
+        """What is left of ``seconds`` counted from the request's first byte."""
+        return max(0.0, seconds - (time.monotonic() - self._request_started))
+
+    def _arm_body_clock(self) -> None:
+        left = self.limits.request_timeout - (time.monotonic() - self._request_started)
+        # Which deadline comes first decides the message (timers may fire a hair early).
+        self._total_deadline = left <= self.limits.body_timeout
+        self._arm(max(0.0, min(self.limits.body_timeout, left)), self._body_expired)
+
+    def _idle_expired(self) -> None:
+        self._timer = None
+        if self._phase in (IDLE, DONE) and not self.transport.is_closing():
+            self.transport.close()
+
+    def _head_expired(self) -> None:
+        self._timer = None
+        if self._phase == HEAD:
+            self.refuse(
+                408,
+                "request_timeout",
+                f"The request head did not arrive within {self.limits.headers_timeout:g} s",
+            )
+
+    def _body_expired(self) -> None:
+        self._timer = None
+        if self._phase != BODY:
+            return
+        if self.flow.read_paused:
+            # The app is not reading: the client is waiting on us, not the other way round.
+            self._timer = self.loop.call_later(self.limits.body_timeout, self._body_expired)
+            return
+        what = (
+            f"The request did not arrive within {self.limits.request_timeout:g} s"
+            if self._total_deadline
+            else f"The request body paused for more than {self.limits.body_timeout:g} s"
+        )
+        self.refuse(408, "request_timeout", what)
+
+
+class _CycleTransport:
+    """The transport as a request's cycle sees it: ``close`` lingers while the request
+    is still arriving; everything else is the real transport."""
+
+    def __init__(self, protocol: GuardedHttpToolsProtocol) -> None:
+        self._protocol = protocol
+        self._transport = protocol.transport
+
+    def close(self) -> None:
+        self._protocol._close_after_answer()
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._transport, name)
+
+
+def _reason(error: Exception) -> str:
+    """The parser's reason, printable and short (it never echoes the request itself)."""
+    text = str(error) or type(error).__name__
+    return "".join(c for c in text if 0x20 <= ord(c) < 0x7F)[:200]
