@@ -166,6 +166,10 @@ async def serve(app: Any, sock: socket.socket, status: StatusPipe, log_level: st
             # waits for "draining" before it says the new version serves.
             for listener in getattr(server, "servers", []):
                 listener.close()
+            # ...and take no more jobs: a job queued after the reload runs the new code.
+            from sentinel_spec.runtime.jobs.feature import stop_taking_jobs
+
+            stop_taking_jobs()
             with contextlib.suppress(OSError):  # the parent may be gone
                 status.report("draining")
 

@@ -33,6 +33,9 @@ IN_PROCESS_ENV = "SENTINEL_JOBS_WORKER"
 SHUTDOWN_ENV = "SENTINEL_JOBS_SHUTDOWN_TIMEOUT"
 
 _current: JobRuntime | None = None
+# The in-process workers of this process (``sentinel dev``), so a retiring dev process
+# can stop taking jobs the moment it stops accepting requests (see stop_taking_jobs).
+_in_process: list[JobWorker] = []
 
 
 def current() -> JobRuntime:
@@ -124,18 +127,27 @@ def install_jobs(builder: AppBuilder) -> None:
             worker = runtime.worker(concurrency=4, shutdown_timeout=shutdown_timeout)
             task = asyncio.create_task(_run_in_process(worker), name="sentinel-jobs-worker")
             worker_task.append((worker, task))
+            _in_process.append(worker)
 
     async def stop() -> None:
         for worker, task in worker_task:
             worker.stop()
             await asyncio.gather(task, return_exceptions=True)
         worker_task.clear()
+        _in_process.clear()
         await runtime.close()
 
     builder.on_startup(start)
     builder.on_shutdown(stop)
     # The queue's report (counts, workers, oldest wait) is /api/health's "jobs" entry.
     builder.add_health_check("jobs", runtime.state, critical=False)
+
+
+def stop_taking_jobs() -> None:
+    """A reload retires this process: its in-process workers take no new job from now on
+    (running ones finish), so the next job runs the new code. Safe to call twice."""
+    for worker in _in_process:
+        worker.stop()
 
 
 async def _run_in_process(worker: Any) -> None:
