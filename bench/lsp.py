@@ -2,8 +2,11 @@
 
 Drives ``sentinel lsp --debounce 0`` over stdio with pygls' own client, on the SentinelIQ
 spec and on a synthetic spec of 1,000 declarations. For each: the time from sending an
-edit (``didChange``) to receiving its ``publishDiagnostics``, and the time to answer a
-completion request at three kinds of place (a key, a reference, a Python name). The
+edit (``didChange``) to receiving its ``publishDiagnostics``, for two kinds of edit:
+``diagnostics``, a comment line added at the end (the file stays sound), and ``typing``,
+a new declaration typed two keys at a time in the middle of the file (so the file is
+half-written, and lines are added above half the declarations); and the time to answer
+a completion request at three kinds of place (a key, a reference, a Python name). The
 baseline, measured in the same run, is the in-process parse + check of the same text
 (what ``sentinel check`` does); its ratio cancels most of the machine's load.
 
@@ -86,6 +89,16 @@ def synthetic_project(root: Path, declarations: int = 1000) -> Path:
     return root / "app.sq"
 
 
+# Typed into the middle of the file in the ``typing`` edits, two keys at a time.
+TYPED = (
+    "query typedQuery {\n"
+    '  fn: import { typed_query } from "@src/typed",\n'
+    "  entities: [],\n"
+    "  auth: false,\n"
+    "}\n\n"
+)
+
+
 def baseline_ms(spec: Path, rounds: int = 5) -> float:
     from sentinel_spec.analyzer import analyze
     from sentinel_spec.parser import parse
@@ -132,9 +145,7 @@ async def measure(spec: Path, edits: int, completions: int) -> dict[str, list[fl
         got.clear()
         await asyncio.wait_for(got.wait(), 60)
 
-    results: dict[str, list[float]] = {"diagnostics": [], "completion": []}
-    for version in range(2, edits + 2):
-        edited = text + f"\n// edit {version}\n"
+    async def change(version: int, edited: str) -> float:
         sent = time.perf_counter()
         client.text_document_did_change(
             lsp.DidChangeTextDocumentParams(
@@ -145,7 +156,16 @@ async def measure(spec: Path, edits: int, completions: int) -> dict[str, list[fl
         while version not in received:
             got.clear()
             await asyncio.wait_for(got.wait(), 60)
-        results["diagnostics"].append((received[version] - sent) * 1000)
+        return (received[version] - sent) * 1000
+
+    results: dict[str, list[float]] = {"diagnostics": [], "typing": [], "completion": []}
+    for version in range(2, edits + 2):
+        results["diagnostics"].append(await change(version, text + f"\n// edit {version}\n"))
+    middle = text.find("\n\n", len(text) // 2) + 2  # a declaration start mid-file
+    for keys in range(edits):
+        typed = TYPED[: 2 * (keys % (len(TYPED) // 2)) + 2]
+        edited = text[:middle] + typed + text[middle:]
+        results["typing"].append(await change(edits + 2 + keys, edited))
 
     places = []
     for marker, delta in (("entities: [", 11), ("fn: import { ", 13), ("\n  title", 3)):

@@ -338,3 +338,7 @@ def new_command(name: Path) -> None:
     click.echo("next steps:")
     click.echo(f"  cd {shlex.quote(str(name))}")
     click.echo("  sentinel dev   # http://127.0.0.1:3001: a database, migrations, reload on save")
+
+
+if __name__ == "__main__":  # `python -m sentinel_spec.cli ...`, as the docs and RULES use it
+    main()

@@ -17,7 +17,7 @@ import json
 import re
 import threading
 from bisect import bisect_right
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from functools import cache, lru_cache
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -176,11 +176,95 @@ def parse(source: str, file: str = "app.sq") -> tuple[ast.Module, list[SpecError
                 errors.append(_recovery_error(whole_file_error, source, file))
         finally:
             _BUILDER.begin(file, 0, 0, [])
+    return assemble(source, file, declarations, errors)
+
+
+def assemble(
+    source: str, file: str, declarations: list[ast.Declaration], errors: list[SpecError]
+) -> tuple[ast.Module, list[SpecError]]:
+    """``parse``'s answer from the declarations and errors found in ``source``, in order."""
     if len(declarations) > MAX_DECLARATIONS:
         errors.append(_too_many_declarations(declarations[MAX_DECLARATIONS]))
         declarations = declarations[:MAX_DECLARATIONS]
     module = ast.Module(tuple(declarations), _whole_span(source, file))
     return module, sorted(errors, key=SpecError.sort_key)
+
+
+# ---------------------------------------------------------------- piecewise parsing
+#
+# For a tool that parses a file edited a little at a time (the language server): the
+# pieces of ``declaration_bounds``, each parsed alone, then joined, give ``parse``'s
+# answer. Each piece starts where the parser's state is "between declarations", so a
+# whole-file parse reads a piece exactly as a parse of the piece alone does, up to the
+# piece's end; and from the first piece that does not parse alone, it reads the rest
+# of the file exactly as a parse of that rest alone does.
+
+
+def declaration_bounds(source: str) -> list[int]:
+    """Where the error recovery splits ``source``: 0, each declaration start, the end."""
+    starts = [
+        m.start()
+        for m in re.finditer(_vocabulary().declaration_start, source, re.MULTILINE)
+        if m.group("kind")
+    ]
+    return [0, *(s for s in starts if s > 0), len(source)]
+
+
+def parses_alone(text: str, file: str = "app.sq") -> bool:
+    """Whether ``text`` parses without a syntax error (value-level errors do not count)."""
+    from lark.exceptions import UnexpectedInput
+
+    with gc_paused(), _LOCK:
+        _BUILDER.begin(file, 0, 0, [])
+        try:
+            _run(_parser(), text)
+        except (UnexpectedInput, _TooDeep):
+            return False
+        finally:
+            _BUILDER.begin(file, 0, 0, [])
+    return True
+
+
+def parse_in_place(
+    source: str, begin: int, end: int, line_shift: int, file: str = "app.sq"
+) -> tuple[list[ast.Declaration], list[SpecError]] | None:
+    """The declarations and value-level errors of ``source[begin:end]`` (a piece of
+    ``declaration_bounds``, ``line_shift`` lines down), positioned as a whole-file parse
+    gives them; None when the piece has a syntax error."""
+    from lark.exceptions import UnexpectedInput
+
+    errors: list[SpecError] = []
+    with gc_paused(), _LOCK, suggestion_budget():
+        _BUILDER.begin(file, line_shift, begin, errors)
+        try:
+            declarations = _run(_parser(), source[begin:end])
+        except (UnexpectedInput, _TooDeep):
+            return None
+        finally:
+            _BUILDER.begin(file, 0, 0, [])
+    return declarations, errors
+
+
+# ``reuse(begin, end, line_shift)``: the declarations of the piece ``source[begin:end]``
+# (lines shifted down ``line_shift``), already placed, when it is known to parse alone
+# without any error; None to have it parsed here.
+Reuse = Callable[[int, int, int], "list[ast.Declaration] | None"]
+
+
+def parse_recovering(
+    source: str, file: str, bounds: list[int], reuse: Reuse
+) -> tuple[ast.Module, list[SpecError]]:
+    """``parse``'s answer for a ``source`` whose whole-file parse fails (a syntax error):
+    its per-declaration pass, with the pieces ``reuse`` knows taken from it."""
+    errors: list[SpecError] = []
+    with gc_paused(), _LOCK, suggestion_budget():
+        try:
+            declarations = _parse_each_declaration(_parser(), source, file, errors, bounds, reuse)
+        finally:
+            _BUILDER.begin(file, 0, 0, [])
+    if not errors:  # the whole file parsed after all: never answer differently
+        return parse(source, file)
+    return assemble(source, file, declarations, errors)
 
 
 def file_too_large(file: str, size: int, unit: str = "characters") -> SpecError:
@@ -275,22 +359,28 @@ _LOCK = threading.Lock()
 
 
 def _parse_each_declaration(
-    parser: Lark, source: str, file: str, errors: list[SpecError]
+    parser: Lark,
+    source: str,
+    file: str,
+    errors: list[SpecError],
+    bounds: list[int] | None = None,
+    reuse: Reuse | None = None,
 ) -> list[ast.Declaration]:
     from lark.exceptions import UnexpectedInput
 
-    starts = [
-        m.start()
-        for m in re.finditer(_vocabulary().declaration_start, source, re.MULTILINE)
-        if m.group("kind")
-    ]
-    bounds = [0, *(s for s in starts if s > 0), len(source)]
+    if bounds is None:
+        bounds = declaration_bounds(source)
     declarations: list[ast.Declaration] = []
     line_shift = 0
     for index in range(len(bounds) - 1):
         begin, end = bounds[index], bounds[index + 1]
         if index > 0:
             line_shift += source.count("\n", bounds[index - 1], begin)
+        if reuse is not None:
+            known = reuse(begin, end, line_shift)
+            if known is not None:
+                declarations.extend(known)
+                continue
         chunk = source[begin:end]
         _BUILDER.begin(file, line_shift, begin, errors)
         try:

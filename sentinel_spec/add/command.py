@@ -228,9 +228,18 @@ def add_command(
             ) from None
         click.echo(errors.render(), err=True)
         click.echo(f"warning: {SPEC_FILE} had errors before this addition; still has", err=True)
+        built = None
+    else:
+        # generated/ follows the spec at once, so what reads it next sees the addition:
+        # `sentinel db migrate` compares generated/models.py with the migrations.
+        from sentinel_spec import build
+
+        built = build(spec)
     for decl in [*addition.routes, *addition.declarations]:
         click.echo(f"added {decl.kind} {decl.name} to {SPEC_FILE}")
     _describe(report, root)
+    if built is not None and (built.written or built.removed):
+        click.echo(f"built generated/ ({len(built.written)} written, {len(built.removed)} removed)")
 
 
 def _is_clean(spec: Path) -> bool:

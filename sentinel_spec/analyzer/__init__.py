@@ -11,7 +11,7 @@ from collections.abc import MutableMapping
 from pathlib import Path
 
 from sentinel_spec import ast
-from sentinel_spec.analyzer.build import build_appspec
+from sentinel_spec.analyzer.build import BuiltCache, build_appspec
 from sentinel_spec.analyzer.check import Checker
 from sentinel_spec.analyzer.context import Context
 from sentinel_spec.analyzer.resolve import ImportResolver, collect_namespace
@@ -29,16 +29,20 @@ def analyze(
     *,
     imports: ImportResolver | None = None,
     checked: MutableMapping[int, tuple[ast.Decl, list[SpecError]]] | None = None,
+    build: bool = True,
+    built: BuiltCache | None = None,
 ) -> tuple[AppSpec | None, list[SpecError]]:
-    """Check ``module`` (parsed from ``spec_dir/file``); the AppSpec is None iff errors exist.
+    """Check ``module`` (parsed from ``spec_dir/file``); the AppSpec is None iff errors exist
+    (or ``build`` is False: a caller that wants only the errors skips building it).
 
     ``imports`` reads the Python modules imports name, and ``checked`` keeps the body check
     of each declaration object between calls: the language server passes both, keeping
     what it read between keystrokes (it empties ``checked`` when the names or the
-    imported files change, since a body's check depends on them).
+    imported files change, since a body's check depends on them); ``built`` keeps each
+    declaration's built value the same way (``build_appspec``).
     """
     with suggestion_budget():
-        return _analyze(module, spec_dir, file, imports, checked)
+        return _analyze(module, spec_dir, file, imports, checked, build, built)
 
 
 def _analyze(
@@ -47,6 +51,8 @@ def _analyze(
     file: str,
     imports: ImportResolver | None,
     checked: MutableMapping[int, tuple[ast.Decl, list[SpecError]]] | None,
+    build: bool,
+    built: BuiltCache | None,
 ) -> tuple[AppSpec | None, list[SpecError]]:
     namespace, errors = collect_namespace(module)
     checker = Checker(namespace, imports if imports is not None else ImportResolver(Path(spec_dir)))
@@ -64,4 +70,4 @@ def _analyze(
     errors.extend(validate(ctx))
     if errors:
         return None, sorted(errors, key=SpecError.sort_key)
-    return build_appspec(ctx), []
+    return (build_appspec(ctx, built) if build else None), []

@@ -7,7 +7,7 @@ kind of ``kinds.py`` to its function; ``build_appspec`` fills ``AppSpec`` from t
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, MutableMapping
 from typing import Any, NamedTuple, cast
 
 from sentinel_spec import appspec as a
@@ -582,7 +582,12 @@ BUILDERS: dict[str, Builder] = {
 }
 
 
-def build_appspec(ctx: Context) -> a.AppSpec:
+# Built values by declaration object, for a caller that builds again after a small edit
+# (the language server): a builder reads only its declaration and ``BuildContext``.
+BuiltCache = MutableMapping[int, tuple[ast.Decl, BuildContext, Any]]
+
+
+def build_appspec(ctx: Context, built: BuiltCache | None = None) -> a.AppSpec:
     app_decl = ctx.app
     assert app_decl is not None
     app = _app(app_decl)
@@ -593,7 +598,14 @@ def build_appspec(ctx: Context) -> a.AppSpec:
         if kind.name == "app":
             continue
         builder = BUILDERS[kind.name]
-        fields.setdefault(kind.field, []).extend(builder(d, build) for d in ctx.of_kind(kind.name))
+        values = fields.setdefault(kind.field, [])
+        for d in ctx.of_kind(kind.name):
+            hit = built.get(id(d)) if built is not None else None
+            if hit is None or hit[0] is not d or hit[1] != build:
+                hit = (d, build, builder(d, build))
+                if built is not None:
+                    built[id(d)] = hit
+            values.append(hit[2])
     positions = {
         (decl_kind(decl), decl.name.name): decl.name.span for decl in ctx.module.declarations
     }

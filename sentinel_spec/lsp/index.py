@@ -15,7 +15,7 @@ from __future__ import annotations
 import ast as pyast
 import itertools
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -23,10 +23,12 @@ from typing import Any
 
 from sentinel_spec import ast
 from sentinel_spec.analyzer import schema as s
+from sentinel_spec.analyzer.build import BuiltCache
 from sentinel_spec.analyzer.resolve import ImportResolver, ModuleNames, module_level_names
 from sentinel_spec.appspec import AppSpec
 from sentinel_spec.errors import SourceSpan, SpecError
 from sentinel_spec.fmt import declaration_kind
+from sentinel_spec.gc_pause import gc_paused
 from sentinel_spec.lsp.schema_paths import unwrap
 
 
@@ -131,27 +133,109 @@ class CachedImports(ImportResolver):
 
 
 class CheckCache:
-    """The body checks of declarations that did not change (``analyze(checked=...)``),
-    valid while the names declared and the imported files stay the same."""
+    """The body checks of declarations that did not change (``analyze(checked=...)``).
+
+    ``ChunkedParser`` hands back the same declaration objects for text that did not
+    change, even when it moved, so a check is kept by the declaration's identity. Only
+    checks that found nothing are kept: a declaration with errors is checked again each
+    time, in its turn, so its messages (and their "did you mean" hints, which share one
+    budget per check) are those of a full check.
+
+    A body check reads the namespace only to ask which kind a referenced name has, so
+    a clean check stays clean while every name the body mentions keeps its kind; all
+    are dropped when an imported Python file changed.
+    """
 
     def __init__(self) -> None:
         self.checked: dict[int, tuple[ast.Decl, list[SpecError]]] = {}
-        self._key: tuple[object, ...] | None = None
+        self._kinds: dict[str, str] = {}  # name -> kind, as the kept checks saw them
+        self._mentions: dict[int, tuple[ast.Decl, frozenset[str]]] = {}
+        self._generation = -1
+        # Built AppSpec values by declaration (``analyze(built=...)``): a builder reads
+        # nothing but its declaration, so these stay while the declaration does.
+        self.built: BuiltCache = {}
 
     def for_module(
         self, module: ast.Module, imports: CachedImports
     ) -> dict[int, tuple[ast.Decl, list[SpecError]]]:
-        key = (
-            imports.generation,
-            *((declaration_kind(d), d.name.name) for d in module.declarations),
-        )
-        if key != self._key:
-            self.checked.clear()
-            self._key = key
+        kinds: dict[str, str] = {}
+        for decl in module.declarations:  # the namespace keeps a name's first declaration
+            kinds.setdefault(decl.name.name, declaration_kind(decl))
+        old = self._kinds
+        changed = {n for n in kinds.keys() | old.keys() if kinds.get(n) != old.get(n)}
+        fresh = imports.generation == self._generation
+        kept: dict[int, tuple[ast.Decl, list[SpecError]]] = {}
+        mentions: dict[int, tuple[ast.Decl, frozenset[str]]] = {}
+        for decl in module.declarations:
+            hit = self.checked.get(id(decl)) if fresh else None
+            if hit is None or hit[0] is not decl or hit[1]:
+                continue
+            known = self._mentions.get(id(decl))
+            if known is None or known[0] is not decl:
+                known = (decl, frozenset(_mentioned(decl.body)))
+            if changed and not changed.isdisjoint(known[1]):
+                continue
+            kept[id(decl)] = hit
+            mentions[id(decl)] = known
+        self._kinds, self._generation = kinds, imports.generation
+        self.checked, self._mentions = kept, mentions
         alive = {id(d) for d in module.declarations}
-        for stale in [k for k in self.checked if k not in alive]:
-            del self.checked[stale]
-        return self.checked
+        for gone in [k for k, (decl, _, _) in self.built.items() if k not in alive]:
+            del self.built[gone]
+        return kept
+
+
+def _mentioned(expr: ast.Expr) -> Iterator[str]:
+    """Every bare name in a body: all a body check may look up in the namespace."""
+    if isinstance(expr, ast.Ref):
+        yield expr.name
+    elif isinstance(expr, ast.DictExpr):
+        for entry in expr.entries:
+            yield from _mentioned(entry.value)
+    elif isinstance(expr, ast.ListExpr | ast.TupleExpr):
+        for item in expr.items:
+            yield from _mentioned(item)
+    elif isinstance(expr, ast.EnvExpr) and expr.default is not None:
+        yield from _mentioned(expr.default)
+
+
+# The slots of a span, written directly: a piece that moved has its spans' positions
+# rewritten in place, which is far cheaper than building its tree again.
+def _slot_setter(name: str) -> Callable[[SourceSpan, int], None]:
+    descriptor: Any = SourceSpan.__dict__[name]  # the slot's member descriptor
+    setter: Callable[[SourceSpan, int], None] = descriptor.__set__
+    return setter
+
+
+_SET_LINE = _slot_setter("line")
+_SET_END_LINE = _slot_setter("end_line")
+_SET_START = _slot_setter("start_offset")
+_SET_END = _slot_setter("end_offset")
+
+
+@dataclass(eq=False)
+class _Piece:
+    """One piece of the file, parsed alone, with its positions where it now sits."""
+
+    declarations: list[ast.Declaration]
+    errors: list[SpecError]
+    syntax_ok: bool  # parses alone (it may still have value-level errors)
+    spans: list[SourceSpan]  # every span in ``declarations`` and ``errors``, once
+    line: int = 0  # lines above the piece that its spans count in
+    begin: int = 0  # characters before it
+    used: int = -1  # the parse that placed it last (a text may occur twice)
+
+    def move_to(self, line: int, begin: int) -> None:
+        lines, offset = line - self.line, begin - self.begin
+        if lines:
+            for span in self.spans:
+                _SET_LINE(span, span.line + lines)
+                _SET_END_LINE(span, span.end_line + lines)
+        if offset:
+            for span in self.spans:
+                _SET_START(span, span.start_offset + offset)
+                _SET_END(span, span.end_offset + offset)
+        self.line, self.begin = line, begin
 
 
 class ChunkedParser:
@@ -159,71 +243,106 @@ class ChunkedParser:
     when its own text changed.
 
     The file is split where the parser's error recovery splits it (a line starting a
-    declaration); each piece's tree is kept by its text, with positions relative to it,
-    and moved to where the piece now is. When any piece has a syntax error the whole file
-    is parsed again, so the diagnostics are exactly those of ``sentinel check``.
+    declaration, ``declaration_bounds``); each piece is parsed alone once and kept by its
+    text; when it moves, its spans are moved in place. When every piece parses, the file
+    does, and the answer is the pieces joined. When one does not, the rest of the file
+    from it is parsed to learn whether the whole file fails (it reads the same); if it
+    does, ``parse_recovering`` runs the error recovery of ``parse`` with the clean pieces
+    taken from here; if not, the file is parsed whole. Either way the answer is exactly
+    ``parse``'s.
+
+    The nodes of an answer are shared with the next answers wherever the text did not
+    change, and so are their spans, which follow the text: read an answer's positions
+    before parsing the next version.
     """
 
     def __init__(self) -> None:
-        self._pieces: dict[str, tuple[list[ast.Declaration], bool]] = {}
-        self._placed: dict[tuple[str, int, int], list[ast.Declaration]] = {}
+        self._pieces: dict[str, _Piece] = {}
+        self._parses = 0
 
     def parse(self, source: str, file: str) -> tuple[ast.Module, list[SpecError]]:
-        import re
+        from sentinel_spec.limits import MAX_SPEC_BYTES
+        from sentinel_spec.parser import (
+            assemble,
+            declaration_bounds,
+            parse,
+            parse_in_place,
+            parse_recovering,
+            parses_alone,
+        )
 
-        from sentinel_spec.parser import declaration_start_pattern, parse
-
-        starts = [
-            m.start()
-            for m in re.finditer(declaration_start_pattern(), source, re.MULTILINE)
-            if m.group("kind")
-        ]
-        bounds = [0, *(b for b in starts if b > 0), len(source)]
-        pieces: dict[str, tuple[list[ast.Declaration], bool]] = {}
-        placed: dict[tuple[str, int, int], list[ast.Declaration]] = {}
-        declarations: list[ast.Declaration] = []
+        if len(source) > MAX_SPEC_BYTES:
+            self._pieces = {}
+            return parse(source, file)
+        self._parses += 1
+        bounds = declaration_bounds(source)
+        pieces: dict[str, _Piece] = {}
+        at_begin: dict[int, _Piece] = {}
+        broken_at: int | None = None
         line = 0
         for begin, end in itertools.pairwise(bounds):
             text = source[begin:end]
-            piece = self._pieces.get(text) or pieces.get(text)
-            if piece is None:
-                module, errors = parse(text, file)
-                piece = (list(module.declarations), not errors)
-            pieces[text] = piece
-            if not piece[1]:  # a syntax error: parse as `sentinel check` does
-                self._pieces, self._placed = pieces, {}
-                return parse(source, file)
-            key = (text, line, begin)
-            moved = self._placed.get(key)
-            if moved is None:
-                moved = [_moved(d, line, begin) for d in piece[0]] if (line or begin) else piece[0]
-            placed[key] = moved
-            declarations += moved
+            piece = pieces.get(text) or self._pieces.get(text)
+            if piece is None or piece.used == self._parses:  # new, or its second copy
+                piece = _parse_piece(text, file)
+                pieces.setdefault(text, piece)
+            else:
+                pieces[text] = piece
+            piece.used = self._parses
+            piece.move_to(line, begin)
+            at_begin[begin] = piece
+            if broken_at is None and not piece.syntax_ok:
+                broken_at = begin
             line += text.count("\n")
-        self._pieces, self._placed = pieces, placed
-        lines = source.split("\n")
-        whole = SourceSpan(1, 1, len(lines), len(lines[-1]) + 1, 0, len(source), file)
-        return ast.Module(tuple(declarations), whole), []
+        self._pieces = pieces
+        if broken_at is None:  # every piece parses, so the file does
+            declarations: list[ast.Declaration] = []
+            errors: list[SpecError] = []
+            for (begin, piece), end in zip(at_begin.items(), bounds[1:], strict=True):
+                if not piece.errors:
+                    declarations += piece.declarations
+                    continue
+                # Value-level errors may name lines ("first given at line 3"): parse
+                # the piece where it is, as the whole file reads it.
+                found = parse_in_place(source, begin, end, piece.line, file)
+                if found is None:  # cannot happen: the piece parsed alone
+                    return parse(source, file)
+                declarations += found[0]
+                errors += found[1]
+            return assemble(source, file, declarations, errors)
+        if parses_alone(source[broken_at:], file):  # the file parses after all (rare)
+            return parse(source, file)
+
+        def reuse(begin: int, end: int, line_shift: int) -> list[ast.Declaration] | None:
+            piece = at_begin[begin]
+            return None if piece.errors or not piece.syntax_ok else piece.declarations
+
+        return parse_recovering(source, file, bounds, reuse)
 
 
-def _moved(node: object, lines: int, offset: int) -> Any:
-    """``node`` with every span moved down ``lines`` lines and on ``offset`` characters."""
+def _parse_piece(text: str, file: str) -> _Piece:
+    from sentinel_spec.parser import parse, parses_alone
+
+    module, errors = parse(text, file)
+    spans: dict[int, SourceSpan] = {}
+    _collect_spans((module.declarations, tuple(errors)), spans)
+    return _Piece(
+        list(module.declarations),
+        errors,
+        not errors or parses_alone(text, file),
+        list(spans.values()),
+    )
+
+
+def _collect_spans(node: object, into: dict[int, SourceSpan]) -> None:
     if isinstance(node, SourceSpan):
-        return SourceSpan(
-            node.line + lines,
-            node.column,
-            node.end_line + lines,
-            node.end_column,
-            node.start_offset + offset,
-            node.end_offset + offset,
-            node.file,
-        )
-    if isinstance(node, tuple):
-        return tuple(_moved(item, lines, offset) for item in node)
-    fields = getattr(type(node), "__dataclass_fields__", None)
-    if fields is None:
-        return node
-    return type(node)(*(_moved(getattr(node, name), lines, offset) for name in fields))
+        into[id(node)] = node
+    elif isinstance(node, tuple):
+        for item in node:
+            _collect_spans(item, into)
+    else:
+        for name in getattr(type(node), "__dataclass_fields__", ()):
+            _collect_spans(getattr(node, name), into)
 
 
 def analyse(
@@ -238,16 +357,26 @@ def analyse(
     from sentinel_spec.analyzer import analyze
     from sentinel_spec.parser import parse
 
-    module, errors = parser.parse(source, file) if parser is not None else parse(source, file)
-    checked = None
-    if isinstance(imports, CachedImports):
-        imports.begin()
-        if checks is not None:
-            checked = checks.for_module(module, imports)
-    spec, analysis_errors = analyze(module, spec_dir, file, imports=imports, checked=checked)
-    warnings: list[SpecWarning] = []
-    if spec is not None and not errors:
-        warnings = not_served_warnings(spec, module)
+    with gc_paused():  # as in ``load_spec``: the check allocates much and frees little
+        module, errors = parser.parse(source, file) if parser is not None else parse(source, file)
+        checked = built = None
+        if isinstance(imports, CachedImports):
+            imports.begin()
+            if checks is not None:
+                checked, built = checks.for_module(module, imports), checks.built
+        # A spec with syntax errors gets no warnings (below), so its AppSpec is not built.
+        spec, analysis_errors = analyze(
+            module,
+            spec_dir,
+            file,
+            imports=imports,
+            checked=checked,
+            build=not errors,
+            built=built,
+        )
+        warnings: list[SpecWarning] = []
+        if spec is not None and not errors:
+            warnings = not_served_warnings(spec, module)
     return Analysis(
         source,
         module,

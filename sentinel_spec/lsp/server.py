@@ -27,7 +27,6 @@ from sentinel_spec.lsp.index import (
     CachedImports,
     CheckCache,
     ChunkedParser,
-    Index,
     analyse,
 )
 
@@ -42,7 +41,7 @@ class OpenSpec:
     version: int | None = None
     analysis: Analysis | None = None
     analysed_version: int | None = None
-    last_whole: Index | None = None  # the index of the last version that parsed whole
+    last_whole: Analysis | None = None  # the last version that parsed whole
     parser: ChunkedParser = field(default_factory=ChunkedParser)
     checks: CheckCache = field(default_factory=CheckCache)
     pending: asyncio.TimerHandle | None = None
@@ -81,7 +80,7 @@ class SentinelServer(LanguageServer):
         )
         spec.analysed_version = spec.version
         if spec.analysis.parsed_whole:
-            spec.last_whole = spec.analysis.index
+            spec.last_whole = spec.analysis  # its index is built only if completion asks
         self.text_document_publish_diagnostics(
             lsp.PublishDiagnosticsParams(
                 uri=spec.uri,
@@ -152,7 +151,8 @@ def build_server(debounce: float = DEFAULT_DEBOUNCE) -> SentinelServer:
         analysis = spec.analysis if spec.analysis is not None else ls.analyse(spec)
         text = ls.text(spec)
         offset = features.Lines(text).offset(params.position)
-        items = features.complete(analysis, text, offset, spec.path.parent, spec.last_whole)
+        fallback = spec.last_whole.index if spec.last_whole is not None else None
+        items = features.complete(analysis, text, offset, spec.path.parent, fallback)
         return lsp.CompletionList(is_incomplete=False, items=items)
 
     @server.feature(lsp.TEXT_DOCUMENT_HOVER)
