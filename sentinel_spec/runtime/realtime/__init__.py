@@ -68,7 +68,8 @@ def install(builder: AppBuilder) -> None:
         return make
 
     sockets = {ws.name: ws for ws in decl.websockets}
-    for planned in plan(decl):
+    planned_rows = plan(decl)
+    for planned in planned_rows:
         if planned.kind != "websocket":
             continue
         ws = sockets[planned.name]
@@ -109,7 +110,9 @@ def install(builder: AppBuilder) -> None:
         builder.add_routes([socket_server.route()])
         realtime.socket_io = socket_server
 
-    if decl.uploads is not None:
+    # The upload endpoint is the plan's ``upload`` row (so openapi.json and `sentinel
+    # routes` list what is mounted).
+    if decl.uploads is not None and any(p.kind == "upload" for p in planned_rows):
         from sentinel_spec.runtime.realtime.uploads import upload_route
         from sentinel_spec.runtime.realtime.uploads.endpoint import MULTIPART_OVERHEAD
 
