@@ -21,8 +21,10 @@ from sentinel_spec.runtime.realtime.uploads.storage import (
     storage_from_env,
 )
 from tests.integration.realtime import decl_app
+from tests.integration.realtime.accounts import signed_in
 from tests.integration.realtime.servers import serving
 from tests.integration.realtime.test_realtime_uploads import Body, progress_client, upload
+from tests.mail_servers import SmtpServer
 from tests.s3_stub import S3Stub
 
 pytestmark = [pytest.mark.postgres, pytest.mark.slow]
@@ -34,12 +36,15 @@ def s3() -> Iterator[S3Stub]:
         yield stub
 
 
-async def test_a_large_upload_goes_up_in_signed_parts(realtime_db: str, s3: S3Stub) -> None:
-    app = decl_app.build({"DATABASE_URL": realtime_db, **s3.env()})
+async def test_a_large_upload_goes_up_in_signed_parts(
+    realtime_db: str, smtp: SmtpServer, s3: S3Stub
+) -> None:
+    app = decl_app.build({"DATABASE_URL": realtime_db, **smtp.env(), **s3.env()})
     async with serving(app) as address:
-        client, events = await progress_client(address)
+        alice = await signed_in(address, smtp, "alice")
+        client, events = await progress_client(address, alice.session)
         body = Body({"workspaceId": "w1"}, 20 << 20)
-        response = await upload(address, body)
+        response = await upload(address, body, alice.session)
         assert response.status_code == 201, response.text
         await asyncio.sleep(0.3)
         await client.disconnect()
@@ -58,22 +63,26 @@ async def test_a_large_upload_goes_up_in_signed_parts(realtime_db: str, s3: S3St
     assert ("upload:complete", {"uploadId": "up-1", "file": file}) in events
 
 
-async def test_a_small_upload_is_one_put(realtime_db: str, s3: S3Stub) -> None:
-    app = decl_app.build({"DATABASE_URL": realtime_db, **s3.env()})
+async def test_a_small_upload_is_one_put(realtime_db: str, smtp: SmtpServer, s3: S3Stub) -> None:
+    app = decl_app.build({"DATABASE_URL": realtime_db, **smtp.env(), **s3.env()})
     async with serving(app) as address:
-        response = await upload(address, Body({"workspaceId": "w1"}, 3000))
+        alice = await signed_in(address, smtp, "alice")
+        response = await upload(address, Body({"workspaceId": "w1"}, 3000), alice.session)
     assert response.status_code == 201, response.text
     assert [(r.method, r.query) for r in s3.requests] == [("PUT", {})]
     assert s3.refused == [] and len(s3.objects) == 1
 
 
-async def test_refused_mid_stream_aborts_the_multipart_upload(realtime_db: str, s3: S3Stub) -> None:
-    app = decl_app.build({"DATABASE_URL": realtime_db, **s3.env()})
+async def test_refused_mid_stream_aborts_the_multipart_upload(
+    realtime_db: str, smtp: SmtpServer, s3: S3Stub
+) -> None:
+    app = decl_app.build({"DATABASE_URL": realtime_db, **smtp.env(), **s3.env()})
     async with serving(app) as address:
+        alice = await signed_in(address, smtp, "alice")
         # 10 MB quota: one 8 MiB part is stored before the limit is crossed.
         body = Body({"workspaceId": "w1", "quota": str(10 << 20)}, 30 << 20)
         try:
-            response = await upload(address, body)
+            response = await upload(address, body, alice.session)
             assert response.status_code == 413
         except httpx.HTTPError:
             pass  # the server may cut the connection before the client reads the answer

@@ -105,7 +105,8 @@ def test_the_runtime_mounts_the_planned_upload_route() -> None:
 
     decl = decl_app.decl()
     assert routes.upload("/api/upload", auth=True) in routes.plan(decl)
-    environ = {"DATABASE_URL": "postgresql://nobody@127.0.0.1:1/none"}  # never connected
-    app = create_app(decl, environ=environ, dotenv=None)
+    # Nothing connects while the app is built: the database and SMTP server are placeholders.
+    environ = {"DATABASE_URL": "postgresql://nobody@127.0.0.1:1/none", "SMTP_HOST": "127.0.0.1"}
+    app = create_app(decl, environ=decl_app.environment(environ), dotenv=None)
     mounted = [(r.path, r.methods) for r in app.routes if isinstance(r, Route)]
     assert ("/api/upload", {"POST"}) in mounted
