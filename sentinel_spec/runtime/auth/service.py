@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.requests import HTTPConnection
@@ -37,6 +37,9 @@ from sentinel_spec.runtime.middleware.proxies import UNKNOWN_CLIENT, client_ip, 
 security_log = logging.getLogger("sentinel.security")
 
 TWO_FACTOR_REQUIRED = {"twoFactorRequired": True}
+
+if TYPE_CHECKING:
+    from sentinel_spec.runtime.auth.pruning import AuthPruner
 
 
 @dataclass(frozen=True)
@@ -82,6 +85,8 @@ class AuthService:
             tables, config.refresh_ttl_seconds, config.refresh_rotate
         )
         self.one_time = OneTimeTokens(tables)
+        # Set by install_auth: the timer that deletes expired sessions and tokens.
+        self.pruner: AuthPruner | None = None
         issuer = config.two_factor.issuer if config.two_factor else config.app_name
         count = config.two_factor.backup_codes if config.two_factor else 10
         # Built even when the spec no longer declares twoFactor: users who turned it on
