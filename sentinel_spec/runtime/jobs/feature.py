@@ -9,6 +9,7 @@
   ``SENTINEL_JOBS_SHUTDOWN_TIMEOUT`` seconds, then go back to the queue) and the new
   version's worker takes over, so jobs always run the code being served.
 - A ``jobs`` health check (not critical: the queue being away does not stop requests).
+- Failed attempts are reported to Sentry (``observability.sentry.report_job_failure``).
 - ``current()``: the runtime of the app this process serves, for plain user code.
 """
 
@@ -110,7 +111,11 @@ def make_runtime(builder: AppBuilder) -> JobRuntime:
 
 def install_jobs(builder: AppBuilder) -> None:
     global _current
+    from sentinel_spec.runtime.observability.sentry import report_job_failure
+
     runtime = make_runtime(builder)
+    # A failed attempt reaches Sentry (when app.server.sentry has a DSN) as well as the log.
+    runtime.error_reporters.append(report_job_failure)
     builder.services.jobs = runtime
     _current = runtime
     environ = builder.settings.environ
