@@ -36,6 +36,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import os
 import re
 import shutil
@@ -396,10 +397,19 @@ def signed_in(project: Path, db_url: str, log: Path, extra_env: dict[str, str]) 
         stop(proc)
 
 
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of process ``pid`` (all its threads), from /proc."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def load(
-    port: int, path: str, duration: int, connections: int, script: Path
-) -> tuple[float, float]:
-    """(requests/s, p99 ms) from one wrk run."""
+    port: int, path: str, duration: int, connections: int, script: Path, pid: int | None = None
+) -> tuple[float, float, float]:
+    """(requests/s, p99 ms, server CPU µs per request) from one wrk run. The CPU time is
+    what the server itself spent (from /proc), so the other processes on a shared
+    machine do not count in it, unlike in the req/s; NaN without ``pid``."""
+    cpu_before = cpu_seconds(pid) if pid is not None else math.nan
     out = subprocess.run(
         [
             *pinned(1),
@@ -421,16 +431,20 @@ def load(
     errors = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+)", out)
     if "Non-2xx" in out or (errors is not None and any(int(n) for n in errors.groups())):
         raise SystemExit(f"errors under load on {path}:\n{out}")
+    cpu = cpu_seconds(pid) - cpu_before if pid is not None else math.nan
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))  # type: ignore[union-attr]
+    done = int(re.search(r"(\d+) requests in", out).group(1))  # type: ignore[union-attr]
     value, unit = re.search(r"99%\s+([\d.]+)(us|ms|s)", out).groups()  # type: ignore[union-attr]
-    return rps, float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
+    p99 = float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
+    return rps, p99, cpu * 1e6 / max(1, done)
 
 
-Figures = dict[str, list[tuple[float, float]]]
+Figures = dict[str, list[tuple[float, float, float]]]
 
 
 def measure(
     ports: dict[bool, int],
+    pids: dict[bool, int],
     cases: list[Case],
     args: argparse.Namespace,
     scripts: dict[bool, Path],
@@ -439,11 +453,11 @@ def measure(
     rounds), each pair right after the other so both see the same machine."""
     figures: Figures = {}
 
-    def run(case: Case, baseline: bool, seconds: int) -> tuple[float, float]:
-        port = ports[case.baseline_is_bare] if baseline else ports[False]
+    def run(case: Case, baseline: bool, seconds: int) -> tuple[float, float, float]:
+        bare = case.baseline_is_bare and baseline
         path = case.baseline_path if baseline else case.path
         script = scripts[case.authenticated and not baseline]
-        return load(port, path, seconds, args.connections, script)
+        return load(ports[bare], path, seconds, args.connections, script, pids[bare])
 
     for case in cases:  # warm-up: the first requests import, compile and fill caches
         for baseline in (False, True):
@@ -464,30 +478,36 @@ def median_ratio(figures: Figures, ours: str, theirs: str, index: int = 0) -> fl
 def report(figures: Figures, cases: list[Case]) -> None:
     load_avg = ", ".join(f"{x:.1f}" for x in os.getloadavg())
     print(f"\nload average {load_avg} ({os.cpu_count()} cores): absolute req/s scale with it")
-    print(f"{'':>15} {'req/s':>8} {'p99 ms':>8}   runs")
+    print(f"{'':>17} {'req/s':>8} {'p99 ms':>8} {'CPU µs/req':>11}   req/s of each run")
     for name, runs in figures.items():
-        rps = statistics.median(r for r, _ in runs)
-        p99 = statistics.median(p for _, p in runs)
-        shown = ", ".join(f"{r:.0f}" for r, _ in runs)
-        print(f"{name:>15} {rps:8.0f} {p99:8.1f}   ({shown})")
-    print("\nratios (median of the paired rounds):")
+        rps = statistics.median(r[0] for r in runs)
+        p99 = statistics.median(r[1] for r in runs)
+        cpu = statistics.median(r[2] for r in runs)
+        shown = ", ".join(f"{r[0]:.0f}" for r in runs)
+        print(f"{name:>17} {rps:8.0f} {p99:8.1f} {cpu:11.0f}   ({shown})")
+    print("\nratios (median of the paired rounds); 'same core' is the baseline's server CPU")
+    print("time per request over the case's: the req/s ratio of a core given to each alone")
     for case in cases:
         rps = median_ratio(figures, case.name, f"{case.name} baseline")
         p99 = median_ratio(figures, case.name, f"{case.name} baseline", 1)
-        line = f"  {case.name:>8} / {case.baseline_name}: req/s {rps:.2f}, p99 {p99:.2f}"
+        core = 1 / median_ratio(figures, case.name, f"{case.name} baseline", 2)
+        line = (
+            f"  {case.name:>8} / {case.baseline_name}: req/s {rps:.2f}, same core {core:.2f},"
+            f" p99 {p99:.2f}"
+        )
         if case.name in TARGETS:
-            line += f" (target req/s >= {TARGETS[case.name]})"
+            line += f" (target >= {TARGETS[case.name]})"
         print(line)
     for case in cases:
         if case.name in WASP:
-            ours = statistics.median(r for r, _ in figures[case.name])
+            ours = statistics.median(r[0] for r in figures[case.name])
             target = {"constant": 1.0, "query": 1.5, "crud": 2.0}[case.name]
             print(
                 f"  {case.name:>8} / Wasp's {WASP[case.name]:.0f} req/s (issue 13, not this run):"
                 f" {ours / WASP[case.name]:.2f} (target >= {target})"
             )
     if "query" in figures:
-        p99 = statistics.median(p for _, p in figures["query"])
+        p99 = statistics.median(r[1] for r in figures["query"])
         print(f"  query p99 {p99:.1f} ms (Wasp's: {WASP_QUERY_P99_MS:.0f} ms)")
 
 
@@ -537,7 +557,8 @@ def main() -> None:
             for bare, port in ports.items():
                 wait_http(port)
                 check_answers(port, cases, bearer, bare)
-            figures = measure(ports, cases, args, scripts)
+            pids = {False: procs[0].pid, True: procs[1].pid}
+            figures = measure(ports, pids, cases, args, scripts)
         finally:
             for proc in procs:
                 stop(proc)

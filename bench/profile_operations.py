@@ -79,7 +79,7 @@ def main() -> None:
                 stdout=subprocess.DEVNULL,
                 stderr=subprocess.DEVNULL,
             )
-            rps, p99 = bench.load(port, case.path, args.duration, args.connections, script)
+            rps, p99, _ = bench.load(port, case.path, args.duration, args.connections, script)
             spy.wait()
         finally:
             bench.stop(proc)
