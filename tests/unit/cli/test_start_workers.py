@@ -13,7 +13,9 @@ from sentinel_spec.appspec import EnvValue, RateLimit, ServerRateLimit
 
 
 def spec(*, auth: bool = False, storage: Any = "memory://", default: bool = False) -> Any:
-    limit = ServerRateLimit(default=RateLimit("300/minute", 300, 60) if default else None, storage=storage)
+    limit = ServerRateLimit(
+        default=RateLimit("300/minute", 300, 60) if default else None, storage=storage
+    )
     server = SimpleNamespace(rate_limit=limit)
     app = SimpleNamespace(server=server, auth=object() if auth else None)
     return SimpleNamespace(app=app, operations=[], apis=[])
