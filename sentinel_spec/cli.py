@@ -240,17 +240,52 @@ def listen_options(command: Any) -> Any:
     )(command)
 
 
+def usable_cores() -> int:
+    """The cores this process may run on (``taskset`` and cgroup cpusets count)."""
+    try:
+        return len(os.sched_getaffinity(0)) or 1
+    except AttributeError:  # not Linux
+        return os.cpu_count() or 1
+
+
+def default_workers(spec: Any) -> tuple[int, str | None]:
+    """One worker per usable core, unless counters live in each process's memory: then
+    one, and why (with N workers, each would allow the whole limit: N times it)."""
+    from sentinel_spec.appspec import EnvValue
+
+    cores = usable_cores()
+    server = spec.app.server
+    counts = (
+        spec.app.auth is not None  # sign-in limits count through the same storage
+        or server.rate_limit.default is not None
+        or bool(server.rate_limit.named)
+        or any(op.rate_limit for op in spec.operations)
+        or any(api.rate_limit for api in spec.apis)
+    )
+    storage = server.rate_limit.storage
+    if isinstance(storage, EnvValue):
+        storage = os.environ.get(storage.name, storage.default)
+    in_memory = str(storage or "memory://").startswith("memory://")
+    if cores > 1 and counts and in_memory:
+        return 1, (
+            "rate limits and sign-in limits count in process memory (rateLimit.storage "
+            f"memory://), so each of {cores} workers would allow the whole limit; use a "
+            "Redis storage, or pass --workers to choose"
+        )
+    return cores, None
+
+
 @main.command("start")
 @project_option
 @listen_options
 @click.option(
     "--workers",
     type=click.IntRange(min=1),
-    default=1,
-    show_default=True,
-    help="Worker processes; about one per core.",
+    default=None,
+    help="Worker processes. Default: one per core this process may use, or 1 when rate "
+    "limits count in process memory (rateLimit.storage memory://).",
 )
-def start_command(project: Path, host: str, port: int, workers: int) -> None:
+def start_command(project: Path, host: str, port: int, workers: int | None) -> None:
     """Serve the app for production (no reload); rebuilds generated/ first if stale."""
     from sentinel_spec import build
     from sentinel_spec.errors import SpecErrors
@@ -266,6 +301,11 @@ def start_command(project: Path, host: str, port: int, workers: int) -> None:
     if fresh.spec.needs_database and not os.environ.get("DATABASE_URL", "").strip():
         raise MissingDatabaseUrl()
     report_not_served(fresh.spec)
+
+    if workers is None:
+        workers, reason = default_workers(fresh.spec)
+        if reason is not None:
+            click.echo(f"sentinel start: 1 worker process: {reason}", err=True)
 
     import uvicorn
 

@@ -131,6 +131,12 @@ async def _work(decl: AppDecl, concurrency: int, queues: list[str], timeout: flo
     from sentinel_spec.runtime.jobs.errors import JobQueueNotReady
 
     log = logging.getLogger("sentinel.jobs.worker")
+    if not queues:  # this worker takes the mail queue too: no second worker for it
+        import os
+
+        from sentinel_spec.runtime.jobs.feature import EMAIL_WORKER_ENV
+
+        os.environ.setdefault(EMAIL_WORKER_ENV, "0")
     app = create_app(decl)
     runtime: JobRuntime = app.state.sentinel.services.jobs
     async with app.router.lifespan_context(app):

@@ -20,6 +20,7 @@ from sentinel_spec.errors import SpecError
 from sentinel_spec.literals import shown
 
 DEFAULT_SOCKET_IO_PATH = "/socket.io"  # appspec.SocketIO's default
+DEFAULT_UPLOAD_PATH = "/api/upload"  # appspec.Uploads's default
 # The dev server's own routes (devserver/overlay.py's ERRORS_ROUTE is under it).
 DEV_SERVER_PATH = "/__sentinel"
 
@@ -62,6 +63,11 @@ def framework_paths(ctx: Context) -> list[FrameworkPath]:
         socket = value(app.body, "webSocket", "path")
         path = socket.value if isinstance(socket, ast.StringLit) else DEFAULT_SOCKET_IO_PATH
         paths.append(FrameworkPath(path.rstrip("/"), "Socket.IO (`app.webSocket`)", True))
+    if app is not None and isinstance(value(app.body, "uploads"), ast.DictExpr):
+        upload = value(app.body, "uploads", "path")
+        path = upload.value if isinstance(upload, ast.StringLit) else DEFAULT_UPLOAD_PATH
+        path = routes.upload(path, auth=True).path
+        paths.append(FrameworkPath(path, "the upload endpoint (`app.uploads`)", subtree=False))
     return paths
 
 

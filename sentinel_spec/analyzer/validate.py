@@ -18,6 +18,7 @@ from sentinel_spec.analyzer.auth_rules import AUTH_RULES
 from sentinel_spec.analyzer.context import Context, entry, value
 from sentinel_spec.analyzer.entity_rules import ENTITY_RULES
 from sentinel_spec.analyzer.messages import suggest, with_article
+from sentinel_spec.analyzer.realtime_rules import REALTIME_RULES
 from sentinel_spec.analyzer.resolve import decl_kind
 from sentinel_spec.analyzer.routes import ROUTE_RULES
 from sentinel_spec.analyzer.schema import JOB_OPTIONS
@@ -420,6 +421,7 @@ RULES: tuple[Rule, ...] = (
     job_executor_options,
     crud_entity_has_single_id,
     *AUTH_RULES,
+    *REALTIME_RULES,
     *SERVER_RULES,
     *ENTITY_RULES,
 )

@@ -5,7 +5,8 @@ The runtime mounts its routes from it, the generator writes ``openapi.json`` fro
 per-kind functions with AppSpec values (``generator.features.route_plan``), the runtime
 with the ``AppDecl`` (``plan``); both get the same ``PlannedRoute`` rows (a test holds
 them to it), in the order the server matches them: operations, crud, apis, pages, the routes of
-the features that have landed (auth, websockets; see ``contract.features``), and last
+the features that have landed (auth, websockets, the upload endpoint; see
+``contract.features``), and last
 ``/openapi.json``.
 """
 
@@ -32,6 +33,7 @@ RouteKind = Literal[
     "auth",
     "authPage",
     "websocket",
+    "upload",
 ]
 
 QUERY_METHODS: tuple[str, ...] = ("GET", "POST")  # a query is also callable as GET ?args=
@@ -136,6 +138,11 @@ def websocket(name: str, path: str, *, auth: bool) -> PlannedRoute:
     return PlannedRoute("websocket", name, starlette_path(path), (WEBSOCKET_METHOD,), auth)
 
 
+def upload(path: str, *, auth: bool) -> PlannedRoute:
+    """``app.uploads``: the framework's streaming multipart endpoint (POST)."""
+    return PlannedRoute("upload", "upload", starlette_path(path), ("POST",), auth)
+
+
 def auth_routes(*, email: bool, google: bool, two_factor: bool) -> tuple[PlannedRoute, ...]:
     """The routes of RUNTIME.md's Auth table for the methods the spec enables, then the
     built-in pages (kind ``authPage``: HTML forms, GET shows and POST submits)."""
@@ -205,7 +212,7 @@ def served_only(routes: Iterable[PlannedRoute]) -> Iterator[PlannedRoute]:
     for route in routes:
         if route.kind in ("auth", "authPage") and not features.is_served("auth"):
             continue
-        if route.kind == "websocket" and not features.is_served("websockets"):
+        if route.kind in ("websocket", "upload") and not features.is_served("websockets"):
             continue
         yield route
 
@@ -230,6 +237,8 @@ def plan(decl: AppDecl) -> tuple[PlannedRoute, ...]:
             two_factor=decl.auth.two_factor is not None,
         )
     rows += [websocket(w.name, w.path, auth=w.auth) for w in decl.websockets]
+    if decl.uploads is not None:
+        rows.append(upload(decl.uploads.path, auth=decl.uploads.auth))
     if not claims_health((a.method, a.path) for a in decl.apis):
         rows.append(health())
     if decl.openapi_path is not None:  # both files are written by `sentinel build`

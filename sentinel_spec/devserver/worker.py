@@ -138,11 +138,15 @@ async def serve(app: Any, sock: socket.socket, status: StatusPipe, log_level: st
     import uvicorn
 
     from sentinel_spec.runtime.observability.logging import logging_config
+    from sentinel_spec.runtime.realtime.settings import Heartbeat
     from sentinel_spec.runtime.serving import PROTOCOL, read_serving_settings
 
     limits, _ = read_serving_settings()
+    heartbeat = Heartbeat.from_env(os.environ)  # the pings sentinel start sends
     config = uvicorn.Config(
         app,
+        ws_ping_interval=heartbeat.interval_seconds,
+        ws_ping_timeout=heartbeat.timeout_seconds,
         http=PROTOCOL,  # app.server.limits, as sentinel start serves them
         timeout_keep_alive=max(1, int(limits.idle_timeout)),
         log_level=log_level,

@@ -154,7 +154,7 @@ FIELD_DOCS: dict[str, str] = {
     "app.db": "Database settings.",
     "app.db.seeds": "Functions `(session)` that `sentinel db seed` runs.",
     "app.webSocket": "A Socket.IO server.",
-    "app.webSocket.fn": "A function `(socket, context)` called for each connection.",
+    "app.webSocket.fn": "A function `(sio, context)` run once at start-up to register handlers.",
     "app.webSocket.path": "Where Socket.IO is mounted (default `/socket.io`).",
     "app.emailSender": "How the app sends email.",
     "app.emailSender.provider": "`SMTP`, `SendGrid` or `Console` (prints emails).",

@@ -3,9 +3,9 @@
 Everything a function in ``src/`` needs is here (loaded on first use, so importing this
 module pulls in nothing heavy): errors to raise, ``render`` for pages, ``EmailMessage``
 for ``context.email.send_batch``, the ``Context`` type to annotate the last parameter
-with, auth's guards and helpers (``require_role``, ``current_session``, ``auth_page``;
-docs/auth.md), ``client_ip(request)``, ``bind_workspace(id)`` and Sentry's
-``capture_exception`` / ``capture_message``. Named rate limits are ``await
+with, auth's guards and helpers (``require_role``, ``current_session``, ``auth_page``,
+``set_password`` for seeds; docs/auth.md), ``client_ip(request)``, ``bind_workspace(id)``
+and Sentry's ``capture_exception`` / ``capture_message``. Named rate limits are ``await
 context.rate_limit(name)``. The runtime's own layout is in
 ``docs/architecture.md``; its internals are not an API.
 """
@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from sentinel_spec.runtime.auth.hooks import OAuthInfo, ProviderId
     from sentinel_spec.runtime.auth.public import auth_page, current_session
+    from sentinel_spec.runtime.auth.seeding import set_password
     from sentinel_spec.runtime.auth.workspaces import check_workspace_access, require_role
     from sentinel_spec.runtime.context import (
         Context,
@@ -58,6 +59,7 @@ __all__ = [
     "jobs_state",
     "render",
     "require_role",
+    "set_password",
 ]
 
 _HOMES = {
@@ -65,6 +67,7 @@ _HOMES = {
     "ProviderId": "sentinel_spec.runtime.auth.hooks",
     "auth_page": "sentinel_spec.runtime.auth.public",
     "current_session": "sentinel_spec.runtime.auth.public",
+    "set_password": "sentinel_spec.runtime.auth.seeding",
     "check_workspace_access": "sentinel_spec.runtime.auth.workspaces",
     "require_role": "sentinel_spec.runtime.auth.workspaces",
     "Context": "sentinel_spec.runtime.context",

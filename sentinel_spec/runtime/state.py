@@ -201,13 +201,23 @@ class RuntimeState:
             bind_user(user)
         return user
 
-    def unit_of_work(self) -> AbstractAsyncContextManager[SessionScopeLike]:
-        """The unit of work of one call (``on_commit`` works without a database too)."""
-        if self.database is None:
+    def unit_of_work(
+        self, read_only: bool = False
+    ) -> AbstractAsyncContextManager[SessionScopeLike]:
+        """The unit of work of one call (``on_commit`` works without a database too).
+        ``read_only`` (queries): no transaction until something writes, when the database
+        offers that (``Database.read_scope``); the outcome is the same either way."""
+        database = self.database
+        if database is None:
             from sentinel_spec.runtime.db.after_commit import PlainScope
 
             return PlainScope()
-        return self.database.scope()
+        if read_only:
+            read_scope = getattr(database, "read_scope", None)
+            if read_scope is not None:
+                scope: AbstractAsyncContextManager[SessionScopeLike] = read_scope()
+                return scope
+        return database.scope()
 
     def context(
         self,

@@ -1,12 +1,14 @@
 """``websocket`` declarations, ``app.webSocket`` (Socket.IO), ``app.realtime`` and
 ``app.uploads``: the realtime feature's part of ``generated/server.py``.
 
-Their routes are in the plan once ``contract.features`` marks ``websockets`` served.
+Their routes (the websockets and ``POST <app.uploads.path>``) are in the route plan, and
+the upload endpoint in ``openapi.json``.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 from sentinel_spec.appspec import AppSpec, ExtImport, Realtime, Uploads, WebSocket
 from sentinel_spec.contract import routes as plan
@@ -14,7 +16,8 @@ from sentinel_spec.contract.names import starlette_path
 from sentinel_spec.contract.routes import PlannedRoute
 from sentinel_spec.generator import pyexpr as px
 from sentinel_spec.generator.declwriter import DeclWriter, Kwargs, call, present
-from sentinel_spec.generator.openapi import OpenApiDocument
+from sentinel_spec.generator.openapi import BEARER, ERROR_REF, OpenApiDocument
+from sentinel_spec.generator.pyschema import JsonSchema
 
 
 def functions(spec: AppSpec) -> Iterator[ExtImport]:
@@ -80,8 +83,69 @@ def uploads(config: Uploads, w: DeclWriter) -> px.Call:
 
 
 def routes(spec: AppSpec) -> list[PlannedRoute]:
-    return [plan.websocket(ws.name, ws.path, auth=ws.auth) for ws in spec.websockets]
+    rows = [plan.websocket(ws.name, ws.path, auth=ws.auth) for ws in spec.websockets]
+    uploads = spec.app.uploads
+    if uploads is not None:
+        rows.append(plan.upload(uploads.path, auth=uploads.auth))
+    return rows
 
 
 def openapi(spec: AppSpec, document: OpenApiDocument) -> None:
-    """A websocket is not an OpenAPI operation."""
+    """The upload endpoint (a websocket is not an OpenAPI operation)."""
+    for planned in plan.served_only(routes(spec)):
+        if planned.kind == "upload":
+            document.paths[planned.path] = upload_item(planned)
+
+
+_STRING: JsonSchema = {"type": "string"}
+# The file row the endpoint answers with (runtime/realtime/uploads/endpoint.py, _public),
+# plus whatever onUploadFn returned (so more properties are allowed).
+UPLOADED_FILE: JsonSchema = {
+    "type": "object",
+    "properties": {
+        "id": _STRING,
+        "filename": _STRING,
+        "contentType": _STRING,
+        "size": {"type": "integer", "minimum": 0},
+        "sha256": {"type": "string", "pattern": "^[0-9a-f]{64}$"},
+        "attributes": {"anyOf": [{"type": "object"}, {"type": "null"}]},
+    },
+    "required": ["id", "filename", "contentType", "size", "sha256", "attributes"],
+}
+
+
+def upload_item(planned: PlannedRoute) -> dict[str, Any]:
+    """``POST <app.uploads.path>``: one ``file`` part and small form fields before it."""
+    error = {"description": "Error", "content": {"application/json": {"schema": ERROR_REF}}}
+    form: JsonSchema = {
+        "type": "object",
+        "properties": {"file": {"type": "string", "contentMediaType": "application/octet-stream"}},
+        "required": ["file"],
+        # Any other (small) field is passed to authorizeFn.
+        "additionalProperties": _STRING,
+    }
+    post: dict[str, Any] = {
+        "tags": ["uploads"],
+        "operationId": "upload",
+        "summary": "stream one file to storage (progress on Socket.IO, room user:<id>)",
+        "parameters": [
+            {
+                "name": "uploadId",
+                "in": "query",
+                "required": False,
+                "description": "The client's id for this upload, echoed in its events.",
+                "schema": {"type": "string", "pattern": "^[A-Za-z0-9_-]{1,64}$"},
+            }
+        ],
+        "requestBody": {"required": True, "content": {"multipart/form-data": {"schema": form}}},
+        "responses": {
+            "201": {
+                "description": "Stored",
+                "content": {"application/json": {"schema": UPLOADED_FILE}},
+            },
+            "default": error,
+        },
+    }
+    if planned.auth:
+        post["security"] = BEARER
+    return {"post": post}

@@ -14,6 +14,7 @@ already keeps other sites' forms from sending it; this is the second lock.
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Literal
@@ -99,6 +100,11 @@ class SessionAuthenticator:
         self.service: AuthService = service
         self.trusted_origins = trusted_origins
         self.pages: Any = None  # the built-in pages (auth_page serves them at app routes)
+        # Cache misses being looked up, by token digest: when a cached session expires
+        # under load, the requests that carry it wait for one SELECT instead of each
+        # taking a connection for its own (a burst past the pool opened and closed
+        # overflow connections every few seconds: bench/operations.py, auth).
+        self._pending: dict[str, asyncio.Future[tuple[SessionRecord, Any] | None]] = {}
 
     async def authenticate(self, conn: HTTPConnection) -> Any | None:
         known = auth_state(conn)
@@ -137,6 +143,22 @@ class SessionAuthenticator:
         cached = service.cache.get(digest, datetime.now(UTC).timestamp())
         if cached is not None:
             return cached.record, cached.user
+        pending = self._pending.get(digest)
+        if pending is None:
+            pending = asyncio.ensure_future(self._validate(token, digest))
+            self._pending[digest] = pending
+            pending.add_done_callback(lambda done: self._forget_pending(digest, done))
+        # Shielded: a caller that goes away does not cancel the lookup the others await.
+        return await asyncio.shield(pending)
+
+    def _forget_pending(self, digest: str, done: asyncio.Future[Any]) -> None:
+        if self._pending.get(digest) is done:
+            del self._pending[digest]
+        if not done.cancelled():
+            done.exception()  # retrieved here too: every waiter may have gone
+
+    async def _validate(self, token: str, digest: str) -> tuple[SessionRecord, Any] | None:
+        service = self.service
         async with service.host.unit_of_work() as scope:
             found = await service.sessions.validate_with_user(
                 scope.session, token, service.users.model

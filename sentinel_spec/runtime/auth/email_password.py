@@ -21,7 +21,7 @@ from sentinel_spec.runtime.auth.config import EmailMethod
 from sentinel_spec.runtime.auth.hooks import ProviderId
 from sentinel_spec.runtime.auth.identities import EMAIL
 from sentinel_spec.runtime.auth.one_time import RESET_PASSWORD, VERIFY_EMAIL
-from sentinel_spec.runtime.auth.service import AuthService, SignedIn, client_ip
+from sentinel_spec.runtime.auth.service import AuthService, SignedIn, ip_budget
 from sentinel_spec.runtime.auth.users import EMAIL_VERIFIED, email_problem, normalize_email
 from sentinel_spec.runtime.errors import HttpError
 
@@ -87,7 +87,7 @@ class EmailPasswordAuth:
             raise _invalid(problems)
         assert isinstance(password, str)
         email = normalize_email(str(body["email"]))
-        await service.guard.hit(self.config.limits.signup_per_ip, "signup-ip", client_ip(conn))
+        await service.guard.hit(self.config.limits.signup_per_ip, "signup-ip", ip_budget(conn))
 
         data = {k: v for k, v in body.items() if k != "password"}
         provider = ProviderId(EMAIL, email)
@@ -129,7 +129,7 @@ class EmailPasswordAuth:
     ) -> Any:
         body = _body(raw)
         service = self.service
-        await service.guard.hit(self.config.limits.token_per_ip, "token-ip", client_ip(conn))
+        await service.guard.hit(self.config.limits.token_per_ip, "token-ip", ip_budget(conn))
         user_id = await service.one_time.consume(db, _text(body.get("token")), VERIFY_EMAIL)
         user = None if user_id is None else await service.users.get(db, user_id)
         identity = None if user is None else await service.identities.of_user(db, user.id, EMAIL)
@@ -172,7 +172,7 @@ class EmailPasswordAuth:
         service = self.service
         email = normalize_email(email_value)
         limits = self.config.limits
-        await service.guard.hit(limits.login_per_ip, "login-ip", client_ip(conn))
+        await service.guard.hit(limits.login_per_ip, "login-ip", ip_budget(conn))
         await service.guard.hit(limits.login_per_account, "login-account", email)
 
         identity = await service.identities.find(db, EMAIL, email)
@@ -211,7 +211,7 @@ class EmailPasswordAuth:
             raise HttpError(400, "Email is not a valid address", code="validation_error")
         email = normalize_email(str(body["email"]))
         service = self.service
-        await service.guard.hit(self.config.limits.token_per_ip, "token-ip", client_ip(conn))
+        await service.guard.hit(self.config.limits.token_per_ip, "token-ip", ip_budget(conn))
         await service.guard.hit(self.config.limits.mail_per_account, "mail", email)
         identity = await service.identities.find(db, EMAIL, email)
         if identity is None:
@@ -241,7 +241,7 @@ class EmailPasswordAuth:
                 400, "Invalid password", [dict(d) for d in problems], code="validation_error"
             )
         service = self.service
-        await service.guard.hit(self.config.limits.token_per_ip, "token-ip", client_ip(conn))
+        await service.guard.hit(self.config.limits.token_per_ip, "token-ip", ip_budget(conn))
         user_id = await service.one_time.consume(db, _text(body.get("token")), RESET_PASSWORD)
         user = None if user_id is None else await service.users.get(db, user_id)
         identity = None if user is None else await service.identities.of_user(db, user.id, EMAIL)

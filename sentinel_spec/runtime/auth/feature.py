@@ -181,6 +181,7 @@ def install_auth(builder: AppBuilder) -> None:
     from sentinel_spec.runtime.auth.email_password import EmailPasswordAuth
     from sentinel_spec.runtime.auth.google import GoogleLogin
     from sentinel_spec.runtime.auth.pages import AuthPages
+    from sentinel_spec.runtime.auth.pruning import AuthPruner, PruneConfigError, PruneSettings
     from sentinel_spec.runtime.auth.routes import AuthRoutes
     from sentinel_spec.runtime.auth.service import AuthService
 
@@ -189,6 +190,10 @@ def install_auth(builder: AppBuilder) -> None:
     assert auth is not None and auth.user_model is not None
     warnings: list[str] = []
     config = build_config(decl, builder.settings, warnings=warnings)
+    try:
+        prune_settings = PruneSettings.from_env(builder.settings.environ)
+    except PruneConfigError as error:
+        raise SettingsError([str(error)]) from None
     for warning in warnings:
         builder.not_served("auth.methods.google", warning)
     host = RuntimeHost(builder.state, auth.user_model.__name__, auth.user_model)
@@ -205,6 +210,11 @@ def install_auth(builder: AppBuilder) -> None:
     pages = AuthPages(routes)
     authenticator.pages = pages
     builder.services.authenticator = authenticator
+    # Expired sessions and tokens are deleted on a timer (pruning.py), jobs or not.
+    pruner = AuthPruner(host, config.tables, prune_settings, service.sessions.clock)
+    service.pruner = pruner
+    builder.on_startup(pruner.start)
+    builder.on_shutdown(pruner.stop)
 
     endpoints = routes.endpoints()
     by_path = pages.endpoints()

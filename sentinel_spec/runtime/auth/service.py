@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.requests import HTTPConnection
@@ -32,10 +32,14 @@ from sentinel_spec.runtime.auth.sessions import SessionRecord, SessionStore
 from sentinel_spec.runtime.auth.two_factor import SetupInfo, TwoFactorStore
 from sentinel_spec.runtime.auth.users import LAST_LOGIN_AT, TWO_FACTOR_ENABLED, Users
 from sentinel_spec.runtime.errors import HttpError
+from sentinel_spec.runtime.middleware.proxies import UNKNOWN_CLIENT, client_ip, rate_limit_ip_key
 
 security_log = logging.getLogger("sentinel.security")
 
 TWO_FACTOR_REQUIRED = {"twoFactorRequired": True}
+
+if TYPE_CHECKING:
+    from sentinel_spec.runtime.auth.pruning import AuthPruner
 
 
 @dataclass(frozen=True)
@@ -57,14 +61,15 @@ class ConnectionInfo:
     def of(cls, conn: HTTPConnection | None) -> ConnectionInfo:
         if conn is None:
             return cls(None, None)
-        return cls(conn.client.host if conn.client else None, conn.headers.get("user-agent"))
+        ip = client_ip(conn)
+        return cls(None if ip == UNKNOWN_CLIENT else ip, conn.headers.get("user-agent"))
 
 
-def client_ip(conn: HTTPConnection | None) -> str:
-    """The client address (the runtime's proxy handling has already rewritten it)."""
-    if conn is None or conn.client is None:
-        return "unknown"
-    return conn.client.host
+def ip_budget(conn: HTTPConnection | None) -> str:
+    """What a per-IP auth limit counts under: the client address from the shared proxy
+    handling (``app.server.trustedProxies``), an IPv6 address by its /64 as the server's
+    own rate limits do, so rotating addresses inside one allocation buys no attempts."""
+    return rate_limit_ip_key(client_ip(conn))
 
 
 class AuthService:
@@ -80,6 +85,8 @@ class AuthService:
             tables, config.refresh_ttl_seconds, config.refresh_rotate
         )
         self.one_time = OneTimeTokens(tables)
+        # Set by install_auth: the timer that deletes expired sessions and tokens.
+        self.pruner: AuthPruner | None = None
         issuer = config.two_factor.issuer if config.two_factor else config.app_name
         count = config.two_factor.backup_codes if config.two_factor else 10
         # Built even when the spec no longer declares twoFactor: users who turned it on
@@ -233,7 +240,7 @@ class AuthService:
     ) -> SignedIn | HttpError:
         """A new session (and token); or, for a reused token, the 401 to answer *after*
         the unit of work has committed the family's revocation (raising would roll it back)."""
-        await self.guard.hit(self.config.limits.token_per_ip, "token-ip", client_ip(conn))
+        await self.guard.hit(self.config.limits.token_per_ip, "token-ip", ip_budget(conn))
         if not isinstance(token, str):
             raise HttpError(400, "refreshToken is required", code="validation_error")
         outcome = await self.refresh_tokens.use(db, token)

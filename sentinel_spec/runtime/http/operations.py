@@ -218,6 +218,7 @@ def operation_route(op: Operation, planned: PlannedRoute, state: RuntimeState) -
     owner = f"{op.kind} `{op.name}`"
 
     entities = Entities(owner, op.entities)  # immutable: one for every call
+    reads = op.kind == "query"  # no transaction unless it writes (Database.read_scope)
 
     async def run_operation(request: Request) -> Response:
         # Authentication first: an anonymous caller learns nothing about the arguments.
@@ -226,7 +227,7 @@ def operation_route(op: Operation, planned: PlannedRoute, state: RuntimeState) -
         workspace_id = workspace_id_in(args)
         bind_workspace(workspace_id)
         limit_headers = await check_call(state, op.name, op.rate_limit, request, user, workspace_id)
-        async with state.unit_of_work() as scope:
+        async with state.unit_of_work(read_only=reads) as scope:
             context = state.context(request, owner, entities, user, scope)
             result = await call_user(op.fn, is_async, args, context)
             # Serialise inside the scope: ORM attributes expire on commit.

@@ -9,6 +9,9 @@
   ``SENTINEL_JOBS_SHUTDOWN_TIMEOUT`` seconds, then go back to the queue) and the new
   version's worker takes over, so jobs always run the code being served.
 - A ``jobs`` health check (not critical: the queue being away does not stop requests).
+- With ``app.emailSender``, mail is delivered by jobs (``email_delivery.py``), and each
+  app process runs a small worker on the mail queue (``SENTINEL_EMAIL_WORKER=0``: not).
+- Failed attempts are reported to Sentry (``observability.sentry.report_job_failure``).
 - ``current()``: the runtime of the app this process serves, for plain user code.
 """
 
@@ -22,6 +25,7 @@ from sentinel_spec.contract.declarations import AppDecl
 from sentinel_spec.runtime.jobs.maintenance import Retention
 
 if TYPE_CHECKING:
+    from sentinel_spec.runtime.jobs.email_delivery import JobDeliveryQueue
     from sentinel_spec.runtime.jobs.queue import JobQueue
     from sentinel_spec.runtime.jobs.runtime import JobRuntime
     from sentinel_spec.runtime.jobs.worker import JobWorker
@@ -30,6 +34,8 @@ if TYPE_CHECKING:
 log = logging.getLogger("sentinel.jobs")
 
 IN_PROCESS_ENV = "SENTINEL_JOBS_WORKER"
+EMAIL_WORKER_ENV = "SENTINEL_EMAIL_WORKER"  # 0: mail jobs wait for `sentinel worker`
+EMAIL_QUEUE = "sentinel-email"  # email_delivery.QUEUE (kept here: a cheap import)
 SHUTDOWN_ENV = "SENTINEL_JOBS_SHUTDOWN_TIMEOUT"
 
 _current: JobRuntime | None = None
@@ -110,9 +116,14 @@ def make_runtime(builder: AppBuilder) -> JobRuntime:
 
 def install_jobs(builder: AppBuilder) -> None:
     global _current
+    from sentinel_spec.runtime.observability.sentry import report_job_failure
+
     runtime = make_runtime(builder)
+    # A failed attempt reaches Sentry (when app.server.sentry has a DSN) as well as the log.
+    runtime.error_reporters.append(report_job_failure)
     builder.services.jobs = runtime
     _current = runtime
+    delivery = _deliver_email_through_jobs(builder, runtime)
     environ = builder.settings.environ
     in_process = environ.get(IN_PROCESS_ENV, "") == "1"
     shutdown_timeout = float(environ.get(SHUTDOWN_ENV, "") or 5.0)
@@ -128,6 +139,18 @@ def install_jobs(builder: AppBuilder) -> None:
             task = asyncio.create_task(_run_in_process(worker), name="sentinel-jobs-worker")
             worker_task.append((worker, task))
             _in_process.append(worker)
+        elif delivery is not None and environ.get(EMAIL_WORKER_ENV, "1").strip() != "0":
+            # The mail queue only, no cron: mail goes out even where no `sentinel worker`
+            # runs (dev's in-process worker above takes every queue already).
+            mail = runtime.worker(
+                concurrency=2,
+                queues=[EMAIL_QUEUE],
+                cron=False,
+                name="sentinel-mail",
+                shutdown_timeout=shutdown_timeout,
+            )
+            task = asyncio.create_task(_run_in_process(mail), name="sentinel-mail-worker")
+            worker_task.append((mail, task))
 
     async def stop() -> None:
         for worker, task in worker_task:
@@ -135,12 +158,33 @@ def install_jobs(builder: AppBuilder) -> None:
             await asyncio.gather(task, return_exceptions=True)
         worker_task.clear()
         _in_process.clear()
+        if delivery is not None:
+            await delivery.drain()  # mail committed just now gets its job first
         await runtime.close()
 
     builder.on_startup(start)
     builder.on_shutdown(stop)
     # The queue's report (counts, workers, oldest wait) is /api/health's "jobs" entry.
     builder.add_health_check("jobs", runtime.state, critical=False)
+
+
+def _deliver_email_through_jobs(
+    builder: AppBuilder, runtime: JobRuntime
+) -> JobDeliveryQueue | None:
+    """With ``app.emailSender`` too, mail goes through the job queue (durable, retried by
+    the workers); the in-process queue stays as the fallback and owns the sender."""
+    mailer = builder.services.mailer
+    if mailer is None:
+        return None
+    from sentinel_spec.runtime.email.inprocess import InProcessDeliveryQueue
+    from sentinel_spec.runtime.email.mailer import Mailer
+    from sentinel_spec.runtime.jobs.email_delivery import JobDeliveryQueue
+
+    if not isinstance(mailer, Mailer) or not isinstance(mailer.queue, InProcessDeliveryQueue):
+        return None
+    delivery = JobDeliveryQueue(runtime, mailer.queue)
+    mailer.use_queue(delivery)
+    return delivery
 
 
 def stop_taking_jobs() -> None:
@@ -154,7 +198,7 @@ async def _run_in_process(worker: Any) -> None:
     """Keep the dev server serving when the worker cannot run (no tables yet): say why."""
     from sentinel_spec.runtime.jobs.errors import JobQueueNotReady
 
-    log.info("job worker running in the app's process")
+    log.info("job worker running in the app's process (%s)", worker.name)
     said = None
     while not worker.stopping:
         try:

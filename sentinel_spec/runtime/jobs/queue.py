@@ -33,9 +33,14 @@ _PLAIN = (type(None), str, int, bool)
 
 async def scope_connection(scope: SessionScopeLike) -> Any:
     """The psycopg ``AsyncConnection`` under the scope's ``AsyncSession``, in its transaction."""
+    from sentinel_spec.runtime.db.database import in_transaction
+
     connection = await scope.session.connection()
     raw = await connection.get_raw_connection()
-    return raw.driver_connection
+    # SQL sent on the driver's own connection passes no SQLAlchemy event: a query's
+    # unit of work (Database.read_scope) must begin its transaction here, or the job
+    # would be queued at once, even if the call then failed.
+    return await in_transaction(raw.driver_connection)
 
 
 class JobHandle:

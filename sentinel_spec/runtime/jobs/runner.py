@@ -31,6 +31,9 @@ if TYPE_CHECKING:
     from sentinel_spec.runtime.state import SessionScopeLike
 
 log = logging.getLogger("sentinel.jobs")
+# A failed attempt's line: the error reporters (Sentry's among them) report the attempt
+# themselves, with its tags, so Sentry ignores this logger (no second, untagged event).
+failures_log = logging.getLogger("sentinel.jobs.failures")
 
 ErrorReporter = Callable[[BaseException, "JobInfo"], None]
 
@@ -175,7 +178,7 @@ class JobRunner:
                 (decision.retry_at - datetime.now(UTC)).total_seconds() if decision.retry_at else 0
             )
             outcome = f"retrying in {max(wait, 0):.0f} s"
-        log.error(
+        failures_log.error(
             "job %s[%s] failed on attempt %d: %s; %s",
             info.name,
             info.id,

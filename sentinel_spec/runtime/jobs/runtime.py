@@ -93,6 +93,8 @@ class JobRuntime:
         self.connector = procrastinate.PsycopgConnector()
         self.app = procrastinate.App(connector=self.connector)
         self.runners: dict[str, JobRunner] = {}
+        # The framework's own tasks (durable email: jobs/email_delivery.py), by name.
+        self.framework_tasks: set[str] = set()
         for decl in jobs:
             self._register(decl)
         self._open = False
@@ -119,6 +121,23 @@ class JobRuntime:
             priority=options.priority,
             retry=runner.policy,
         )(perform)
+
+    def register_task(
+        self, name: str, perform: Any, *, retry: Any, queue: str = opts.DEFAULT_QUEUE
+    ) -> None:
+        """A task of the framework's (not a ``job`` declaration): ``perform(context,
+        **kwargs)`` runs on the workers; its runs are listed, retried and cancelled like
+        any job's."""
+
+        async def run(context: JobContext, /, **kwargs: Any) -> None:
+            await perform(context, **kwargs)
+
+        run.__name__ = run.__qualname__ = name.rsplit(".", 1)[-1]
+        self.app.task(name=name, pass_context=True, queue=queue, retry=retry)(run)
+        self.framework_tasks.add(name)
+
+    def _names(self) -> list[str]:
+        return [*self.decls, *sorted(self.framework_tasks)]
 
     async def open(self) -> None:
         """Open the pool (without waiting for the server: it may be starting)."""
@@ -184,7 +203,10 @@ class JobRuntime:
         self, *, status: JobStatus | str | None = None, name: str | None = None, limit: int = 100
     ) -> list[JobRecord]:
         """The newest jobs first; ``status`` and ``name`` filter."""
-        names = [self.decl(name).name] if name is not None else list(self.decls)
+        if name is not None and name in self.framework_tasks:
+            names = [name]
+        else:
+            names = [self.decl(name).name] if name is not None else self._names()
         wanted = None if status is None else JobStatus(status).value
         rows = await self.connector.execute_query_all_async(
             LIST_QUERY, id=None, status=wanted, names=names, limit=limit
@@ -192,7 +214,7 @@ class JobRuntime:
         return [record_from_row(row) for row in rows]
 
     async def get(self, job_id: int, *, connection: Any = None) -> JobRecord | None:
-        arguments = {"id": job_id, "status": None, "names": list(self.decls), "limit": 1}
+        arguments = {"id": job_id, "status": None, "names": self._names(), "limit": 1}
         if connection is None:
             rows = await self.connector.execute_query_all_async(LIST_QUERY, **arguments)
         else:

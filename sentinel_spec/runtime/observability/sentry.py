@@ -204,6 +204,10 @@ def init_sentry(
     # would be a second event. Access lines are noise as breadcrumbs.
     ignore_logger("sentinel.runtime")
     ignore_logger("sentinel.access")
+    # A failed job attempt is reported by report_job_failure (tagged); the runner's line
+    # and procrastinate's own "ended with status: Error" would be two more events.
+    ignore_logger("sentinel.jobs.failures")
+    ignore_logger("procrastinate.worker")
     request_context.on_user_bound(_set_user)
     errors.add_error_reporter(_report)
     _enabled = True
@@ -349,6 +353,25 @@ def capture_message(message: str, level: str = "info", **extra: Any) -> str | No
         for key, value in extra.items():
             scope.set_extra(key, value)
         return sentry_sdk.capture_message(message, level=level)  # type: ignore[arg-type]
+
+
+def report_job_failure(error: BaseException, job: Any) -> None:
+    """``JobRuntime``'s error reporter (installed by the jobs feature): one failed attempt
+    of a job as an event, tagged ``kind=job``, the job's name, id and attempt, and its
+    ``job-<id>`` request id (the one its log lines carry). Nothing without a DSN."""
+    if not _enabled:
+        return
+    import sentry_sdk
+
+    with sentry_sdk.new_scope() as scope:
+        scope.set_tag("kind", "job")
+        scope.set_tag("job_name", job.name)
+        scope.set_tag("job_id", str(job.id))
+        scope.set_tag("attempt", str(job.attempt))
+        scope.set_tag("request_id", f"job-{job.id}")
+        scope.set_context("job", {"id": job.id, "name": job.name, "attempt": job.attempt})
+        scope.transaction = job.name
+        sentry_sdk.capture_exception(error)
 
 
 @contextmanager

@@ -10,6 +10,7 @@ header lines into one list, which is the draft's syntax for several policies.
 
 from __future__ import annotations
 
+import functools
 import math
 from typing import Any
 
@@ -51,22 +52,32 @@ def retry_after_seconds(result: RateLimitResult) -> int:
     return max(1, math.ceil(result.reset_after))
 
 
+@functools.lru_cache(maxsize=1024)  # a limit's name: a handful per app, asked per request
 def _sf_string(name: str) -> str:
     # An RFC 8941 string: printable ASCII, with \ and " escaped.
     clean = "".join(c for c in name if 0x20 <= ord(c) < 0x7F)
     return '"' + clean.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
+@functools.lru_cache(maxsize=1024)
+def _policy(name: str, limit: int, per_seconds: int) -> str:
+    return f"{_sf_string(name)};q={limit};w={per_seconds}"
+
+
 def rate_limit_headers(name: str, rule: RateLimit, result: RateLimitResult) -> dict[str, str]:
-    label = _sf_string(name)
     return {
-        "RateLimit-Policy": f"{label};q={rule.limit};w={rule.per_seconds}",
-        "RateLimit": f"{label};r={result.remaining};t={math.ceil(result.reset_after)}",
+        "RateLimit-Policy": _policy(name, rule.limit, rule.per_seconds),
+        "RateLimit": f"{_sf_string(name)};r={result.remaining};t={math.ceil(result.reset_after)}",
     }
 
 
 def raw(headers: dict[str, str]) -> RawHeaders:
-    return [(k.lower().encode("latin-1"), v.encode("latin-1")) for k, v in headers.items()]
+    return [(_raw_name(k), v.encode("latin-1")) for k, v in headers.items()]
+
+
+@functools.lru_cache(maxsize=64)
+def _raw_name(name: str) -> bytes:
+    return name.lower().encode("latin-1")
 
 
 async def enforce(

@@ -18,7 +18,6 @@ so requests do not each wait on a dead server.
 from __future__ import annotations
 
 import logging
-import math
 import time
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
@@ -30,6 +29,7 @@ from limits.errors import StorageError
 
 from sentinel_spec.contract.declarations import RateLimit
 from sentinel_spec.runtime.ratelimit.keys import DEFAULT_KEY_PREFIX
+from sentinel_spec.runtime.ratelimit.memory import MemoryWindows, window_stats
 from sentinel_spec.runtime.state import RateLimitResult
 
 log = logging.getLogger("sentinel.ratelimit")
@@ -39,40 +39,6 @@ REDIS_SCHEMES = ("redis", "rediss", "redis+unix", "unix")
 
 class RateLimitConfigError(ValueError):
     """``rateLimit.storage`` is neither ``memory://`` nor a Redis URL."""
-
-
-def window_stats(
-    limit: int,
-    expiry: float,
-    previous: int,
-    previous_ttl: float,
-    current: int,
-    current_ttl: float,
-) -> tuple[int, float]:
-    """(remaining, seconds) from the two counters of a sliding window counter.
-
-    The window counts ``previous * previous_ttl / expiry + current`` calls (the previous
-    window weighted by how much of it the sliding window still covers); the current
-    window ends in ``current_ttl - expiry`` seconds (both storages keep a counter alive for
-    two windows). ``seconds`` is, when the budget is spent, the time until one more call
-    fits (the honest ``Retry-After``), else the time until every counted call has left.
-    """
-    weighted = previous * previous_ttl / expiry + current
-    remaining = max(0, limit - math.floor(weighted))
-    window_end = max(0.0, current_ttl - expiry)
-    if remaining > 0:
-        if current:
-            return remaining, window_end + expiry
-        return remaining, previous_ttl if previous else 0.0
-    if current < limit and previous:
-        # The previous window's weight must drop until weighted < limit - current + 1.
-        wait = previous_ttl - (limit - current) * expiry / previous
-        if wait < window_end:
-            return 0, max(0.0, wait) + 0.001
-    # The current window alone is full: once it becomes the previous one, its weight
-    # decays until current * (expiry - s) / expiry < limit.
-    decay = expiry * (1 - limit / current) if current > limit else 0.0
-    return 0, window_end + decay + 0.001
 
 
 def redact(url: str) -> str:
@@ -122,6 +88,8 @@ class LimitsRateLimiter:
         self.retry_interval = retry_interval
         self.storage = make_storage(self.url, key_prefix=key_prefix, timeout=timeout)
         self.strategy = SlidingWindowCounterRateLimiter(self.storage)
+        # memory://: counted in a plain dict, without the async storage's awaits.
+        self.memory = None if self.shared else MemoryWindows()
         self._items: dict[tuple[int, int], RateLimitItem] = {}
         self._down_since: float | None = None
         self._next_try = 0.0
@@ -164,29 +132,10 @@ class LimitsRateLimiter:
         return RateLimitResult(allowed, rule.limit, remaining, reset_after)
 
     async def _hit_memory(self, rule: RateLimit, key: str, cost: int) -> RateLimitResult:
-        """The same sliding window counter on limits' MemoryStorage, read once and
-        incremented once (the strategy's hit plus a window read cost twice as much).
-        No await here yields (the storage is a dict and its locks are uncontended), so
-        the read and the increment are one step for the event loop."""
-        storage = self.storage
-        limit, expiry = rule.limit, rule.per_seconds
-        now = time.time()
-        previous_key, current_key = storage.sliding_window_keys(  # type: ignore[attr-defined]
-            self._item(rule).key_for(key), expiry, now
-        )
-        previous = await storage.get(previous_key)
-        current = await storage.get(current_key)
-        # As limits' MemoryStorage measures them: windows aligned on multiples of expiry.
-        previous_ttl = (1 - (((now - expiry) / expiry) % 1)) * expiry if previous else 0.0
-        current_ttl = (1 - ((now / expiry) % 1)) * expiry + expiry
-        weighted = previous * previous_ttl / expiry + current
-        allowed = cost <= limit and math.floor(weighted) + cost <= limit
-        if allowed:
-            current = await storage.incr(current_key, 2 * expiry, amount=cost)
-        remaining, reset_after = window_stats(
-            limit, expiry, previous, previous_ttl, current, current_ttl
-        )
-        return RateLimitResult(allowed, limit, remaining, reset_after)
+        """The same sliding window counter as limits' MemoryStorage (``memory.py``); no
+        await, so reading and counting are one step for the event loop."""
+        assert self.memory is not None
+        return self.memory.hit(f"{key}/{rule.limit}", rule.limit, rule.per_seconds, cost)
 
     async def check(self) -> bool:
         """True when the storage answers (the health check); memory always does."""
@@ -205,6 +154,8 @@ class LimitsRateLimiter:
 
     async def reset(self) -> None:
         """Forget every counter (tests, an operator's "unblock everyone")."""
+        if self.memory is not None:
+            self.memory.clear()
         await self.storage.reset()
 
     def _degraded(self, rule: RateLimit) -> RateLimitResult:

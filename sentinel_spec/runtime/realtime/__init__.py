@@ -35,13 +35,18 @@ def install(builder: AppBuilder) -> None:
     from sentinel_spec.contract.routes import plan
     from sentinel_spec.runtime.db.urls import libpq_url
     from sentinel_spec.runtime.realtime.service import Realtime
-    from sentinel_spec.runtime.realtime.settings import RealtimeConfigError, RealtimeSettings
+    from sentinel_spec.runtime.realtime.settings import (
+        Heartbeat,
+        RealtimeConfigError,
+        RealtimeSettings,
+    )
     from sentinel_spec.runtime.realtime.websocket import websocket_route
     from sentinel_spec.runtime.settings import SettingsError
 
     decl, state, environ = builder.decl, builder.state, builder.settings.environ
     try:
         settings = RealtimeSettings.from_env(environ, decl.name)
+        heartbeat = Heartbeat.from_env(environ)
     except RealtimeConfigError as error:
         raise SettingsError([str(error)]) from None
     database: Any = builder.database
@@ -68,7 +73,8 @@ def install(builder: AppBuilder) -> None:
         return make
 
     sockets = {ws.name: ws for ws in decl.websockets}
-    for planned in plan(decl):
+    planned_rows = plan(decl)
+    for planned in planned_rows:
         if planned.kind != "websocket":
             continue
         ws = sockets[planned.name]
@@ -102,6 +108,9 @@ def install(builder: AppBuilder) -> None:
             # connect time: features installed after this one may add the authenticator).
             auth_required=lambda: decl.auth is not None or state.services.authenticator is not None,
             redis_url=realtime.redis_url,
+            # The heartbeat uvicorn gives native websockets (sentinel start / dev).
+            ping_interval=heartbeat.interval_seconds,
+            ping_timeout=heartbeat.timeout_seconds,
             redis_prefix=settings.redis_prefix,
             cors_origins=list(origins) or None,
             context_factory=lambda scope: state.context(None, "app.webSocket fn", {}, None, scope),
@@ -109,7 +118,9 @@ def install(builder: AppBuilder) -> None:
         builder.add_routes([socket_server.route()])
         realtime.socket_io = socket_server
 
-    if decl.uploads is not None:
+    # The upload endpoint is the plan's ``upload`` row (so openapi.json and `sentinel
+    # routes` list what is mounted).
+    if decl.uploads is not None and any(p.kind == "upload" for p in planned_rows):
         from sentinel_spec.runtime.realtime.uploads import upload_route
         from sentinel_spec.runtime.realtime.uploads.endpoint import MULTIPART_OVERHEAD
 

@@ -47,6 +47,31 @@ class RealtimeSettings:
         )
 
 
+@dataclass(frozen=True)
+class Heartbeat:
+    """How often the server pings every socket, and how long an answer may take before
+    the socket is closed: uvicorn's ``ws_ping_interval``/``ws_ping_timeout`` for native
+    websockets and python-socketio's ``ping_interval``/``ping_timeout`` (Socket.IO's own
+    defaults, 25 s and 20 s), so both kinds of socket die after the same silence."""
+
+    interval_seconds: float = 25.0
+    timeout_seconds: float = 20.0
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str]) -> Heartbeat:
+        default = cls()
+        interval = _num(environ, "REALTIME_PING_INTERVAL", default.interval_seconds)
+        timeout = _num(environ, "REALTIME_PING_TIMEOUT", default.timeout_seconds)
+        if interval <= 0 or timeout <= 0:
+            raise RealtimeConfigError(
+                "REALTIME_PING_INTERVAL and REALTIME_PING_TIMEOUT must be > 0"
+            )
+        return cls(interval, timeout)
+
+    def uvicorn_options(self) -> dict[str, float]:
+        return {"ws_ping_interval": self.interval_seconds, "ws_ping_timeout": self.timeout_seconds}
+
+
 def _int(environ: Mapping[str, str], name: str, default: int) -> int:
     raw = environ.get(name, "").strip()
     if not raw:

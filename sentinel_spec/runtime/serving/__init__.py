@@ -9,7 +9,8 @@ limits and timers) closes that gap and answers what it refuses with the JSON err
 RUNTIME.md, security headers included.
 
 ``sentinel start`` and ``sentinel dev`` pass ``uvicorn_options(limits, headers)``: the
-protocol class by import path, ``timeout_keep_alive`` from ``idleTimeout``, and the
+protocol class by import path, ``timeout_keep_alive`` from ``idleTimeout``, the websocket
+heartbeat (``realtime.settings.Heartbeat``: ``REALTIME_PING_INTERVAL``/``_TIMEOUT``), and the
 limits themselves through ``SENTINEL_SERVING`` in the environment (uvicorn's worker
 processes are spawned, so a class attribute set in the parent would not reach them).
 """
@@ -54,8 +55,12 @@ def uvicorn_options(
 ) -> dict[str, Any]:
     """Keyword arguments for ``uvicorn.run`` / ``uvicorn.Config``; sets ``SENTINEL_SERVING``
     in this process's environment so worker processes inherit it."""
+    from sentinel_spec.runtime.realtime.settings import Heartbeat
+
     os.environ[SERVING_ENV] = serving_settings(limits, security_headers)
     return {
+        # Protocol pings on every websocket, the same heartbeat as Socket.IO's.
+        **Heartbeat.from_env(os.environ).uvicorn_options(),
         "http": PROTOCOL,
         # uvicorn closes kept-alive connections after this; the guard closes new ones.
         "timeout_keep_alive": max(1, math.ceil(limits.idle_timeout)),

@@ -155,7 +155,8 @@ class GuardedHttpToolsProtocol(HttpToolsProtocol):
         if self.cycle is not None and not isinstance(self.cycle.transport, _CycleTransport):
             # uvicorn closes the transport itself after a `Connection: close` answer;
             # route that close through _close_after_answer so it lingers when needed.
-            self.cycle.transport = _CycleTransport(self)  # type: ignore[assignment]
+            # It also writes a response's head and body separately: joined here.
+            self.cycle.transport = _CycleTransport(self, self.cycle)  # type: ignore[assignment]
 
     def on_message_complete(self) -> None:
         self._phase = DONE
@@ -163,6 +164,7 @@ class GuardedHttpToolsProtocol(HttpToolsProtocol):
         super().on_message_complete()
 
     def on_response_complete(self) -> None:
+        self._flush_head()
         if self._phase in (HEAD, BODY) and not self.transport.is_closing():
             # The answer is out while the request is still arriving (a 413, a 401 that
             # never read the body): stop here instead of reading the rest to discard it.
@@ -191,6 +193,7 @@ class GuardedHttpToolsProtocol(HttpToolsProtocol):
         self._disarm()
         client = f"{self.client[0]}:{self.client[1]}" if self.client else "?"
         log.warning("refused a request from %s: %s %s", client, status, message)
+        self._flush_head()
         cycle = self.cycle
         if cycle is None or not cycle.response_started:
             self.transport.write(self._error_bytes(status, code, message))
@@ -221,6 +224,13 @@ class GuardedHttpToolsProtocol(HttpToolsProtocol):
         self._discard_budget -= size
         if self._discard_budget <= 0:
             self._close_now()
+
+    def _flush_head(self) -> None:
+        """Write a response head still held back, before anything else goes out."""
+        cycle = self.cycle
+        transport = cycle.transport if cycle is not None else None
+        if isinstance(transport, _CycleTransport):
+            transport.flush()
 
     def _close_now(self) -> None:
         if not self.transport.is_closing():
@@ -307,13 +317,45 @@ class GuardedHttpToolsProtocol(HttpToolsProtocol):
 
 class _CycleTransport:
     """The transport as a request's cycle sees it: ``close`` lingers while the request
-    is still arriving; everything else is the real transport."""
+    is still arriving, and the response's head leaves with the first bytes of its body
+    in one ``send()`` (uvicorn writes them separately: a system call per response saved,
+    about a tenth of a constant operation's time in the profile). A head is never held
+    past the current turn of the event loop, so a streamed response that waits before
+    its first chunk still sends its head at once. Everything else is the real transport.
+    """
 
-    def __init__(self, protocol: GuardedHttpToolsProtocol) -> None:
+    __slots__ = ("_cycle", "_head", "_head_seen", "_protocol", "_transport")
+
+    def __init__(self, protocol: GuardedHttpToolsProtocol, cycle: Any) -> None:
         self._protocol = protocol
         self._transport = protocol.transport
+        self._cycle = cycle
+        self._head: bytes | None = None
+        self._head_seen = False
+
+    def write(self, data: bytes) -> None:
+        head = self._head
+        if head is not None:
+            self._head = None
+            self._transport.write(head + data)
+        elif not self._head_seen and self._cycle.response_started:
+            # The first write once the response has started is its head (a "100
+            # Continue" is written before that, and must not wait).
+            self._head_seen = True
+            self._head = data
+            self._protocol.loop.call_soon(self.flush)
+        else:
+            self._transport.write(data)
+
+    def flush(self) -> None:
+        head = self._head
+        if head is not None:
+            self._head = None
+            if not self._transport.is_closing():
+                self._transport.write(head)
 
     def close(self) -> None:
+        self.flush()
         self._protocol._close_after_answer()
 
     def __getattr__(self, name: str) -> Any:

@@ -193,6 +193,23 @@ async def test_failed_logins_are_limited_per_ip(serve_auth_app: Any) -> None:
         assert other.status_code == 401
 
 
+async def test_rotating_ipv6_addresses_inside_one_64_share_a_budget(serve_auth_app: Any) -> None:
+    # The per-IP key is the shared proxies.client_ip, an IPv6 address counted by its /64
+    # like the server's own limits: a subscriber holding a /64 cannot buy more guesses.
+    async with serve_auth_app(AUTH_LOGIN_LIMIT_IP="4/15minutes") as app:
+        statuses = [
+            (
+                await app.login(
+                    app.client(ip=f"2001:db8:5:7::{i + 1:x}"), f"v6user{i}@example.com", "Guess-1x"
+                )
+            ).status_code
+            for i in range(5)
+        ]
+        assert statuses == [401, 401, 401, 401, 429]
+        elsewhere = app.client(ip="2001:db8:5:8::1")  # the next /64
+        assert (await app.login(elsewhere, "v6user9@example.com", "Guess-1x")).status_code == 401
+
+
 # ---------------------------------------------------------------- cross-site requests
 
 

@@ -162,3 +162,31 @@ async def test_list_end_one_and_logout_everywhere(auth_app: AuthApp) -> None:
     s_bearer = {"Authorization": f"Bearer {stranger['sessionId']}"}
     assert (await auth_app.client().get("/auth/me", headers=s_bearer)).status_code == 200
     assert PASSWORD
+
+
+async def test_concurrent_requests_with_an_uncached_session_share_one_lookup(
+    auth_app: AuthApp,
+) -> None:
+    import asyncio
+
+    from sqlalchemy import event
+
+    body = await auth_app.session_for("burst@example.com")
+    state = auth_app.app.state.sentinel
+    state.services.authenticator.service.cache.clear()  # as when its entry expires
+    statements: list[str] = []
+
+    def record(conn: object, cursor: object, statement: str, *args: object) -> None:
+        statements.append(statement)
+
+    engine = state.database.engine.sync_engine
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        client = auth_app.client(Authorization=f"Bearer {body['sessionId']}")
+        answers = await asyncio.gather(*(client.get("/auth/me") for _ in range(12)))
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+    assert [a.status_code for a in answers] == [200] * 12
+    assert {a.json()["email"] for a in answers} == {"burst@example.com"}
+    lookups = [s for s in statements if "session" in s.lower() and "select" in s.lower()]
+    assert len(lookups) == 1, statements

@@ -54,6 +54,26 @@ async def test_a_job_submitted_in_a_rolled_back_transaction_never_exists(
     assert record_ is not None and record_.status is JobStatus.SUCCEEDED
 
 
+async def test_a_query_unit_of_work_submits_in_its_transaction_too(
+    make_runtime: RuntimeFactory, queue_url: str
+) -> None:
+    # A query's unit of work (read_scope) starts without a transaction; a submit (SQL on
+    # the driver's own connection) must begin one, plain and singleton alike.
+    job = Job("digest", record, options=JobOptions(singleton_key="daily"))
+    runtime = await make_runtime([Job("record", record), job])
+    database: Any = runtime.database
+    with pytest.raises(RuntimeError):
+        async with database.read_scope() as scope:
+            await scope.session.execute(select(Done))
+            await runtime.queue(scope).record.submit("rolled back")
+            await runtime.queue(scope).digest.submit("rolled back too")
+            raise RuntimeError("the query failed")
+    assert sql(queue_url, "SELECT count(*) FROM procrastinate_jobs")[0][0] == 0
+    async with database.read_scope() as scope:
+        await runtime.queue(scope).digest.submit("kept")
+    assert sql(queue_url, "SELECT count(*) FROM procrastinate_jobs")[0][0] == 1
+
+
 async def test_submit_commits_with_the_caller_and_notifies_an_idle_worker_at_commit(
     make_runtime: RuntimeFactory, queue_url: str
 ) -> None:

@@ -1,5 +1,5 @@
-"""Fixtures for realtime tests: a database with the realtime tables, servers of the test
-app (in this process, or as separate processes for the cross-instance tests)."""
+"""Fixtures for realtime tests: a database with the test app's tables (its users, the auth
+and realtime tables), an SMTP server for its verification mails, a Redis prefix."""
 
 from __future__ import annotations
 
@@ -9,21 +9,27 @@ from collections.abc import Iterator
 
 import pytest
 
+from tests.mail_servers import SmtpServer, smtp_server
+
 
 @pytest.fixture
 def realtime_db(database_url: str) -> str:
-    """``database_url`` with the realtime tables created; a libpq URL."""
+    """``database_url`` with the test app's tables created; a libpq URL."""
     import sqlalchemy as sa
 
     from sentinel_spec.runtime.db.urls import libpq_url
-    from sentinel_spec.runtime.realtime.tables import define_realtime_tables
+    from tests.integration.realtime.decl_app import metadata
 
-    metadata = sa.MetaData()
-    define_realtime_tables(metadata)
     engine = sa.create_engine(database_url)
     metadata.create_all(engine)
     engine.dispose()
     return libpq_url(database_url)
+
+
+@pytest.fixture
+def smtp() -> Iterator[SmtpServer]:
+    with smtp_server() as server:
+        yield server
 
 
 @pytest.fixture

@@ -50,7 +50,7 @@ async def serving(app: Any, **config: Any) -> AsyncIterator[str]:
 async def instance_processes(
     count: int,
     env: dict[str, str],
-    module: str = "tests.integration.realtime.realtime_app",
+    module: str = "tests.integration.realtime.decl_app",
     ready: str = "/stats",
 ) -> AsyncIterator[list[str]]:
     """``count`` separate server processes of the test app; yields their ``host:port``s."""

@@ -2,8 +2,8 @@
 PostgreSQL, and on one Redis: a publish on one reaches the websockets and the Socket.IO
 clients (python-socketio's AsyncClient) of both.
 
-Phase 1 note: sessions come from a stand-in Authenticator installed through
-``create_app(features=...)``, until the auth feature lands on main.
+The session comes from the real auth routes of instance one (``accounts.signed_in``) and
+is good on both: sessions live in the shared database.
 """
 
 from __future__ import annotations
@@ -17,19 +17,25 @@ import pytest
 import socketio
 import websockets
 
+from tests.integration.realtime.accounts import Account, signed_in
 from tests.integration.realtime.servers import instance_processes
+from tests.mail_servers import SmtpServer
 
 pytestmark = [pytest.mark.postgres, pytest.mark.slow]
 
 APP = "tests.integration.realtime.decl_app"
 
 
-async def _cross_instance(env: dict[str, str]) -> None:
-    async with instance_processes(2, env, module=APP, ready="/api/upload") as (one, two):
+async def _cross_instance(env: dict[str, str], smtp: SmtpServer) -> None:
+    async with instance_processes(2, {**env, **smtp.env()}, module=APP, ready="/stats") as (
+        one,
+        two,
+    ):
+        alice = await signed_in(one, smtp, "alice")
         sockets = []
         for address in (one, two):
             ws = await websockets.connect(
-                f"ws://{address}/ws/notifications?token=alice&channels=workspace:w1"
+                f"ws://{address}/ws/notifications?token={alice.session}&channels=workspace:w1"
             )
             assert json.loads(await asyncio.wait_for(ws.recv(), 10))["ready"] is True
             sockets.append(ws)
@@ -41,14 +47,14 @@ async def _cross_instance(env: dict[str, str]) -> None:
             client.on("shouted", inbox.put)
             client.on("ready", inbox.put)
             await client.connect(
-                f"http://{address}", auth={"token": "alice"}, transports=["websocket"]
+                f"http://{address}", auth={"token": alice.session}, transports=["websocket"]
             )
-            assert await asyncio.wait_for(inbox.get(), 10) == {"user": "u-alice"}
+            assert await asyncio.wait_for(inbox.get(), 10) == {"user": alice.id}
             clients.append(client)
             inboxes.append(inbox)
         try:
             # A websocket publish through instance one's unit of work...
-            await _upload_publishes(one)
+            await _upload_publishes(one, alice)
             for ws in sockets:
                 frame = json.loads(await asyncio.wait_for(ws.recv(), 10))
                 assert frame["channel"] == "workspace:w1"
@@ -64,25 +70,25 @@ async def _cross_instance(env: dict[str, str]) -> None:
                 await client.disconnect()
 
 
-async def _upload_publishes(address: str) -> None:
+async def _upload_publishes(address: str, alice: Account) -> None:
     async with httpx.AsyncClient() as client:
         response = await client.post(
             f"http://{address}/api/upload",
-            headers={"Authorization": "Bearer alice"},
+            headers={"Authorization": f"Bearer {alice.session}"},
             data={"workspaceId": "w1"},
             files={"file": ("note.txt", b"plain evidence text\n", "text/plain")},
         )
     assert response.status_code == 201, response.text
 
 
-async def test_two_instances_on_postgres(realtime_db: str, tmp_path: Any) -> None:
+async def test_two_instances_on_postgres(realtime_db: str, smtp: SmtpServer, tmp_path: Any) -> None:
     await _cross_instance(
-        {"DATABASE_URL": realtime_db, "REDIS_URL": "", "UPLOAD_DIR": str(tmp_path)}
+        {"DATABASE_URL": realtime_db, "REDIS_URL": "", "UPLOAD_DIR": str(tmp_path)}, smtp
     )
 
 
 async def test_two_instances_on_redis(
-    realtime_db: str, redis_url: str, prefix: str, tmp_path: Any
+    realtime_db: str, smtp: SmtpServer, redis_url: str, prefix: str, tmp_path: Any
 ) -> None:
     await _cross_instance(
         {
@@ -90,14 +96,19 @@ async def test_two_instances_on_redis(
             "REDIS_URL": redis_url,
             "REALTIME_REDIS_PREFIX": prefix,
             "UPLOAD_DIR": str(tmp_path),
-        }
+        },
+        smtp,
     )
 
 
-async def test_socketio_refuses_a_socket_without_session(realtime_db: str, tmp_path: Any) -> None:
-    env = {"DATABASE_URL": realtime_db, "REDIS_URL": "", "UPLOAD_DIR": str(tmp_path)}
-    async with instance_processes(1, env, module=APP, ready="/api/upload") as (address,):
-        for auth in (None, {"token": "nobody"}, {"userId": "u-alice"}):
+async def test_socketio_refuses_a_socket_without_session(
+    realtime_db: str, smtp: SmtpServer, tmp_path: Any
+) -> None:
+    env = {"DATABASE_URL": realtime_db, "REDIS_URL": "", "UPLOAD_DIR": str(tmp_path), **smtp.env()}
+    async with instance_processes(1, env, module=APP, ready="/stats") as (address,):
+        alice = await signed_in(address, smtp, "alice")
+        forged = alice.session[:-4] + ("AAAA" if not alice.session.endswith("AAAA") else "BBBB")
+        for auth in (None, {"token": "nobody"}, {"token": forged}, {"userId": alice.id}):
             client = socketio.AsyncClient()
             errors: list[Any] = []
             client.on("connect_error", errors.append)

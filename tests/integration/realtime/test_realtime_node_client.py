@@ -2,7 +2,7 @@
 package.json and package-lock.json) against ``app.webSocket``: polling then websocket
 upgrade, session auth by the ``auth`` payload, a room emit, and a refused connection.
 
-Phase 1 note: sessions come from a stand-in Authenticator (see decl_app.py).
+The session comes from the real auth routes (``accounts.signed_in``).
 """
 
 from __future__ import annotations
@@ -16,7 +16,9 @@ from pathlib import Path
 import pytest
 
 from tests.integration.realtime import decl_app
+from tests.integration.realtime.accounts import signed_in
 from tests.integration.realtime.servers import serving
+from tests.mail_servers import SmtpServer
 
 pytestmark = [pytest.mark.postgres, pytest.mark.slow]
 
@@ -46,12 +48,15 @@ async def run_client(script: Path, url: str, token: str) -> list[dict[str, objec
     return [json.loads(line) for line in out.decode().splitlines() if line.strip()]
 
 
-async def test_node_socket_io_client(realtime_db: str, tmp_path: Path, node_client: Path) -> None:
-    app = decl_app.build({"DATABASE_URL": realtime_db, "UPLOAD_DIR": str(tmp_path)})
+async def test_node_socket_io_client(
+    realtime_db: str, smtp: SmtpServer, tmp_path: Path, node_client: Path
+) -> None:
+    app = decl_app.build({"DATABASE_URL": realtime_db, "UPLOAD_DIR": str(tmp_path), **smtp.env()})
     async with serving(app) as address:
-        events = await run_client(node_client, f"http://{address}", "alice")
+        alice = await signed_in(address, smtp, "alice")
+        events = await run_client(node_client, f"http://{address}", alice.session)
         assert events == [
-            {"kind": "ready", "data": {"user": "u-alice"}},
+            {"kind": "ready", "data": {"user": alice.id}},
             {"kind": "shouted", "data": {"from": "node"}},
         ]
         refused = await run_client(node_client, f"http://{address}", "")

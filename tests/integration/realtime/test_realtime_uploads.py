@@ -2,7 +2,7 @@
 on Socket.IO (python-socketio's AsyncClient), its SHA-256 and file row; an upload over
 the limit refused mid-stream; a type sniffed from the bytes; the authorize hook.
 
-Phase 1 note: sessions come from a stand-in Authenticator (see decl_app.py).
+Sessions come from the real auth routes (``accounts.signed_in``).
 """
 
 from __future__ import annotations
@@ -19,7 +19,9 @@ import pytest
 import socketio
 
 from tests.integration.realtime import decl_app
+from tests.integration.realtime.accounts import Account, signed_in
 from tests.integration.realtime.servers import serving
+from tests.mail_servers import SmtpServer
 
 pytestmark = [pytest.mark.postgres, pytest.mark.slow]
 
@@ -71,7 +73,7 @@ class Body:
         yield TAIL
 
 
-async def upload(address: str, body: Body, token: str = "alice") -> httpx.Response:
+async def upload(address: str, body: Body, token: str) -> httpx.Response:
     async with httpx.AsyncClient(timeout=60) as client:
         return await client.post(
             f"http://{address}/api/upload?uploadId=up-1",
@@ -84,24 +86,33 @@ async def upload(address: str, body: Body, token: str = "alice") -> httpx.Respon
         )
 
 
-async def progress_client(address: str) -> tuple[socketio.AsyncClient, list[tuple[str, Any]]]:
+async def progress_client(
+    address: str, token: str
+) -> tuple[socketio.AsyncClient, list[tuple[str, Any]]]:
     events: list[tuple[str, Any]] = []
     client = socketio.AsyncClient()
     for name in ("upload:progress", "upload:complete", "upload:error"):
         client.on(name, lambda data, name=name: events.append((name, data)))
     ready = asyncio.Event()
     client.on("ready", lambda data: ready.set())
-    await client.connect(f"http://{address}", auth={"token": "alice"}, transports=["websocket"])
+    await client.connect(f"http://{address}", auth={"token": token}, transports=["websocket"])
     await asyncio.wait_for(ready.wait(), 10)
     return client, events
 
 
-async def test_fifty_megabytes_with_progress(realtime_db: str, tmp_path: Path) -> None:
-    app = decl_app.build({"DATABASE_URL": realtime_db, "UPLOAD_DIR": str(tmp_path)})
+def settings(realtime_db: str, smtp: SmtpServer, **more: str) -> dict[str, str]:
+    return {"DATABASE_URL": realtime_db, **smtp.env(), **more}
+
+
+async def test_fifty_megabytes_with_progress(
+    realtime_db: str, smtp: SmtpServer, tmp_path: Path
+) -> None:
+    app = decl_app.build(settings(realtime_db, smtp, UPLOAD_DIR=str(tmp_path)))
     async with serving(app) as address:
-        client, events = await progress_client(address)
+        alice = await signed_in(address, smtp, "alice")
+        client, events = await progress_client(address, alice.session)
         body = Body({"workspaceId": "w1"}, 50 << 20)
-        response = await upload(address, body)
+        response = await upload(address, body, alice.session)
         assert response.status_code == 201, response.text
         file = response.json()
         assert file["size"] == 50 << 20
@@ -127,10 +138,13 @@ async def test_fifty_megabytes_with_progress(realtime_db: str, tmp_path: Path) -
     assert not any((tmp_path / ".partial").iterdir())
 
 
-async def test_over_the_limit_is_refused_mid_stream(realtime_db: str, tmp_path: Path) -> None:
-    app = decl_app.build({"DATABASE_URL": realtime_db, "UPLOAD_DIR": str(tmp_path)})
+async def test_over_the_limit_is_refused_mid_stream(
+    realtime_db: str, smtp: SmtpServer, tmp_path: Path
+) -> None:
+    app = decl_app.build(settings(realtime_db, smtp, UPLOAD_DIR=str(tmp_path)))
     async with serving(app) as address:
-        client, events = await progress_client(address)
+        alice = await signed_in(address, smtp, "alice")
+        client, events = await progress_client(address, alice.session)
         # The workspace's quota (the hook's maxBytes) is 5 MB; the client says nothing
         # of the size up front (a chunked body), so only the stream can tell.
         body = Body({"workspaceId": "w1", "quota": str(5 << 20)}, 200 << 20)
@@ -140,7 +154,7 @@ async def test_over_the_limit_is_refused_mid_stream(realtime_db: str, tmp_path: 
                     f"http://{address}/api/upload?uploadId=up-1",
                     content=body,
                     headers={
-                        "Authorization": "Bearer alice",
+                        "Authorization": f"Bearer {alice.session}",
                         "Content-Type": f"multipart/form-data; boundary={BOUNDARY}",
                     },
                 )
@@ -158,17 +172,21 @@ async def test_over_the_limit_is_refused_mid_stream(realtime_db: str, tmp_path: 
     assert leftovers == []
 
 
-async def test_type_is_sniffed_and_membership_checked(realtime_db: str, tmp_path: Path) -> None:
-    app = decl_app.build({"DATABASE_URL": realtime_db, "UPLOAD_DIR": str(tmp_path)})
+async def test_type_is_sniffed_and_membership_checked(
+    realtime_db: str, smtp: SmtpServer, tmp_path: Path
+) -> None:
+    app = decl_app.build(settings(realtime_db, smtp, UPLOAD_DIR=str(tmp_path)))
     async with serving(app) as address:
+        alice: Account = await signed_in(address, smtp, "alice")
         html = Body({"workspaceId": "w1"}, 2000, first=b"<html><script>alert(1)</script>")
-        response = await upload(address, html)  # declared image/png, really HTML
+        response = await upload(address, html, alice.session)  # declared image/png, is HTML
         assert response.status_code == 415
         not_member = Body({"workspaceId": "w2"}, 1000)
-        response = await upload(address, not_member)  # alice is no member of w2
+        response = await upload(address, not_member, alice.session)  # no member of w2
         assert response.status_code == 403
-        response = await upload(address, Body({"workspaceId": "w1"}, 1000), token="nobody")
+        forged = alice.session[:-4] + "AAAA"
+        response = await upload(address, Body({"workspaceId": "w1"}, 1000), forged)
         assert response.status_code == 401
         tiny = Body({"workspaceId": "w1"}, 10)  # shorter than the sniffing window
-        response = await upload(address, tiny)
+        response = await upload(address, tiny, alice.session)
         assert response.status_code == 201 and response.json()["contentType"] == "image/png"

@@ -76,3 +76,37 @@ async def test_session_commits_and_rolls_back(database_url: str) -> None:
 def test_missing_database_url_is_a_settings_error() -> None:
     with pytest.raises(SettingsError, match="DATABASE_URL is not set"):
         create_app(DECL, environ={}, dotenv=None)
+
+
+async def add_note_in_query(args: dict[str, Any], context: Context) -> int:
+    """A query that writes (discouraged, but allowed): its unit of work starts without a
+    transaction (Database.read_scope) and must still commit, or roll back."""
+    count = (await context.session.execute(select(func.count()).select_from(Note))).scalar_one()
+    context.session.add(Note(text=args["text"]))
+    await context.session.flush()
+    if args.get("fail"):
+        raise HttpError(422, "rolled back")
+    return int(count)
+
+
+WRITING_QUERY = AppDecl(
+    name="T",
+    title="T",
+    operations=(
+        Operation(name="addInQuery", route_name="add-in-query", kind="query", fn=add_note_in_query),
+        Operation(name="countNotes", route_name="count-notes", kind="query", fn=count_notes),
+    ),
+    metadata=Base.metadata,
+)
+
+
+async def test_a_query_that_writes_still_commits_and_rolls_back(database_url: str) -> None:
+    async with serve(WRITING_QUERY, environ={"DATABASE_URL": database_url}) as client:
+        database = client._transport.app.state.sentinel.database  # type: ignore[attr-defined]
+        async with database.engine.begin() as conn:
+            await conn.run_sync(Base.metadata.create_all)
+        assert (await client.post("/operations/add-in-query", json={"text": "a"})).json() == 0
+        failed = await client.post("/operations/add-in-query", json={"text": "b", "fail": True})
+        assert failed.status_code == 422
+        assert (await client.post("/operations/add-in-query", json={"text": "c"})).json() == 1
+        assert (await client.post("/operations/count-notes")).json() == 2

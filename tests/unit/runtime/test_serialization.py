@@ -135,3 +135,38 @@ def test_nan_and_infinity_become_null() -> None:
     assert dumps({"a": float("nan"), "b": [float("inf"), -float("inf"), 1.5]}) == (
         b'{"a":null,"b":[null,null,1.5]}'
     )
+
+
+def thorough(value: Any) -> bytes:
+    """The slow path every value could take: converted tree, then the standard json."""
+    from sentinel_spec.runtime.serialization import to_jsonable
+
+    text = json.dumps(to_jsonable(value), ensure_ascii=False, separators=(",", ":"))
+    return text.encode()
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        {"when": datetime(2024, 5, 1, 12, 30, 5, 123456), "d": date(2024, 1, 1)},
+        [datetime(2024, 5, 1, tzinfo=timezone(timedelta(hours=-3, minutes=-30)))],
+        {"id": UID, "amount": Decimal("1.10"), "tags": ("a", "b"), "set": {1}},
+        {"color": Color.RED, "level": Level.HIGH, "status": Status.OPEN, "raw": b"\x01"},
+        Case(UID, date(2024, 1, 2), ("a",)),
+        [Workspace(id=1, display_name="Acme"), Member(id=2, workspace_id=1)],
+        {"text": "é ü \u2028 \U0001f600", "none": None, "yes": True, "n": -(2**63)},
+        {"t": time(9, 5, 7, tzinfo=UTC)},  # orjson refuses a zoned time: the json path
+        {UID: "non-string key"},  # likewise
+        {"big": 2**70},  # likewise
+        [[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[1]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]],
+    ],
+)
+def test_the_fast_path_writes_what_the_thorough_one_writes(value: Any) -> None:
+    assert dumps(value) == thorough(value)
+
+
+def test_nesting_past_orjson_limit_still_serialises() -> None:
+    deep: Any = 1
+    for _ in range(300):
+        deep = [deep]
+    assert dumps(deep) == b"[" * 300 + b"1" + b"]" * 300

@@ -1,0 +1,158 @@
+"""``Database.read_scope()``, the unit of work of queries: plain SELECTs run without a
+transaction, anything else begins one first, and the outcome is the same as ``scope()``:
+writes commit, errors roll back, an unreachable database is a 503."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import psycopg
+import pytest
+from psycopg.pq import TransactionStatus
+from sqlalchemy import Integer, String, select, text
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from sentinel_spec.runtime.db.database import Database, SessionScope
+from sentinel_spec.runtime.db.urls import libpq_url
+from sentinel_spec.runtime.errors import ServiceUnavailable
+from sentinel_spec.runtime.jobs.queue import scope_connection
+
+pytestmark = pytest.mark.postgres
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class Item(Base):
+    __tablename__ = "read_scope_item"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(50))
+
+
+@pytest.fixture
+async def db(database_url: str) -> Any:
+    database = Database(database_url)
+    async with database.engine.begin() as conn:
+        await conn.run_sync(Base.metadata.create_all)
+        await conn.execute(Item.__table__.insert(), [{"id": 1, "name": "one"}])
+    yield database
+    await database.dispose()
+
+
+async def status(scope: SessionScope) -> TransactionStatus:
+    """The server-side transaction state of the scope's connection, as libpq reports it."""
+    connection = await scope.session.connection()
+    raw = await connection.get_raw_connection()
+    return raw.driver_connection.info.transaction_status  # type: ignore[union-attr]
+
+
+async def names(db: Database) -> list[str]:
+    async with db.scope() as scope:
+        return list((await scope.session.scalars(select(Item.name).order_by(Item.id))).all())
+
+
+async def test_a_plain_select_runs_outside_a_transaction(db: Database) -> None:
+    async with db.read_scope() as scope:
+        rows = (await scope.session.scalars(select(Item))).all()
+        assert [r.name for r in rows] == ["one"]
+        assert await status(scope) == TransactionStatus.IDLE  # no BEGIN was sent
+        row = await scope.session.get(Item, 1)
+        assert row is not None
+        assert await status(scope) == TransactionStatus.IDLE
+
+
+async def test_the_same_select_in_a_normal_scope_is_in_a_transaction(db: Database) -> None:
+    async with db.scope() as scope:
+        await scope.session.scalars(select(Item))
+        assert await status(scope) == TransactionStatus.INTRANS
+
+
+async def test_an_orm_write_commits_on_exit(db: Database) -> None:
+    async with db.read_scope() as scope:
+        await scope.session.scalars(select(Item))  # read first, in autocommit
+        scope.session.add(Item(id=2, name="two"))
+        await scope.session.flush()
+        assert await status(scope) == TransactionStatus.INTRANS
+    assert await names(db) == ["one", "two"]
+
+
+async def test_an_orm_write_rolls_back_when_the_body_raises(db: Database) -> None:
+    with pytest.raises(RuntimeError, match="boom"):
+        async with db.read_scope() as scope:
+            await scope.session.scalars(select(Item))
+            scope.session.add(Item(id=2, name="two"))
+            await scope.session.flush()
+            row = await scope.session.get(Item, 1)
+            assert row is not None
+            row.name = "changed"
+            await scope.session.flush()
+            raise RuntimeError("boom")
+    assert await names(db) == ["one"]
+
+
+async def test_text_sql_is_never_taken_for_a_read(db: Database) -> None:
+    with pytest.raises(RuntimeError):
+        async with db.read_scope() as scope:
+            await scope.session.execute(text("UPDATE read_scope_item SET name = 'x'"))
+            raise RuntimeError("boom")
+    assert await names(db) == ["one"]
+    async with db.read_scope() as scope:
+        await scope.session.execute(text("UPDATE read_scope_item SET name = 'kept'"))
+    assert await names(db) == ["kept"]
+
+
+async def test_select_for_update_takes_a_transaction_and_its_lock(db: Database) -> None:
+    async with db.read_scope() as scope:
+        await scope.session.scalars(select(Item).with_for_update())
+        assert await status(scope) == TransactionStatus.INTRANS
+
+
+async def test_the_driver_connection_handed_to_jobs_is_in_the_transaction(db: Database) -> None:
+    # Job submits run on the driver's own connection (no SQLAlchemy event sees them).
+    with pytest.raises(RuntimeError):
+        async with db.read_scope() as scope:
+            await scope.session.scalars(select(Item))
+            driver = await scope_connection(scope)
+            await driver.execute("INSERT INTO read_scope_item VALUES (3, 'job')")
+            raise RuntimeError("boom")
+    assert await names(db) == ["one"]
+
+
+async def test_connections_go_back_to_the_pool_transactional(db: Database) -> None:
+    for _ in range(3):  # every pooled connection has served a read scope
+        async with db.read_scope() as scope:
+            await scope.session.scalars(select(Item))
+    with pytest.raises(RuntimeError):
+        async with db.scope() as scope:
+            await scope.session.execute(text("INSERT INTO read_scope_item VALUES (4, 'no')"))
+            raise RuntimeError("boom")
+    assert await names(db) == ["one"]
+
+
+async def test_unreachable_database_is_a_503() -> None:
+    db = Database("postgresql://postgres@127.0.0.1:1/none", connect_timeout_s=1)
+    try:
+        with pytest.raises(ServiceUnavailable):
+            async with db.read_scope() as scope:
+                await scope.session.scalars(select(Item))
+    finally:
+        await db.dispose()
+
+
+async def test_a_connection_lost_under_a_read_is_a_503_and_the_pool_recovers(
+    db: Database, database_url: str
+) -> None:
+    async with db.read_scope() as scope:
+        await scope.session.scalars(select(Item))
+        connection = await scope.session.connection()
+        raw = await connection.get_raw_connection()
+        pid = raw.driver_connection.info.backend_pid  # type: ignore[union-attr]
+    # The server ends the pooled connection (a restart, a failover) while it is idle.
+    with psycopg.connect(libpq_url(database_url), autocommit=True) as admin:
+        admin.execute("SELECT pg_terminate_backend(%s)", (pid,))
+    with pytest.raises(ServiceUnavailable):
+        async with db.read_scope() as scope:
+            await scope.session.scalars(select(Item))
+    async with db.read_scope() as scope:  # the pool reconnects by itself
+        assert [r.name for r in (await scope.session.scalars(select(Item))).all()] == ["one"]
