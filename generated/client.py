@@ -107,8 +107,8 @@ class WorkspaceRef(BaseModel):
 
 class DeliveryLogFilter(BaseModel):
     workspaceId: str
-    status: Literal["PENDING", "SENT", "RETRYING", "DEAD_LETTER", "SKIPPED"] | None = Field(default=None)
-    channel: Literal["EMAIL", "PUSH", "SLACK", "DISCORD", "WEBHOOK", "TELEGRAM", "TEAMS"] | None = Field(default=None)
+    status: Any = Field(default=None)
+    channel: Any = Field(default=None)
     limit: int = Field(default=50)
     offset: int = Field(default=0)
 

@@ -131,7 +131,7 @@ class NotificationType(enum.Enum):
 NOTIFICATION_TYPE_TYPE = sa.Enum(NotificationType, name="notification_type")
 
 
-class NotificationProviderType(enum.Enum):
+class ProviderType(enum.Enum):
     EMAIL = "EMAIL"
     SLACK = "SLACK"
     DISCORD = "DISCORD"
@@ -140,7 +140,7 @@ class NotificationProviderType(enum.Enum):
     TEAMS = "TEAMS"
 
 
-NOTIFICATION_PROVIDER_TYPE_TYPE = sa.Enum(NotificationProviderType, name="notification_provider_type")
+PROVIDER_TYPE_TYPE = sa.Enum(ProviderType, name="provider_type")
 
 
 class DeliveryChannel(enum.Enum):
@@ -694,7 +694,7 @@ class NotificationProvider(Base):
         sa.String(),
         sa.ForeignKey("Workspace.id", ondelete="CASCADE"),
     )
-    provider: Mapped[NotificationProviderType] = mapped_column(NOTIFICATION_PROVIDER_TYPE_TYPE)
+    provider: Mapped[ProviderType] = mapped_column(PROVIDER_TYPE_TYPE)
     isEnabled: Mapped[bool] = mapped_column(
         sa.Boolean(),
         default=True,

@@ -38,7 +38,7 @@ def upgrade() -> None:
     )
     op.execute("CREATE TYPE digest_frequency AS ENUM ('REALTIME', 'HOURLY', 'DAILY', 'WEEKLY')")
     op.execute(
-        "CREATE TYPE notification_provider_type AS ENUM ('EMAIL', 'SLACK', 'DISCORD', 'WEBHOOK', 'TELEGRAM', 'TEAMS')"
+        "CREATE TYPE provider_type AS ENUM ('EMAIL', 'SLACK', 'DISCORD', 'WEBHOOK', 'TELEGRAM', 'TEAMS')"
     )
     op.execute(
         "CREATE TYPE notification_type AS ENUM ('INFO', 'SUCCESS', 'WARNING', 'ERROR', 'CRITICAL')"
@@ -177,7 +177,7 @@ def upgrade() -> None:
                 "WEBHOOK",
                 "TELEGRAM",
                 "TEAMS",
-                name="notification_provider_type",
+                name="provider_type",
                 create_type=False,
             ),
             nullable=False,
@@ -371,7 +371,7 @@ def downgrade() -> None:
     )
     op.drop_table("NotificationDeliveryLog")
     op.execute("DROP TYPE IF EXISTS notification_type")
-    op.execute("DROP TYPE IF EXISTS notification_provider_type")
+    op.execute("DROP TYPE IF EXISTS provider_type")
     op.execute("DROP TYPE IF EXISTS digest_frequency")
     op.execute("DROP TYPE IF EXISTS delivery_status")
     op.execute("DROP TYPE IF EXISTS delivery_channel")

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from enum import StrEnum
+from typing import Any
 
 from pydantic import BaseModel, Field
 from sqlalchemy import func, select
@@ -12,12 +13,28 @@ from src.core.notifications.models import model
 from src.core.notifications.serialize import delivery_log_json
 
 
+class DeliveryStatus(StrEnum):
+    PENDING = "PENDING"
+    SENT = "SENT"
+    RETRYING = "RETRYING"
+    DEAD_LETTER = "DEAD_LETTER"
+    SKIPPED = "SKIPPED"
+
+
+class DeliveryChannel(StrEnum):
+    EMAIL = "EMAIL"
+    PUSH = "PUSH"
+    SLACK = "SLACK"
+    DISCORD = "DISCORD"
+    WEBHOOK = "WEBHOOK"
+    TELEGRAM = "TELEGRAM"
+    TEAMS = "TEAMS"
+
+
 class DeliveryLogFilter(BaseModel):
     workspaceId: str = Field(min_length=1, max_length=64)
-    status: Literal["PENDING", "SENT", "RETRYING", "DEAD_LETTER", "SKIPPED"] | None = None
-    channel: Literal["EMAIL", "PUSH", "SLACK", "DISCORD", "WEBHOOK", "TELEGRAM", "TEAMS"] | None = (
-        None
-    )
+    status: DeliveryStatus | None = None
+    channel: DeliveryChannel | None = None
     limit: int = Field(default=50, ge=1, le=200)
     offset: int = Field(default=0, ge=0, le=100_000)
 
@@ -27,9 +44,9 @@ async def list_delivery_logs(context: Any, args: DeliveryLogFilter) -> dict[str,
     delivery = model(context, "NotificationDeliveryLog")
     where = [delivery.workspaceId == args.workspaceId]
     if args.status:
-        where.append(delivery.status == args.status)
+        where.append(delivery.status == args.status.value)
     if args.channel:
-        where.append(delivery.channel == args.channel)
+        where.append(delivery.channel == args.channel.value)
     rows = await context.session.scalars(
         select(delivery)
         .where(*where)
