@@ -22,7 +22,7 @@ from src.core.audit.record import audit
 from src.core.entities import model
 from src.core.links import app_link
 from src.core.tokens import new_token, token_digest
-from src.core.workspace.access import ROLES, member_of, require_user, role_name
+from src.core.workspace.access import ROLES, member_of, require_user, role_name, user_row
 from src.core.workspace.events import publish
 from src.core.workspace.quotas import check_member_quota
 from src.core.workspace.views import invitation_view, member_view
@@ -359,8 +359,9 @@ async def accept_invitation(context: Any, token: str) -> dict[str, Any]:
         raise HttpError(410, "This invitation was already used or withdrawn", {"reason": "used"})
     role = role_name(found.role)
     context.session.add(member(userId=user.id, workspaceId=ws.id, role=role))
-    if not user.currentWorkspaceId:
-        user.currentWorkspaceId = ws.id
+    me = await user_row(context)
+    if not me.currentWorkspaceId:
+        me.currentWorkspaceId = ws.id
     await context.session.flush()  # the bus addresses every member, the new one included
     await audit(
         context,
