@@ -84,17 +84,8 @@ async def remove_member(context: Any, workspace_id: str, user_id: str) -> dict[s
         raise HttpError(403, "The owner cannot be removed; transfer ownership first")
     if not may_grant(actor.role, target_role):
         raise HttpError(403, "Only the owner removes admins", {"reason": "role"})
-    await context.session.delete(target)
-    await _forget_current(context, workspace_id, user_id)
     ws = await _workspace(context, workspace_id)
-    await audit(
-        context,
-        workspace_id=workspace_id,
-        action="MEMBER_REMOVED",
-        resource="member",
-        resource_id=user_id,
-        metadata={"role": target_role},
-    )
+    # Told while still a member (the bus addresses members only), then removed.
     await publish(
         context,
         "member.removed",
@@ -103,6 +94,16 @@ async def remove_member(context: Any, workspace_id: str, user_id: str) -> dict[s
         message=f"A {target_role.lower()} was removed from {ws.name}.",
         data={"userId": user_id, "role": target_role},
         user_ids=[user_id] + await _admin_ids(context, workspace_id),
+    )
+    await context.session.delete(target)
+    await _forget_current(context, workspace_id, user_id)
+    await audit(
+        context,
+        workspace_id=workspace_id,
+        action="MEMBER_REMOVED",
+        resource="member",
+        resource_id=user_id,
+        metadata={"role": target_role},
     )
     return {"removed": user_id}
 
