@@ -11,8 +11,8 @@ from .platform_helpers import (
     add_member,
     audit_rows,
     call,
-    make_team,
     mail_token,
+    make_team,
     ok,
     sql,
 )
