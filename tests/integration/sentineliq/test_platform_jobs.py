@@ -116,7 +116,8 @@ async def test_expired_framework_tokens_are_cleaned(queue: JobRuntime, sentineli
         sentineliq_db,
         text(
             """
-            INSERT INTO auth_refresh_tokens (id, token_digest, family_id, user_id, expires_at) VALUES
+            INSERT INTO auth_refresh_tokens (id, token_digest, family_id, user_id, expires_at)
+            VALUES
               ('r-old', 'a', 'f', 'u1', now()-interval '8 days'),
               ('r-recent', 'b', 'f', 'u1', now()-interval '1 day'),
               ('r-live', 'c', 'f', 'u1', now()+interval '20 days');
