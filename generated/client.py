@@ -82,7 +82,7 @@ def _headers(token: str | None, extra: Any) -> dict[str, str]:
 
 
 class WorkspaceRef(BaseModel):
-    workspaceId: Any
+    workspaceId: str
 
     model_config = ConfigDict(populate_by_name=True, extra="allow")
 
@@ -102,8 +102,8 @@ class AdminListArgs(BaseModel):
     model_config = ConfigDict(populate_by_name=True, extra="allow")
 
 
-class src_core_auth_operations__WorkspaceRef(BaseModel):
-    workspaceId: Any
+class AllowlistRef(BaseModel):
+    workspaceId: str
 
     model_config = ConfigDict(populate_by_name=True, extra="allow")
 
@@ -111,10 +111,10 @@ class src_core_auth_operations__WorkspaceRef(BaseModel):
 class AuditLogArgs(BaseModel):
     action: str | None = Field(default=None)
     resource: str | None = Field(default=None)
-    userId: Any = Field(default=None)
+    userId: str | None = Field(default=None)
     since: datetime | None = Field(default=None)
     until: datetime | None = Field(default=None)
-    workspaceId: Any
+    workspaceId: str
     limit: int = Field(default=50)
     cursor: str | None = Field(default=None)
 
@@ -122,7 +122,7 @@ class AuditLogArgs(BaseModel):
 
 
 class ResourceArgs(BaseModel):
-    workspaceId: Any
+    workspaceId: str
     resource: str
     resourceId: str
     limit: int = Field(default=50)
@@ -134,10 +134,10 @@ class ResourceArgs(BaseModel):
 class ExportArgs(BaseModel):
     action: str | None = Field(default=None)
     resource: str | None = Field(default=None)
-    userId: Any = Field(default=None)
+    userId: str | None = Field(default=None)
     since: datetime | None = Field(default=None)
     until: datetime | None = Field(default=None)
-    workspaceId: Any
+    workspaceId: str
     format: Literal["csv", "json"] = Field(default="csv")
 
     model_config = ConfigDict(populate_by_name=True, extra="allow")
@@ -146,10 +146,10 @@ class ExportArgs(BaseModel):
 class AdminAuditArgs(BaseModel):
     action: str | None = Field(default=None)
     resource: str | None = Field(default=None)
-    userId: Any = Field(default=None)
+    userId: str | None = Field(default=None)
     since: datetime | None = Field(default=None)
     until: datetime | None = Field(default=None)
-    workspaceId: Any = Field(default=None)
+    workspaceId: str | None = Field(default=None)
     limit: int = Field(default=50)
     cursor: str | None = Field(default=None)
 
@@ -187,7 +187,7 @@ class UserListArgs(BaseModel):
 
 
 class ActivityArgs(BaseModel):
-    userId: Any = Field(default=None)
+    userId: str | None = Field(default=None)
     limit: int = Field(default=50)
 
     model_config = ConfigDict(populate_by_name=True, extra="allow")
@@ -236,7 +236,7 @@ class CreateWorkspaceArgs(BaseModel):
 
 
 class UpdateWorkspaceArgs(BaseModel):
-    workspaceId: Any
+    workspaceId: str
     name: str | None = Field(default=None)
     description: str | None = Field(default=None)
     settings: dict[str, Any] | None = Field(default=None)
@@ -245,66 +245,66 @@ class UpdateWorkspaceArgs(BaseModel):
 
 
 class BrandingArgs(BaseModel):
-    workspaceId: Any
+    workspaceId: str
     logoUrl: str | None = Field(default=None)
-    primaryColor: Any = Field(default=None)
-    secondaryColor: Any = Field(default=None)
+    primaryColor: str | None = Field(default=None)
+    secondaryColor: str | None = Field(default=None)
 
     model_config = ConfigDict(populate_by_name=True, extra="allow")
 
 
 class SessionTimeoutArgs(BaseModel):
-    workspaceId: Any
+    workspaceId: str
     sessionTimeoutMins: int
 
     model_config = ConfigDict(populate_by_name=True, extra="allow")
 
 
 class InviteArgs(BaseModel):
-    workspaceId: Any
+    workspaceId: str
     email: str
-    role: Any = Field(default="MEMBER")
+    role: Literal["ADMIN", "MEMBER", "VIEWER"] = Field(default="MEMBER")
 
     model_config = ConfigDict(populate_by_name=True, extra="allow")
 
 
 class TokenArgs(BaseModel):
-    token: Any
+    token: str
 
     model_config = ConfigDict(populate_by_name=True, extra="allow")
 
 
 class InvitationRef(BaseModel):
-    workspaceId: Any
-    invitationId: Any
+    workspaceId: str
+    invitationId: str
 
     model_config = ConfigDict(populate_by_name=True, extra="allow")
 
 
 class MemberRef(BaseModel):
-    workspaceId: Any
-    userId: Any
+    workspaceId: str
+    userId: str
 
     model_config = ConfigDict(populate_by_name=True, extra="allow")
 
 
 class RoleArgs(BaseModel):
-    workspaceId: Any
-    userId: Any
-    role: Any
+    workspaceId: str
+    userId: str
+    role: Literal["ADMIN", "MEMBER", "VIEWER"]
 
     model_config = ConfigDict(populate_by_name=True, extra="allow")
 
 
 class TransferArgs(BaseModel):
-    workspaceId: Any
-    newOwnerId: Any
+    workspaceId: str
+    newOwnerId: str
 
     model_config = ConfigDict(populate_by_name=True, extra="allow")
 
 
-class SuspendArgs(BaseModel):
-    workspaceId: Any
+class SuspendWorkspaceArgs(BaseModel):
+    workspaceId: str
     suspended: bool = Field(default=True)
     reason: str | None = Field(default=None)
 
@@ -312,7 +312,7 @@ class SuspendArgs(BaseModel):
 
 
 class QuotaArgs(BaseModel):
-    workspaceId: Any
+    workspaceId: str
     plan: Literal["FREE", "HOBBY", "PRO", "ENTERPRISE"] | None = Field(default=None)
     maxMembersOverride: int | None = Field(default=None)
     storageQuotaBytes: int | None = Field(default=None)
@@ -321,35 +321,35 @@ class QuotaArgs(BaseModel):
 
 
 class CodeArgs(BaseModel):
-    code: Any
+    code: str
 
     model_config = ConfigDict(populate_by_name=True, extra="allow")
 
 
 class DisableArgs(BaseModel):
-    code: Any
+    code: str
     password: str | None = Field(default=None)
 
     model_config = ConfigDict(populate_by_name=True, extra="allow")
 
 
 class AllowlistArgs(BaseModel):
-    workspaceId: Any
-    entries: list[Any]
+    workspaceId: str
+    entries: list[str]
     enabled: bool | None = Field(default=None)
 
     model_config = ConfigDict(populate_by_name=True, extra="allow")
 
 
 class EntryArgs(BaseModel):
-    workspaceId: Any
-    entry: Any
+    workspaceId: str
+    entry: str
 
     model_config = ConfigDict(populate_by_name=True, extra="allow")
 
 
 class ToggleArgs(BaseModel):
-    workspaceId: Any
+    workspaceId: str
     enabled: bool
 
     model_config = ConfigDict(populate_by_name=True, extra="allow")
@@ -362,27 +362,27 @@ class SendArgs(BaseModel):
 
 
 class ReadArgs(BaseModel):
-    id: Any
+    id: str
     isRead: bool = Field(default=True)
 
     model_config = ConfigDict(populate_by_name=True, extra="allow")
 
 
 class MessageRef(BaseModel):
-    id: Any
+    id: str
 
     model_config = ConfigDict(populate_by_name=True, extra="allow")
 
 
 class AdminFlagArgs(BaseModel):
-    id: Any
+    id: str
     isAdmin: bool
 
     model_config = ConfigDict(populate_by_name=True, extra="allow")
 
 
-class src_core_user_operations__SuspendArgs(BaseModel):
-    userId: Any
+class SuspendUserArgs(BaseModel):
+    userId: str
     suspended: bool = Field(default=True)
     reason: str | None = Field(default=None)
 
@@ -390,7 +390,7 @@ class src_core_user_operations__SuspendArgs(BaseModel):
 
 
 class UserRef(BaseModel):
-    userId: Any
+    userId: str
 
     model_config = ConfigDict(populate_by_name=True, extra="allow")
 
@@ -533,7 +533,7 @@ class TechniquesGetAllArgs(BaseModel):
 WorkspaceRef.model_rebuild()
 SlugArgs.model_rebuild()
 AdminListArgs.model_rebuild()
-src_core_auth_operations__WorkspaceRef.model_rebuild()
+AllowlistRef.model_rebuild()
 AuditLogArgs.model_rebuild()
 ResourceArgs.model_rebuild()
 ExportArgs.model_rebuild()
@@ -556,7 +556,7 @@ InvitationRef.model_rebuild()
 MemberRef.model_rebuild()
 RoleArgs.model_rebuild()
 TransferArgs.model_rebuild()
-SuspendArgs.model_rebuild()
+SuspendWorkspaceArgs.model_rebuild()
 QuotaArgs.model_rebuild()
 CodeArgs.model_rebuild()
 DisableArgs.model_rebuild()
@@ -567,7 +567,7 @@ SendArgs.model_rebuild()
 ReadArgs.model_rebuild()
 MessageRef.model_rebuild()
 AdminFlagArgs.model_rebuild()
-src_core_user_operations__SuspendArgs.model_rebuild()
+SuspendUserArgs.model_rebuild()
 UserRef.model_rebuild()
 ProfileArgs.model_rebuild()
 NotificationRef.model_rebuild()
@@ -740,7 +740,7 @@ class Client:
 
     def get_workspace_ip_whitelist(
         self,
-        args: src_core_auth_operations__WorkspaceRef | Mapping[str, Any],
+        args: AllowlistRef | Mapping[str, Any],
     ) -> Any:
         """query getWorkspaceIpWhitelist: GET/POST /operations/get-workspace-ip-whitelist"""
         response = self.request("POST", "/operations/get-workspace-ip-whitelist", json=_dump(args))
@@ -1044,7 +1044,7 @@ class Client:
 
     def suspend_workspace(
         self,
-        args: SuspendArgs | Mapping[str, Any],
+        args: SuspendWorkspaceArgs | Mapping[str, Any],
     ) -> Any:
         """action suspendWorkspace: POST /operations/suspend-workspace"""
         response = self.request("POST", "/operations/suspend-workspace", json=_dump(args))
@@ -1172,7 +1172,7 @@ class Client:
 
     def suspend_user(
         self,
-        args: src_core_user_operations__SuspendArgs | Mapping[str, Any],
+        args: SuspendUserArgs | Mapping[str, Any],
     ) -> Any:
         """action suspendUser: POST /operations/suspend-user"""
         response = self.request("POST", "/operations/suspend-user", json=_dump(args))
@@ -1571,7 +1571,7 @@ class AsyncClient:
 
     async def get_workspace_ip_whitelist(
         self,
-        args: src_core_auth_operations__WorkspaceRef | Mapping[str, Any],
+        args: AllowlistRef | Mapping[str, Any],
     ) -> Any:
         """query getWorkspaceIpWhitelist: GET/POST /operations/get-workspace-ip-whitelist"""
         response = await self.request(
@@ -1919,7 +1919,7 @@ class AsyncClient:
 
     async def suspend_workspace(
         self,
-        args: SuspendArgs | Mapping[str, Any],
+        args: SuspendWorkspaceArgs | Mapping[str, Any],
     ) -> Any:
         """action suspendWorkspace: POST /operations/suspend-workspace"""
         response = await self.request("POST", "/operations/suspend-workspace", json=_dump(args))
@@ -2067,7 +2067,7 @@ class AsyncClient:
 
     async def suspend_user(
         self,
-        args: src_core_user_operations__SuspendArgs | Mapping[str, Any],
+        args: SuspendUserArgs | Mapping[str, Any],
     ) -> Any:
         """action suspendUser: POST /operations/suspend-user"""
         response = await self.request("POST", "/operations/suspend-user", json=_dump(args))
