@@ -21,7 +21,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from src.core.notifications.models import model
+from src.core.entities import model
 from src.core.notifications.serialize import notification_json
 
 SEVERITIES = ("INFO", "SUCCESS", "WARNING", "ERROR", "CRITICAL")

@@ -72,7 +72,7 @@ async def test_admins_manage_providers_members_and_strangers_cannot(n: Notify) -
     assert await n.ok("get-notification-providers", {"workspaceId": ws}, admin) == []
 
     audits = await n.rows(select(AuditLog).where(AuditLog.workspaceId == ws))
-    provider_changes = [a for a in audits if a.action == "PROVIDER_CONFIGURED"]
+    provider_changes = [a for a in audits if a.action.value == "PROVIDER_CONFIGURED"]
     assert len(provider_changes) == 4  # added, updated, disabled, removed
 
 
