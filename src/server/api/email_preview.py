@@ -40,6 +40,36 @@ PREVIEWS: dict[str, dict[str, Any]] = {
         "link": LINK,
         "expires": "2026-12-02 12:00 UTC",
     },
+    "notification": {
+        "title": "New high alert: Beaconing host",
+        "message": "EDR saw 40 connections to a known C2 address from ws-042.",
+        "severity": "ERROR",
+        "event_type": "alert_created",
+        "link": LINK,
+        "preferences_url": "https://app.sentineliq.dev/notifications/preferences",
+    },
+    "notification_digest": {
+        "count": 2,
+        "items": [
+            {
+                "type": "ERROR",
+                "title": "New high alert: Beaconing host",
+                "message": "From edr",
+                "createdAt": "2026-12-01 09:12 UTC",
+            },
+            {
+                "type": "SUCCESS",
+                "title": "Incident resolved: Intrusion",
+                "message": "status INVESTIGATING -> RESOLVED",
+                "createdAt": "2026-12-01 10:40 UTC",
+            },
+        ],
+        "more": 0,
+        "since": "2026-12-01 09:00 UTC",
+        "frequency": "hourly",
+        "notifications_url": "https://app.sentineliq.dev/notifications",
+        "preferences_url": "https://app.sentineliq.dev/notifications/preferences",
+    },
 }
 
 
