@@ -193,10 +193,13 @@ class ActivityArgs(BaseModel):
     model_config = ConfigDict(populate_by_name=True, extra="allow")
 
 
+NotificationType = Literal["INFO", "SUCCESS", "WARNING", "ERROR", "CRITICAL"]
+
+
 class NotificationFilter(BaseModel):
     workspaceId: str | None = Field(default=None)
     isRead: bool | None = Field(default=None)
-    type: Any = Field(default=None)
+    type: NotificationType | None = Field(default=None)
     startDate: datetime | None = Field(default=None)
     endDate: datetime | None = Field(default=None)
     limit: int = Field(default=50)
@@ -217,10 +220,16 @@ class src_core_notifications_providers__WorkspaceRef(BaseModel):
     model_config = ConfigDict(populate_by_name=True, extra="allow")
 
 
+DeliveryStatus = Literal["PENDING", "SENT", "RETRYING", "DEAD_LETTER", "SKIPPED"]
+
+
+DeliveryChannel = Literal["EMAIL", "PUSH", "SLACK", "DISCORD", "WEBHOOK", "TELEGRAM", "TEAMS"]
+
+
 class DeliveryLogFilter(BaseModel):
     workspaceId: str
-    status: Any = Field(default=None)
-    channel: Any = Field(default=None)
+    status: DeliveryStatus | None = Field(default=None)
+    channel: DeliveryChannel | None = Field(default=None)
     limit: int = Field(default=50)
     offset: int = Field(default=0)
 
@@ -411,9 +420,12 @@ class NotificationRef(BaseModel):
     model_config = ConfigDict(populate_by_name=True, extra="allow")
 
 
+ProviderType = Literal["EMAIL", "SLACK", "DISCORD", "WEBHOOK", "TELEGRAM", "TEAMS"]
+
+
 class SaveProviderArgs(BaseModel):
     workspaceId: str
-    provider: Any
+    provider: ProviderType
     isEnabled: bool = Field(default=True)
     config: dict[str, Any]
     eventTypes: list[str] | None = Field(default=None)
@@ -434,17 +446,19 @@ class ProviderRef(BaseModel):
     model_config = ConfigDict(populate_by_name=True, extra="allow")
 
 
+DigestFrequency = Literal["REALTIME", "HOURLY", "DAILY", "WEEKLY"]
+
+
 class UpdatePreferencesArgs(BaseModel):
     inAppEnabled: bool | None = Field(default=None)
     emailEnabled: bool | None = Field(default=None)
     pushEnabled: bool | None = Field(default=None)
     disabledEventTypes: list[str] | None = Field(default=None)
-    digestFrequency: Literal["REALTIME", "HOURLY", "DAILY", "WEEKLY"] | None = Field(default=None)
+    digestFrequency: DigestFrequency | None = Field(default=None)
     digestTime: str | None = Field(default=None)
     dndEnabled: bool | None = Field(default=None)
     dndStartTime: str | None = Field(default=None)
     dndEndTime: str | None = Field(default=None)
-    timezone: str | None = Field(default=None)
 
     model_config = ConfigDict(populate_by_name=True, extra="allow")
 
@@ -479,20 +493,26 @@ class EndpointRef(BaseModel):
     model_config = ConfigDict(populate_by_name=True, extra="allow")
 
 
+Severity = Literal["INFO", "LOW", "MEDIUM", "HIGH", "CRITICAL"]
+
+
 class CreateAlertArgs(BaseModel):
     workspaceId: str
     title: str
     description: str | None = Field(default=None)
     source: str
-    severity: Any = Field(default="MEDIUM")
+    severity: Severity = Field(default="MEDIUM")
     tags: list[str] | None = Field(default=None)
 
     model_config = ConfigDict(populate_by_name=True, extra="allow")
 
 
+AlertStatus = Literal["NEW", "ACKNOWLEDGED", "INVESTIGATING", "RESOLVED", "DISMISSED"]
+
+
 class UpdateAlertStatusArgs(BaseModel):
     id: str
-    status: Any
+    status: AlertStatus
 
     model_config = ConfigDict(populate_by_name=True, extra="allow")
 
@@ -500,18 +520,21 @@ class UpdateAlertStatusArgs(BaseModel):
 class CreateIncidentArgs(BaseModel):
     workspaceId: str
     title: str
-    severity: Any = Field(default="MEDIUM")
+    severity: Severity = Field(default="MEDIUM")
     alertIds: list[str] | None = Field(default=None)
     slaDeadline: datetime | None = Field(default=None)
 
     model_config = ConfigDict(populate_by_name=True, extra="allow")
 
 
+IncidentStatus = Literal["OPEN", "INVESTIGATING", "CONTAINED", "RESOLVED", "CLOSED"]
+
+
 class UpdateIncidentArgs(BaseModel):
     id: str
     title: str | None = Field(default=None)
-    severity: Any = Field(default=None)
-    status: Any = Field(default=None)
+    severity: Severity | None = Field(default=None)
+    status: IncidentStatus | None = Field(default=None)
     slaDeadline: datetime | None = Field(default=None)
 
     model_config = ConfigDict(populate_by_name=True, extra="allow")
