@@ -170,6 +170,7 @@ def call_and_check(case: schemathesis.Case, headers: dict[str, str]) -> None:
     case.validate_response(response, checks=EVERY_CHECK, excluded_checks=excluded, headers=headers)
 
 
+@pytest.mark.timeout(1200)  # one test over every operation (the platform has ~70)
 @schema.parametrize()
 @settings(
     deadline=None,
@@ -186,6 +187,7 @@ def test_the_app_keeps_every_promise_of_its_schema(case: schemathesis.Case) -> N
     call_and_check(case, {"X-Forwarded-For": client_ip})
 
 
+@pytest.mark.timeout(1200)  # one test over every operation (the platform has ~70)
 @signed_in_schema.parametrize()
 @settings(
     deadline=None,
