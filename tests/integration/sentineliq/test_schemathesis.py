@@ -164,10 +164,34 @@ def state_dependent_refusal(case: schemathesis.Case, response: Any) -> bool:
     )
 
 
+# The same for the world outside: a push endpoint must resolve to a public address, which
+# no schema can say; and SentinelIQ's upload hook asks for the workspace as a form field,
+# which the framework's upload schema (one for every app) does not name.
+WORLD_DEPENDENT = {
+    "/operations/save-push-subscription": "subscription.endpoint",
+    "/api/upload": "workspaceId",
+}
+
+
+def world_dependent_refusal(case: schemathesis.Case, response: Any) -> bool:
+    field = WORLD_DEPENDENT.get(case.path)
+    if response.status_code != 400 or field is None:
+        return False
+    details = response.json().get("error", {}).get("details")
+    return isinstance(details, list) and any(
+        isinstance(d, dict) and d.get("field") == field for d in details
+    )
+
+
 def call_and_check(case: schemathesis.Case, headers: dict[str, str]) -> None:
-    response = case.call(headers=headers)
-    excluded = [POSITIVE_ACCEPTANCE] if state_dependent_refusal(case, response) else []
-    case.validate_response(response, checks=EVERY_CHECK, excluded_checks=excluded, headers=headers)
+    # On the case itself, not only on this call: the probes schemathesis derives from it
+    # (without credentials, with bad ones) then come from the same client address, instead
+    # of all from 127.0.0.1, where they would share one rate-limit budget and get 429s.
+    case.headers = {**(case.headers or {}), **headers}
+    response = case.call()
+    refused = state_dependent_refusal(case, response) or world_dependent_refusal(case, response)
+    excluded = [POSITIVE_ACCEPTANCE] if refused else []
+    case.validate_response(response, checks=EVERY_CHECK, excluded_checks=excluded)
 
 
 @pytest.mark.timeout(1200)  # one test over every operation (the platform has ~70)
