@@ -80,3 +80,11 @@ export const emailPreview = (params = {}, init = {}) =>
 /** api screenshot: GET /api/screenshot/{alertId}; resolves to the fetch Response */
 export const screenshot = (params = {}, init = {}) =>
   send(`/api/screenshot/${encodeURIComponent(params.alertId)}`, { method: "GET", ...init });
+
+/** api onboardingForm: POST /onboarding; resolves to the fetch Response */
+export const onboardingForm = (params = {}, init = {}) =>
+  send(`/onboarding`, { method: "POST", ...init });
+
+/** api assets: GET /assets/{name}; resolves to the fetch Response */
+export const assets = (params = {}, init = {}) =>
+  send(`/assets/${encodeURIComponent(params.name)}`, { method: "GET", ...init });

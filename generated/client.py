@@ -236,6 +236,45 @@ class Client:
         )
         return _checked(response)
 
+    def onboarding_form(
+        self,
+        *,
+        json: Any = None,
+        params: Mapping[str, Any] | None = None,
+        content: bytes | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> httpx.Response:
+        """api onboardingForm: POST /onboarding"""
+        response = self.request(
+            "POST",
+            "/onboarding",
+            json=json,
+            params=params,
+            content=content,
+            headers=headers,
+        )
+        return _checked(response)
+
+    def assets(
+        self,
+        name: str | int,
+        *,
+        json: Any = None,
+        params: Mapping[str, Any] | None = None,
+        content: bytes | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> httpx.Response:
+        """api assets: GET /assets/{name}"""
+        response = self.request(
+            "GET",
+            f"/assets/{quote(str(name), safe='')}",
+            json=json,
+            params=params,
+            content=content,
+            headers=headers,
+        )
+        return _checked(response)
+
 
 class AsyncClient:
     """Async client; ``http`` may be your own ``httpx.AsyncClient``."""
@@ -344,6 +383,45 @@ class AsyncClient:
         response = await self.request(
             "GET",
             f"/api/screenshot/{quote(str(alert_id), safe='')}",
+            json=json,
+            params=params,
+            content=content,
+            headers=headers,
+        )
+        return _checked(response)
+
+    async def onboarding_form(
+        self,
+        *,
+        json: Any = None,
+        params: Mapping[str, Any] | None = None,
+        content: bytes | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> httpx.Response:
+        """api onboardingForm: POST /onboarding"""
+        response = await self.request(
+            "POST",
+            "/onboarding",
+            json=json,
+            params=params,
+            content=content,
+            headers=headers,
+        )
+        return _checked(response)
+
+    async def assets(
+        self,
+        name: str | int,
+        *,
+        json: Any = None,
+        params: Mapping[str, Any] | None = None,
+        content: bytes | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> httpx.Response:
+        """api assets: GET /assets/{name}"""
+        response = await self.request(
+            "GET",
+            f"/assets/{quote(str(name), safe='')}",
             json=json,
             params=params,
             content=content,

@@ -12,9 +12,19 @@ if TYPE_CHECKING:
     from starlette.applications import Starlette
 
 from generated import models, settings
-from src.client.pages.auth import email_verification_page, login_page, password_reset_page
+from src.client.assets import asset
+from src.client.pages.auth import (
+    email_verification_page,
+    forgot_password_page,
+    login_page,
+    password_reset_page,
+    signup_page,
+    two_factor_page,
+)
 from src.client.pages.dashboard import dashboard_page
 from src.client.pages.landing import landing_page
+from src.client.pages.onboarding import onboarding_form, onboarding_page
+from src.client.pages.status import status_page
 from src.core.auth.google import google_config
 from src.core.auth.hooks import on_after_login, on_after_signup
 from src.core.auth.signup import email_signup_fields, google_signup_fields
@@ -108,6 +118,20 @@ APP = d.AppDecl(
             },
             auth=True,
         ),
+        d.Api(
+            name="onboardingForm",
+            method="POST",
+            path="/onboarding",
+            fn=onboarding_form,
+            auth=True,
+        ),
+        d.Api(
+            name="assets",
+            method="GET",
+            path="/assets/{name}",
+            fn=asset,
+            auth=False,
+        ),
     ),
     pages=(
         d.Page(
@@ -117,9 +141,21 @@ APP = d.AppDecl(
             auth_required=False,
         ),
         d.Page(
+            name="StatusPage",
+            path="/status",
+            component=status_page,
+            auth_required=False,
+        ),
+        d.Page(
             name="LoginPage",
             path="/login",
             component=login_page,
+            auth_required=False,
+        ),
+        d.Page(
+            name="SignupPage",
+            path="/signup",
+            component=signup_page,
             auth_required=False,
         ),
         d.Page(
@@ -129,10 +165,28 @@ APP = d.AppDecl(
             auth_required=False,
         ),
         d.Page(
+            name="ForgotPasswordPage",
+            path="/forgot-password",
+            component=forgot_password_page,
+            auth_required=False,
+        ),
+        d.Page(
             name="PasswordResetPage",
             path="/password-reset",
             component=password_reset_page,
             auth_required=False,
+        ),
+        d.Page(
+            name="TwoFactorPage",
+            path="/two-factor",
+            component=two_factor_page,
+            auth_required=False,
+        ),
+        d.Page(
+            name="OnboardingPage",
+            path="/onboarding",
+            component=onboarding_page,
+            auth_required=True,
         ),
         d.Page(
             name="DashboardPage",

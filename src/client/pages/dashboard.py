@@ -1,11 +1,77 @@
-"""The signed-in home: the user's workspaces."""
+"""GET /dashboard: the current workspace at a glance (members, open work, recent audit
+events); a user without a workspace is sent to onboarding."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from sentinel_spec.runtime import render
+from sqlalchemy import func, select
+
+from src.client import services
+from src.client.web import component, page, redirect
+
+OPEN_INCIDENT_STATES = ("OPEN", "INVESTIGATING", "CONTAINED")
+RECENT_EVENTS = 10
+MEMBERS_SHOWN = 8
 
 
-def dashboard_page(request: Any, context: Any) -> Any:
-    return render("dashboard.html", {"user": context.user})
+@component
+async def dashboard_page(request: Any, context: Any) -> Any:
+    workspaces = await services.my_workspaces(context)
+    workspace_id = await services.current_workspace(context, workspaces)
+    if workspace_id is None:
+        return redirect("/onboarding")
+    membership = await services.member_of(context, workspace_id)
+    summary = await workspace_summary(context, workspace_id)
+    return await page(
+        request,
+        context,
+        "dashboard.html",
+        {"workspace": summary["workspace"], "role": services.role_name(membership), **summary},
+    )
+
+
+async def workspace_summary(context: Any, workspace_id: str) -> dict[str, Any]:
+    """What the dashboard shows; the caller has checked membership already."""
+    e, db = context.entities, context.session
+    workspace = await db.get(e.Workspace, workspace_id)
+    member_count = await db.scalar(
+        select(func.count())
+        .select_from(e.WorkspaceMember)
+        .where(e.WorkspaceMember.workspaceId == workspace_id)
+    )
+    members = (
+        await db.execute(
+            select(e.WorkspaceMember.role, e.User.email, e.User.displayName)
+            .join(e.User, e.User.id == e.WorkspaceMember.userId)
+            .where(e.WorkspaceMember.workspaceId == workspace_id)
+            .order_by(e.WorkspaceMember.joinedAt, e.WorkspaceMember.id)
+            .limit(MEMBERS_SHOWN)
+        )
+    ).all()
+    open_incidents = await db.scalar(
+        select(func.count())
+        .select_from(e.Incident)
+        .where(
+            e.Incident.workspaceId == workspace_id,
+            e.Incident.status.in_(OPEN_INCIDENT_STATES),
+        )
+    )
+    # An alert nobody has attached to an incident yet is still waiting for triage.
+    open_alerts = await db.scalar(
+        select(func.count())
+        .select_from(e.Alert)
+        .where(e.Alert.workspaceId == workspace_id, e.Alert.incidentId.is_(None))
+    )
+    events = await services.recent_audit(context, workspace_id, RECENT_EVENTS)
+    return {
+        "workspace": workspace,
+        "member_count": member_count or 0,
+        "members": [
+            {"role": services.role_name(role), "email": email, "name": name}
+            for role, email, name in members
+        ],
+        "open_incidents": open_incidents or 0,
+        "open_alerts": open_alerts or 0,
+        "events": events,
+    }

@@ -1,0 +1,81 @@
+"""The calls SentinelIQ's pages make into the platform and notifications code.
+
+Pages never decide who may do what: every function here hands over to the service the
+operations use (membership, roles, rate limits, audit rows live there) and only shapes
+its answer for a template.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from src.core.workspace import operations as workspace_ops
+
+
+async def my_workspaces(context: Any) -> list[dict[str, Any]]:
+    """The signed-in user's workspaces with their role, newest first."""
+    rows: list[dict[str, Any]] = await workspace_ops.get_workspaces(None, context)
+    return rows
+
+
+async def current_workspace(context: Any, workspaces: list[dict[str, Any]]) -> str | None:
+    """The workspace the user works in: the newest one they belong to."""
+    return workspaces[0]["id"] if workspaces else None
+
+
+async def create_workspace(context: Any, name: str) -> Any:
+    args = workspace_ops.CreateWorkspaceArgs(name=name)
+    return await workspace_ops.create_workspace(args, context)
+
+
+async def member_of(context: Any, workspace_id: str, minimum: str = "VIEWER") -> Any:
+    """The caller's membership row, after membership, IP allowlist, session timeout and
+    role checks (404 for a non-member, 403 for a weak role)."""
+    from sentinel_spec.runtime import require_role
+
+    return await require_role(context, workspace_id, minimum)
+
+
+def role_name(value: Any) -> str:
+    """``Role.ADMIN`` or ``"ADMIN"`` (or a membership row) as ``"ADMIN"``."""
+    role = getattr(value, "role", value)
+    return str(getattr(role, "name", role))
+
+
+ROLE_RANK = {"OWNER": 0, "ADMIN": 1, "MEMBER": 2, "VIEWER": 3}
+
+
+def at_least(role: str, minimum: str) -> bool:
+    """Whether ``role`` is ``minimum`` or stronger (to choose which controls to draw; the
+    service checks again when the form is posted)."""
+    return ROLE_RANK.get(role, 99) <= ROLE_RANK[minimum]
+
+
+async def recent_audit(context: Any, workspace_id: str, limit: int) -> list[dict[str, Any]]:
+    """The newest audit events of a workspace, with the actor's address."""
+    from sqlalchemy import select
+
+    e, db = context.entities, context.session
+    rows = (
+        await db.execute(
+            select(e.AuditLog, e.User.email)
+            .outerjoin(e.User, e.User.id == e.AuditLog.userId)
+            .where(e.AuditLog.workspaceId == workspace_id)
+            .order_by(e.AuditLog.createdAt.desc(), e.AuditLog.id.desc())
+            .limit(limit)
+        )
+    ).all()
+    return [audit_event(row, email) for row, email in rows]
+
+
+def audit_event(row: Any, actor_email: str | None) -> dict[str, Any]:
+    return {
+        "id": row.id,
+        "at": row.createdAt,
+        "actor": actor_email,
+        "action": role_name(row.action),
+        "resource": getattr(row, "resource", None) or getattr(row, "target", None),
+        "resource_id": getattr(row, "resourceId", None),
+        "description": getattr(row, "description", None),
+        "ip": getattr(row, "ip", None) or getattr(row, "ipAddress", None),
+    }
