@@ -38,14 +38,6 @@ def _new_uuid() -> str:
     return str(uuid.uuid4())
 
 
-def _new_cuid() -> str:
-    # Imported here so this module's import sections do not depend on whether
-    # sentinel_spec counts as first- or third-party where ruff runs.
-    from sentinel_spec.runtime.ids import new_cuid
-
-    return new_cuid()
-
-
 class Role(enum.Enum):
     OWNER = "OWNER"
     ADMIN = "ADMIN"
@@ -109,6 +101,97 @@ class DetectionStatus(enum.Enum):
 DETECTION_STATUS_TYPE = sa.Enum(DetectionStatus, name="detection_status")
 
 
+class AuditAction(enum.Enum):
+    USER_LOGIN = "USER_LOGIN"
+    USER_UPDATED = "USER_UPDATED"
+    ONBOARDING_COMPLETED = "ONBOARDING_COMPLETED"
+    WORKSPACE_SWITCHED = "WORKSPACE_SWITCHED"
+    TWO_FACTOR_SETUP_STARTED = "TWO_FACTOR_SETUP_STARTED"
+    TWO_FACTOR_ENABLED = "TWO_FACTOR_ENABLED"
+    TWO_FACTOR_DISABLED = "TWO_FACTOR_DISABLED"
+    BACKUP_CODES_REGENERATED = "BACKUP_CODES_REGENERATED"
+    WORKSPACE_CREATED = "WORKSPACE_CREATED"
+    WORKSPACE_UPDATED = "WORKSPACE_UPDATED"
+    WORKSPACE_DELETED = "WORKSPACE_DELETED"
+    WORKSPACE_RESTORED = "WORKSPACE_RESTORED"
+    WORKSPACE_PURGED = "WORKSPACE_PURGED"
+    WORKSPACE_SECURITY_UPDATED = "WORKSPACE_SECURITY_UPDATED"
+    WORKSPACE_BRANDING_UPDATED = "WORKSPACE_BRANDING_UPDATED"
+    DATA_EXPORTED = "DATA_EXPORTED"
+    MEMBER_ADDED = "MEMBER_ADDED"
+    MEMBER_REMOVED = "MEMBER_REMOVED"
+    MEMBER_LEFT = "MEMBER_LEFT"
+    MEMBER_ROLE_CHANGED = "MEMBER_ROLE_CHANGED"
+    INVITATION_SENT = "INVITATION_SENT"
+    INVITATION_ACCEPTED = "INVITATION_ACCEPTED"
+    INVITATION_REVOKED = "INVITATION_REVOKED"
+    OWNERSHIP_TRANSFER_REQUESTED = "OWNERSHIP_TRANSFER_REQUESTED"
+    OWNERSHIP_TRANSFERRED = "OWNERSHIP_TRANSFERRED"
+    PAYMENT_SUCCEEDED = "PAYMENT_SUCCEEDED"
+    PAYMENT_FAILED = "PAYMENT_FAILED"
+    SUBSCRIPTION_CHANGED = "SUBSCRIPTION_CHANGED"
+    SUBSCRIPTION_CANCELLED = "SUBSCRIPTION_CANCELLED"
+    SUBSCRIPTION_DELETED = "SUBSCRIPTION_DELETED"
+    PROVIDER_CONFIGURED = "PROVIDER_CONFIGURED"
+    SETTINGS_UPDATED = "SETTINGS_UPDATED"
+    FILE_UPLOADED = "FILE_UPLOADED"
+    ALERT_CREATED = "ALERT_CREATED"
+    ALERT_UPDATED = "ALERT_UPDATED"
+    ALERT_ESCALATED = "ALERT_ESCALATED"
+    INCIDENT_CREATED = "INCIDENT_CREATED"
+    INCIDENT_UPDATED = "INCIDENT_UPDATED"
+    INCIDENT_RESOLVED = "INCIDENT_RESOLVED"
+    CASE_CREATED = "CASE_CREATED"
+    CASE_UPDATED = "CASE_UPDATED"
+    CASE_CLOSED = "CASE_CLOSED"
+    EVIDENCE_UPLOADED = "EVIDENCE_UPLOADED"
+    EVIDENCE_ACCESSED = "EVIDENCE_ACCESSED"
+    TTP_LINKED = "TTP_LINKED"
+    TTP_UNLINKED = "TTP_UNLINKED"
+    TTP_OCCURRENCE_UPDATED = "TTP_OCCURRENCE_UPDATED"
+    TTP_SYNCED = "TTP_SYNCED"
+    ECLIPSE_BRAND_CREATED = "ECLIPSE_BRAND_CREATED"
+    ECLIPSE_BRAND_UPDATED = "ECLIPSE_BRAND_UPDATED"
+    ECLIPSE_BRAND_DELETED = "ECLIPSE_BRAND_DELETED"
+    ECLIPSE_MONITOR_CREATED = "ECLIPSE_MONITOR_CREATED"
+    ECLIPSE_MONITOR_UPDATED = "ECLIPSE_MONITOR_UPDATED"
+    ECLIPSE_ALERT_CREATED = "ECLIPSE_ALERT_CREATED"
+    ECLIPSE_ALERT_ACKNOWLEDGED = "ECLIPSE_ALERT_ACKNOWLEDGED"
+    ECLIPSE_ALERT_ESCALATED = "ECLIPSE_ALERT_ESCALATED"
+    ECLIPSE_INFRINGEMENT_CREATED = "ECLIPSE_INFRINGEMENT_CREATED"
+    ECLIPSE_INFRINGEMENT_UPDATED = "ECLIPSE_INFRINGEMENT_UPDATED"
+    ECLIPSE_ACTION_CREATED = "ECLIPSE_ACTION_CREATED"
+    ECLIPSE_ACTION_COMPLETED = "ECLIPSE_ACTION_COMPLETED"
+    FEATURE_USED = "FEATURE_USED"
+    FEATURE_DENIED = "FEATURE_DENIED"
+    FEATURES_UPDATED = "FEATURES_UPDATED"
+    ADMIN_ACTION = "ADMIN_ACTION"
+    ADMIN_SUSPEND_USER = "ADMIN_SUSPEND_USER"
+    ADMIN_SUSPEND_WORKSPACE = "ADMIN_SUSPEND_WORKSPACE"
+    ADMIN_RESET_PASSWORD = "ADMIN_RESET_PASSWORD"
+    ADMIN_RESET_2FA = "ADMIN_RESET_2FA"
+    ADMIN_DELETE_USER = "ADMIN_DELETE_USER"
+    ADMIN_UPDATE_QUOTAS = "ADMIN_UPDATE_QUOTAS"
+    UPDATE_USER_ADMIN_STATUS = "UPDATE_USER_ADMIN_STATUS"
+    MESSAGE_SENT = "MESSAGE_SENT"
+    MESSAGE_UPDATED = "MESSAGE_UPDATED"
+    MESSAGE_DELETED = "MESSAGE_DELETED"
+
+
+AUDIT_ACTION_TYPE = sa.Enum(AuditAction, name="audit_action")
+
+
+class LogLevel(enum.Enum):
+    DEBUG = "DEBUG"
+    INFO = "INFO"
+    WARN = "WARN"
+    ERROR = "ERROR"
+    CRITICAL = "CRITICAL"
+
+
+LOG_LEVEL_TYPE = sa.Enum(LogLevel, name="log_level")
+
+
 class User(Base):
     __tablename__ = "users"
 
@@ -121,6 +204,10 @@ class User(Base):
     email: Mapped[str] = mapped_column(sa.String(), unique=True)
     username: Mapped[str | None] = mapped_column(sa.String(), unique=True)
     displayName: Mapped[str | None] = mapped_column(sa.String(120))
+    avatarUrl: Mapped[str | None] = mapped_column(sa.String())
+    jobTitle: Mapped[str | None] = mapped_column(sa.String(120))
+    timezone: Mapped[str] = mapped_column(sa.String(64), default="UTC", server_default="UTC")
+    locale: Mapped[str] = mapped_column(sa.String(16), default="en", server_default="en")
     isAdmin: Mapped[bool] = mapped_column(
         sa.Boolean(),
         default=False,
@@ -136,7 +223,32 @@ class User(Base):
         default=False,
         server_default=sa.text("false"),
     )
+    hasCompletedOnboarding: Mapped[bool] = mapped_column(
+        sa.Boolean(),
+        default=False,
+        server_default=sa.text("false"),
+    )
+    onboardingCompletedAt: Mapped[datetime.datetime | None] = mapped_column(
+        sa.DateTime(timezone=True),
+    )
+    currentWorkspace: Mapped[Workspace | None] = relationship(
+        back_populates="currentUsers",
+        foreign_keys="[User.currentWorkspaceId]",
+        lazy="raise",
+    )
+    currentWorkspaceId: Mapped[str | None] = mapped_column(
+        sa.String(),
+        sa.ForeignKey("Workspace.id", ondelete="SET NULL"),
+    )
     lastLoginAt: Mapped[datetime.datetime | None] = mapped_column(sa.DateTime(timezone=True))
+    lastLoginIp: Mapped[str | None] = mapped_column(sa.String())
+    isSuspended: Mapped[bool] = mapped_column(
+        sa.Boolean(),
+        default=False,
+        server_default=sa.text("false"),
+    )
+    suspendedAt: Mapped[datetime.datetime | None] = mapped_column(sa.DateTime(timezone=True))
+    suspendedReason: Mapped[str | None] = mapped_column(sa.String())
     createdAt: Mapped[datetime.datetime] = mapped_column(
         sa.DateTime(timezone=True),
         server_default=sa.func.now(),
@@ -151,6 +263,27 @@ class User(Base):
         passive_deletes="all",
         lazy="raise",
     )
+    ownedWorkspaces: Mapped[list[Workspace]] = relationship(
+        back_populates="owner",
+        foreign_keys="[Workspace.ownerId]",
+        passive_deletes="all",
+        lazy="raise",
+    )
+    invitationsSent: Mapped[list[WorkspaceInvitation]] = relationship(
+        back_populates="invitedBy",
+        passive_deletes="all",
+        lazy="raise",
+    )
+    auditLogs: Mapped[list[AuditLog]] = relationship(
+        back_populates="user",
+        passive_deletes="all",
+        lazy="raise",
+    )
+    contactMessages: Mapped[list[ContactFormMessage]] = relationship(
+        back_populates="user",
+        passive_deletes="all",
+        lazy="raise",
+    )
     notifications: Mapped[list[Notification]] = relationship(
         back_populates="user",
         passive_deletes="all",
@@ -160,7 +293,10 @@ class User(Base):
 
 class Workspace(Base):
     __tablename__ = "Workspace"
-    __table_args__ = (sa.Index(None, "createdAt"),)
+    __table_args__ = (
+        sa.Index(None, "createdAt"),
+        sa.Index(None, "deletedAt"),
+    )
 
     id: Mapped[str] = mapped_column(
         sa.String(),
@@ -170,22 +306,68 @@ class Workspace(Base):
     )
     name: Mapped[str] = mapped_column(sa.String(120))
     slug: Mapped[str] = mapped_column(sa.String(), unique=True)
+    description: Mapped[str | None] = mapped_column(sa.Text())
+    owner: Mapped[User | None] = relationship(
+        back_populates="ownedWorkspaces",
+        foreign_keys="[Workspace.ownerId]",
+        lazy="raise",
+    )
+    ownerId: Mapped[str | None] = mapped_column(
+        sa.String(),
+        sa.ForeignKey("users.id", ondelete="SET NULL"),
+    )
     plan: Mapped[Plan] = mapped_column(PLAN_TYPE, default=Plan.FREE, server_default="FREE")
+    subscriptionStatus: Mapped[str | None] = mapped_column(sa.String())
+    paymentProcessorUserId: Mapped[str | None] = mapped_column(sa.String(), unique=True)
+    datePaid: Mapped[datetime.datetime | None] = mapped_column(sa.DateTime(timezone=True))
+    credits: Mapped[int] = mapped_column(sa.Integer(), default=3, server_default=sa.text("3"))
+    trialEndsAt: Mapped[datetime.datetime | None] = mapped_column(sa.DateTime(timezone=True))
+    trialUsed: Mapped[bool] = mapped_column(
+        sa.Boolean(),
+        default=False,
+        server_default=sa.text("false"),
+    )
+    logoUrl: Mapped[str | None] = mapped_column(sa.String())
+    primaryColor: Mapped[str | None] = mapped_column(sa.String(7))
+    secondaryColor: Mapped[str | None] = mapped_column(sa.String(7))
+    maxMembersOverride: Mapped[int | None] = mapped_column(sa.Integer())
+    storageUsedBytes: Mapped[int] = mapped_column(
+        sa.BigInteger(),
+        default=0,
+        server_default=sa.text("0"),
+    )
+    storageQuotaBytes: Mapped[int] = mapped_column(
+        sa.BigInteger(),
+        default=1073741824,
+        server_default=sa.text("1073741824"),
+    )
     ipAllowlist: Mapped[list[str]] = mapped_column(
         postgresql.ARRAY(sa.String()),
         default=list,
         server_default=sa.text("'{}'"),
+    )
+    ipAllowlistEntries: Mapped[list[str]] = mapped_column(
+        postgresql.ARRAY(sa.String()),
+        default=list,
+        server_default=sa.text("'{}'"),
+    )
+    ipAllowlistEnabled: Mapped[bool] = mapped_column(
+        sa.Boolean(),
+        default=False,
+        server_default=sa.text("false"),
     )
     sessionTimeoutMins: Mapped[int] = mapped_column(
         sa.Integer(),
         default=30,
         server_default=sa.text("30"),
     )
-    storageUsedBytes: Mapped[int] = mapped_column(
-        sa.BigInteger(),
-        default=0,
-        server_default=sa.text("0"),
+    settings: Mapped[Any] = mapped_column(postgresql.JSONB(none_as_null=True), nullable=True)
+    isActive: Mapped[bool] = mapped_column(
+        sa.Boolean(),
+        default=True,
+        server_default=sa.text("true"),
     )
+    deletedAt: Mapped[datetime.datetime | None] = mapped_column(sa.DateTime(timezone=True))
     createdAt: Mapped[datetime.datetime] = mapped_column(
         sa.DateTime(timezone=True),
         server_default=sa.func.now(),
@@ -200,7 +382,23 @@ class Workspace(Base):
         passive_deletes="all",
         lazy="raise",
     )
-    invitations: Mapped[list[Invitation]] = relationship(
+    invitations: Mapped[list[WorkspaceInvitation]] = relationship(
+        back_populates="workspace",
+        passive_deletes="all",
+        lazy="raise",
+    )
+    ownershipTransfers: Mapped[list[OwnershipTransferConfirmation]] = relationship(
+        back_populates="workspace",
+        passive_deletes="all",
+        lazy="raise",
+    )
+    currentUsers: Mapped[list[User]] = relationship(
+        back_populates="currentWorkspace",
+        foreign_keys="[User.currentWorkspaceId]",
+        passive_deletes="all",
+        lazy="raise",
+    )
+    auditLogs: Mapped[list[AuditLog]] = relationship(
         back_populates="workspace",
         passive_deletes="all",
         lazy="raise",
@@ -209,7 +407,10 @@ class Workspace(Base):
 
 class WorkspaceMember(Base):
     __tablename__ = "WorkspaceMember"
-    __table_args__ = (sa.UniqueConstraint("userId", "workspaceId"),)
+    __table_args__ = (
+        sa.UniqueConstraint("userId", "workspaceId"),
+        sa.Index(None, "workspaceId", "role"),
+    )
 
     id: Mapped[int] = mapped_column(sa.Integer(), sa.Identity(), primary_key=True)
     role: Mapped[Role] = mapped_column(ROLE_TYPE, default=Role.MEMBER, server_default="MEMBER")
@@ -226,21 +427,67 @@ class WorkspaceMember(Base):
     )
 
 
-class Invitation(Base):
-    __tablename__ = "Invitation"
-    __table_args__ = (sa.Index(None, "workspaceId", "email"),)
+class WorkspaceInvitation(Base):
+    __tablename__ = "WorkspaceInvitation"
+    __table_args__ = (
+        sa.Index(None, "workspaceId", "email"),
+        sa.Index(None, "expiresAt"),
+    )
 
-    id: Mapped[str] = mapped_column(sa.String(), primary_key=True, default=_new_cuid)
+    id: Mapped[str] = mapped_column(
+        sa.String(),
+        primary_key=True,
+        default=_new_uuid,
+        server_default=sa.text("gen_random_uuid()::text"),
+    )
     email: Mapped[str] = mapped_column(sa.String())
     role: Mapped[Role] = mapped_column(ROLE_TYPE, default=Role.MEMBER, server_default="MEMBER")
-    token: Mapped[str] = mapped_column(sa.String(), unique=True)
+    tokenDigest: Mapped[str] = mapped_column(sa.String(), unique=True)
     workspace: Mapped[Workspace] = relationship(back_populates="invitations", lazy="raise")
     workspaceId: Mapped[str] = mapped_column(
         sa.String(),
         sa.ForeignKey("Workspace.id", ondelete="CASCADE"),
     )
+    invitedBy: Mapped[User] = relationship(back_populates="invitationsSent", lazy="raise")
+    invitedById: Mapped[str] = mapped_column(
+        sa.String(),
+        sa.ForeignKey("users.id", ondelete="CASCADE"),
+    )
     expiresAt: Mapped[datetime.datetime] = mapped_column(sa.DateTime(timezone=True))
     acceptedAt: Mapped[datetime.datetime | None] = mapped_column(sa.DateTime(timezone=True))
+    acceptedById: Mapped[str | None] = mapped_column(sa.String())
+    revokedAt: Mapped[datetime.datetime | None] = mapped_column(sa.DateTime(timezone=True))
+    createdAt: Mapped[datetime.datetime] = mapped_column(
+        sa.DateTime(timezone=True),
+        server_default=sa.func.now(),
+    )
+
+
+class OwnershipTransferConfirmation(Base):
+    __tablename__ = "OwnershipTransferConfirmation"
+    __table_args__ = (
+        sa.Index(None, "workspaceId"),
+        sa.Index(None, "expiresAt"),
+    )
+
+    id: Mapped[str] = mapped_column(
+        sa.String(),
+        primary_key=True,
+        default=_new_uuid,
+        server_default=sa.text("gen_random_uuid()::text"),
+    )
+    workspace: Mapped[Workspace] = relationship(back_populates="ownershipTransfers", lazy="raise")
+    workspaceId: Mapped[str] = mapped_column(
+        sa.String(),
+        sa.ForeignKey("Workspace.id", ondelete="CASCADE"),
+    )
+    currentOwnerId: Mapped[str] = mapped_column(sa.String())
+    newOwnerId: Mapped[str] = mapped_column(sa.String())
+    tokenDigest: Mapped[str] = mapped_column(sa.String(), unique=True)
+    expiresAt: Mapped[datetime.datetime] = mapped_column(sa.DateTime(timezone=True))
+    confirmedAt: Mapped[datetime.datetime | None] = mapped_column(sa.DateTime(timezone=True))
+    ipAddress: Mapped[str | None] = mapped_column(sa.String())
+    userAgent: Mapped[str | None] = mapped_column(sa.String())
     createdAt: Mapped[datetime.datetime] = mapped_column(
         sa.DateTime(timezone=True),
         server_default=sa.func.now(),
@@ -589,19 +836,82 @@ class DailyStats(Base):
 
 class AuditLog(Base):
     __tablename__ = "AuditLog"
-    __table_args__ = (sa.Index(None, "workspaceId", "createdAt"),)
+    __table_args__ = (
+        sa.Index(None, "workspaceId", "createdAt", "id"),
+        sa.Index(None, "userId", "createdAt"),
+        sa.Index(None, "action", "createdAt"),
+    )
 
     id: Mapped[int] = mapped_column(sa.BigInteger(), sa.Identity(), primary_key=True)
-    workspaceId: Mapped[str | None] = mapped_column(sa.String())
-    userId: Mapped[str | None] = mapped_column(sa.String())
-    action: Mapped[str] = mapped_column(sa.String())
-    target: Mapped[str | None] = mapped_column(sa.String())
+    workspace: Mapped[Workspace | None] = relationship(back_populates="auditLogs", lazy="raise")
+    workspaceId: Mapped[str | None] = mapped_column(
+        sa.String(),
+        sa.ForeignKey("Workspace.id", ondelete="SET NULL"),
+    )
+    user: Mapped[User | None] = relationship(back_populates="auditLogs", lazy="raise")
+    userId: Mapped[str | None] = mapped_column(
+        sa.String(),
+        sa.ForeignKey("users.id", ondelete="SET NULL"),
+    )
+    action: Mapped[AuditAction] = mapped_column(AUDIT_ACTION_TYPE)
+    resource: Mapped[str] = mapped_column(sa.String(64))
+    resourceId: Mapped[str | None] = mapped_column(sa.String())
+    description: Mapped[str | None] = mapped_column(sa.Text())
     metadata_: Mapped[Any] = mapped_column(
         "metadata",
         postgresql.JSONB(none_as_null=True),
         nullable=True,
     )
-    ip: Mapped[str | None] = mapped_column(sa.String())
+    ipAddress: Mapped[str | None] = mapped_column(sa.String())
+    userAgent: Mapped[str | None] = mapped_column(sa.String(512))
+    requestId: Mapped[str | None] = mapped_column(sa.String())
+    createdAt: Mapped[datetime.datetime] = mapped_column(
+        sa.DateTime(timezone=True),
+        server_default=sa.func.now(),
+    )
+
+
+class SystemLog(Base):
+    __tablename__ = "SystemLog"
+    __table_args__ = (
+        sa.Index(None, "level", "createdAt"),
+        sa.Index(None, "component", "createdAt"),
+    )
+
+    id: Mapped[int] = mapped_column(sa.BigInteger(), sa.Identity(), primary_key=True)
+    level: Mapped[LogLevel] = mapped_column(LOG_LEVEL_TYPE)
+    message: Mapped[str] = mapped_column(sa.Text())
+    component: Mapped[str] = mapped_column(sa.String(64))
+    metadata_: Mapped[Any] = mapped_column(
+        "metadata",
+        postgresql.JSONB(none_as_null=True),
+        nullable=True,
+    )
+    createdAt: Mapped[datetime.datetime] = mapped_column(
+        sa.DateTime(timezone=True),
+        server_default=sa.func.now(),
+    )
+
+
+class ContactFormMessage(Base):
+    __tablename__ = "ContactFormMessage"
+    __table_args__ = (sa.Index(None, "isRead", "createdAt"),)
+
+    id: Mapped[str] = mapped_column(
+        sa.String(),
+        primary_key=True,
+        default=_new_uuid,
+        server_default=sa.text("gen_random_uuid()::text"),
+    )
+    user: Mapped[User] = relationship(back_populates="contactMessages", lazy="raise")
+    userId: Mapped[str] = mapped_column(sa.String(), sa.ForeignKey("users.id", ondelete="CASCADE"))
+    content: Mapped[str] = mapped_column(sa.Text())
+    isRead: Mapped[bool] = mapped_column(
+        sa.Boolean(),
+        default=False,
+        server_default=sa.text("false"),
+    )
+    repliedAt: Mapped[datetime.datetime | None] = mapped_column(sa.DateTime(timezone=True))
     createdAt: Mapped[datetime.datetime] = mapped_column(
         sa.DateTime(timezone=True),
         server_default=sa.func.now(),
@@ -612,7 +922,8 @@ MODELS: dict[str, type[Base]] = {
     "User": User,
     "Workspace": Workspace,
     "WorkspaceMember": WorkspaceMember,
-    "Invitation": Invitation,
+    "WorkspaceInvitation": WorkspaceInvitation,
+    "OwnershipTransferConfirmation": OwnershipTransferConfirmation,
     "Alert": Alert,
     "Incident": Incident,
     "Case": Case,
@@ -627,6 +938,8 @@ MODELS: dict[str, type[Base]] = {
     "Payment": Payment,
     "DailyStats": DailyStats,
     "AuditLog": AuditLog,
+    "SystemLog": SystemLog,
+    "ContactFormMessage": ContactFormMessage,
 }
 
 

@@ -273,7 +273,7 @@ APP = d.AppDecl(
             cron_args=None,
             timezone="UTC",
             entities={
-                "Invitation": models.Invitation,
+                "WorkspaceInvitation": models.WorkspaceInvitation,
             },
         ),
         d.Job(

@@ -21,7 +21,7 @@ async def cleanup_audit_logs(args: Any, context: Any) -> dict[str, int]:
 
 async def cleanup_expired_invitations(args: Any, context: Any) -> dict[str, int]:
     """Delete invitations that expired without being accepted (accepted ones are history)."""
-    invitation = context.entities.Invitation
+    invitation = context.entities.WorkspaceInvitation
     now = dt.datetime.now(dt.UTC)
     result = await context.session.execute(
         delete(invitation).where(invitation.expiresAt < now, invitation.acceptedAt.is_(None))

@@ -10,6 +10,7 @@ from pydantic import BaseModel, Field
 from sqlalchemy import func, select
 
 from sentinel_spec.runtime import HttpError, require_role
+from src.core.audit.record import audit
 
 
 class CreateWorkspaceArgs(BaseModel):
@@ -40,9 +41,8 @@ def slugify(name: str) -> str:
 
 
 async def _audit(context: Any, workspace_id: str | None, action: str, target: str) -> None:
-    log = context.entities.AuditLog
-    context.session.add(
-        log(workspaceId=workspace_id, userId=context.user.id, action=action, target=target)
+    await audit(
+        context, workspace_id=workspace_id, action=action, resource="workspace", resource_id=target
     )
 
 
@@ -73,11 +73,11 @@ async def create_workspace(args: CreateWorkspaceArgs, context: Any) -> Any:
     )
     if taken:
         raise HttpError(409, f"the slug {slug!r} is taken", {"field": "slug"})
-    ws = workspace(name=args.name, slug=slug)
+    ws = workspace(name=args.name, slug=slug, ownerId=user.id)
     context.session.add(ws)
     await context.session.flush()
     context.session.add(member(userId=user.id, workspaceId=ws.id, role="OWNER"))
-    await _audit(context, ws.id, "workspace.create", ws.id)
+    await _audit(context, ws.id, "WORKSPACE_CREATED", ws.id)
     return ws
 
 
@@ -89,7 +89,7 @@ async def update_workspace(args: UpdateWorkspaceArgs, context: Any) -> Any:
     changes = args.model_dump(exclude_unset=True, exclude={"id"})
     for key, value in changes.items():
         setattr(ws, key, value)
-    await _audit(context, args.id, "workspace.update", ",".join(sorted(changes)))
+    await _audit(context, args.id, "WORKSPACE_UPDATED", args.id)
     return ws
 
 
@@ -98,5 +98,5 @@ async def delete_workspace(args: WorkspaceRef, context: Any) -> dict[str, str]:
     await require_role(context, args.id, "OWNER")
     ws = await context.session.get(context.entities.Workspace, args.id)
     await context.session.delete(ws)
-    await _audit(context, None, "workspace.delete", args.id)
+    await _audit(context, None, "WORKSPACE_DELETED", args.id)
     return {"deleted": args.id}

@@ -58,8 +58,8 @@ async def test_signup_fields_and_the_password_policy(app_and_users: AppAndUsers)
 async def test_sign_ins_are_audited(app_and_users: AppAndUsers) -> None:
     _, users = app_and_users
     await users.create("audit@example.com")
-    [row] = await _rows(users, 'SELECT action, ip, metadata FROM "AuditLog"')
-    assert row.action == "auth.login" and row.metadata == {"provider": "email"}
+    [row] = await _rows(users, 'SELECT action, "ipAddress", metadata FROM "AuditLog"')
+    assert row.action == "USER_LOGIN" and row.metadata == {"provider": "email"}
 
 
 async def test_a_workspace_allowlist_applies_to_its_own_admins(app_and_users: AppAndUsers) -> None:

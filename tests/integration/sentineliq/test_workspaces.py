@@ -108,7 +108,7 @@ async def test_only_the_owner_deletes_and_members_go_with_it(app_and_users: AppA
     assert deleted.json() == {"deleted": ws["id"]}
     assert (await client.get("/operations/get-workspaces", headers=grace)).json() == []
     actions = await _audit_actions(users)
-    assert actions == ["workspace.create", "workspace.delete"]
+    assert actions == ["WORKSPACE_CREATED", "WORKSPACE_DELETED"]
 
 
 async def _add_member(users: Users, workspace_id: str, headers: dict[str, str], role: str) -> None:
@@ -138,9 +138,9 @@ async def _audit_actions(users: Users) -> list[str]:
             # Workspace actions only: every sign-in is audited too (auth.login).
             rows = await session.scalars(
                 select(AuditLog.action)
-                .where(AuditLog.action.like("workspace.%"))
+                .where(AuditLog.resource == "workspace")
                 .order_by(AuditLog.id)
             )
-            return list(rows)
+            return [a.value for a in rows]
     finally:
         await engine.dispose()
