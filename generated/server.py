@@ -13,6 +13,7 @@ if TYPE_CHECKING:
 
 from generated import models, settings
 from src.client.assets import asset
+from src.client.pages.audit import audit_log_page
 from src.client.pages.auth import (
     email_verification_page,
     forgot_password_page,
@@ -192,6 +193,12 @@ APP = d.AppDecl(
             name="DashboardPage",
             path="/dashboard",
             component=dashboard_page,
+            auth_required=True,
+        ),
+        d.Page(
+            name="AuditLogPage",
+            path="/workspaces/{workspaceId}/audit",
+            component=audit_log_page,
             auth_required=True,
         ),
     ),

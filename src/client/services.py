@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from src.core.workspace import access
 from src.core.workspace import operations as workspace_ops
 
 
@@ -19,7 +20,11 @@ async def my_workspaces(context: Any) -> list[dict[str, Any]]:
 
 
 async def current_workspace(context: Any, workspaces: list[dict[str, Any]]) -> str | None:
-    """The workspace the user works in: the newest one they belong to."""
+    """The workspace the user works in (User.currentWorkspaceId while still a member),
+    else the newest one they belong to."""
+    chosen = await access.current_workspace_id(context)
+    if chosen is not None and any(w["id"] == chosen for w in workspaces):
+        return chosen
     return workspaces[0]["id"] if workspaces else None
 
 
@@ -31,18 +36,15 @@ async def create_workspace(context: Any, name: str) -> Any:
 async def member_of(context: Any, workspace_id: str, minimum: str = "VIEWER") -> Any:
     """The caller's membership row, after membership, IP allowlist, session timeout and
     role checks (404 for a non-member, 403 for a weak role)."""
-    from sentinel_spec.runtime import require_role
-
-    return await require_role(context, workspace_id, minimum)
+    return await access.member_of(context, workspace_id, minimum)
 
 
 def role_name(value: Any) -> str:
     """``Role.ADMIN`` or ``"ADMIN"`` (or a membership row) as ``"ADMIN"``."""
-    role = getattr(value, "role", value)
-    return str(getattr(role, "name", role))
+    return access.role_name(getattr(value, "role", value))
 
 
-ROLE_RANK = {"OWNER": 0, "ADMIN": 1, "MEMBER": 2, "VIEWER": 3}
+ROLE_RANK = {role: rank for rank, role in enumerate(access.ROLES)}
 
 
 def at_least(role: str, minimum: str) -> bool:

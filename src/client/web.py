@@ -161,10 +161,13 @@ async def navigation(context: Any) -> dict[str, Any]:
         return {"signed_in": False, "workspaces": [], "current": None}
     from src.client import services
 
-    workspaces = await services.my_workspaces(context)
+    workspaces = [
+        {**w, "role": services.role_name(w["role"])} for w in await services.my_workspaces(context)
+    ]
     current_id = await services.current_workspace(context, workspaces)
     current = next((w for w in workspaces if w["id"] == current_id), None)
-    return {"signed_in": True, "workspaces": workspaces, "current": current}
+    admin = current is not None and services.at_least(current["role"], "ADMIN")
+    return {"signed_in": True, "workspaces": workspaces, "current": current, "admin": admin}
 
 
 def redirect(path: str, **query: str) -> RedirectResponse:

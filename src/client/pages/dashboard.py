@@ -22,17 +22,14 @@ async def dashboard_page(request: Any, context: Any) -> Any:
     if workspace_id is None:
         return redirect("/onboarding")
     membership = await services.member_of(context, workspace_id)
-    summary = await workspace_summary(context, workspace_id)
-    return await page(
-        request,
-        context,
-        "dashboard.html",
-        {"workspace": summary["workspace"], "role": services.role_name(membership), **summary},
-    )
+    role = services.role_name(membership)
+    summary = await workspace_summary(context, workspace_id, audit=services.at_least(role, "ADMIN"))
+    return await page(request, context, "dashboard.html", {"role": role, **summary})
 
 
-async def workspace_summary(context: Any, workspace_id: str) -> dict[str, Any]:
-    """What the dashboard shows; the caller has checked membership already."""
+async def workspace_summary(context: Any, workspace_id: str, *, audit: bool) -> dict[str, Any]:
+    """What the dashboard shows; the caller has checked membership already. ``audit``: the
+    recent audit events too (admins only, as the audit log itself)."""
     e, db = context.entities, context.session
     workspace = await db.get(e.Workspace, workspace_id)
     member_count = await db.scalar(
@@ -63,7 +60,7 @@ async def workspace_summary(context: Any, workspace_id: str) -> dict[str, Any]:
         .select_from(e.Alert)
         .where(e.Alert.workspaceId == workspace_id, e.Alert.incidentId.is_(None))
     )
-    events = await services.recent_audit(context, workspace_id, RECENT_EVENTS)
+    events = await services.recent_audit(context, workspace_id, RECENT_EVENTS) if audit else None
     return {
         "workspace": workspace,
         "member_count": member_count or 0,
