@@ -13,16 +13,36 @@ from src.core.workspace import access
 from src.core.workspace import operations as workspace_ops
 
 
+def _memo(context: Any) -> dict[str, Any]:
+    """Answers kept for the rest of one request (the layout and the page both ask for the
+    user's workspaces; one query serves both). Cleared by ``forget`` after a change."""
+    request = context.request
+    if request is None:
+        return {}
+    memo: dict[str, Any] = request.scope.setdefault("sentineliq.pages.memo", {})
+    return memo
+
+
+def forget(context: Any) -> None:
+    _memo(context).clear()
+
+
 async def my_workspaces(context: Any) -> list[dict[str, Any]]:
     """The signed-in user's workspaces with their role, newest first."""
-    rows: list[dict[str, Any]] = await workspace_ops.get_workspaces(None, context)
+    memo = _memo(context)
+    if "workspaces" not in memo:
+        memo["workspaces"] = await workspace_ops.get_workspaces(None, context)
+    rows: list[dict[str, Any]] = memo["workspaces"]
     return rows
 
 
 async def current_workspace(context: Any, workspaces: list[dict[str, Any]]) -> str | None:
     """The workspace the user works in (User.currentWorkspaceId while still a member),
     else the newest one they belong to."""
-    chosen = await access.current_workspace_id(context)
+    memo = _memo(context)
+    if "current" not in memo:
+        memo["current"] = await access.current_workspace_id(context)
+    chosen = memo["current"]
     if chosen is not None and any(w["id"] == chosen for w in workspaces):
         return chosen
     return workspaces[0]["id"] if workspaces else None

@@ -32,11 +32,26 @@ async def workspace_summary(context: Any, workspace_id: str, *, audit: bool) -> 
     recent audit events too (admins only, as the audit log itself)."""
     e, db = context.entities, context.session
     workspace = await db.get(e.Workspace, workspace_id)
-    member_count = await db.scalar(
-        select(func.count())
-        .select_from(e.WorkspaceMember)
-        .where(e.WorkspaceMember.workspaceId == workspace_id)
-    )
+
+    def count(model: Any, *where: Any) -> Any:
+        return select(func.count()).select_from(model).where(*where).scalar_subquery()
+
+    # One round trip for the three counts. An alert nobody has attached to an incident
+    # yet is still waiting for triage.
+    counts = (
+        await db.execute(
+            select(
+                count(e.WorkspaceMember, e.WorkspaceMember.workspaceId == workspace_id),
+                count(
+                    e.Incident,
+                    e.Incident.workspaceId == workspace_id,
+                    e.Incident.status.in_(OPEN_INCIDENT_STATES),
+                ),
+                count(e.Alert, e.Alert.workspaceId == workspace_id, e.Alert.incidentId.is_(None)),
+            )
+        )
+    ).one()
+    member_count, open_incidents, open_alerts = counts
     members = (
         await db.execute(
             select(e.WorkspaceMember.role, e.User.email, e.User.displayName)
@@ -46,20 +61,6 @@ async def workspace_summary(context: Any, workspace_id: str, *, audit: bool) -> 
             .limit(MEMBERS_SHOWN)
         )
     ).all()
-    open_incidents = await db.scalar(
-        select(func.count())
-        .select_from(e.Incident)
-        .where(
-            e.Incident.workspaceId == workspace_id,
-            e.Incident.status.in_(OPEN_INCIDENT_STATES),
-        )
-    )
-    # An alert nobody has attached to an incident yet is still waiting for triage.
-    open_alerts = await db.scalar(
-        select(func.count())
-        .select_from(e.Alert)
-        .where(e.Alert.workspaceId == workspace_id, e.Alert.incidentId.is_(None))
-    )
     events = await services.recent_audit(context, workspace_id, RECENT_EVENTS) if audit else None
     return {
         "workspace": workspace,

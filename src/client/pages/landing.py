@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from src.client.web import page
+from src.client.web import component, page
 
 
+@component
 async def landing_page(request: Any, context: Any) -> Any:
     return await page(request, context, "landing.html")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from src.client.web import page
+from src.client.web import component, page
 
 # Check name (docs/runtime.md, Health) -> what a visitor reads.
 COMPONENTS = {
@@ -15,6 +15,7 @@ COMPONENTS = {
 }
 
 
+@component
 async def status_page(request: Any, context: Any) -> Any:
     verdicts = await request.app.state.sentinel.health()
     components = [
