@@ -11,7 +11,8 @@ answer; apis return the ``httpx.Response``. An error answer raises ``SentinelErr
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from datetime import datetime
+from typing import Any, Literal
 from urllib.parse import quote
 
 import httpx
@@ -80,6 +81,40 @@ def _headers(token: str | None, extra: Any) -> dict[str, str]:
     return {**headers, **dict(extra or {})}
 
 
+class NotificationFilter(BaseModel):
+    workspaceId: str | None = Field(default=None)
+    isRead: bool | None = Field(default=None)
+    type: Any = Field(default=None)
+    startDate: datetime | None = Field(default=None)
+    endDate: datetime | None = Field(default=None)
+    limit: int = Field(default=50)
+    offset: int = Field(default=0)
+
+    model_config = ConfigDict(populate_by_name=True, extra="allow")
+
+
+class WorkspaceScope(BaseModel):
+    workspaceId: str | None = Field(default=None)
+
+    model_config = ConfigDict(populate_by_name=True, extra="allow")
+
+
+class WorkspaceRef(BaseModel):
+    workspaceId: str
+
+    model_config = ConfigDict(populate_by_name=True, extra="allow")
+
+
+class DeliveryLogFilter(BaseModel):
+    workspaceId: str
+    status: Any = Field(default=None)
+    channel: Any = Field(default=None)
+    limit: int = Field(default=50)
+    offset: int = Field(default=0)
+
+    model_config = ConfigDict(populate_by_name=True, extra="allow")
+
+
 class CreateWorkspaceArgs(BaseModel):
     name: str
     slug: str | None = Field(default=None)
@@ -96,8 +131,120 @@ class UpdateWorkspaceArgs(BaseModel):
     model_config = ConfigDict(populate_by_name=True, extra="allow")
 
 
-class WorkspaceRef(BaseModel):
+class src_core_workspace_operations__WorkspaceRef(BaseModel):
     id: str
+
+    model_config = ConfigDict(populate_by_name=True, extra="allow")
+
+
+class NotificationRef(BaseModel):
+    id: str
+
+    model_config = ConfigDict(populate_by_name=True, extra="allow")
+
+
+class SaveProviderArgs(BaseModel):
+    workspaceId: str
+    provider: Any
+    isEnabled: bool = Field(default=True)
+    config: dict[str, Any]
+    eventTypes: list[str] | None = Field(default=None)
+
+    model_config = ConfigDict(populate_by_name=True, extra="allow")
+
+
+class ToggleProviderArgs(BaseModel):
+    id: str
+    isEnabled: bool
+
+    model_config = ConfigDict(populate_by_name=True, extra="allow")
+
+
+class ProviderRef(BaseModel):
+    id: str
+
+    model_config = ConfigDict(populate_by_name=True, extra="allow")
+
+
+class UpdatePreferencesArgs(BaseModel):
+    inAppEnabled: bool | None = Field(default=None)
+    emailEnabled: bool | None = Field(default=None)
+    pushEnabled: bool | None = Field(default=None)
+    disabledEventTypes: list[str] | None = Field(default=None)
+    digestFrequency: Literal["REALTIME", "HOURLY", "DAILY", "WEEKLY"] | None = Field(default=None)
+    digestTime: str | None = Field(default=None)
+    dndEnabled: bool | None = Field(default=None)
+    dndStartTime: str | None = Field(default=None)
+    dndEndTime: str | None = Field(default=None)
+    timezone: str | None = Field(default=None)
+
+    model_config = ConfigDict(populate_by_name=True, extra="allow")
+
+
+class PushKeys(BaseModel):
+    p256dh: str
+    auth: str
+
+    model_config = ConfigDict(populate_by_name=True, extra="allow")
+
+
+class PushSubscriptionInfo(BaseModel):
+    endpoint: str
+    keys: PushKeys
+    expirationTime: int | None = Field(default=None)
+
+    model_config = ConfigDict(populate_by_name=True, extra="allow")
+
+
+class SavePushSubscriptionArgs(BaseModel):
+    subscription: PushSubscriptionInfo
+    workspaceId: str | None = Field(default=None)
+    userAgent: str | None = Field(default=None)
+    deviceName: str | None = Field(default=None)
+
+    model_config = ConfigDict(populate_by_name=True, extra="allow")
+
+
+class EndpointRef(BaseModel):
+    endpoint: str
+
+    model_config = ConfigDict(populate_by_name=True, extra="allow")
+
+
+class CreateAlertArgs(BaseModel):
+    workspaceId: str
+    title: str
+    description: str | None = Field(default=None)
+    source: str
+    severity: Any = Field(default="MEDIUM")
+    tags: list[str] | None = Field(default=None)
+
+    model_config = ConfigDict(populate_by_name=True, extra="allow")
+
+
+class UpdateAlertStatusArgs(BaseModel):
+    id: str
+    status: Any
+
+    model_config = ConfigDict(populate_by_name=True, extra="allow")
+
+
+class CreateIncidentArgs(BaseModel):
+    workspaceId: str
+    title: str
+    severity: Any = Field(default="MEDIUM")
+    alertIds: list[str] | None = Field(default=None)
+    slaDeadline: datetime | None = Field(default=None)
+
+    model_config = ConfigDict(populate_by_name=True, extra="allow")
+
+
+class UpdateIncidentArgs(BaseModel):
+    id: str
+    title: str | None = Field(default=None)
+    severity: Any = Field(default=None)
+    status: Any = Field(default=None)
+    slaDeadline: datetime | None = Field(default=None)
 
     model_config = ConfigDict(populate_by_name=True, extra="allow")
 
@@ -115,9 +262,26 @@ class TechniquesGetAllArgs(BaseModel):
     model_config = ConfigDict(populate_by_name=True, extra="allow")
 
 
+NotificationFilter.model_rebuild()
+WorkspaceScope.model_rebuild()
+WorkspaceRef.model_rebuild()
+DeliveryLogFilter.model_rebuild()
 CreateWorkspaceArgs.model_rebuild()
 UpdateWorkspaceArgs.model_rebuild()
-WorkspaceRef.model_rebuild()
+src_core_workspace_operations__WorkspaceRef.model_rebuild()
+NotificationRef.model_rebuild()
+SaveProviderArgs.model_rebuild()
+ToggleProviderArgs.model_rebuild()
+ProviderRef.model_rebuild()
+UpdatePreferencesArgs.model_rebuild()
+PushKeys.model_rebuild()
+PushSubscriptionInfo.model_rebuild()
+SavePushSubscriptionArgs.model_rebuild()
+EndpointRef.model_rebuild()
+CreateAlertArgs.model_rebuild()
+UpdateAlertStatusArgs.model_rebuild()
+CreateIncidentArgs.model_rebuild()
+UpdateIncidentArgs.model_rebuild()
 TechniquesGetArgs.model_rebuild()
 TechniquesGetAllArgs.model_rebuild()
 
@@ -157,6 +321,62 @@ class Client:
         response = self.request("POST", "/operations/get-workspaces", json=_dump(args))
         return _answer(response)
 
+    def get_notifications(
+        self,
+        args: NotificationFilter | Mapping[str, Any] | None = None,
+    ) -> Any:
+        """query getNotifications: GET/POST /operations/get-notifications"""
+        response = self.request("POST", "/operations/get-notifications", json=_dump(args))
+        return _answer(response)
+
+    def get_unread_count(
+        self,
+        args: WorkspaceScope | Mapping[str, Any] | None = None,
+    ) -> Any:
+        """query getUnreadCount: GET/POST /operations/get-unread-count"""
+        response = self.request("POST", "/operations/get-unread-count", json=_dump(args))
+        return _answer(response)
+
+    def get_notification_providers(
+        self,
+        args: WorkspaceRef | Mapping[str, Any],
+    ) -> Any:
+        """query getNotificationProviders: GET/POST /operations/get-notification-providers"""
+        response = self.request("POST", "/operations/get-notification-providers", json=_dump(args))
+        return _answer(response)
+
+    def get_notification_preferences(
+        self,
+        args: None = None,
+    ) -> Any:
+        """query getNotificationPreferences: GET/POST /operations/get-notification-preferences"""
+        response = self.request(
+            "POST",
+            "/operations/get-notification-preferences",
+            json=_dump(args),
+        )
+        return _answer(response)
+
+    def get_push_subscriptions(
+        self,
+        args: None = None,
+    ) -> Any:
+        """query getPushSubscriptions: GET/POST /operations/get-push-subscriptions"""
+        response = self.request("POST", "/operations/get-push-subscriptions", json=_dump(args))
+        return _answer(response)
+
+    def get_notification_delivery_logs(
+        self,
+        args: DeliveryLogFilter | Mapping[str, Any],
+    ) -> Any:
+        """query getNotificationDeliveryLogs: GET/POST /operations/get-notification-delivery-logs"""
+        response = self.request(
+            "POST",
+            "/operations/get-notification-delivery-logs",
+            json=_dump(args),
+        )
+        return _answer(response)
+
     def create_workspace(
         self,
         args: CreateWorkspaceArgs | Mapping[str, Any],
@@ -175,10 +395,146 @@ class Client:
 
     def delete_workspace(
         self,
-        args: WorkspaceRef | Mapping[str, Any],
+        args: src_core_workspace_operations__WorkspaceRef | Mapping[str, Any],
     ) -> Any:
         """action deleteWorkspace: POST /operations/delete-workspace"""
         response = self.request("POST", "/operations/delete-workspace", json=_dump(args))
+        return _answer(response)
+
+    def mark_as_read(
+        self,
+        args: NotificationRef | Mapping[str, Any],
+    ) -> Any:
+        """action markAsRead: POST /operations/mark-as-read"""
+        response = self.request("POST", "/operations/mark-as-read", json=_dump(args))
+        return _answer(response)
+
+    def mark_all_as_read(
+        self,
+        args: WorkspaceScope | Mapping[str, Any] | None = None,
+    ) -> Any:
+        """action markAllAsRead: POST /operations/mark-all-as-read"""
+        response = self.request("POST", "/operations/mark-all-as-read", json=_dump(args))
+        return _answer(response)
+
+    def delete_notification(
+        self,
+        args: NotificationRef | Mapping[str, Any],
+    ) -> Any:
+        """action deleteNotification: POST /operations/delete-notification"""
+        response = self.request("POST", "/operations/delete-notification", json=_dump(args))
+        return _answer(response)
+
+    def delete_all_notifications(
+        self,
+        args: WorkspaceScope | Mapping[str, Any] | None = None,
+    ) -> Any:
+        """action deleteAllNotifications: POST /operations/delete-all-notifications"""
+        response = self.request("POST", "/operations/delete-all-notifications", json=_dump(args))
+        return _answer(response)
+
+    def save_notification_provider(
+        self,
+        args: SaveProviderArgs | Mapping[str, Any],
+    ) -> Any:
+        """action saveNotificationProvider: POST /operations/save-notification-provider"""
+        response = self.request("POST", "/operations/save-notification-provider", json=_dump(args))
+        return _answer(response)
+
+    def toggle_notification_provider(
+        self,
+        args: ToggleProviderArgs | Mapping[str, Any],
+    ) -> Any:
+        """action toggleNotificationProvider: POST /operations/toggle-notification-provider"""
+        response = self.request(
+            "POST",
+            "/operations/toggle-notification-provider",
+            json=_dump(args),
+        )
+        return _answer(response)
+
+    def delete_notification_provider(
+        self,
+        args: ProviderRef | Mapping[str, Any],
+    ) -> Any:
+        """action deleteNotificationProvider: POST /operations/delete-notification-provider"""
+        response = self.request(
+            "POST",
+            "/operations/delete-notification-provider",
+            json=_dump(args),
+        )
+        return _answer(response)
+
+    def update_notification_preferences(
+        self,
+        args: UpdatePreferencesArgs | Mapping[str, Any],
+    ) -> Any:
+        """action updateNotificationPreferences: POST /operations/update-notification-preferences"""
+        response = self.request(
+            "POST",
+            "/operations/update-notification-preferences",
+            json=_dump(args),
+        )
+        return _answer(response)
+
+    def save_push_subscription(
+        self,
+        args: SavePushSubscriptionArgs | Mapping[str, Any],
+    ) -> Any:
+        """action savePushSubscription: POST /operations/save-push-subscription"""
+        response = self.request("POST", "/operations/save-push-subscription", json=_dump(args))
+        return _answer(response)
+
+    def remove_push_subscription(
+        self,
+        args: EndpointRef | Mapping[str, Any],
+    ) -> Any:
+        """action removePushSubscription: POST /operations/remove-push-subscription"""
+        response = self.request("POST", "/operations/remove-push-subscription", json=_dump(args))
+        return _answer(response)
+
+    def remove_all_push_subscriptions(
+        self,
+        args: None = None,
+    ) -> Any:
+        """action removeAllPushSubscriptions: POST /operations/remove-all-push-subscriptions"""
+        response = self.request(
+            "POST",
+            "/operations/remove-all-push-subscriptions",
+            json=_dump(args),
+        )
+        return _answer(response)
+
+    def create_alert(
+        self,
+        args: CreateAlertArgs | Mapping[str, Any],
+    ) -> Any:
+        """action createAlert: POST /operations/create-alert"""
+        response = self.request("POST", "/operations/create-alert", json=_dump(args))
+        return _answer(response)
+
+    def update_alert_status(
+        self,
+        args: UpdateAlertStatusArgs | Mapping[str, Any],
+    ) -> Any:
+        """action updateAlertStatus: POST /operations/update-alert-status"""
+        response = self.request("POST", "/operations/update-alert-status", json=_dump(args))
+        return _answer(response)
+
+    def create_incident(
+        self,
+        args: CreateIncidentArgs | Mapping[str, Any],
+    ) -> Any:
+        """action createIncident: POST /operations/create-incident"""
+        response = self.request("POST", "/operations/create-incident", json=_dump(args))
+        return _answer(response)
+
+    def update_incident(
+        self,
+        args: UpdateIncidentArgs | Mapping[str, Any],
+    ) -> Any:
+        """action updateIncident: POST /operations/update-incident"""
+        response = self.request("POST", "/operations/update-incident", json=_dump(args))
         return _answer(response)
 
     def techniques_get(
@@ -311,6 +667,70 @@ class AsyncClient:
         response = await self.request("POST", "/operations/get-workspaces", json=_dump(args))
         return _answer(response)
 
+    async def get_notifications(
+        self,
+        args: NotificationFilter | Mapping[str, Any] | None = None,
+    ) -> Any:
+        """query getNotifications: GET/POST /operations/get-notifications"""
+        response = await self.request("POST", "/operations/get-notifications", json=_dump(args))
+        return _answer(response)
+
+    async def get_unread_count(
+        self,
+        args: WorkspaceScope | Mapping[str, Any] | None = None,
+    ) -> Any:
+        """query getUnreadCount: GET/POST /operations/get-unread-count"""
+        response = await self.request("POST", "/operations/get-unread-count", json=_dump(args))
+        return _answer(response)
+
+    async def get_notification_providers(
+        self,
+        args: WorkspaceRef | Mapping[str, Any],
+    ) -> Any:
+        """query getNotificationProviders: GET/POST /operations/get-notification-providers"""
+        response = await self.request(
+            "POST",
+            "/operations/get-notification-providers",
+            json=_dump(args),
+        )
+        return _answer(response)
+
+    async def get_notification_preferences(
+        self,
+        args: None = None,
+    ) -> Any:
+        """query getNotificationPreferences: GET/POST /operations/get-notification-preferences"""
+        response = await self.request(
+            "POST",
+            "/operations/get-notification-preferences",
+            json=_dump(args),
+        )
+        return _answer(response)
+
+    async def get_push_subscriptions(
+        self,
+        args: None = None,
+    ) -> Any:
+        """query getPushSubscriptions: GET/POST /operations/get-push-subscriptions"""
+        response = await self.request(
+            "POST",
+            "/operations/get-push-subscriptions",
+            json=_dump(args),
+        )
+        return _answer(response)
+
+    async def get_notification_delivery_logs(
+        self,
+        args: DeliveryLogFilter | Mapping[str, Any],
+    ) -> Any:
+        """query getNotificationDeliveryLogs: GET/POST /operations/get-notification-delivery-logs"""
+        response = await self.request(
+            "POST",
+            "/operations/get-notification-delivery-logs",
+            json=_dump(args),
+        )
+        return _answer(response)
+
     async def create_workspace(
         self,
         args: CreateWorkspaceArgs | Mapping[str, Any],
@@ -329,10 +749,162 @@ class AsyncClient:
 
     async def delete_workspace(
         self,
-        args: WorkspaceRef | Mapping[str, Any],
+        args: src_core_workspace_operations__WorkspaceRef | Mapping[str, Any],
     ) -> Any:
         """action deleteWorkspace: POST /operations/delete-workspace"""
         response = await self.request("POST", "/operations/delete-workspace", json=_dump(args))
+        return _answer(response)
+
+    async def mark_as_read(
+        self,
+        args: NotificationRef | Mapping[str, Any],
+    ) -> Any:
+        """action markAsRead: POST /operations/mark-as-read"""
+        response = await self.request("POST", "/operations/mark-as-read", json=_dump(args))
+        return _answer(response)
+
+    async def mark_all_as_read(
+        self,
+        args: WorkspaceScope | Mapping[str, Any] | None = None,
+    ) -> Any:
+        """action markAllAsRead: POST /operations/mark-all-as-read"""
+        response = await self.request("POST", "/operations/mark-all-as-read", json=_dump(args))
+        return _answer(response)
+
+    async def delete_notification(
+        self,
+        args: NotificationRef | Mapping[str, Any],
+    ) -> Any:
+        """action deleteNotification: POST /operations/delete-notification"""
+        response = await self.request("POST", "/operations/delete-notification", json=_dump(args))
+        return _answer(response)
+
+    async def delete_all_notifications(
+        self,
+        args: WorkspaceScope | Mapping[str, Any] | None = None,
+    ) -> Any:
+        """action deleteAllNotifications: POST /operations/delete-all-notifications"""
+        response = await self.request(
+            "POST",
+            "/operations/delete-all-notifications",
+            json=_dump(args),
+        )
+        return _answer(response)
+
+    async def save_notification_provider(
+        self,
+        args: SaveProviderArgs | Mapping[str, Any],
+    ) -> Any:
+        """action saveNotificationProvider: POST /operations/save-notification-provider"""
+        response = await self.request(
+            "POST",
+            "/operations/save-notification-provider",
+            json=_dump(args),
+        )
+        return _answer(response)
+
+    async def toggle_notification_provider(
+        self,
+        args: ToggleProviderArgs | Mapping[str, Any],
+    ) -> Any:
+        """action toggleNotificationProvider: POST /operations/toggle-notification-provider"""
+        response = await self.request(
+            "POST",
+            "/operations/toggle-notification-provider",
+            json=_dump(args),
+        )
+        return _answer(response)
+
+    async def delete_notification_provider(
+        self,
+        args: ProviderRef | Mapping[str, Any],
+    ) -> Any:
+        """action deleteNotificationProvider: POST /operations/delete-notification-provider"""
+        response = await self.request(
+            "POST",
+            "/operations/delete-notification-provider",
+            json=_dump(args),
+        )
+        return _answer(response)
+
+    async def update_notification_preferences(
+        self,
+        args: UpdatePreferencesArgs | Mapping[str, Any],
+    ) -> Any:
+        """action updateNotificationPreferences: POST /operations/update-notification-preferences"""
+        response = await self.request(
+            "POST",
+            "/operations/update-notification-preferences",
+            json=_dump(args),
+        )
+        return _answer(response)
+
+    async def save_push_subscription(
+        self,
+        args: SavePushSubscriptionArgs | Mapping[str, Any],
+    ) -> Any:
+        """action savePushSubscription: POST /operations/save-push-subscription"""
+        response = await self.request(
+            "POST",
+            "/operations/save-push-subscription",
+            json=_dump(args),
+        )
+        return _answer(response)
+
+    async def remove_push_subscription(
+        self,
+        args: EndpointRef | Mapping[str, Any],
+    ) -> Any:
+        """action removePushSubscription: POST /operations/remove-push-subscription"""
+        response = await self.request(
+            "POST",
+            "/operations/remove-push-subscription",
+            json=_dump(args),
+        )
+        return _answer(response)
+
+    async def remove_all_push_subscriptions(
+        self,
+        args: None = None,
+    ) -> Any:
+        """action removeAllPushSubscriptions: POST /operations/remove-all-push-subscriptions"""
+        response = await self.request(
+            "POST",
+            "/operations/remove-all-push-subscriptions",
+            json=_dump(args),
+        )
+        return _answer(response)
+
+    async def create_alert(
+        self,
+        args: CreateAlertArgs | Mapping[str, Any],
+    ) -> Any:
+        """action createAlert: POST /operations/create-alert"""
+        response = await self.request("POST", "/operations/create-alert", json=_dump(args))
+        return _answer(response)
+
+    async def update_alert_status(
+        self,
+        args: UpdateAlertStatusArgs | Mapping[str, Any],
+    ) -> Any:
+        """action updateAlertStatus: POST /operations/update-alert-status"""
+        response = await self.request("POST", "/operations/update-alert-status", json=_dump(args))
+        return _answer(response)
+
+    async def create_incident(
+        self,
+        args: CreateIncidentArgs | Mapping[str, Any],
+    ) -> Any:
+        """action createIncident: POST /operations/create-incident"""
+        response = await self.request("POST", "/operations/create-incident", json=_dump(args))
+        return _answer(response)
+
+    async def update_incident(
+        self,
+        args: UpdateIncidentArgs | Mapping[str, Any],
+    ) -> Any:
+        """action updateIncident: POST /operations/update-incident"""
+        response = await self.request("POST", "/operations/update-incident", json=_dump(args))
         return _answer(response)
 
     async def techniques_get(

@@ -90,6 +90,17 @@ class CaseStatus(enum.Enum):
 CASE_STATUS_TYPE = sa.Enum(CaseStatus, name="case_status")
 
 
+class AlertStatus(enum.Enum):
+    NEW = "NEW"
+    ACKNOWLEDGED = "ACKNOWLEDGED"
+    INVESTIGATING = "INVESTIGATING"
+    RESOLVED = "RESOLVED"
+    DISMISSED = "DISMISSED"
+
+
+ALERT_STATUS_TYPE = sa.Enum(AlertStatus, name="alert_status")
+
+
 class DetectionStatus(enum.Enum):
     NEW = "NEW"
     CONFIRMED = "CONFIRMED"
@@ -99,6 +110,63 @@ class DetectionStatus(enum.Enum):
 
 
 DETECTION_STATUS_TYPE = sa.Enum(DetectionStatus, name="detection_status")
+
+
+class NotificationType(enum.Enum):
+    INFO = "INFO"
+    SUCCESS = "SUCCESS"
+    WARNING = "WARNING"
+    ERROR = "ERROR"
+    CRITICAL = "CRITICAL"
+
+
+NOTIFICATION_TYPE_TYPE = sa.Enum(NotificationType, name="notification_type")
+
+
+class ProviderType(enum.Enum):
+    EMAIL = "EMAIL"
+    SLACK = "SLACK"
+    DISCORD = "DISCORD"
+    WEBHOOK = "WEBHOOK"
+    TELEGRAM = "TELEGRAM"
+    TEAMS = "TEAMS"
+
+
+PROVIDER_TYPE_TYPE = sa.Enum(ProviderType, name="provider_type")
+
+
+class DeliveryChannel(enum.Enum):
+    EMAIL = "EMAIL"
+    PUSH = "PUSH"
+    SLACK = "SLACK"
+    DISCORD = "DISCORD"
+    WEBHOOK = "WEBHOOK"
+    TELEGRAM = "TELEGRAM"
+    TEAMS = "TEAMS"
+
+
+DELIVERY_CHANNEL_TYPE = sa.Enum(DeliveryChannel, name="delivery_channel")
+
+
+class DeliveryStatus(enum.Enum):
+    PENDING = "PENDING"
+    SENT = "SENT"
+    RETRYING = "RETRYING"
+    DEAD_LETTER = "DEAD_LETTER"
+    SKIPPED = "SKIPPED"
+
+
+DELIVERY_STATUS_TYPE = sa.Enum(DeliveryStatus, name="delivery_status")
+
+
+class DigestFrequency(enum.Enum):
+    REALTIME = "REALTIME"
+    HOURLY = "HOURLY"
+    DAILY = "DAILY"
+    WEEKLY = "WEEKLY"
+
+
+DIGEST_FREQUENCY_TYPE = sa.Enum(DigestFrequency, name="digest_frequency")
 
 
 class AuditAction(enum.Enum):
@@ -289,6 +357,16 @@ class User(Base):
         passive_deletes="all",
         lazy="raise",
     )
+    notificationPreference: Mapped[NotificationPreference | None] = relationship(
+        back_populates="user",
+        passive_deletes="all",
+        lazy="raise",
+    )
+    pushSubscriptions: Mapped[list[PushSubscription]] = relationship(
+        back_populates="user",
+        passive_deletes="all",
+        lazy="raise",
+    )
 
 
 class Workspace(Base):
@@ -403,6 +481,21 @@ class Workspace(Base):
         passive_deletes="all",
         lazy="raise",
     )
+    notifications: Mapped[list[Notification]] = relationship(
+        back_populates="workspace",
+        passive_deletes="all",
+        lazy="raise",
+    )
+    notificationProviders: Mapped[list[NotificationProvider]] = relationship(
+        back_populates="workspace",
+        passive_deletes="all",
+        lazy="raise",
+    )
+    pushSubscriptions: Mapped[list[PushSubscription]] = relationship(
+        back_populates="workspace",
+        passive_deletes="all",
+        lazy="raise",
+    )
 
 
 class WorkspaceMember(Base):
@@ -512,6 +605,11 @@ class Alert(Base):
         SEVERITY_TYPE,
         default=Severity.MEDIUM,
         server_default="MEDIUM",
+    )
+    status: Mapped[AlertStatus] = mapped_column(
+        ALERT_STATUS_TYPE,
+        default=AlertStatus.NEW,
+        server_default="NEW",
     )
     tags: Mapped[list[str]] = mapped_column(
         postgresql.ARRAY(sa.String()),
@@ -717,7 +815,12 @@ class BrandDetection(Base):
 
 class Notification(Base):
     __tablename__ = "Notification"
-    __table_args__ = (sa.Index(None, "userId", "createdAt"),)
+    __table_args__ = (
+        sa.Index(None, "userId", "isRead"),
+        sa.Index(None, "userId", "createdAt"),
+        sa.Index(None, "workspaceId", "createdAt"),
+        sa.Index(None, "createdAt"),
+    )
 
     id: Mapped[str] = mapped_column(
         sa.String(),
@@ -727,11 +830,32 @@ class Notification(Base):
     )
     user: Mapped[User] = relationship(back_populates="notifications", lazy="raise")
     userId: Mapped[str] = mapped_column(sa.String(), sa.ForeignKey("users.id", ondelete="CASCADE"))
-    workspaceId: Mapped[str | None] = mapped_column(sa.String())
-    kind: Mapped[str] = mapped_column(sa.String())
-    title: Mapped[str] = mapped_column(sa.String())
-    body: Mapped[str | None] = mapped_column(sa.String())
+    workspace: Mapped[Workspace] = relationship(back_populates="notifications", lazy="raise")
+    workspaceId: Mapped[str] = mapped_column(
+        sa.String(),
+        sa.ForeignKey("Workspace.id", ondelete="CASCADE"),
+    )
+    type: Mapped[NotificationType] = mapped_column(
+        NOTIFICATION_TYPE_TYPE,
+        default=NotificationType.INFO,
+        server_default="INFO",
+    )
+    eventType: Mapped[str] = mapped_column(sa.String(100))
+    title: Mapped[str] = mapped_column(sa.String(200))
+    message: Mapped[str] = mapped_column(sa.Text())
+    link: Mapped[str | None] = mapped_column(sa.String(2048))
+    metadata_: Mapped[Any] = mapped_column(
+        "metadata",
+        postgresql.JSONB(none_as_null=True),
+        nullable=True,
+    )
+    isRead: Mapped[bool] = mapped_column(
+        sa.Boolean(),
+        default=False,
+        server_default=sa.text("false"),
+    )
     readAt: Mapped[datetime.datetime | None] = mapped_column(sa.DateTime(timezone=True))
+    digestedAt: Mapped[datetime.datetime | None] = mapped_column(sa.DateTime(timezone=True))
     createdAt: Mapped[datetime.datetime] = mapped_column(
         sa.DateTime(timezone=True),
         server_default=sa.func.now(),
@@ -740,16 +864,188 @@ class Notification(Base):
 
 class NotificationPreference(Base):
     __tablename__ = "NotificationPreference"
-    __table_args__ = (sa.UniqueConstraint("userId", "channel", "eventType"),)
 
-    id: Mapped[int] = mapped_column(sa.Integer(), sa.Identity(), primary_key=True)
-    userId: Mapped[str] = mapped_column(sa.String())
-    channel: Mapped[str] = mapped_column(sa.String())
-    eventType: Mapped[str] = mapped_column(sa.String())
-    enabled: Mapped[bool] = mapped_column(
+    id: Mapped[str] = mapped_column(
+        sa.String(),
+        primary_key=True,
+        default=_new_uuid,
+        server_default=sa.text("gen_random_uuid()::text"),
+    )
+    user: Mapped[User] = relationship(back_populates="notificationPreference", lazy="raise")
+    userId: Mapped[str] = mapped_column(
+        sa.String(),
+        sa.ForeignKey("users.id", ondelete="CASCADE"),
+        unique=True,
+    )
+    inAppEnabled: Mapped[bool] = mapped_column(
         sa.Boolean(),
         default=True,
         server_default=sa.text("true"),
+    )
+    emailEnabled: Mapped[bool] = mapped_column(
+        sa.Boolean(),
+        default=True,
+        server_default=sa.text("true"),
+    )
+    pushEnabled: Mapped[bool] = mapped_column(
+        sa.Boolean(),
+        default=False,
+        server_default=sa.text("false"),
+    )
+    disabledEventTypes: Mapped[list[str]] = mapped_column(
+        postgresql.ARRAY(sa.String()),
+        default=list,
+        server_default=sa.text("'{}'"),
+    )
+    digestFrequency: Mapped[DigestFrequency] = mapped_column(
+        DIGEST_FREQUENCY_TYPE,
+        default=DigestFrequency.REALTIME,
+        server_default="REALTIME",
+    )
+    digestTime: Mapped[str] = mapped_column(sa.String(5), default="09:00", server_default="09:00")
+    lastDigestSentAt: Mapped[datetime.datetime | None] = mapped_column(sa.DateTime(timezone=True))
+    dndEnabled: Mapped[bool] = mapped_column(
+        sa.Boolean(),
+        default=False,
+        server_default=sa.text("false"),
+    )
+    dndStartTime: Mapped[str | None] = mapped_column(sa.String(5))
+    dndEndTime: Mapped[str | None] = mapped_column(sa.String(5))
+    timezone: Mapped[str] = mapped_column(sa.String(64), default="UTC", server_default="UTC")
+    createdAt: Mapped[datetime.datetime] = mapped_column(
+        sa.DateTime(timezone=True),
+        server_default=sa.func.now(),
+    )
+    updatedAt: Mapped[datetime.datetime] = mapped_column(
+        sa.DateTime(timezone=True),
+        server_default=sa.func.now(),
+        onupdate=sa.func.now(),
+    )
+
+
+class NotificationProvider(Base):
+    __tablename__ = "NotificationProvider"
+    __table_args__ = (sa.UniqueConstraint("workspaceId", "provider"),)
+
+    id: Mapped[str] = mapped_column(
+        sa.String(),
+        primary_key=True,
+        default=_new_uuid,
+        server_default=sa.text("gen_random_uuid()::text"),
+    )
+    workspace: Mapped[Workspace] = relationship(
+        back_populates="notificationProviders",
+        lazy="raise",
+    )
+    workspaceId: Mapped[str] = mapped_column(
+        sa.String(),
+        sa.ForeignKey("Workspace.id", ondelete="CASCADE"),
+    )
+    provider: Mapped[ProviderType] = mapped_column(PROVIDER_TYPE_TYPE)
+    isEnabled: Mapped[bool] = mapped_column(
+        sa.Boolean(),
+        default=True,
+        server_default=sa.text("true"),
+    )
+    publicConfig: Mapped[Any] = mapped_column(postgresql.JSONB(none_as_null=True), nullable=False)
+    secretConfig: Mapped[str] = mapped_column(sa.Text())
+    eventTypes: Mapped[list[str]] = mapped_column(
+        postgresql.ARRAY(sa.String()),
+        default=list,
+        server_default=sa.text("'{}'"),
+    )
+    createdAt: Mapped[datetime.datetime] = mapped_column(
+        sa.DateTime(timezone=True),
+        server_default=sa.func.now(),
+    )
+    updatedAt: Mapped[datetime.datetime] = mapped_column(
+        sa.DateTime(timezone=True),
+        server_default=sa.func.now(),
+        onupdate=sa.func.now(),
+    )
+
+
+class NotificationDeliveryLog(Base):
+    __tablename__ = "NotificationDeliveryLog"
+    __table_args__ = (
+        sa.Index(None, "status", "nextRetryAt"),
+        sa.Index(None, "workspaceId", "channel"),
+        sa.Index(None, "createdAt"),
+    )
+
+    id: Mapped[str] = mapped_column(
+        sa.String(),
+        primary_key=True,
+        default=_new_uuid,
+        server_default=sa.text("gen_random_uuid()::text"),
+    )
+    notificationId: Mapped[str | None] = mapped_column(sa.String())
+    workspaceId: Mapped[str] = mapped_column(sa.String())
+    userId: Mapped[str | None] = mapped_column(sa.String())
+    providerId: Mapped[str | None] = mapped_column(sa.String())
+    channel: Mapped[DeliveryChannel] = mapped_column(DELIVERY_CHANNEL_TYPE)
+    eventType: Mapped[str] = mapped_column(sa.String(100))
+    status: Mapped[DeliveryStatus] = mapped_column(
+        DELIVERY_STATUS_TYPE,
+        default=DeliveryStatus.PENDING,
+        server_default="PENDING",
+    )
+    attempts: Mapped[int] = mapped_column(sa.Integer(), default=0, server_default=sa.text("0"))
+    maxAttempts: Mapped[int] = mapped_column(sa.Integer(), default=3, server_default=sa.text("3"))
+    lastError: Mapped[str | None] = mapped_column(sa.Text())
+    responseStatus: Mapped[int | None] = mapped_column(sa.Integer())
+    lastAttemptAt: Mapped[datetime.datetime | None] = mapped_column(sa.DateTime(timezone=True))
+    nextRetryAt: Mapped[datetime.datetime | None] = mapped_column(sa.DateTime(timezone=True))
+    deliveredAt: Mapped[datetime.datetime | None] = mapped_column(sa.DateTime(timezone=True))
+    payload: Mapped[Any] = mapped_column(postgresql.JSONB(none_as_null=True), nullable=True)
+    createdAt: Mapped[datetime.datetime] = mapped_column(
+        sa.DateTime(timezone=True),
+        server_default=sa.func.now(),
+    )
+    updatedAt: Mapped[datetime.datetime] = mapped_column(
+        sa.DateTime(timezone=True),
+        server_default=sa.func.now(),
+        onupdate=sa.func.now(),
+    )
+
+
+class PushSubscription(Base):
+    __tablename__ = "PushSubscription"
+    __table_args__ = (
+        sa.Index(None, "userId"),
+        sa.Index(None, "workspaceId"),
+    )
+
+    id: Mapped[str] = mapped_column(
+        sa.String(),
+        primary_key=True,
+        default=_new_uuid,
+        server_default=sa.text("gen_random_uuid()::text"),
+    )
+    user: Mapped[User] = relationship(back_populates="pushSubscriptions", lazy="raise")
+    userId: Mapped[str] = mapped_column(sa.String(), sa.ForeignKey("users.id", ondelete="CASCADE"))
+    workspace: Mapped[Workspace] = relationship(back_populates="pushSubscriptions", lazy="raise")
+    workspaceId: Mapped[str] = mapped_column(
+        sa.String(),
+        sa.ForeignKey("Workspace.id", ondelete="CASCADE"),
+    )
+    endpoint: Mapped[str] = mapped_column(sa.String(2048), unique=True)
+    p256dh: Mapped[str] = mapped_column(sa.String(200))
+    auth: Mapped[str] = mapped_column(sa.String(100))
+    userAgent: Mapped[str | None] = mapped_column(sa.String(500))
+    deviceName: Mapped[str | None] = mapped_column(sa.String(120))
+    lastUsedAt: Mapped[datetime.datetime] = mapped_column(
+        sa.DateTime(timezone=True),
+        server_default=sa.func.now(),
+    )
+    createdAt: Mapped[datetime.datetime] = mapped_column(
+        sa.DateTime(timezone=True),
+        server_default=sa.func.now(),
+    )
+    updatedAt: Mapped[datetime.datetime] = mapped_column(
+        sa.DateTime(timezone=True),
+        server_default=sa.func.now(),
+        onupdate=sa.func.now(),
     )
 
 
@@ -933,6 +1229,9 @@ MODELS: dict[str, type[Base]] = {
     "BrandDetection": BrandDetection,
     "Notification": Notification,
     "NotificationPreference": NotificationPreference,
+    "NotificationProvider": NotificationProvider,
+    "NotificationDeliveryLog": NotificationDeliveryLog,
+    "PushSubscription": PushSubscription,
     "UploadedFile": UploadedFile,
     "Subscription": Subscription,
     "Payment": Payment,
