@@ -148,6 +148,10 @@ export const screenshot = (params = {}, init = {}) =>
 export const onboardingForm = (params = {}, init = {}) =>
   send(`/onboarding`, { method: "POST", ...init });
 
+/** api notificationsForm: POST /notifications; resolves to the fetch Response */
+export const notificationsForm = (params = {}, init = {}) =>
+  send(`/notifications`, { method: "POST", ...init });
+
 /** api assets: GET /assets/{name}; resolves to the fetch Response */
 export const assets = (params = {}, init = {}) =>
   send(`/assets/${encodeURIComponent(params.name)}`, { method: "GET", ...init });

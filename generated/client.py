@@ -611,6 +611,25 @@ class Client:
         )
         return _checked(response)
 
+    def notifications_form(
+        self,
+        *,
+        json: Any = None,
+        params: Mapping[str, Any] | None = None,
+        content: bytes | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> httpx.Response:
+        """api notificationsForm: POST /notifications"""
+        response = self.request(
+            "POST",
+            "/notifications",
+            json=json,
+            params=params,
+            content=content,
+            headers=headers,
+        )
+        return _checked(response)
+
     def assets(
         self,
         name: str | int,
@@ -974,6 +993,25 @@ class AsyncClient:
         response = await self.request(
             "POST",
             "/onboarding",
+            json=json,
+            params=params,
+            content=content,
+            headers=headers,
+        )
+        return _checked(response)
+
+    async def notifications_form(
+        self,
+        *,
+        json: Any = None,
+        params: Mapping[str, Any] | None = None,
+        content: bytes | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> httpx.Response:
+        """api notificationsForm: POST /notifications"""
+        response = await self.request(
+            "POST",
+            "/notifications",
             json=json,
             params=params,
             content=content,

@@ -24,6 +24,7 @@ from src.client.pages.auth import (
 )
 from src.client.pages.dashboard import dashboard_page
 from src.client.pages.landing import landing_page
+from src.client.pages.notifications import notifications_form, notifications_page
 from src.client.pages.onboarding import onboarding_form, onboarding_page
 from src.client.pages.status import status_page
 from src.core.aegis.operations import (
@@ -415,6 +416,13 @@ APP = d.AppDecl(
             auth=True,
         ),
         d.Api(
+            name="notificationsForm",
+            method="POST",
+            path="/notifications",
+            fn=notifications_form,
+            auth=True,
+        ),
+        d.Api(
             name="assets",
             method="GET",
             path="/assets/{name}",
@@ -487,6 +495,12 @@ APP = d.AppDecl(
             name="AuditLogPage",
             path="/workspaces/{workspaceId}/audit",
             component=audit_log_page,
+            auth_required=True,
+        ),
+        d.Page(
+            name="NotificationsPage",
+            path="/notifications",
+            component=notifications_page,
             auth_required=True,
         ),
     ),

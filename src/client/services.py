@@ -101,3 +101,16 @@ def audit_event(row: Any, actor_email: str | None) -> dict[str, Any]:
         "description": getattr(row, "description", None),
         "ip": getattr(row, "ip", None) or getattr(row, "ipAddress", None),
     }
+
+
+# ------------------------------------------------------------------ notifications
+
+
+async def unread_notifications(context: Any) -> int:
+    from src.core.notifications import inbox
+
+    memo = _memo(context)
+    if "unread" not in memo:
+        memo["unread"] = await inbox.unread_count(context)
+    count: int = memo["unread"]
+    return count

@@ -94,14 +94,7 @@ async def form_lists(request: Any) -> dict[str, list[str]]:
 def _models() -> SimpleNamespace:
     import generated.models as generated
 
-    mapped = {
-        name: value
-        for name, value in vars(generated).items()
-        if isinstance(value, type)
-        and issubclass(value, generated.Base)
-        and value is not generated.Base
-    }
-    return SimpleNamespace(**mapped)
+    return SimpleNamespace(**generated.MODELS)
 
 
 def with_models(context: Any) -> Any:
@@ -167,7 +160,14 @@ async def navigation(context: Any) -> dict[str, Any]:
     current_id = await services.current_workspace(context, workspaces)
     current = next((w for w in workspaces if w["id"] == current_id), None)
     admin = current is not None and services.at_least(current["role"], "ADMIN")
-    return {"signed_in": True, "workspaces": workspaces, "current": current, "admin": admin}
+    unread = await services.unread_notifications(context)
+    return {
+        "signed_in": True,
+        "workspaces": workspaces,
+        "current": current,
+        "admin": admin,
+        "unread": unread,
+    }
 
 
 def redirect(path: str, **query: str) -> RedirectResponse:

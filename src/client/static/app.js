@@ -74,6 +74,11 @@
     socket.onmessage = function (event) {
       var frame;
       try { frame = JSON.parse(event.data); } catch (e) { return; }
+      var m = frame && frame.message;
+      if (m && m.type === "unread_count" && typeof m.count === "number") {
+        setCount(m.count);
+        return;
+      }
       var n = notificationOf(frame);
       if (n) show(n);
     };
