@@ -81,6 +81,118 @@ def _headers(token: str | None, extra: Any) -> dict[str, str]:
     return {**headers, **dict(extra or {})}
 
 
+class WorkspaceRef(BaseModel):
+    workspaceId: Any
+
+    model_config = ConfigDict(populate_by_name=True, extra="allow")
+
+
+class SlugArgs(BaseModel):
+    slug: str
+
+    model_config = ConfigDict(populate_by_name=True, extra="allow")
+
+
+class AdminListArgs(BaseModel):
+    page: int = Field(default=1)
+    pageSize: int = Field(default=25)
+    search: str | None = Field(default=None)
+    includeDeleted: bool = Field(default=False)
+
+    model_config = ConfigDict(populate_by_name=True, extra="allow")
+
+
+class src_core_auth_operations__WorkspaceRef(BaseModel):
+    workspaceId: Any
+
+    model_config = ConfigDict(populate_by_name=True, extra="allow")
+
+
+class AuditLogArgs(BaseModel):
+    action: str | None = Field(default=None)
+    resource: str | None = Field(default=None)
+    userId: Any = Field(default=None)
+    since: datetime | None = Field(default=None)
+    until: datetime | None = Field(default=None)
+    workspaceId: Any
+    limit: int = Field(default=50)
+    cursor: str | None = Field(default=None)
+
+    model_config = ConfigDict(populate_by_name=True, extra="allow")
+
+
+class ResourceArgs(BaseModel):
+    workspaceId: Any
+    resource: str
+    resourceId: str
+    limit: int = Field(default=50)
+    cursor: str | None = Field(default=None)
+
+    model_config = ConfigDict(populate_by_name=True, extra="allow")
+
+
+class ExportArgs(BaseModel):
+    action: str | None = Field(default=None)
+    resource: str | None = Field(default=None)
+    userId: Any = Field(default=None)
+    since: datetime | None = Field(default=None)
+    until: datetime | None = Field(default=None)
+    workspaceId: Any
+    format: Literal["csv", "json"] = Field(default="csv")
+
+    model_config = ConfigDict(populate_by_name=True, extra="allow")
+
+
+class AdminAuditArgs(BaseModel):
+    action: str | None = Field(default=None)
+    resource: str | None = Field(default=None)
+    userId: Any = Field(default=None)
+    since: datetime | None = Field(default=None)
+    until: datetime | None = Field(default=None)
+    workspaceId: Any = Field(default=None)
+    limit: int = Field(default=50)
+    cursor: str | None = Field(default=None)
+
+    model_config = ConfigDict(populate_by_name=True, extra="allow")
+
+
+class SystemLogArgs(BaseModel):
+    level: Literal["DEBUG", "INFO", "WARN", "ERROR", "CRITICAL"] | None = Field(default=None)
+    component: str | None = Field(default=None)
+    search: str | None = Field(default=None)
+    since: datetime | None = Field(default=None)
+    until: datetime | None = Field(default=None)
+    limit: int = Field(default=50)
+    beforeId: int | None = Field(default=None)
+
+    model_config = ConfigDict(populate_by_name=True, extra="allow")
+
+
+class ListArgs(BaseModel):
+    page: int = Field(default=1)
+    pageSize: int = Field(default=25)
+    unreadOnly: bool = Field(default=False)
+
+    model_config = ConfigDict(populate_by_name=True, extra="allow")
+
+
+class UserListArgs(BaseModel):
+    page: int = Field(default=1)
+    pageSize: int = Field(default=25)
+    search: str | None = Field(default=None)
+    isAdmin: bool | None = Field(default=None)
+    isSuspended: bool | None = Field(default=None)
+
+    model_config = ConfigDict(populate_by_name=True, extra="allow")
+
+
+class ActivityArgs(BaseModel):
+    userId: Any = Field(default=None)
+    limit: int = Field(default=50)
+
+    model_config = ConfigDict(populate_by_name=True, extra="allow")
+
+
 class NotificationFilter(BaseModel):
     workspaceId: str | None = Field(default=None)
     isRead: bool | None = Field(default=None)
@@ -99,7 +211,7 @@ class WorkspaceScope(BaseModel):
     model_config = ConfigDict(populate_by_name=True, extra="allow")
 
 
-class WorkspaceRef(BaseModel):
+class src_core_notifications_providers__WorkspaceRef(BaseModel):
     workspaceId: str
 
     model_config = ConfigDict(populate_by_name=True, extra="allow")
@@ -118,21 +230,177 @@ class DeliveryLogFilter(BaseModel):
 class CreateWorkspaceArgs(BaseModel):
     name: str
     slug: str | None = Field(default=None)
+    description: str | None = Field(default=None)
 
     model_config = ConfigDict(populate_by_name=True, extra="allow")
 
 
 class UpdateWorkspaceArgs(BaseModel):
-    id: str
+    workspaceId: Any
     name: str | None = Field(default=None)
-    ipAllowlist: list[str] | None = Field(default=None)
-    sessionTimeoutMins: int | None = Field(default=None)
+    description: str | None = Field(default=None)
+    settings: dict[str, Any] | None = Field(default=None)
 
     model_config = ConfigDict(populate_by_name=True, extra="allow")
 
 
-class src_core_workspace_operations__WorkspaceRef(BaseModel):
-    id: str
+class BrandingArgs(BaseModel):
+    workspaceId: Any
+    logoUrl: str | None = Field(default=None)
+    primaryColor: Any = Field(default=None)
+    secondaryColor: Any = Field(default=None)
+
+    model_config = ConfigDict(populate_by_name=True, extra="allow")
+
+
+class SessionTimeoutArgs(BaseModel):
+    workspaceId: Any
+    sessionTimeoutMins: int
+
+    model_config = ConfigDict(populate_by_name=True, extra="allow")
+
+
+class InviteArgs(BaseModel):
+    workspaceId: Any
+    email: str
+    role: Any = Field(default="MEMBER")
+
+    model_config = ConfigDict(populate_by_name=True, extra="allow")
+
+
+class TokenArgs(BaseModel):
+    token: Any
+
+    model_config = ConfigDict(populate_by_name=True, extra="allow")
+
+
+class InvitationRef(BaseModel):
+    workspaceId: Any
+    invitationId: Any
+
+    model_config = ConfigDict(populate_by_name=True, extra="allow")
+
+
+class MemberRef(BaseModel):
+    workspaceId: Any
+    userId: Any
+
+    model_config = ConfigDict(populate_by_name=True, extra="allow")
+
+
+class RoleArgs(BaseModel):
+    workspaceId: Any
+    userId: Any
+    role: Any
+
+    model_config = ConfigDict(populate_by_name=True, extra="allow")
+
+
+class TransferArgs(BaseModel):
+    workspaceId: Any
+    newOwnerId: Any
+
+    model_config = ConfigDict(populate_by_name=True, extra="allow")
+
+
+class SuspendArgs(BaseModel):
+    workspaceId: Any
+    suspended: bool = Field(default=True)
+    reason: str | None = Field(default=None)
+
+    model_config = ConfigDict(populate_by_name=True, extra="allow")
+
+
+class QuotaArgs(BaseModel):
+    workspaceId: Any
+    plan: Literal["FREE", "HOBBY", "PRO", "ENTERPRISE"] | None = Field(default=None)
+    maxMembersOverride: int | None = Field(default=None)
+    storageQuotaBytes: int | None = Field(default=None)
+
+    model_config = ConfigDict(populate_by_name=True, extra="allow")
+
+
+class CodeArgs(BaseModel):
+    code: Any
+
+    model_config = ConfigDict(populate_by_name=True, extra="allow")
+
+
+class DisableArgs(BaseModel):
+    code: Any
+    password: str | None = Field(default=None)
+
+    model_config = ConfigDict(populate_by_name=True, extra="allow")
+
+
+class AllowlistArgs(BaseModel):
+    workspaceId: Any
+    entries: list[Any]
+    enabled: bool | None = Field(default=None)
+
+    model_config = ConfigDict(populate_by_name=True, extra="allow")
+
+
+class EntryArgs(BaseModel):
+    workspaceId: Any
+    entry: Any
+
+    model_config = ConfigDict(populate_by_name=True, extra="allow")
+
+
+class ToggleArgs(BaseModel):
+    workspaceId: Any
+    enabled: bool
+
+    model_config = ConfigDict(populate_by_name=True, extra="allow")
+
+
+class SendArgs(BaseModel):
+    content: str
+
+    model_config = ConfigDict(populate_by_name=True, extra="allow")
+
+
+class ReadArgs(BaseModel):
+    id: Any
+    isRead: bool = Field(default=True)
+
+    model_config = ConfigDict(populate_by_name=True, extra="allow")
+
+
+class MessageRef(BaseModel):
+    id: Any
+
+    model_config = ConfigDict(populate_by_name=True, extra="allow")
+
+
+class AdminFlagArgs(BaseModel):
+    id: Any
+    isAdmin: bool
+
+    model_config = ConfigDict(populate_by_name=True, extra="allow")
+
+
+class src_core_user_operations__SuspendArgs(BaseModel):
+    userId: Any
+    suspended: bool = Field(default=True)
+    reason: str | None = Field(default=None)
+
+    model_config = ConfigDict(populate_by_name=True, extra="allow")
+
+
+class UserRef(BaseModel):
+    userId: Any
+
+    model_config = ConfigDict(populate_by_name=True, extra="allow")
+
+
+class ProfileArgs(BaseModel):
+    displayName: str | None = Field(default=None)
+    avatarUrl: str | None = Field(default=None)
+    jobTitle: str | None = Field(default=None)
+    timezone: str | None = Field(default=None)
+    locale: str | None = Field(default=None)
 
     model_config = ConfigDict(populate_by_name=True, extra="allow")
 
@@ -262,13 +530,46 @@ class TechniquesGetAllArgs(BaseModel):
     model_config = ConfigDict(populate_by_name=True, extra="allow")
 
 
+WorkspaceRef.model_rebuild()
+SlugArgs.model_rebuild()
+AdminListArgs.model_rebuild()
+src_core_auth_operations__WorkspaceRef.model_rebuild()
+AuditLogArgs.model_rebuild()
+ResourceArgs.model_rebuild()
+ExportArgs.model_rebuild()
+AdminAuditArgs.model_rebuild()
+SystemLogArgs.model_rebuild()
+ListArgs.model_rebuild()
+UserListArgs.model_rebuild()
+ActivityArgs.model_rebuild()
 NotificationFilter.model_rebuild()
 WorkspaceScope.model_rebuild()
-WorkspaceRef.model_rebuild()
+src_core_notifications_providers__WorkspaceRef.model_rebuild()
 DeliveryLogFilter.model_rebuild()
 CreateWorkspaceArgs.model_rebuild()
 UpdateWorkspaceArgs.model_rebuild()
-src_core_workspace_operations__WorkspaceRef.model_rebuild()
+BrandingArgs.model_rebuild()
+SessionTimeoutArgs.model_rebuild()
+InviteArgs.model_rebuild()
+TokenArgs.model_rebuild()
+InvitationRef.model_rebuild()
+MemberRef.model_rebuild()
+RoleArgs.model_rebuild()
+TransferArgs.model_rebuild()
+SuspendArgs.model_rebuild()
+QuotaArgs.model_rebuild()
+CodeArgs.model_rebuild()
+DisableArgs.model_rebuild()
+AllowlistArgs.model_rebuild()
+EntryArgs.model_rebuild()
+ToggleArgs.model_rebuild()
+SendArgs.model_rebuild()
+ReadArgs.model_rebuild()
+MessageRef.model_rebuild()
+AdminFlagArgs.model_rebuild()
+src_core_user_operations__SuspendArgs.model_rebuild()
+UserRef.model_rebuild()
+ProfileArgs.model_rebuild()
 NotificationRef.model_rebuild()
 SaveProviderArgs.model_rebuild()
 ToggleProviderArgs.model_rebuild()
@@ -313,12 +614,228 @@ class Client:
         headers = _headers(self.token, kwargs.pop("headers", None))
         return self.http.request(method, path, headers=headers, **kwargs)
 
-    def get_workspaces(
+    def get_user_workspaces(
         self,
         args: None = None,
     ) -> Any:
-        """query getWorkspaces: GET/POST /operations/get-workspaces"""
-        response = self.request("POST", "/operations/get-workspaces", json=_dump(args))
+        """query getUserWorkspaces: GET/POST /operations/get-user-workspaces"""
+        response = self.request("POST", "/operations/get-user-workspaces", json=_dump(args))
+        return _answer(response)
+
+    def get_current_workspace(
+        self,
+        args: None = None,
+    ) -> Any:
+        """query getCurrentWorkspace: GET/POST /operations/get-current-workspace"""
+        response = self.request("POST", "/operations/get-current-workspace", json=_dump(args))
+        return _answer(response)
+
+    def get_workspace_by_id(
+        self,
+        args: WorkspaceRef | Mapping[str, Any],
+    ) -> Any:
+        """query getWorkspaceById: GET/POST /operations/get-workspace-by-id"""
+        response = self.request("POST", "/operations/get-workspace-by-id", json=_dump(args))
+        return _answer(response)
+
+    def get_workspace_members(
+        self,
+        args: WorkspaceRef | Mapping[str, Any],
+    ) -> Any:
+        """query getWorkspaceMembers: GET/POST /operations/get-workspace-members"""
+        response = self.request("POST", "/operations/get-workspace-members", json=_dump(args))
+        return _answer(response)
+
+    def check_slug_availability(
+        self,
+        args: SlugArgs | Mapping[str, Any],
+    ) -> Any:
+        """query checkSlugAvailability: GET/POST /operations/check-slug-availability"""
+        response = self.request("POST", "/operations/check-slug-availability", json=_dump(args))
+        return _answer(response)
+
+    def get_workspace_invitations(
+        self,
+        args: WorkspaceRef | Mapping[str, Any],
+    ) -> Any:
+        """query getWorkspaceInvitations: GET/POST /operations/get-workspace-invitations"""
+        response = self.request("POST", "/operations/get-workspace-invitations", json=_dump(args))
+        return _answer(response)
+
+    def get_workspace_usage(
+        self,
+        args: WorkspaceRef | Mapping[str, Any],
+    ) -> Any:
+        """query getWorkspaceUsage: GET/POST /operations/get-workspace-usage"""
+        response = self.request("POST", "/operations/get-workspace-usage", json=_dump(args))
+        return _answer(response)
+
+    def get_storage_stats(
+        self,
+        args: WorkspaceRef | Mapping[str, Any],
+    ) -> Any:
+        """query getStorageStats: GET/POST /operations/get-storage-stats"""
+        response = self.request("POST", "/operations/get-storage-stats", json=_dump(args))
+        return _answer(response)
+
+    def export_workspace_data(
+        self,
+        args: WorkspaceRef | Mapping[str, Any],
+    ) -> Any:
+        """query exportWorkspaceData: GET/POST /operations/export-workspace-data"""
+        response = self.request("POST", "/operations/export-workspace-data", json=_dump(args))
+        return _answer(response)
+
+    def get_all_workspaces_for_admin(
+        self,
+        args: AdminListArgs | Mapping[str, Any],
+    ) -> Any:
+        """query getAllWorkspacesForAdmin: GET/POST /operations/get-all-workspaces-for-admin"""
+        response = self.request(
+            "POST",
+            "/operations/get-all-workspaces-for-admin",
+            json=_dump(args),
+        )
+        return _answer(response)
+
+    def get_workspace_count(
+        self,
+        args: None = None,
+    ) -> Any:
+        """query getWorkspaceCount: GET/POST /operations/get-workspace-count"""
+        response = self.request("POST", "/operations/get-workspace-count", json=_dump(args))
+        return _answer(response)
+
+    def get_system_log_count(
+        self,
+        args: None = None,
+    ) -> Any:
+        """query getSystemLogCount: GET/POST /operations/get-system-log-count"""
+        response = self.request("POST", "/operations/get-system-log-count", json=_dump(args))
+        return _answer(response)
+
+    def get_notification_count(
+        self,
+        args: None = None,
+    ) -> Any:
+        """query getNotificationCount: GET/POST /operations/get-notification-count"""
+        response = self.request("POST", "/operations/get-notification-count", json=_dump(args))
+        return _answer(response)
+
+    def get_contact_messages_count(
+        self,
+        args: None = None,
+    ) -> Any:
+        """query getContactMessagesCount: GET/POST /operations/get-contact-messages-count"""
+        response = self.request("POST", "/operations/get-contact-messages-count", json=_dump(args))
+        return _answer(response)
+
+    def get_workspace_details(
+        self,
+        args: WorkspaceRef | Mapping[str, Any],
+    ) -> Any:
+        """query getWorkspaceDetails: GET/POST /operations/get-workspace-details"""
+        response = self.request("POST", "/operations/get-workspace-details", json=_dump(args))
+        return _answer(response)
+
+    def get_workspace_ip_whitelist(
+        self,
+        args: src_core_auth_operations__WorkspaceRef | Mapping[str, Any],
+    ) -> Any:
+        """query getWorkspaceIpWhitelist: GET/POST /operations/get-workspace-ip-whitelist"""
+        response = self.request("POST", "/operations/get-workspace-ip-whitelist", json=_dump(args))
+        return _answer(response)
+
+    def get_audit_logs(
+        self,
+        args: AuditLogArgs | Mapping[str, Any],
+    ) -> Any:
+        """query getAuditLogs: GET/POST /operations/get-audit-logs"""
+        response = self.request("POST", "/operations/get-audit-logs", json=_dump(args))
+        return _answer(response)
+
+    def get_audit_logs_by_resource(
+        self,
+        args: ResourceArgs | Mapping[str, Any],
+    ) -> Any:
+        """query getAuditLogsByResource: GET/POST /operations/get-audit-logs-by-resource"""
+        response = self.request("POST", "/operations/get-audit-logs-by-resource", json=_dump(args))
+        return _answer(response)
+
+    def export_audit_logs(
+        self,
+        args: ExportArgs | Mapping[str, Any],
+    ) -> Any:
+        """query exportAuditLogs: GET/POST /operations/export-audit-logs"""
+        response = self.request("POST", "/operations/export-audit-logs", json=_dump(args))
+        return _answer(response)
+
+    def get_all_audit_logs_for_admin(
+        self,
+        args: AdminAuditArgs | Mapping[str, Any],
+    ) -> Any:
+        """query getAllAuditLogsForAdmin: GET/POST /operations/get-all-audit-logs-for-admin"""
+        response = self.request(
+            "POST",
+            "/operations/get-all-audit-logs-for-admin",
+            json=_dump(args),
+        )
+        return _answer(response)
+
+    def get_system_logs(
+        self,
+        args: SystemLogArgs | Mapping[str, Any],
+    ) -> Any:
+        """query getSystemLogs: GET/POST /operations/get-system-logs"""
+        response = self.request("POST", "/operations/get-system-logs", json=_dump(args))
+        return _answer(response)
+
+    def get_system_health(
+        self,
+        args: None = None,
+    ) -> Any:
+        """query getSystemHealth: GET/POST /operations/get-system-health"""
+        response = self.request("POST", "/operations/get-system-health", json=_dump(args))
+        return _answer(response)
+
+    def get_database_metrics(
+        self,
+        args: None = None,
+    ) -> Any:
+        """query getDatabaseMetrics: GET/POST /operations/get-database-metrics"""
+        response = self.request("POST", "/operations/get-database-metrics", json=_dump(args))
+        return _answer(response)
+
+    def get_infrastructure_status(
+        self,
+        args: None = None,
+    ) -> Any:
+        """query getInfrastructureStatus: GET/POST /operations/get-infrastructure-status"""
+        response = self.request("POST", "/operations/get-infrastructure-status", json=_dump(args))
+        return _answer(response)
+
+    def get_contact_messages(
+        self,
+        args: ListArgs | Mapping[str, Any],
+    ) -> Any:
+        """query getContactMessages: GET/POST /operations/get-contact-messages"""
+        response = self.request("POST", "/operations/get-contact-messages", json=_dump(args))
+        return _answer(response)
+
+    def get_paginated_users(
+        self,
+        args: UserListArgs | Mapping[str, Any],
+    ) -> Any:
+        """query getPaginatedUsers: GET/POST /operations/get-paginated-users"""
+        response = self.request("POST", "/operations/get-paginated-users", json=_dump(args))
+        return _answer(response)
+
+    def get_user_activity(
+        self,
+        args: ActivityArgs | Mapping[str, Any],
+    ) -> Any:
+        """query getUserActivity: GET/POST /operations/get-user-activity"""
+        response = self.request("POST", "/operations/get-user-activity", json=_dump(args))
         return _answer(response)
 
     def get_notifications(
@@ -339,7 +856,7 @@ class Client:
 
     def get_notification_providers(
         self,
-        args: WorkspaceRef | Mapping[str, Any],
+        args: src_core_notifications_providers__WorkspaceRef | Mapping[str, Any],
     ) -> Any:
         """query getNotificationProviders: GET/POST /operations/get-notification-providers"""
         response = self.request("POST", "/operations/get-notification-providers", json=_dump(args))
@@ -395,10 +912,302 @@ class Client:
 
     def delete_workspace(
         self,
-        args: src_core_workspace_operations__WorkspaceRef | Mapping[str, Any],
+        args: WorkspaceRef | Mapping[str, Any],
     ) -> Any:
         """action deleteWorkspace: POST /operations/delete-workspace"""
         response = self.request("POST", "/operations/delete-workspace", json=_dump(args))
+        return _answer(response)
+
+    def restore_workspace(
+        self,
+        args: WorkspaceRef | Mapping[str, Any],
+    ) -> Any:
+        """action restoreWorkspace: POST /operations/restore-workspace"""
+        response = self.request("POST", "/operations/restore-workspace", json=_dump(args))
+        return _answer(response)
+
+    def switch_workspace(
+        self,
+        args: WorkspaceRef | Mapping[str, Any],
+    ) -> Any:
+        """action switchWorkspace: POST /operations/switch-workspace"""
+        response = self.request("POST", "/operations/switch-workspace", json=_dump(args))
+        return _answer(response)
+
+    def complete_onboarding(
+        self,
+        args: None = None,
+    ) -> Any:
+        """action completeOnboarding: POST /operations/complete-onboarding"""
+        response = self.request("POST", "/operations/complete-onboarding", json=_dump(args))
+        return _answer(response)
+
+    def update_workspace_branding(
+        self,
+        args: BrandingArgs | Mapping[str, Any],
+    ) -> Any:
+        """action updateWorkspaceBranding: POST /operations/update-workspace-branding"""
+        response = self.request("POST", "/operations/update-workspace-branding", json=_dump(args))
+        return _answer(response)
+
+    def update_workspace_session_timeout(
+        self,
+        args: SessionTimeoutArgs | Mapping[str, Any],
+    ) -> Any:
+        """action updateWorkspaceSessionTimeout: POST /operations/update-workspace-session-timeout"""
+        response = self.request(
+            "POST",
+            "/operations/update-workspace-session-timeout",
+            json=_dump(args),
+        )
+        return _answer(response)
+
+    def invite_member_to_workspace(
+        self,
+        args: InviteArgs | Mapping[str, Any],
+    ) -> Any:
+        """action inviteMemberToWorkspace: POST /operations/invite-member-to-workspace"""
+        response = self.request("POST", "/operations/invite-member-to-workspace", json=_dump(args))
+        return _answer(response)
+
+    def send_workspace_invitation(
+        self,
+        args: InviteArgs | Mapping[str, Any],
+    ) -> Any:
+        """action sendWorkspaceInvitation: POST /operations/send-workspace-invitation"""
+        response = self.request("POST", "/operations/send-workspace-invitation", json=_dump(args))
+        return _answer(response)
+
+    def accept_workspace_invitation(
+        self,
+        args: TokenArgs | Mapping[str, Any],
+    ) -> Any:
+        """action acceptWorkspaceInvitation: POST /operations/accept-workspace-invitation"""
+        response = self.request("POST", "/operations/accept-workspace-invitation", json=_dump(args))
+        return _answer(response)
+
+    def revoke_workspace_invitation(
+        self,
+        args: InvitationRef | Mapping[str, Any],
+    ) -> Any:
+        """action revokeWorkspaceInvitation: POST /operations/revoke-workspace-invitation"""
+        response = self.request("POST", "/operations/revoke-workspace-invitation", json=_dump(args))
+        return _answer(response)
+
+    def remove_member_from_workspace(
+        self,
+        args: MemberRef | Mapping[str, Any],
+    ) -> Any:
+        """action removeMemberFromWorkspace: POST /operations/remove-member-from-workspace"""
+        response = self.request(
+            "POST",
+            "/operations/remove-member-from-workspace",
+            json=_dump(args),
+        )
+        return _answer(response)
+
+    def update_member_role(
+        self,
+        args: RoleArgs | Mapping[str, Any],
+    ) -> Any:
+        """action updateMemberRole: POST /operations/update-member-role"""
+        response = self.request("POST", "/operations/update-member-role", json=_dump(args))
+        return _answer(response)
+
+    def leave_workspace(
+        self,
+        args: WorkspaceRef | Mapping[str, Any],
+    ) -> Any:
+        """action leaveWorkspace: POST /operations/leave-workspace"""
+        response = self.request("POST", "/operations/leave-workspace", json=_dump(args))
+        return _answer(response)
+
+    def transfer_workspace_ownership(
+        self,
+        args: TransferArgs | Mapping[str, Any],
+    ) -> Any:
+        """action transferWorkspaceOwnership: POST /operations/transfer-workspace-ownership"""
+        response = self.request(
+            "POST",
+            "/operations/transfer-workspace-ownership",
+            json=_dump(args),
+        )
+        return _answer(response)
+
+    def confirm_ownership_transfer(
+        self,
+        args: TokenArgs | Mapping[str, Any],
+    ) -> Any:
+        """action confirmOwnershipTransfer: POST /operations/confirm-ownership-transfer"""
+        response = self.request("POST", "/operations/confirm-ownership-transfer", json=_dump(args))
+        return _answer(response)
+
+    def suspend_workspace(
+        self,
+        args: SuspendArgs | Mapping[str, Any],
+    ) -> Any:
+        """action suspendWorkspace: POST /operations/suspend-workspace"""
+        response = self.request("POST", "/operations/suspend-workspace", json=_dump(args))
+        return _answer(response)
+
+    def update_workspace_quotas(
+        self,
+        args: QuotaArgs | Mapping[str, Any],
+    ) -> Any:
+        """action updateWorkspaceQuotas: POST /operations/update-workspace-quotas"""
+        response = self.request("POST", "/operations/update-workspace-quotas", json=_dump(args))
+        return _answer(response)
+
+    def enable2_fa(
+        self,
+        args: None = None,
+    ) -> Any:
+        """action enable2FA: POST /operations/enable2-fa"""
+        response = self.request("POST", "/operations/enable2-fa", json=_dump(args))
+        return _answer(response)
+
+    def verify2_fa(
+        self,
+        args: CodeArgs | Mapping[str, Any],
+    ) -> Any:
+        """action verify2FA: POST /operations/verify2-fa"""
+        response = self.request("POST", "/operations/verify2-fa", json=_dump(args))
+        return _answer(response)
+
+    def disable2_fa(
+        self,
+        args: DisableArgs | Mapping[str, Any],
+    ) -> Any:
+        """action disable2FA: POST /operations/disable2-fa"""
+        response = self.request("POST", "/operations/disable2-fa", json=_dump(args))
+        return _answer(response)
+
+    def generate_new2_fa_backup_codes(
+        self,
+        args: CodeArgs | Mapping[str, Any],
+    ) -> Any:
+        """action generateNew2FABackupCodes: POST /operations/generate-new2-fa-backup-codes"""
+        response = self.request(
+            "POST",
+            "/operations/generate-new2-fa-backup-codes",
+            json=_dump(args),
+        )
+        return _answer(response)
+
+    def update_workspace_ip_whitelist(
+        self,
+        args: AllowlistArgs | Mapping[str, Any],
+    ) -> Any:
+        """action updateWorkspaceIpWhitelist: POST /operations/update-workspace-ip-whitelist"""
+        response = self.request(
+            "POST",
+            "/operations/update-workspace-ip-whitelist",
+            json=_dump(args),
+        )
+        return _answer(response)
+
+    def add_ip_to_whitelist(
+        self,
+        args: EntryArgs | Mapping[str, Any],
+    ) -> Any:
+        """action addIpToWhitelist: POST /operations/add-ip-to-whitelist"""
+        response = self.request("POST", "/operations/add-ip-to-whitelist", json=_dump(args))
+        return _answer(response)
+
+    def remove_ip_from_whitelist(
+        self,
+        args: EntryArgs | Mapping[str, Any],
+    ) -> Any:
+        """action removeIpFromWhitelist: POST /operations/remove-ip-from-whitelist"""
+        response = self.request("POST", "/operations/remove-ip-from-whitelist", json=_dump(args))
+        return _answer(response)
+
+    def toggle_ip_whitelist(
+        self,
+        args: ToggleArgs | Mapping[str, Any],
+    ) -> Any:
+        """action toggleIpWhitelist: POST /operations/toggle-ip-whitelist"""
+        response = self.request("POST", "/operations/toggle-ip-whitelist", json=_dump(args))
+        return _answer(response)
+
+    def send_contact_message(
+        self,
+        args: SendArgs | Mapping[str, Any],
+    ) -> Any:
+        """action sendContactMessage: POST /operations/send-contact-message"""
+        response = self.request("POST", "/operations/send-contact-message", json=_dump(args))
+        return _answer(response)
+
+    def mark_message_as_read(
+        self,
+        args: ReadArgs | Mapping[str, Any],
+    ) -> Any:
+        """action markMessageAsRead: POST /operations/mark-message-as-read"""
+        response = self.request("POST", "/operations/mark-message-as-read", json=_dump(args))
+        return _answer(response)
+
+    def mark_message_as_replied(
+        self,
+        args: MessageRef | Mapping[str, Any],
+    ) -> Any:
+        """action markMessageAsReplied: POST /operations/mark-message-as-replied"""
+        response = self.request("POST", "/operations/mark-message-as-replied", json=_dump(args))
+        return _answer(response)
+
+    def delete_contact_message(
+        self,
+        args: MessageRef | Mapping[str, Any],
+    ) -> Any:
+        """action deleteContactMessage: POST /operations/delete-contact-message"""
+        response = self.request("POST", "/operations/delete-contact-message", json=_dump(args))
+        return _answer(response)
+
+    def update_is_user_admin_by_id(
+        self,
+        args: AdminFlagArgs | Mapping[str, Any],
+    ) -> Any:
+        """action updateIsUserAdminById: POST /operations/update-is-user-admin-by-id"""
+        response = self.request("POST", "/operations/update-is-user-admin-by-id", json=_dump(args))
+        return _answer(response)
+
+    def suspend_user(
+        self,
+        args: src_core_user_operations__SuspendArgs | Mapping[str, Any],
+    ) -> Any:
+        """action suspendUser: POST /operations/suspend-user"""
+        response = self.request("POST", "/operations/suspend-user", json=_dump(args))
+        return _answer(response)
+
+    def reset_user2_fa(
+        self,
+        args: UserRef | Mapping[str, Any],
+    ) -> Any:
+        """action resetUser2FA: POST /operations/reset-user2-fa"""
+        response = self.request("POST", "/operations/reset-user2-fa", json=_dump(args))
+        return _answer(response)
+
+    def reset_user_password(
+        self,
+        args: UserRef | Mapping[str, Any],
+    ) -> Any:
+        """action resetUserPassword: POST /operations/reset-user-password"""
+        response = self.request("POST", "/operations/reset-user-password", json=_dump(args))
+        return _answer(response)
+
+    def delete_user_cascade(
+        self,
+        args: UserRef | Mapping[str, Any],
+    ) -> Any:
+        """action deleteUserCascade: POST /operations/delete-user-cascade"""
+        response = self.request("POST", "/operations/delete-user-cascade", json=_dump(args))
+        return _answer(response)
+
+    def update_profile(
+        self,
+        args: ProfileArgs | Mapping[str, Any],
+    ) -> Any:
+        """action updateProfile: POST /operations/update-profile"""
+        response = self.request("POST", "/operations/update-profile", json=_dump(args))
         return _answer(response)
 
     def mark_as_read(
@@ -678,12 +1487,256 @@ class AsyncClient:
         headers = _headers(self.token, kwargs.pop("headers", None))
         return await self.http.request(method, path, headers=headers, **kwargs)
 
-    async def get_workspaces(
+    async def get_user_workspaces(
         self,
         args: None = None,
     ) -> Any:
-        """query getWorkspaces: GET/POST /operations/get-workspaces"""
-        response = await self.request("POST", "/operations/get-workspaces", json=_dump(args))
+        """query getUserWorkspaces: GET/POST /operations/get-user-workspaces"""
+        response = await self.request("POST", "/operations/get-user-workspaces", json=_dump(args))
+        return _answer(response)
+
+    async def get_current_workspace(
+        self,
+        args: None = None,
+    ) -> Any:
+        """query getCurrentWorkspace: GET/POST /operations/get-current-workspace"""
+        response = await self.request("POST", "/operations/get-current-workspace", json=_dump(args))
+        return _answer(response)
+
+    async def get_workspace_by_id(
+        self,
+        args: WorkspaceRef | Mapping[str, Any],
+    ) -> Any:
+        """query getWorkspaceById: GET/POST /operations/get-workspace-by-id"""
+        response = await self.request("POST", "/operations/get-workspace-by-id", json=_dump(args))
+        return _answer(response)
+
+    async def get_workspace_members(
+        self,
+        args: WorkspaceRef | Mapping[str, Any],
+    ) -> Any:
+        """query getWorkspaceMembers: GET/POST /operations/get-workspace-members"""
+        response = await self.request("POST", "/operations/get-workspace-members", json=_dump(args))
+        return _answer(response)
+
+    async def check_slug_availability(
+        self,
+        args: SlugArgs | Mapping[str, Any],
+    ) -> Any:
+        """query checkSlugAvailability: GET/POST /operations/check-slug-availability"""
+        response = await self.request(
+            "POST",
+            "/operations/check-slug-availability",
+            json=_dump(args),
+        )
+        return _answer(response)
+
+    async def get_workspace_invitations(
+        self,
+        args: WorkspaceRef | Mapping[str, Any],
+    ) -> Any:
+        """query getWorkspaceInvitations: GET/POST /operations/get-workspace-invitations"""
+        response = await self.request(
+            "POST",
+            "/operations/get-workspace-invitations",
+            json=_dump(args),
+        )
+        return _answer(response)
+
+    async def get_workspace_usage(
+        self,
+        args: WorkspaceRef | Mapping[str, Any],
+    ) -> Any:
+        """query getWorkspaceUsage: GET/POST /operations/get-workspace-usage"""
+        response = await self.request("POST", "/operations/get-workspace-usage", json=_dump(args))
+        return _answer(response)
+
+    async def get_storage_stats(
+        self,
+        args: WorkspaceRef | Mapping[str, Any],
+    ) -> Any:
+        """query getStorageStats: GET/POST /operations/get-storage-stats"""
+        response = await self.request("POST", "/operations/get-storage-stats", json=_dump(args))
+        return _answer(response)
+
+    async def export_workspace_data(
+        self,
+        args: WorkspaceRef | Mapping[str, Any],
+    ) -> Any:
+        """query exportWorkspaceData: GET/POST /operations/export-workspace-data"""
+        response = await self.request("POST", "/operations/export-workspace-data", json=_dump(args))
+        return _answer(response)
+
+    async def get_all_workspaces_for_admin(
+        self,
+        args: AdminListArgs | Mapping[str, Any],
+    ) -> Any:
+        """query getAllWorkspacesForAdmin: GET/POST /operations/get-all-workspaces-for-admin"""
+        response = await self.request(
+            "POST",
+            "/operations/get-all-workspaces-for-admin",
+            json=_dump(args),
+        )
+        return _answer(response)
+
+    async def get_workspace_count(
+        self,
+        args: None = None,
+    ) -> Any:
+        """query getWorkspaceCount: GET/POST /operations/get-workspace-count"""
+        response = await self.request("POST", "/operations/get-workspace-count", json=_dump(args))
+        return _answer(response)
+
+    async def get_system_log_count(
+        self,
+        args: None = None,
+    ) -> Any:
+        """query getSystemLogCount: GET/POST /operations/get-system-log-count"""
+        response = await self.request("POST", "/operations/get-system-log-count", json=_dump(args))
+        return _answer(response)
+
+    async def get_notification_count(
+        self,
+        args: None = None,
+    ) -> Any:
+        """query getNotificationCount: GET/POST /operations/get-notification-count"""
+        response = await self.request(
+            "POST",
+            "/operations/get-notification-count",
+            json=_dump(args),
+        )
+        return _answer(response)
+
+    async def get_contact_messages_count(
+        self,
+        args: None = None,
+    ) -> Any:
+        """query getContactMessagesCount: GET/POST /operations/get-contact-messages-count"""
+        response = await self.request(
+            "POST",
+            "/operations/get-contact-messages-count",
+            json=_dump(args),
+        )
+        return _answer(response)
+
+    async def get_workspace_details(
+        self,
+        args: WorkspaceRef | Mapping[str, Any],
+    ) -> Any:
+        """query getWorkspaceDetails: GET/POST /operations/get-workspace-details"""
+        response = await self.request("POST", "/operations/get-workspace-details", json=_dump(args))
+        return _answer(response)
+
+    async def get_workspace_ip_whitelist(
+        self,
+        args: src_core_auth_operations__WorkspaceRef | Mapping[str, Any],
+    ) -> Any:
+        """query getWorkspaceIpWhitelist: GET/POST /operations/get-workspace-ip-whitelist"""
+        response = await self.request(
+            "POST",
+            "/operations/get-workspace-ip-whitelist",
+            json=_dump(args),
+        )
+        return _answer(response)
+
+    async def get_audit_logs(
+        self,
+        args: AuditLogArgs | Mapping[str, Any],
+    ) -> Any:
+        """query getAuditLogs: GET/POST /operations/get-audit-logs"""
+        response = await self.request("POST", "/operations/get-audit-logs", json=_dump(args))
+        return _answer(response)
+
+    async def get_audit_logs_by_resource(
+        self,
+        args: ResourceArgs | Mapping[str, Any],
+    ) -> Any:
+        """query getAuditLogsByResource: GET/POST /operations/get-audit-logs-by-resource"""
+        response = await self.request(
+            "POST",
+            "/operations/get-audit-logs-by-resource",
+            json=_dump(args),
+        )
+        return _answer(response)
+
+    async def export_audit_logs(
+        self,
+        args: ExportArgs | Mapping[str, Any],
+    ) -> Any:
+        """query exportAuditLogs: GET/POST /operations/export-audit-logs"""
+        response = await self.request("POST", "/operations/export-audit-logs", json=_dump(args))
+        return _answer(response)
+
+    async def get_all_audit_logs_for_admin(
+        self,
+        args: AdminAuditArgs | Mapping[str, Any],
+    ) -> Any:
+        """query getAllAuditLogsForAdmin: GET/POST /operations/get-all-audit-logs-for-admin"""
+        response = await self.request(
+            "POST",
+            "/operations/get-all-audit-logs-for-admin",
+            json=_dump(args),
+        )
+        return _answer(response)
+
+    async def get_system_logs(
+        self,
+        args: SystemLogArgs | Mapping[str, Any],
+    ) -> Any:
+        """query getSystemLogs: GET/POST /operations/get-system-logs"""
+        response = await self.request("POST", "/operations/get-system-logs", json=_dump(args))
+        return _answer(response)
+
+    async def get_system_health(
+        self,
+        args: None = None,
+    ) -> Any:
+        """query getSystemHealth: GET/POST /operations/get-system-health"""
+        response = await self.request("POST", "/operations/get-system-health", json=_dump(args))
+        return _answer(response)
+
+    async def get_database_metrics(
+        self,
+        args: None = None,
+    ) -> Any:
+        """query getDatabaseMetrics: GET/POST /operations/get-database-metrics"""
+        response = await self.request("POST", "/operations/get-database-metrics", json=_dump(args))
+        return _answer(response)
+
+    async def get_infrastructure_status(
+        self,
+        args: None = None,
+    ) -> Any:
+        """query getInfrastructureStatus: GET/POST /operations/get-infrastructure-status"""
+        response = await self.request(
+            "POST",
+            "/operations/get-infrastructure-status",
+            json=_dump(args),
+        )
+        return _answer(response)
+
+    async def get_contact_messages(
+        self,
+        args: ListArgs | Mapping[str, Any],
+    ) -> Any:
+        """query getContactMessages: GET/POST /operations/get-contact-messages"""
+        response = await self.request("POST", "/operations/get-contact-messages", json=_dump(args))
+        return _answer(response)
+
+    async def get_paginated_users(
+        self,
+        args: UserListArgs | Mapping[str, Any],
+    ) -> Any:
+        """query getPaginatedUsers: GET/POST /operations/get-paginated-users"""
+        response = await self.request("POST", "/operations/get-paginated-users", json=_dump(args))
+        return _answer(response)
+
+    async def get_user_activity(
+        self,
+        args: ActivityArgs | Mapping[str, Any],
+    ) -> Any:
+        """query getUserActivity: GET/POST /operations/get-user-activity"""
+        response = await self.request("POST", "/operations/get-user-activity", json=_dump(args))
         return _answer(response)
 
     async def get_notifications(
@@ -704,7 +1757,7 @@ class AsyncClient:
 
     async def get_notification_providers(
         self,
-        args: WorkspaceRef | Mapping[str, Any],
+        args: src_core_notifications_providers__WorkspaceRef | Mapping[str, Any],
     ) -> Any:
         """query getNotificationProviders: GET/POST /operations/get-notification-providers"""
         response = await self.request(
@@ -768,10 +1821,346 @@ class AsyncClient:
 
     async def delete_workspace(
         self,
-        args: src_core_workspace_operations__WorkspaceRef | Mapping[str, Any],
+        args: WorkspaceRef | Mapping[str, Any],
     ) -> Any:
         """action deleteWorkspace: POST /operations/delete-workspace"""
         response = await self.request("POST", "/operations/delete-workspace", json=_dump(args))
+        return _answer(response)
+
+    async def restore_workspace(
+        self,
+        args: WorkspaceRef | Mapping[str, Any],
+    ) -> Any:
+        """action restoreWorkspace: POST /operations/restore-workspace"""
+        response = await self.request("POST", "/operations/restore-workspace", json=_dump(args))
+        return _answer(response)
+
+    async def switch_workspace(
+        self,
+        args: WorkspaceRef | Mapping[str, Any],
+    ) -> Any:
+        """action switchWorkspace: POST /operations/switch-workspace"""
+        response = await self.request("POST", "/operations/switch-workspace", json=_dump(args))
+        return _answer(response)
+
+    async def complete_onboarding(
+        self,
+        args: None = None,
+    ) -> Any:
+        """action completeOnboarding: POST /operations/complete-onboarding"""
+        response = await self.request("POST", "/operations/complete-onboarding", json=_dump(args))
+        return _answer(response)
+
+    async def update_workspace_branding(
+        self,
+        args: BrandingArgs | Mapping[str, Any],
+    ) -> Any:
+        """action updateWorkspaceBranding: POST /operations/update-workspace-branding"""
+        response = await self.request(
+            "POST",
+            "/operations/update-workspace-branding",
+            json=_dump(args),
+        )
+        return _answer(response)
+
+    async def update_workspace_session_timeout(
+        self,
+        args: SessionTimeoutArgs | Mapping[str, Any],
+    ) -> Any:
+        """action updateWorkspaceSessionTimeout: POST /operations/update-workspace-session-timeout"""
+        response = await self.request(
+            "POST",
+            "/operations/update-workspace-session-timeout",
+            json=_dump(args),
+        )
+        return _answer(response)
+
+    async def invite_member_to_workspace(
+        self,
+        args: InviteArgs | Mapping[str, Any],
+    ) -> Any:
+        """action inviteMemberToWorkspace: POST /operations/invite-member-to-workspace"""
+        response = await self.request(
+            "POST",
+            "/operations/invite-member-to-workspace",
+            json=_dump(args),
+        )
+        return _answer(response)
+
+    async def send_workspace_invitation(
+        self,
+        args: InviteArgs | Mapping[str, Any],
+    ) -> Any:
+        """action sendWorkspaceInvitation: POST /operations/send-workspace-invitation"""
+        response = await self.request(
+            "POST",
+            "/operations/send-workspace-invitation",
+            json=_dump(args),
+        )
+        return _answer(response)
+
+    async def accept_workspace_invitation(
+        self,
+        args: TokenArgs | Mapping[str, Any],
+    ) -> Any:
+        """action acceptWorkspaceInvitation: POST /operations/accept-workspace-invitation"""
+        response = await self.request(
+            "POST",
+            "/operations/accept-workspace-invitation",
+            json=_dump(args),
+        )
+        return _answer(response)
+
+    async def revoke_workspace_invitation(
+        self,
+        args: InvitationRef | Mapping[str, Any],
+    ) -> Any:
+        """action revokeWorkspaceInvitation: POST /operations/revoke-workspace-invitation"""
+        response = await self.request(
+            "POST",
+            "/operations/revoke-workspace-invitation",
+            json=_dump(args),
+        )
+        return _answer(response)
+
+    async def remove_member_from_workspace(
+        self,
+        args: MemberRef | Mapping[str, Any],
+    ) -> Any:
+        """action removeMemberFromWorkspace: POST /operations/remove-member-from-workspace"""
+        response = await self.request(
+            "POST",
+            "/operations/remove-member-from-workspace",
+            json=_dump(args),
+        )
+        return _answer(response)
+
+    async def update_member_role(
+        self,
+        args: RoleArgs | Mapping[str, Any],
+    ) -> Any:
+        """action updateMemberRole: POST /operations/update-member-role"""
+        response = await self.request("POST", "/operations/update-member-role", json=_dump(args))
+        return _answer(response)
+
+    async def leave_workspace(
+        self,
+        args: WorkspaceRef | Mapping[str, Any],
+    ) -> Any:
+        """action leaveWorkspace: POST /operations/leave-workspace"""
+        response = await self.request("POST", "/operations/leave-workspace", json=_dump(args))
+        return _answer(response)
+
+    async def transfer_workspace_ownership(
+        self,
+        args: TransferArgs | Mapping[str, Any],
+    ) -> Any:
+        """action transferWorkspaceOwnership: POST /operations/transfer-workspace-ownership"""
+        response = await self.request(
+            "POST",
+            "/operations/transfer-workspace-ownership",
+            json=_dump(args),
+        )
+        return _answer(response)
+
+    async def confirm_ownership_transfer(
+        self,
+        args: TokenArgs | Mapping[str, Any],
+    ) -> Any:
+        """action confirmOwnershipTransfer: POST /operations/confirm-ownership-transfer"""
+        response = await self.request(
+            "POST",
+            "/operations/confirm-ownership-transfer",
+            json=_dump(args),
+        )
+        return _answer(response)
+
+    async def suspend_workspace(
+        self,
+        args: SuspendArgs | Mapping[str, Any],
+    ) -> Any:
+        """action suspendWorkspace: POST /operations/suspend-workspace"""
+        response = await self.request("POST", "/operations/suspend-workspace", json=_dump(args))
+        return _answer(response)
+
+    async def update_workspace_quotas(
+        self,
+        args: QuotaArgs | Mapping[str, Any],
+    ) -> Any:
+        """action updateWorkspaceQuotas: POST /operations/update-workspace-quotas"""
+        response = await self.request(
+            "POST",
+            "/operations/update-workspace-quotas",
+            json=_dump(args),
+        )
+        return _answer(response)
+
+    async def enable2_fa(
+        self,
+        args: None = None,
+    ) -> Any:
+        """action enable2FA: POST /operations/enable2-fa"""
+        response = await self.request("POST", "/operations/enable2-fa", json=_dump(args))
+        return _answer(response)
+
+    async def verify2_fa(
+        self,
+        args: CodeArgs | Mapping[str, Any],
+    ) -> Any:
+        """action verify2FA: POST /operations/verify2-fa"""
+        response = await self.request("POST", "/operations/verify2-fa", json=_dump(args))
+        return _answer(response)
+
+    async def disable2_fa(
+        self,
+        args: DisableArgs | Mapping[str, Any],
+    ) -> Any:
+        """action disable2FA: POST /operations/disable2-fa"""
+        response = await self.request("POST", "/operations/disable2-fa", json=_dump(args))
+        return _answer(response)
+
+    async def generate_new2_fa_backup_codes(
+        self,
+        args: CodeArgs | Mapping[str, Any],
+    ) -> Any:
+        """action generateNew2FABackupCodes: POST /operations/generate-new2-fa-backup-codes"""
+        response = await self.request(
+            "POST",
+            "/operations/generate-new2-fa-backup-codes",
+            json=_dump(args),
+        )
+        return _answer(response)
+
+    async def update_workspace_ip_whitelist(
+        self,
+        args: AllowlistArgs | Mapping[str, Any],
+    ) -> Any:
+        """action updateWorkspaceIpWhitelist: POST /operations/update-workspace-ip-whitelist"""
+        response = await self.request(
+            "POST",
+            "/operations/update-workspace-ip-whitelist",
+            json=_dump(args),
+        )
+        return _answer(response)
+
+    async def add_ip_to_whitelist(
+        self,
+        args: EntryArgs | Mapping[str, Any],
+    ) -> Any:
+        """action addIpToWhitelist: POST /operations/add-ip-to-whitelist"""
+        response = await self.request("POST", "/operations/add-ip-to-whitelist", json=_dump(args))
+        return _answer(response)
+
+    async def remove_ip_from_whitelist(
+        self,
+        args: EntryArgs | Mapping[str, Any],
+    ) -> Any:
+        """action removeIpFromWhitelist: POST /operations/remove-ip-from-whitelist"""
+        response = await self.request(
+            "POST",
+            "/operations/remove-ip-from-whitelist",
+            json=_dump(args),
+        )
+        return _answer(response)
+
+    async def toggle_ip_whitelist(
+        self,
+        args: ToggleArgs | Mapping[str, Any],
+    ) -> Any:
+        """action toggleIpWhitelist: POST /operations/toggle-ip-whitelist"""
+        response = await self.request("POST", "/operations/toggle-ip-whitelist", json=_dump(args))
+        return _answer(response)
+
+    async def send_contact_message(
+        self,
+        args: SendArgs | Mapping[str, Any],
+    ) -> Any:
+        """action sendContactMessage: POST /operations/send-contact-message"""
+        response = await self.request("POST", "/operations/send-contact-message", json=_dump(args))
+        return _answer(response)
+
+    async def mark_message_as_read(
+        self,
+        args: ReadArgs | Mapping[str, Any],
+    ) -> Any:
+        """action markMessageAsRead: POST /operations/mark-message-as-read"""
+        response = await self.request("POST", "/operations/mark-message-as-read", json=_dump(args))
+        return _answer(response)
+
+    async def mark_message_as_replied(
+        self,
+        args: MessageRef | Mapping[str, Any],
+    ) -> Any:
+        """action markMessageAsReplied: POST /operations/mark-message-as-replied"""
+        response = await self.request(
+            "POST",
+            "/operations/mark-message-as-replied",
+            json=_dump(args),
+        )
+        return _answer(response)
+
+    async def delete_contact_message(
+        self,
+        args: MessageRef | Mapping[str, Any],
+    ) -> Any:
+        """action deleteContactMessage: POST /operations/delete-contact-message"""
+        response = await self.request(
+            "POST",
+            "/operations/delete-contact-message",
+            json=_dump(args),
+        )
+        return _answer(response)
+
+    async def update_is_user_admin_by_id(
+        self,
+        args: AdminFlagArgs | Mapping[str, Any],
+    ) -> Any:
+        """action updateIsUserAdminById: POST /operations/update-is-user-admin-by-id"""
+        response = await self.request(
+            "POST",
+            "/operations/update-is-user-admin-by-id",
+            json=_dump(args),
+        )
+        return _answer(response)
+
+    async def suspend_user(
+        self,
+        args: src_core_user_operations__SuspendArgs | Mapping[str, Any],
+    ) -> Any:
+        """action suspendUser: POST /operations/suspend-user"""
+        response = await self.request("POST", "/operations/suspend-user", json=_dump(args))
+        return _answer(response)
+
+    async def reset_user2_fa(
+        self,
+        args: UserRef | Mapping[str, Any],
+    ) -> Any:
+        """action resetUser2FA: POST /operations/reset-user2-fa"""
+        response = await self.request("POST", "/operations/reset-user2-fa", json=_dump(args))
+        return _answer(response)
+
+    async def reset_user_password(
+        self,
+        args: UserRef | Mapping[str, Any],
+    ) -> Any:
+        """action resetUserPassword: POST /operations/reset-user-password"""
+        response = await self.request("POST", "/operations/reset-user-password", json=_dump(args))
+        return _answer(response)
+
+    async def delete_user_cascade(
+        self,
+        args: UserRef | Mapping[str, Any],
+    ) -> Any:
+        """action deleteUserCascade: POST /operations/delete-user-cascade"""
+        response = await self.request("POST", "/operations/delete-user-cascade", json=_dump(args))
+        return _answer(response)
+
+    async def update_profile(
+        self,
+        args: ProfileArgs | Mapping[str, Any],
+    ) -> Any:
+        """action updateProfile: POST /operations/update-profile"""
+        response = await self.request("POST", "/operations/update-profile", json=_dump(args))
         return _answer(response)
 
     async def mark_as_read(

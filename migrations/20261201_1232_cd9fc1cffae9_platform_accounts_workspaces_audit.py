@@ -7,7 +7,7 @@ already there are carried over: audit actions are mapped onto the enum and every
 workspace gets its OWNER member as ``ownerId``.
 
 Revision ID: cd9fc1cffae9
-Revises: b874182c0491
+Revises: 4cecb075dd77
 Create Date: 2026-12-01 12:32:13.310152
 """
 
@@ -18,7 +18,7 @@ from alembic import op
 from sqlalchemy.dialects import postgresql
 
 revision: str = "cd9fc1cffae9"
-down_revision: str | Sequence[str] | None = "b874182c0491"
+down_revision: str | Sequence[str] | None = "4cecb075dd77"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from sentinel_spec.runtime import client_ip
+from src.core.entities import model
 
 USER_AGENT_MAX = 512
 
@@ -31,13 +32,16 @@ async def audit(
 ) -> None:
     """Add an AuditLog row in ``context.session``. ``user_id`` overrides the actor for
     jobs and sign-in hooks, where ``context.user`` is not (yet) the actor."""
+    from generated.models import AuditAction
+
+    if action not in AuditAction.__members__:
+        raise ValueError(f"{action!r} is not an AuditAction (app.sq)")
     request = _request_of(context)
     ip = client_ip(request) if request is not None else None
     agent = request.headers.get("user-agent") if request is not None else None
     actor = user_id if user_id is not None else getattr(getattr(context, "user", None), "id", None)
-    model = _audit_model(context)
     context.session.add(
-        model(
+        model(context, "AuditLog")(
             workspaceId=workspace_id,
             userId=actor,
             action=action,
@@ -50,14 +54,3 @@ async def audit(
             requestId=getattr(context, "request_id", None),
         )
     )
-
-
-def _audit_model(context: Any) -> Any:
-    """The AuditLog model: from the declaration's entities when it lists it, else the
-    generated one (hooks and jobs that do not list AuditLog still audit)."""
-    try:
-        return context.entities.AuditLog
-    except AttributeError:
-        from generated.models import AuditLog
-
-        return AuditLog

@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import select
 
 from sentinel_spec.runtime import HttpError, require_role
+from src.core.entities import model
 
 ROLES = ("OWNER", "ADMIN", "MEMBER", "VIEWER")  # strongest first, as app.sq's enum Role
 
@@ -35,7 +36,7 @@ async def member_of(
     403 outside the allowlist or a weaker role. ``include_deleted`` lets the owner reach a
     soft-deleted workspace (restore)."""
     membership = await require_role(context, workspace_id, minimum)
-    workspace = context.entities.Workspace
+    workspace = model(context, "Workspace")
     state = (
         await context.session.execute(
             select(workspace.deletedAt, workspace.isActive).where(workspace.id == workspace_id)
@@ -56,7 +57,7 @@ async def current_workspace_id(context: Any) -> str | None:
     user = context.user
     if user is None or not getattr(user, "currentWorkspaceId", None):
         return None
-    member, workspace = context.entities.WorkspaceMember, context.entities.Workspace
+    member, workspace = model(context, "WorkspaceMember"), model(context, "Workspace")
     found = await context.session.scalar(
         select(workspace.id)
         .join(member, member.workspaceId == workspace.id)
