@@ -16,7 +16,7 @@ from alembic import op
 from sqlalchemy.dialects import postgresql
 
 revision: str = "4cecb075dd77"
-down_revision: str | Sequence[str] | None = "cd9fc1cffae9"
+down_revision: str | Sequence[str] | None = "b874182c0491"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
