@@ -328,9 +328,33 @@ export const screenshot = (params = {}, init = {}) =>
 export const onboardingForm = (params = {}, init = {}) =>
   send(`/onboarding`, { method: "POST", ...init });
 
+/** api switchWorkspaceForm: POST /workspace/switch; resolves to the fetch Response */
+export const switchWorkspaceForm = (params = {}, init = {}) =>
+  send(`/workspace/switch`, { method: "POST", ...init });
+
+/** api invitationForm: POST /invitations/accept; resolves to the fetch Response */
+export const invitationForm = (params = {}, init = {}) =>
+  send(`/invitations/accept`, { method: "POST", ...init });
+
+/** api transferConfirmForm: POST /workspaces/transfer/confirm; resolves to the fetch Response */
+export const transferConfirmForm = (params = {}, init = {}) =>
+  send(`/workspaces/transfer/confirm`, { method: "POST", ...init });
+
+/** api workspaceSettingsForm: POST /workspaces/{workspaceId}/settings; resolves to the fetch Response */
+export const workspaceSettingsForm = (params = {}, init = {}) =>
+  send(`/workspaces/${encodeURIComponent(params.workspaceId)}/settings`, { method: "POST", ...init });
+
+/** api accountForm: POST /account; resolves to the fetch Response */
+export const accountForm = (params = {}, init = {}) =>
+  send(`/account`, { method: "POST", ...init });
+
 /** api notificationsForm: POST /notifications; resolves to the fetch Response */
 export const notificationsForm = (params = {}, init = {}) =>
   send(`/notifications`, { method: "POST", ...init });
+
+/** api auditExport: GET /workspaces/{workspaceId}/audit/export; resolves to the fetch Response */
+export const auditExport = (params = {}, init = {}) =>
+  send(`/workspaces/${encodeURIComponent(params.workspaceId)}/audit/export`, { method: "GET", ...init });
 
 /** api assets: GET /assets/{name}; resolves to the fetch Response */
 export const assets = (params = {}, init = {}) =>

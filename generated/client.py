@@ -1420,6 +1420,102 @@ class Client:
         )
         return _checked(response)
 
+    def switch_workspace_form(
+        self,
+        *,
+        json: Any = None,
+        params: Mapping[str, Any] | None = None,
+        content: bytes | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> httpx.Response:
+        """api switchWorkspaceForm: POST /workspace/switch"""
+        response = self.request(
+            "POST",
+            "/workspace/switch",
+            json=json,
+            params=params,
+            content=content,
+            headers=headers,
+        )
+        return _checked(response)
+
+    def invitation_form(
+        self,
+        *,
+        json: Any = None,
+        params: Mapping[str, Any] | None = None,
+        content: bytes | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> httpx.Response:
+        """api invitationForm: POST /invitations/accept"""
+        response = self.request(
+            "POST",
+            "/invitations/accept",
+            json=json,
+            params=params,
+            content=content,
+            headers=headers,
+        )
+        return _checked(response)
+
+    def transfer_confirm_form(
+        self,
+        *,
+        json: Any = None,
+        params: Mapping[str, Any] | None = None,
+        content: bytes | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> httpx.Response:
+        """api transferConfirmForm: POST /workspaces/transfer/confirm"""
+        response = self.request(
+            "POST",
+            "/workspaces/transfer/confirm",
+            json=json,
+            params=params,
+            content=content,
+            headers=headers,
+        )
+        return _checked(response)
+
+    def workspace_settings_form(
+        self,
+        workspace_id: str | int,
+        *,
+        json: Any = None,
+        params: Mapping[str, Any] | None = None,
+        content: bytes | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> httpx.Response:
+        """api workspaceSettingsForm: POST /workspaces/{workspaceId}/settings"""
+        response = self.request(
+            "POST",
+            f"/workspaces/{quote(str(workspace_id), safe='')}/settings",
+            json=json,
+            params=params,
+            content=content,
+            headers=headers,
+        )
+        return _checked(response)
+
+    def account_form(
+        self,
+        *,
+        json: Any = None,
+        params: Mapping[str, Any] | None = None,
+        content: bytes | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> httpx.Response:
+        """api accountForm: POST /account"""
+        response = self.request(
+            "POST",
+            "/account",
+            json=json,
+            params=params,
+            content=content,
+            headers=headers,
+        )
+        return _checked(response)
+
     def notifications_form(
         self,
         *,
@@ -1432,6 +1528,26 @@ class Client:
         response = self.request(
             "POST",
             "/notifications",
+            json=json,
+            params=params,
+            content=content,
+            headers=headers,
+        )
+        return _checked(response)
+
+    def audit_export(
+        self,
+        workspace_id: str | int,
+        *,
+        json: Any = None,
+        params: Mapping[str, Any] | None = None,
+        content: bytes | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> httpx.Response:
+        """api auditExport: GET /workspaces/{workspaceId}/audit/export"""
+        response = self.request(
+            "GET",
+            f"/workspaces/{quote(str(workspace_id), safe='')}/audit/export",
             json=json,
             params=params,
             content=content,
@@ -2389,6 +2505,102 @@ class AsyncClient:
         )
         return _checked(response)
 
+    async def switch_workspace_form(
+        self,
+        *,
+        json: Any = None,
+        params: Mapping[str, Any] | None = None,
+        content: bytes | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> httpx.Response:
+        """api switchWorkspaceForm: POST /workspace/switch"""
+        response = await self.request(
+            "POST",
+            "/workspace/switch",
+            json=json,
+            params=params,
+            content=content,
+            headers=headers,
+        )
+        return _checked(response)
+
+    async def invitation_form(
+        self,
+        *,
+        json: Any = None,
+        params: Mapping[str, Any] | None = None,
+        content: bytes | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> httpx.Response:
+        """api invitationForm: POST /invitations/accept"""
+        response = await self.request(
+            "POST",
+            "/invitations/accept",
+            json=json,
+            params=params,
+            content=content,
+            headers=headers,
+        )
+        return _checked(response)
+
+    async def transfer_confirm_form(
+        self,
+        *,
+        json: Any = None,
+        params: Mapping[str, Any] | None = None,
+        content: bytes | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> httpx.Response:
+        """api transferConfirmForm: POST /workspaces/transfer/confirm"""
+        response = await self.request(
+            "POST",
+            "/workspaces/transfer/confirm",
+            json=json,
+            params=params,
+            content=content,
+            headers=headers,
+        )
+        return _checked(response)
+
+    async def workspace_settings_form(
+        self,
+        workspace_id: str | int,
+        *,
+        json: Any = None,
+        params: Mapping[str, Any] | None = None,
+        content: bytes | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> httpx.Response:
+        """api workspaceSettingsForm: POST /workspaces/{workspaceId}/settings"""
+        response = await self.request(
+            "POST",
+            f"/workspaces/{quote(str(workspace_id), safe='')}/settings",
+            json=json,
+            params=params,
+            content=content,
+            headers=headers,
+        )
+        return _checked(response)
+
+    async def account_form(
+        self,
+        *,
+        json: Any = None,
+        params: Mapping[str, Any] | None = None,
+        content: bytes | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> httpx.Response:
+        """api accountForm: POST /account"""
+        response = await self.request(
+            "POST",
+            "/account",
+            json=json,
+            params=params,
+            content=content,
+            headers=headers,
+        )
+        return _checked(response)
+
     async def notifications_form(
         self,
         *,
@@ -2401,6 +2613,26 @@ class AsyncClient:
         response = await self.request(
             "POST",
             "/notifications",
+            json=json,
+            params=params,
+            content=content,
+            headers=headers,
+        )
+        return _checked(response)
+
+    async def audit_export(
+        self,
+        workspace_id: str | int,
+        *,
+        json: Any = None,
+        params: Mapping[str, Any] | None = None,
+        content: bytes | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> httpx.Response:
+        """api auditExport: GET /workspaces/{workspaceId}/audit/export"""
+        response = await self.request(
+            "GET",
+            f"/workspaces/{quote(str(workspace_id), safe='')}/audit/export",
             json=json,
             params=params,
             content=content,

@@ -13,7 +13,8 @@ if TYPE_CHECKING:
 
 from generated import models, settings
 from src.client.assets import asset
-from src.client.pages.audit import audit_log_page
+from src.client.pages.account import account_form, account_page
+from src.client.pages.audit import audit_export, audit_log_page
 from src.client.pages.auth import (
     email_verification_page,
     forgot_password_page,
@@ -22,10 +23,13 @@ from src.client.pages.auth import (
     signup_page,
     two_factor_page,
 )
-from src.client.pages.dashboard import dashboard_page
+from src.client.pages.dashboard import dashboard_page, switch_workspace_form
+from src.client.pages.invitations import invitation_form, invitation_page
 from src.client.pages.landing import landing_page
 from src.client.pages.notifications import notifications_form, notifications_page
 from src.client.pages.onboarding import onboarding_form, onboarding_page
+from src.client.pages.ownership import transfer_form, transfer_page
+from src.client.pages.settings import settings_form, settings_page
 from src.client.pages.status import status_page
 from src.core.aegis.operations import (
     create_alert,
@@ -1295,10 +1299,52 @@ APP = d.AppDecl(
             auth=True,
         ),
         d.Api(
+            name="switchWorkspaceForm",
+            method="POST",
+            path="/workspace/switch",
+            fn=switch_workspace_form,
+            auth=True,
+        ),
+        d.Api(
+            name="invitationForm",
+            method="POST",
+            path="/invitations/accept",
+            fn=invitation_form,
+            auth=False,
+        ),
+        d.Api(
+            name="transferConfirmForm",
+            method="POST",
+            path="/workspaces/transfer/confirm",
+            fn=transfer_form,
+            auth=False,
+        ),
+        d.Api(
+            name="workspaceSettingsForm",
+            method="POST",
+            path="/workspaces/{workspaceId}/settings",
+            fn=settings_form,
+            auth=True,
+        ),
+        d.Api(
+            name="accountForm",
+            method="POST",
+            path="/account",
+            fn=account_form,
+            auth=True,
+        ),
+        d.Api(
             name="notificationsForm",
             method="POST",
             path="/notifications",
             fn=notifications_form,
+            auth=True,
+        ),
+        d.Api(
+            name="auditExport",
+            method="GET",
+            path="/workspaces/{workspaceId}/audit/export",
+            fn=audit_export,
             auth=True,
         ),
         d.Api(
@@ -1371,9 +1417,33 @@ APP = d.AppDecl(
             auth_required=True,
         ),
         d.Page(
+            name="InvitationPage",
+            path="/invitations/accept",
+            component=invitation_page,
+            auth_required=False,
+        ),
+        d.Page(
+            name="TransferConfirmPage",
+            path="/workspaces/transfer/confirm",
+            component=transfer_page,
+            auth_required=False,
+        ),
+        d.Page(
+            name="WorkspaceSettingsPage",
+            path="/workspaces/{workspaceId}/settings",
+            component=settings_page,
+            auth_required=True,
+        ),
+        d.Page(
             name="AuditLogPage",
             path="/workspaces/{workspaceId}/audit",
             component=audit_log_page,
+            auth_required=True,
+        ),
+        d.Page(
+            name="AccountPage",
+            path="/account",
+            component=account_page,
             auth_required=True,
         ),
         d.Page(

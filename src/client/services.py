@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from src.core.workspace import access
+from src.core.workspace import access, service
 from src.core.workspace import operations as workspace_ops
 
 
@@ -31,7 +31,7 @@ async def my_workspaces(context: Any) -> list[dict[str, Any]]:
     """The signed-in user's workspaces with their role, newest first."""
     memo = _memo(context)
     if "workspaces" not in memo:
-        memo["workspaces"] = await workspace_ops.get_workspaces(None, context)
+        memo["workspaces"] = await service.list_workspaces(context)
     rows: list[dict[str, Any]] = memo["workspaces"]
     return rows
 
@@ -48,9 +48,17 @@ async def current_workspace(context: Any, workspaces: list[dict[str, Any]]) -> s
     return workspaces[0]["id"] if workspaces else None
 
 
-async def create_workspace(context: Any, name: str) -> Any:
+async def create_workspace(context: Any, name: str) -> dict[str, Any]:
     args = workspace_ops.CreateWorkspaceArgs(name=name)
-    return await workspace_ops.create_workspace(args, context)
+    created: dict[str, Any] = await service.create_workspace(context, name=args.name)
+    forget(context)
+    return created
+
+
+async def switch_workspace(context: Any, workspace_id: str) -> None:
+    args = workspace_ops.WorkspaceRef(workspaceId=workspace_id)
+    await service.switch_workspace(context, args.workspaceId)
+    forget(context)
 
 
 async def member_of(context: Any, workspace_id: str, minimum: str = "VIEWER") -> Any:
@@ -74,32 +82,24 @@ def at_least(role: str, minimum: str) -> bool:
 
 
 async def recent_audit(context: Any, workspace_id: str, limit: int) -> list[dict[str, Any]]:
-    """The newest audit events of a workspace, with the actor's address."""
-    from sqlalchemy import select
+    """The newest audit events of a workspace (OWNER and ADMIN, as the audit log)."""
+    from src.core.audit.service import AuditFilter, workspace_entries
 
-    e, db = context.entities, context.session
-    rows = (
-        await db.execute(
-            select(e.AuditLog, e.User.email)
-            .outerjoin(e.User, e.User.id == e.AuditLog.userId)
-            .where(e.AuditLog.workspaceId == workspace_id)
-            .order_by(e.AuditLog.createdAt.desc(), e.AuditLog.id.desc())
-            .limit(limit)
-        )
-    ).all()
-    return [audit_event(row, email) for row, email in rows]
+    page = await workspace_entries(context, workspace_id, AuditFilter(), limit=limit)
+    return [audit_entry(item) for item in page["items"]]
 
 
-def audit_event(row: Any, actor_email: str | None) -> dict[str, Any]:
+def audit_entry(item: dict[str, Any]) -> dict[str, Any]:
+    """The platform's entry view as the templates read it."""
     return {
-        "id": row.id,
-        "at": row.createdAt,
-        "actor": actor_email,
-        "action": role_name(row.action),
-        "resource": getattr(row, "resource", None) or getattr(row, "target", None),
-        "resource_id": getattr(row, "resourceId", None),
-        "description": getattr(row, "description", None),
-        "ip": getattr(row, "ip", None) or getattr(row, "ipAddress", None),
+        "id": item["id"],
+        "at": item["createdAt"],
+        "actor": item["userEmail"],
+        "action": item["action"],
+        "resource": item["resource"],
+        "resource_id": item["resourceId"],
+        "description": item["description"],
+        "ip": item["ipAddress"],
     }
 
 

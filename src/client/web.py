@@ -41,6 +41,10 @@ NOTICES = {
     "preferences": "Preferences saved.",
     "switched": "Workspace switched.",
     "left": "You left the workspace.",
+    "deleted": "Workspace deleted. Its owner can restore it for 30 days.",
+    "transfer": "We emailed the new owner a link to confirm the transfer.",
+    "profile": "Profile saved.",
+    "owner": "You are now the owner of this workspace.",
 }
 
 
@@ -103,6 +107,20 @@ def with_models(context: Any) -> Any:
     ``context.entities.<Name>`` as operations do."""
     context.entities = _models()
     return context
+
+
+async def undo(context: Any) -> None:
+    """A form's change failed and the page is drawn again with the error: roll back what
+    the service wrote before it refused, and drop what it queued for after the commit
+    (realtime messages, jobs, mail), exactly as a failed operation would. The unit of work
+    then commits nothing."""
+    await context.session.rollback()
+    scope = getattr(context, "_scope", None)  # the runtime's unit of work (AfterCommit)
+    if scope is not None:
+        scope.discard_callbacks()
+    from src.client import services
+
+    services.forget(context)
 
 
 def error_text(error: Exception) -> str:
@@ -170,9 +188,11 @@ async def navigation(context: Any) -> dict[str, Any]:
     }
 
 
-def redirect(path: str, **query: str) -> RedirectResponse:
-    """The answer to a form post that worked (Post/Redirect/Get)."""
+def redirect(path: str, _anchor: str | None = None, **query: str) -> RedirectResponse:
+    """The answer to a form post that worked (Post/Redirect/Get), back at ``#_anchor``."""
     target = f"{path}?{urlencode(query)}" if query else path
+    if _anchor:
+        target += f"#{_anchor}"
     return RedirectResponse(target, status_code=303)
 
 

@@ -1,39 +1,86 @@
 """GET /workspaces/:workspaceId/audit: the workspace's audit log, filtered, 50 rows a
-page (keyset), with links to export the same filtered rows as CSV or JSON."""
+page (the platform's keyset query on the (workspaceId, createdAt, id) index), with links
+to export the same filtered rows; GET .../audit/export: that export as a download."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 from urllib.parse import urlencode
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 from sqlalchemy import select
+from starlette.responses import Response
 
+from sentinel_spec.runtime import HttpError
 from src.client import services
-from src.client.audit_query import AuditFilters, audit_page, parse_cursor
 from src.client.web import component, error_text, page
+from src.core.audit import operations as audit_ops
 
-# Who may read the log: it names every member's actions and addresses.
-AUDIT_ROLE = "ADMIN"
+PAGE_SIZE = 50
+
+
+class FilterForm(BaseModel):
+    """The filter form as the browser sends it: blanks for "any", days for the dates."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    action: str | None = Field(default=None, max_length=64)
+    user: str | None = Field(default=None, max_length=64)
+    resource: str | None = Field(default=None, max_length=64)
+    since: dt.date | None = None
+    until: dt.date | None = None
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def blank_is_none(cls, value: Any) -> Any:
+        return None if isinstance(value, str) and not value.strip() else value
+
+    def query(self) -> dict[str, str]:
+        """The filters as URL parameters (for the pager and the export links)."""
+        return {k: str(v) for k, v in self.model_dump().items() if v is not None}
+
+    def service_filters(self) -> dict[str, Any]:
+        """The operation's arguments: ``until`` is the whole day, so the next midnight."""
+        return {
+            "action": self.action,
+            "resource": self.resource,
+            "userId": self.user,
+            "since": _midnight(self.since) if self.since else None,
+            "until": _midnight(self.until + dt.timedelta(days=1)) if self.until else None,
+        }
+
+
+def _midnight(day: dt.date) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time(), tzinfo=dt.UTC)
+
+
+def _filters(request: Any) -> tuple[FilterForm, str | None]:
+    try:
+        return FilterForm.model_validate(dict(request.query_params)), None
+    except ValidationError as invalid:
+        return FilterForm(), error_text(invalid)
 
 
 @component
 async def audit_log_page(request: Any, context: Any) -> Any:
     workspace_id = request.path_params["workspaceId"]
-    await services.member_of(context, workspace_id, AUDIT_ROLE)
-    error = None
+    form, error = _filters(request)
+    cursor = request.query_params.get("after") or None
     try:
-        filters = AuditFilters.model_validate(dict(request.query_params))
-    except ValidationError as invalid:
-        error, filters = error_text(invalid), AuditFilters()
-    actions = [a.name for a in context.entities.AuditLog.action.type.enum_class]
-    if filters.action is not None and filters.action not in actions:
-        error, filters = "Pick an action from the list.", AuditFilters()
-    cursor = parse_cursor(request.query_params.get("after"))
-    rows, next_cursor = await audit_page(context, workspace_id, filters, cursor)
+        args = audit_ops.AuditLogArgs(
+            workspaceId=workspace_id, limit=PAGE_SIZE, cursor=cursor, **form.service_filters()
+        )
+        entries = await audit_ops.get_audit_logs(args, context)  # OWNER and ADMIN
+    except (ValidationError, HttpError) as invalid:
+        if isinstance(invalid, HttpError) and invalid.status != 400:
+            raise
+        error, form, cursor = error_text(invalid), FilterForm(), None
+        args = audit_ops.AuditLogArgs(workspaceId=workspace_id, limit=PAGE_SIZE)
+        entries = await audit_ops.get_audit_logs(args, context)
     e = context.entities
     workspace = await context.session.get(e.Workspace, workspace_id)
-    members = (
+    people = (
         await context.session.execute(
             select(e.User.id, e.User.email)
             .join(e.WorkspaceMember, e.WorkspaceMember.userId == e.User.id)
@@ -41,21 +88,45 @@ async def audit_log_page(request: Any, context: Any) -> Any:
             .order_by(e.User.email)
         )
     ).all()
-    query = filters.query()
+    query = form.query()
+    next_cursor = entries["nextCursor"]
     return await page(
         request,
         context,
         "audit.html",
         {
             "workspace": workspace,
-            "events": [services.audit_event(row, email) for row, email in rows],
+            "events": [services.audit_entry(item) for item in entries["items"]],
             "filters": query,
-            "actions": actions,
-            "members": [{"id": uid, "email": email} for uid, email in members],
+            "actions": [a.name for a in e.AuditLog.action.type.enum_class],
+            "members": [{"id": uid, "email": email} for uid, email in people],
             "next_url": f"?{urlencode({**query, 'after': next_cursor})}" if next_cursor else None,
             "first_url": f"?{urlencode(query)}" if cursor else None,
             "export_query": urlencode(query),
             "error": error,
         },
         status=400 if error else 200,
+    )
+
+
+@component
+async def audit_export(request: Any, context: Any) -> Response:
+    """The filtered log as a CSV or JSON download (the export is itself audited)."""
+    workspace_id = request.path_params["workspaceId"]
+    form, error = _filters(request)
+    if error is not None:
+        raise HttpError(400, error)
+    args = audit_ops.ExportArgs(
+        workspaceId=workspace_id,
+        format=request.query_params.get("format", "csv"),
+        **form.service_filters(),
+    )
+    export = await audit_ops.export_audit_logs(args, context)
+    return Response(
+        export["content"],
+        media_type=export["contentType"],
+        headers={
+            "Content-Disposition": f'attachment; filename="{export["filename"]}"',
+            "Cache-Control": "no-store",
+        },
     )

@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import func, select
 
 from src.client import services
-from src.client.web import component, page, redirect
+from src.client.web import component, form_fields, page, redirect
 
 OPEN_INCIDENT_STATES = ("OPEN", "INVESTIGATING", "CONTAINED")
 RECENT_EVENTS = 10
@@ -73,3 +73,11 @@ async def workspace_summary(context: Any, workspace_id: str, *, audit: bool) -> 
         "open_alerts": open_alerts or 0,
         "events": events,
     }
+
+
+@component
+async def switch_workspace_form(request: Any, context: Any) -> Any:
+    """POST /workspace/switch: the header's workspace picker (404 for a stranger's id)."""
+    fields = await form_fields(request)
+    await services.switch_workspace(context, fields.get("workspaceId", ""))
+    return redirect("/dashboard", done="switched")

@@ -10,7 +10,7 @@ from pydantic import ValidationError
 
 from sentinel_spec.runtime import HttpError
 from src.client import services
-from src.client.web import component, error_text, form_fields, form_lists, page, redirect
+from src.client.web import component, error_text, form_fields, form_lists, page, redirect, undo
 from src.core.notifications import inbox, preferences
 
 PAGE_SIZE = 25
@@ -98,6 +98,7 @@ async def notifications_form(request: Any, context: Any) -> Any:
     except (HttpError, ValidationError) as failed:
         if isinstance(failed, HttpError) and failed.status in (401, 404, 429):
             raise
+        await undo(context)
         status = failed.status if isinstance(failed, HttpError) else 400
         services.forget(context)
         return await _view(request, context, error=error_text(failed), status=status)

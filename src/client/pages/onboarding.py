@@ -8,7 +8,7 @@ from pydantic import ValidationError
 
 from sentinel_spec.runtime import HttpError
 from src.client import services
-from src.client.web import component, error_text, form_fields, page, redirect
+from src.client.web import component, error_text, form_fields, page, redirect, undo
 
 
 async def _onboarding(
@@ -38,6 +38,7 @@ async def onboarding_form(request: Any, context: Any) -> Any:
     except (HttpError, ValidationError) as error:
         if isinstance(error, HttpError) and error.status in (401, 404):
             raise
+        await undo(context)
         status = error.status if isinstance(error, HttpError) else 400
         return await _onboarding(
             request, context, error=error_text(error), name=name, status=status
