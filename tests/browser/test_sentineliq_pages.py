@@ -10,6 +10,7 @@ from __future__ import annotations
 import shutil
 import subprocess
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -94,3 +95,224 @@ def test_a_page_renders_to_pixels(server: Server, tmp_path: Path) -> None:
     data = shot.read_bytes()
     assert data.startswith(b"\x89PNG\r\n\x1a\n")
     assert len(data) > 5_000  # text was drawn, not a blank page
+
+
+# ------------------------------------------------------------------ who sees what
+#
+# Signed in through the real auth routes (sign up, the mailed link, log in), members by
+# the real invitation flow; the pages are read and posted to as a browser would (the
+# session cookie, the page's CSRF cookie and token, a same-origin Origin).
+
+PASSWORD = "Correct-Horse-Battery-9"
+
+
+@pytest.fixture
+def app(tmp_path: Path, sentineliq_db: str, smtp: SmtpServer) -> object:
+    port = free_port()
+    env = {
+        "DATABASE_URL": sentineliq_db,
+        **SENTINELIQ_TEST_ENV,
+        "APP_URL": f"http://127.0.0.1:{port}",
+        **smtp.env(),
+    }
+    with running(
+        "start", "--project", str(ROOT), "--port", str(port), cwd=tmp_path, port=port, env=env
+    ) as server:
+        server.wait_for("/api/health")
+        yield server
+
+
+def mailed_token(smtp: SmtpServer, address: str, path: str) -> str:
+    import re
+    import time
+
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        for received in reversed(list(smtp.inbox.received)):
+            if address in str(received.message["To"]):
+                body = received.message.get_body(preferencelist=("plain",))
+                found = re.search(re.escape(path) + r"\?token=([\w\-%]+)", body.get_content())
+                if found:
+                    return found.group(1)
+        time.sleep(0.1)
+    raise AssertionError(f"no {path} mail to {address}")
+
+
+class Browser:
+    """An httpx client that keeps cookies and posts forms like a browser does."""
+
+    def __init__(self, server: Server) -> None:
+        import httpx
+
+        self.base = server.base
+        self.http = httpx.Client(base_url=server.base, timeout=10, follow_redirects=False)
+
+    def get(self, path: str) -> Any:
+        answer = self.http.get(path)
+        # The cookies are Secure (production settings); Chromium sends them to 127.0.0.1,
+        # httpx only over https: keep them as plain cookies of this test's jar.
+        for cookie in list(self.http.cookies.jar):
+            if cookie.secure:
+                self.http.cookies.jar.clear(cookie.domain, cookie.path, cookie.name)
+                self.http.cookies.set(cookie.name, cookie.value or "")
+        return answer
+
+    def form(self, path: str, fields: dict[str, str], page: str | None = None) -> Any:
+        """POST ``fields`` with the CSRF token of ``page`` (default: ``path``)."""
+        import re
+
+        html = self.get(page or path).text
+        token = re.search(r'name="csrf_token" value="([^"]+)"', html)
+        assert token, html[:500]
+        return self.http.post(
+            path, data={"csrf_token": token.group(1), **fields}, headers={"Origin": self.base}
+        )
+
+
+def signed_in(server: Server, smtp: SmtpServer, email: str) -> Browser:
+    browser = Browser(server)
+    made = browser.http.post("/auth/email/signup", json={"email": email, "password": PASSWORD})
+    assert made.status_code in (200, 201), made.text
+    token = mailed_token(smtp, email, "/email-verification")
+    assert browser.http.post("/auth/email/verify-email", json={"token": token}).status_code == 200
+    login = browser.http.post("/auth/email/login", json={"email": email, "password": PASSWORD})
+    assert login.status_code == 200, login.text
+    browser.http.cookies.set("sentinel_session", login.json()["sessionId"])
+    return browser
+
+
+def workspace_with(
+    server: Server, smtp: SmtpServer, **roles: str
+) -> tuple[str, dict[str, Browser]]:
+    """Ada's workspace with a member of each given role: {"grace": "VIEWER", ...}."""
+    ada = signed_in(server, smtp, "ada@example.com")
+    made = ada.form("/onboarding", {"name": "Acme Security"})
+    assert made.status_code == 303, made.text
+    workspace_id = ada.get("/dashboard").text.split("/workspaces/", 1)[1].split("/", 1)[0]
+    people = {"ada": ada}
+    for name, role in roles.items():
+        email = f"{name}@example.com"
+        invited = ada.form(
+            f"/workspaces/{workspace_id}/settings",
+            {"action": "invite", "email": email, "role": role},
+        )
+        assert invited.status_code == 303, invited.text
+        person = signed_in(server, smtp, email)
+        token = mailed_token(smtp, email, "/invitations/accept")
+        accepted = person.form(
+            "/invitations/accept", {"token": token}, page=f"/invitations/accept?token={token}"
+        )
+        assert accepted.status_code == 303, accepted.text
+        people[name] = person
+    return workspace_id, people
+
+
+ADMIN_CONTROLS = (
+    'id="invite-form"',
+    'class="inline-form role-form"',
+    'class="inline-form remove-form"',
+    'id="save-allowlist"',
+    'id="general-form"',
+    'id="delete-form"',
+    'id="transfer-form"',
+)
+
+
+def test_a_stranger_gets_404_on_every_workspace_page_and_form(
+    app: Server, smtp: SmtpServer
+) -> None:
+    workspace_id, _ = workspace_with(app, smtp)
+    eve = signed_in(app, smtp, "eve@example.com")
+    for path in ("settings", "audit", "audit/export?format=csv"):
+        answer = eve.get(f"/workspaces/{workspace_id}/{path}")
+        assert answer.status_code == 404, (path, answer.status_code)
+        assert "Acme Security" not in answer.text
+    # A workspace that does not exist looks the same.
+    missing = eve.get("/workspaces/00000000-0000-0000-0000-000000000000/settings")
+    assert missing.status_code == 404 and "Not found" in missing.text
+    # Her forms are refused the same way, and change nothing.
+    posted = eve.form(
+        f"/workspaces/{workspace_id}/settings",
+        {"action": "invite", "email": "mallory@example.com", "role": "ADMIN"},
+        page="/onboarding",
+    )
+    assert posted.status_code == 404
+    assert not [m for m in smtp.inbox.received if "mallory" in str(m.message["To"])]
+    switched = eve.form("/workspace/switch", {"workspaceId": workspace_id}, page="/onboarding")
+    assert switched.status_code == 404
+
+
+def test_a_viewer_sees_no_admin_controls_and_cannot_post_them(
+    app: Server, smtp: SmtpServer
+) -> None:
+    workspace_id, people = workspace_with(app, smtp, grace="VIEWER", alan="ADMIN")
+    grace, alan, ada = people["grace"], people["alan"], people["ada"]
+
+    settings = grace.get(f"/workspaces/{workspace_id}/settings")
+    assert settings.status_code == 200
+    assert 'id="my-role">VIEWER<' in settings.text
+    assert "grace@example.com" in settings.text  # she sees who the members are
+    for control in ADMIN_CONTROLS:
+        assert control not in settings.text, control
+    assert 'id="security"' not in settings.text and 'id="invitations"' not in settings.text
+    dashboard = grace.get("/dashboard")
+    assert 'id="recent-events"' not in dashboard.text and "/audit" not in dashboard.text
+    assert grace.get(f"/workspaces/{workspace_id}/audit").status_code == 403
+
+    # A hand-made post of a hidden control is refused by the service, and sends nothing.
+    mails = len(smtp.inbox.received)
+    forged = grace.form(
+        f"/workspaces/{workspace_id}/settings",
+        {"action": "invite", "email": "mallory@example.com", "role": "MEMBER"},
+    )
+    assert forged.status_code == 403
+    assert len(smtp.inbox.received) == mails
+
+    # An admin has the member controls but not the owner's.
+    admin_page = alan.get(f"/workspaces/{workspace_id}/settings").text
+    assert 'id="invite-form"' in admin_page and 'id="general-form"' in admin_page
+    assert 'id="save-allowlist"' not in admin_page and 'id="delete-form"' not in admin_page
+    assert alan.get(f"/workspaces/{workspace_id}/audit").status_code == 200
+
+    # The owner sees everything, and her role change of Grace lands in the audit log.
+    owner_page = ada.get(f"/workspaces/{workspace_id}/settings").text
+    for control in ADMIN_CONTROLS:
+        assert control in owner_page, control
+    grace_id = owner_page.split('data-user="grace@example.com"', 1)[1]
+    grace_id = grace_id.split('name="userId" value="', 1)[1].split('"', 1)[0]
+    changed = ada.form(
+        f"/workspaces/{workspace_id}/settings",
+        {"action": "role", "userId": grace_id, "role": "MEMBER"},
+    )
+    assert changed.status_code == 303
+    audit = ada.get(f"/workspaces/{workspace_id}/audit?action=MEMBER_ROLE_CHANGED")
+    assert audit.status_code == 200 and audit.text.count("MEMBER_ROLE_CHANGED</span>") == 1
+    export = ada.get(
+        f"/workspaces/{workspace_id}/audit/export?format=csv&action=MEMBER_ROLE_CHANGED"
+    )
+    assert export.status_code == 200 and export.headers["content-type"].startswith("text/csv")
+    assert "MEMBER_ROLE_CHANGED" in export.text
+
+
+def test_forms_need_the_page_token_and_this_origin(app: Server, smtp: SmtpServer) -> None:
+    workspace_id, people = workspace_with(app, smtp)
+    ada = people["ada"]
+    path = f"/workspaces/{workspace_id}/settings"
+    no_token = ada.http.post(
+        path, data={"action": "general", "name": "Hijacked"}, headers={"Origin": ada.base}
+    )
+    assert no_token.status_code == 403
+    html = ada.get(path).text
+    token = html.split('name="csrf_token" value="', 1)[1].split('"', 1)[0]
+    cross_site = ada.http.post(
+        path,
+        data={"csrf_token": token, "action": "general", "name": "Hijacked"},
+        headers={"Origin": "https://evil.example"},
+    )
+    assert cross_site.status_code == 403
+    assert "Hijacked" not in ada.get(path).text
+    # A refused change is rolled back whole: a bad allowlist entry saves nothing.
+    bad = ada.form(path, {"action": "allowlist", "entries": "10.0.0.0/8\nnot-an-ip"})
+    assert bad.status_code == 400 and "not an IP address or CIDR" in bad.text
+    assert "10.0.0.0/8" in bad.text  # what she typed is kept in the form
+    assert "10.0.0.0/8" not in ada.get(path).text.split('id="allowlist-entries"', 1)[1][:200]
