@@ -16,7 +16,7 @@ from src.core.audit.record import audit
 from src.core.audit.service import entry_view
 from src.core.auth.framework import auth_service
 from src.core.entities import model
-from src.core.workspace.access import require_user
+from src.core.workspace.access import require_user, user_row
 
 
 def user_view(user: Any) -> dict[str, Any]:
@@ -41,7 +41,7 @@ def user_view(user: Any) -> dict[str, Any]:
 
 
 async def update_profile(context: Any, changes: dict[str, Any]) -> dict[str, Any]:
-    user = require_user(context)
+    user = await user_row(context)
     before = {k: getattr(user, k) for k in changes}
     for key, value in changes.items():
         setattr(user, key, value)

@@ -28,6 +28,16 @@ def require_user(context: Any) -> Any:
     return context.user
 
 
+async def user_row(context: Any) -> Any:
+    """The signed-in user's row in this call's session: ``context.user`` comes from the
+    session check and is not attached to it, so changes to the user go through this."""
+    user = require_user(context)
+    row = await context.session.get(model(context, "User"), user.id)
+    if row is None:
+        raise HttpError(401, "Sign in first")
+    return row
+
+
 async def member_of(
     context: Any, workspace_id: str, minimum: str = "VIEWER", *, include_deleted: bool = False
 ) -> Any:
@@ -54,17 +64,18 @@ async def member_of(
 async def current_workspace_id(context: Any) -> str | None:
     """The signed-in user's current workspace, if they are still a member of it and it is
     not deleted; else None (the caller picks another or asks the user)."""
-    user = context.user
-    if user is None or not getattr(user, "currentWorkspaceId", None):
+    if context.user is None:
         return None
-    member, workspace = model(context, "WorkspaceMember"), model(context, "Workspace")
+    member, workspace, user = (
+        model(context, "WorkspaceMember"),
+        model(context, "Workspace"),
+        model(context, "User"),
+    )
+    # One query, from the user's row (the session check's copy may be seconds old).
     found = await context.session.scalar(
         select(workspace.id)
-        .join(member, member.workspaceId == workspace.id)
-        .where(
-            member.userId == user.id,
-            workspace.id == user.currentWorkspaceId,
-            workspace.deletedAt.is_(None),
-        )
+        .join(user, user.currentWorkspaceId == workspace.id)
+        .join(member, (member.workspaceId == workspace.id) & (member.userId == user.id))
+        .where(user.id == context.user.id, workspace.deletedAt.is_(None))
     )
     return str(found) if found is not None else None

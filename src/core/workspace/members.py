@@ -22,7 +22,7 @@ from src.core.audit.record import audit
 from src.core.entities import model
 from src.core.links import app_link
 from src.core.tokens import new_token, token_digest
-from src.core.workspace.access import ROLES, member_of, require_user, role_name
+from src.core.workspace.access import ROLES, member_of, require_user, role_name, user_row
 from src.core.workspace.events import publish
 from src.core.workspace.quotas import check_member_quota
 from src.core.workspace.views import invitation_view, member_view
@@ -84,17 +84,8 @@ async def remove_member(context: Any, workspace_id: str, user_id: str) -> dict[s
         raise HttpError(403, "The owner cannot be removed; transfer ownership first")
     if not may_grant(actor.role, target_role):
         raise HttpError(403, "Only the owner removes admins", {"reason": "role"})
-    await context.session.delete(target)
-    await _forget_current(context, workspace_id, user_id)
     ws = await _workspace(context, workspace_id)
-    await audit(
-        context,
-        workspace_id=workspace_id,
-        action="MEMBER_REMOVED",
-        resource="member",
-        resource_id=user_id,
-        metadata={"role": target_role},
-    )
+    # Told while still a member (the bus addresses members only), then removed.
     await publish(
         context,
         "member.removed",
@@ -103,6 +94,16 @@ async def remove_member(context: Any, workspace_id: str, user_id: str) -> dict[s
         message=f"A {target_role.lower()} was removed from {ws.name}.",
         data={"userId": user_id, "role": target_role},
         user_ids=[user_id] + await _admin_ids(context, workspace_id),
+    )
+    await context.session.delete(target)
+    await _forget_current(context, workspace_id, user_id)
+    await audit(
+        context,
+        workspace_id=workspace_id,
+        action="MEMBER_REMOVED",
+        resource="member",
+        resource_id=user_id,
+        metadata={"role": target_role},
     )
     return {"removed": user_id}
 
@@ -359,8 +360,9 @@ async def accept_invitation(context: Any, token: str) -> dict[str, Any]:
         raise HttpError(410, "This invitation was already used or withdrawn", {"reason": "used"})
     role = role_name(found.role)
     context.session.add(member(userId=user.id, workspaceId=ws.id, role=role))
-    if not user.currentWorkspaceId:
-        user.currentWorkspaceId = ws.id
+    me = await user_row(context)
+    if not me.currentWorkspaceId:
+        me.currentWorkspaceId = ws.id
     await context.session.flush()  # the bus addresses every member, the new one included
     await audit(
         context,

@@ -15,7 +15,7 @@ from sqlalchemy import func, select, update
 from sentinel_spec.runtime import HttpError
 from src.core.audit.record import audit
 from src.core.entities import model
-from src.core.workspace.access import member_of, require_user, role_name
+from src.core.workspace.access import member_of, require_user, role_name, user_row
 from src.core.workspace.events import publish
 from src.core.workspace.quotas import check_workspace_quota, member_limit, seats_taken
 from src.core.workspace.views import workspace_view
@@ -59,7 +59,7 @@ async def list_workspaces(context: Any) -> list[dict[str, Any]]:
 async def current_workspace(context: Any) -> dict[str, Any] | None:
     """The current workspace; when it is unset or no longer the caller's, their newest
     workspace stands in (None when they have none)."""
-    user = require_user(context)
+    user = await user_row(context)  # fresh: the session check's copy may be seconds old
     workspace, member = model(context, "Workspace"), model(context, "WorkspaceMember")
     query = (
         select(workspace, member.role)
@@ -153,8 +153,9 @@ async def create_workspace(
     context.session.add(ws)
     await context.session.flush()
     context.session.add(member(userId=user.id, workspaceId=ws.id, role="OWNER"))
-    if not user.currentWorkspaceId:
-        user.currentWorkspaceId = ws.id
+    me = await user_row(context)
+    if not me.currentWorkspaceId:
+        me.currentWorkspaceId = user.currentWorkspaceId = ws.id
     await audit(
         context,
         workspace_id=ws.id,
@@ -310,8 +311,9 @@ async def restore_workspace(context: Any, workspace_id: str) -> dict[str, Any]:
 async def switch_workspace(context: Any, workspace_id: str) -> dict[str, Any]:
     membership = await member_of(context, workspace_id)
     ws = await _get(context, workspace_id)
-    before = context.user.currentWorkspaceId
-    context.user.currentWorkspaceId = workspace_id
+    me = await user_row(context)
+    before = me.currentWorkspaceId
+    me.currentWorkspaceId = context.user.currentWorkspaceId = workspace_id
     await audit(
         context,
         workspace_id=workspace_id,
@@ -324,7 +326,7 @@ async def switch_workspace(context: Any, workspace_id: str) -> dict[str, Any]:
 
 
 async def complete_onboarding(context: Any) -> dict[str, Any]:
-    user = require_user(context)
+    user = await user_row(context)
     if not user.hasCompletedOnboarding:
         user.hasCompletedOnboarding = True
         user.onboardingCompletedAt = now()
