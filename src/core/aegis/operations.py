@@ -12,9 +12,10 @@ from typing import Any, Literal
 from pydantic import BaseModel, Field
 from sqlalchemy import select
 
-from sentinel_spec.runtime import HttpError, require_role
-from src.core.notifications.audit_log import record
+from sentinel_spec.runtime import HttpError
+from src.core.audit.record import audit
 from src.core.notifications.bus import emit
+from src.core.workspace.access import member_of
 
 Severity = Literal["INFO", "LOW", "MEDIUM", "HIGH", "CRITICAL"]
 AlertStatus = Literal["NEW", "ACKNOWLEDGED", "INVESTIGATING", "RESOLVED", "DISMISSED"]
@@ -108,12 +109,12 @@ async def _in_workspace(context: Any, entity: Any, row_id: str, minimum: str) ->
     row = await context.session.get(entity, row_id)
     if row is None:
         raise HttpError(404, "Not found")
-    await require_role(context, row.workspaceId, minimum)
+    await member_of(context, row.workspaceId, minimum)
     return row
 
 
 async def create_alert(args: CreateAlertArgs, context: Any) -> dict[str, Any]:
-    await require_role(context, args.workspaceId, "MEMBER")
+    await member_of(context, args.workspaceId, "MEMBER")
     alert = context.entities.Alert(
         workspaceId=args.workspaceId,
         title=args.title,
@@ -125,7 +126,7 @@ async def create_alert(args: CreateAlertArgs, context: Any) -> dict[str, Any]:
     context.session.add(alert)
     await context.session.flush()
     await context.session.refresh(alert)
-    await record(
+    await audit(
         context,
         workspace_id=args.workspaceId,
         action="ALERT_CREATED",
@@ -154,7 +155,7 @@ async def update_alert_status(args: UpdateAlertStatusArgs, context: Any) -> dict
         return _alert_json(alert)
     alert.status = args.status
     await context.session.flush()
-    await record(
+    await audit(
         context,
         workspace_id=alert.workspaceId,
         action="ALERT_UPDATED",
@@ -177,7 +178,7 @@ async def update_alert_status(args: UpdateAlertStatusArgs, context: Any) -> dict
 
 
 async def create_incident(args: CreateIncidentArgs, context: Any) -> dict[str, Any]:
-    await require_role(context, args.workspaceId, "MEMBER")
+    await member_of(context, args.workspaceId, "MEMBER")
     entities = context.entities
     alerts: list[Any] = []
     if args.alertIds:
@@ -205,7 +206,7 @@ async def create_incident(args: CreateIncidentArgs, context: Any) -> dict[str, A
         alert.incidentId = incident.id
     await context.session.flush()
     await context.session.refresh(incident)
-    await record(
+    await audit(
         context,
         workspace_id=args.workspaceId,
         action="INCIDENT_CREATED",
@@ -247,7 +248,7 @@ async def update_incident(args: UpdateIncidentArgs, context: Any) -> dict[str, A
     status = changed.get("status")
     action = "INCIDENT_RESOLVED" if status in ("RESOLVED", "CLOSED") else "INCIDENT_UPDATED"
     summary = ", ".join(f"{name} {before[name]} -> {_text(v)}" for name, v in changed.items())
-    await record(
+    await audit(
         context,
         workspace_id=incident.workspaceId,
         action=action,

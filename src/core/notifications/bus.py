@@ -3,9 +3,10 @@
 What one call does, all inside the caller's unit of work (so an action that fails
 notifies nobody, and a job that is retried does not notify twice):
 
-1. picks the recipients: the given users or every member, but only members of the
-   workspace (an id from elsewhere never receives a workspace's notification), minus
-   those who turned this event type off;
+1. picks the recipients: every member of the workspace, or exactly ``user_ids`` (server
+   code chooses them, e.g. the member just removed, who is no longer a member: never
+   pass ids a client sent without checking them), minus those who turned this event
+   type off;
 2. writes one Notification row per recipient;
 3. publishes each row on its recipient's own realtime channel (``user:<id>``), which
    the runtime sends only after the commit (``context.realtime`` is transactional);
@@ -21,7 +22,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from src.core.notifications.models import model
+from src.core.entities import model
 from src.core.notifications.serialize import notification_json
 
 SEVERITIES = ("INFO", "SUCCESS", "WARNING", "ERROR", "CRITICAL")
@@ -51,11 +52,13 @@ async def emit(
     preference = model(context, "NotificationPreference")
     notification = model(context, "Notification")
 
-    query = select(member.userId).where(member.workspaceId == workspace_id)
-    if user_ids is not None:
-        if not user_ids:
-            return []
-        query = query.where(member.userId.in_(user_ids))
+    if user_ids is None:
+        query = select(member.userId).where(member.workspaceId == workspace_id)
+    elif not user_ids:
+        return []
+    else:
+        user = model(context, "User")
+        query = select(user.id).where(user.id.in_(user_ids))  # only users that exist
     recipients = sorted(set((await session.scalars(query)).all()))
     prefs = (
         {

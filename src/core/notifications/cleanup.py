@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlalchemy import delete
 
-from src.core.notifications.models import model
+from src.core.entities import model
 
 RETENTION = datetime.timedelta(days=90)
 

@@ -19,10 +19,10 @@ from typing import Any
 import httpx
 from sqlalchemy import select
 
+from src.core.entities import model
 from src.core.notifications import sealed_config, urls
 from src.core.notifications.channels import discord, push, slack, teams, telegram, webhook
 from src.core.notifications.channels.base import DeliveryError, Event, absolute_link
-from src.core.notifications.models import model
 from src.core.notifications.schedule import dnd_until
 from src.core.notifications.settings import current
 

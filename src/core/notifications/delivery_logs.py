@@ -8,9 +8,9 @@ from typing import Any
 from pydantic import BaseModel, Field
 from sqlalchemy import func, select
 
-from sentinel_spec.runtime import require_role
-from src.core.notifications.models import model
+from src.core.entities import model
 from src.core.notifications.serialize import delivery_log_json
+from src.core.workspace.access import member_of
 
 
 class DeliveryStatus(StrEnum):
@@ -40,7 +40,7 @@ class DeliveryLogFilter(BaseModel):
 
 
 async def list_delivery_logs(context: Any, args: DeliveryLogFilter) -> dict[str, Any]:
-    await require_role(context, args.workspaceId, "ADMIN")
+    await member_of(context, args.workspaceId, "ADMIN")
     delivery = model(context, "NotificationDeliveryLog")
     where = [delivery.workspaceId == args.workspaceId]
     if args.status:

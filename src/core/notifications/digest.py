@@ -11,7 +11,7 @@ from typing import Any
 
 from sqlalchemy import select, update
 
-from src.core.notifications.models import model
+from src.core.entities import model
 from src.core.notifications.schedule import digest_due
 from src.core.notifications.settings import current
 

@@ -10,7 +10,7 @@ from pydantic import BaseModel, Field
 from sqlalchemy import delete, func, select, update
 
 from sentinel_spec.runtime import HttpError
-from src.core.notifications.models import model
+from src.core.entities import model
 from src.core.notifications.serialize import notification_json
 
 NotificationType = Literal["INFO", "SUCCESS", "WARNING", "ERROR", "CRITICAL"]

@@ -11,11 +11,12 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import BaseModel, Field, field_validator
 from sqlalchemy import delete, func, select
 
-from sentinel_spec.runtime import HttpError, require_role
+from sentinel_spec.runtime import HttpError
+from src.core.entities import model
 from src.core.notifications import urls
 from src.core.notifications.inbox import require_user
-from src.core.notifications.models import model
 from src.core.notifications.serialize import preference_json, push_subscription_json
+from src.core.workspace.access import current_workspace_id, member_of
 
 HHMM = r"^([01]\d|2[0-3]):[0-5]\d$"
 
@@ -137,12 +138,7 @@ class EndpointRef(BaseModel):
 async def _workspace_for_device(context: Any, requested: str | None) -> str:
     if requested is not None:
         return requested
-    try:
-        from src.core.workspace.access import current_workspace_id
-    except ModuleNotFoundError:  # before platform's current workspace is merged
-        current = None
-    else:
-        current = await current_workspace_id(context)
+    current = await current_workspace_id(context)
     if current is None:
         raise HttpError(
             400, "no workspace: pass workspaceId", [{"field": "workspaceId", "message": "required"}]
@@ -158,7 +154,7 @@ async def _set_push_enabled(context: Any, enabled: bool) -> None:
 async def save_push_subscription(context: Any, args: SavePushSubscriptionArgs) -> dict[str, Any]:
     user = require_user(context)
     workspace_id = await _workspace_for_device(context, args.workspaceId)
-    await require_role(context, workspace_id, "VIEWER")
+    await member_of(context, workspace_id, "VIEWER")
     try:
         await urls.check_target(args.subscription.endpoint)
     except urls.UnsafeUrl as error:

@@ -11,12 +11,13 @@ from urllib.parse import urlsplit
 from pydantic import BaseModel, Field, ValidationError, field_validator
 from sqlalchemy import select
 
-from sentinel_spec.runtime import HttpError, require_role
+from sentinel_spec.runtime import HttpError
 from sentinel_spec.runtime.email.message import InvalidEmail, check_addr_spec
+from src.core.audit.record import audit
+from src.core.entities import model
 from src.core.notifications import sealed_config, urls
-from src.core.notifications.audit_log import record
-from src.core.notifications.models import model
 from src.core.notifications.serialize import provider_json
+from src.core.workspace.access import member_of
 
 ProviderType = Literal["EMAIL", "SLACK", "DISCORD", "WEBHOOK", "TELEGRAM", "TEAMS"]
 EventType = str
@@ -134,7 +135,7 @@ def _public(kind: str, config: dict[str, Any], secret: dict[str, Any]) -> dict[s
 
 
 async def list_providers(context: Any, workspace_id: str) -> list[dict[str, Any]]:
-    await require_role(context, workspace_id, "ADMIN")
+    await member_of(context, workspace_id, "ADMIN")
     provider = model(context, "NotificationProvider")
     rows = await context.session.scalars(
         select(provider)
@@ -157,7 +158,7 @@ def _validated(kind: str, raw: dict[str, Any]) -> dict[str, Any]:
 
 
 async def save_provider(context: Any, args: SaveProviderArgs) -> dict[str, Any]:
-    await require_role(context, args.workspaceId, "ADMIN")
+    await member_of(context, args.workspaceId, "ADMIN")
     provider = model(context, "NotificationProvider")
     kind = args.provider
     config = _validated(kind, args.config)
@@ -199,7 +200,7 @@ async def save_provider(context: Any, args: SaveProviderArgs) -> dict[str, Any]:
         context.session.add(row)
     await context.session.flush()
     await context.session.refresh(row)
-    await record(
+    await audit(
         context,
         workspace_id=args.workspaceId,
         action="PROVIDER_CONFIGURED",
@@ -219,7 +220,7 @@ async def _admin_provider(context: Any, provider_id: str) -> Any:
     row = await context.session.get(provider, provider_id)
     if row is None:
         raise HttpError(404, "Notification provider not found")
-    await require_role(context, row.workspaceId, "ADMIN")  # a non-member gets the same 404
+    await member_of(context, row.workspaceId, "ADMIN")  # a non-member gets the same 404
     return row
 
 
@@ -228,7 +229,7 @@ async def toggle_provider(context: Any, args: ToggleProviderArgs) -> dict[str, A
     row.isEnabled = args.isEnabled
     await context.session.flush()
     await context.session.refresh(row)
-    await record(
+    await audit(
         context,
         workspace_id=row.workspaceId,
         action="PROVIDER_CONFIGURED",
@@ -247,7 +248,7 @@ async def delete_provider(context: Any, provider_id: str) -> dict[str, Any]:
     row = await _admin_provider(context, provider_id)
     kind = getattr(row.provider, "value", row.provider)
     await context.session.delete(row)
-    await record(
+    await audit(
         context,
         workspace_id=row.workspaceId,
         action="PROVIDER_CONFIGURED",

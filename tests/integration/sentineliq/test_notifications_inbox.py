@@ -7,6 +7,8 @@ from typing import Any
 
 import httpx
 import pytest
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import create_async_engine
 
 from .conftest import Users
 
@@ -23,6 +25,22 @@ async def workspace_of(client: httpx.AsyncClient, owner: dict[str, str], name: s
     created = await call(client, "create-workspace", {"name": name}, owner)
     assert created.status_code == 200, created.text
     return str(created.json()["id"])
+
+
+async def add_member(url: str, user_id: str, workspace_id: str, role: str) -> None:
+    """Membership straight in the table: invitations are platform's, tested there."""
+    engine = create_async_engine(url)
+    try:
+        async with engine.begin() as conn:
+            await conn.execute(
+                text(
+                    'INSERT INTO "WorkspaceMember" ("userId", "workspaceId", role) '
+                    "VALUES (:u, :w, CAST(:r AS role))"
+                ),
+                {"u": user_id, "w": workspace_id, "r": role},
+            )
+    finally:
+        await engine.dispose()
 
 
 async def test_an_alert_notifies_the_members_and_only_they_read_it(
@@ -73,8 +91,10 @@ async def test_mark_all_and_delete_all_touch_only_the_callers_rows(
 ) -> None:
     client, users = app_and_users
     ada = await users.create("ada@example.com")
+    grace = await users.create("grace@example.com")
     ws = await workspace_of(client, ada, "Acme")
-    other = await workspace_of(client, ada, "Other")
+    other = await workspace_of(client, grace, "Other")  # one workspace each on the Free plan
+    await add_member(users.url, await users.user_id(ada), other, "MEMBER")
     for workspace, title in ((ws, "a"), (ws, "b"), (other, "c")):
         created = await call(
             client, "create-alert", {"workspaceId": workspace, "title": title, "source": "s"}, ada
