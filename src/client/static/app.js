@@ -74,6 +74,10 @@
     socket.onmessage = function (event) {
       var frame;
       try { frame = JSON.parse(event.data); } catch (e) { return; }
+      if (frame && frame.type === "hello" && typeof frame.unread === "number") {
+        setCount(frame.unread); // sent straight on connect, outside any channel
+        return;
+      }
       var m = frame && frame.message;
       if (m && m.type === "unread_count" && typeof m.count === "number") {
         setCount(m.count);
