@@ -14,7 +14,12 @@ what wrk sends. Measured, in alternating rounds so a drift of the machine favour
   ``(workspaceId, createdAt, id)`` index), and the same page half way down the log
   (``?after=`` the cursor of row 50,000) to show a page deep in the log costs the same.
 
-    python bench/sentineliq.py [--duration 10] [--connections 8] [--rounds 3]
+    python bench/sentineliq.py [--duration 10] [--connections 1,4] [--rounds 3]
+
+One server process serves every connection, so under wrk a page's latency is its own
+time plus the time it waits behind the others: with ``-c1`` p50/p99 are the page's
+cost, with ``-c4`` four browsers at once. The machine's load average is printed with
+each set; the ratio to the baseline is what carries from one machine to another.
 
 Needs ``wrk`` (apt-get install wrk) and PostgreSQL (DATABASE_URL, default the local
 one); makes and drops its own database.
@@ -37,6 +42,7 @@ import time
 import uuid
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -68,8 +74,12 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+PIN = os.environ.get("BENCH_PIN", "1") != "0"
+
+
 def pinned(cpu: int) -> list[str]:
-    return ["taskset", "-c", str(cpu)] if shutil.which("taskset") else []
+    """Server on CPU 0, wrk on CPU 1 (BENCH_PIN=0: let the scheduler place them)."""
+    return ["taskset", "-c", str(cpu)] if PIN and shutil.which("taskset") else []
 
 
 def percentile(values: list[float], fraction: float) -> float:
@@ -253,7 +263,8 @@ def populate(db_url: str, base: str, session: str) -> tuple[str, str]:
         f"populated: {MEMBERS} members, {AUDIT_ROWS:,} audit rows "
         f"in {time.perf_counter() - start:.1f} s"
     )
-    return workspace_id, f"{stamp.isoformat()}_{row_id}"
+    # The platform's cursor (src/core/audit/service.py, encode_cursor), URL-encoded.
+    return workspace_id, quote(f"{stamp.isoformat()}~{row_id}", safe="")
 
 
 # ------------------------------------------------------------------ load
@@ -322,7 +333,12 @@ def check_pages(base: str, cookie: str, targets: dict[str, tuple[str, bool]]) ->
 def main() -> None:
     parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n")[0])
     parser.add_argument("--duration", type=int, default=10, help="seconds of wrk per run")
-    parser.add_argument("--connections", type=int, default=8)
+    parser.add_argument(
+        "--connections",
+        type=lambda text: [int(c) for c in text.split(",")],
+        default=[1, 4],
+        help="wrk connections, comma-separated: one run set each (default 1,4)",
+    )
     parser.add_argument("--rounds", type=int, default=3)
     args = parser.parse_args()
     if shutil.which("wrk") is None:
@@ -351,22 +367,8 @@ def main() -> None:
                 ),
             }
             check_pages(base, session, targets)
-            load_avg = ", ".join(f"{x:.1f}" for x in os.getloadavg())
-            print(
-                f"wrk -t1 -c{args.connections} -d{args.duration}s x {args.rounds} rounds, "
-                f"{os.cpu_count()} cores, load average {load_avg}"
-            )
-            runs: dict[str, list[dict[str, float]]] = {name: [] for name in targets}
-            for path, signed_in in targets.values():  # warm-up
-                wrk(base + path, 2, args.connections, session if signed_in else None)
-            for round_no in range(args.rounds):
-                order = list(targets.items())
-                if round_no % 2:
-                    order.reverse()
-                for name, (path, signed_in) in order:
-                    cookie = session if signed_in else None
-                    runs[name].append(wrk(base + path, args.duration, args.connections, cookie))
-            report(runs)
+            for connections in args.connections:
+                measure(base, session, targets, connections, args.duration, args.rounds)
         finally:
             proc.terminate()
             try:
@@ -377,11 +379,37 @@ def main() -> None:
             drop(server_url)
 
 
+def measure(
+    base: str,
+    session: str,
+    targets: dict[str, tuple[str, bool]],
+    connections: int,
+    duration: int,
+    rounds: int,
+) -> None:
+    load_avg = ", ".join(f"{x:.1f}" for x in os.getloadavg())
+    print(
+        f"\nwrk -t1 -c{connections} -d{duration}s x {rounds} rounds, "
+        f"{os.cpu_count()} cores, load average {load_avg}"
+    )
+    runs: dict[str, list[dict[str, float]]] = {name: [] for name in targets}
+    for path, signed_in in targets.values():  # warm-up
+        wrk(base + path, 2, connections, session if signed_in else None)
+    for round_no in range(rounds):
+        order = list(targets.items())
+        if round_no % 2:
+            order.reverse()
+        for name, (path, signed_in) in order:
+            cookie = session if signed_in else None
+            runs[name].append(wrk(base + path, duration, connections, cookie))
+    report(runs)
+
+
 def report(runs: dict[str, list[dict[str, float]]]) -> None:
     names = list(runs)
     baseline = names[0]
     targets = {"dashboard": 100.0, "audit, newest 50": 50.0, "audit, 50 at row 50,000": 50.0}
-    print(f"\n{'page':30} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'p99/base':>9}  target")
+    print(f"{'page':30} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'p99/base':>9}  target")
     for name in names:
         rps = statistics.median(r["rps"] for r in runs[name])
         p50 = statistics.median(r["p50"] for r in runs[name])

@@ -39,6 +39,8 @@ async def my_workspaces(context: Any) -> list[dict[str, Any]]:
 async def current_workspace(context: Any, workspaces: list[dict[str, Any]]) -> str | None:
     """The workspace the user works in (User.currentWorkspaceId while still a member),
     else the newest one they belong to."""
+    if len(workspaces) <= 1:  # nothing to choose from: no query (most users)
+        return workspaces[0]["id"] if workspaces else None
     memo = _memo(context)
     if "current" not in memo:
         memo["current"] = await access.current_workspace_id(context)
@@ -91,9 +93,12 @@ async def recent_audit(context: Any, workspace_id: str, limit: int) -> list[dict
 
 def audit_entry(item: dict[str, Any]) -> dict[str, Any]:
     """The platform's entry view as the templates read it."""
+    at = item["createdAt"]
     return {
         "id": item["id"],
-        "at": item["createdAt"],
+        "at": at,
+        "at_iso": at.isoformat(),
+        "at_text": at.strftime("%Y-%m-%d %H:%M:%S"),
         "actor": item["userEmail"],
         "action": item["action"],
         "resource": item["resource"],

@@ -17,6 +17,7 @@ from types import SimpleNamespace
 from typing import Any
 from urllib.parse import urlencode
 
+from markupsafe import Markup
 from pydantic import ValidationError
 from starlette.responses import RedirectResponse, Response
 
@@ -186,6 +187,17 @@ async def navigation(context: Any) -> dict[str, Any]:
         "admin": admin,
         "unread": unread,
     }
+
+
+def options(choices: list[tuple[str, str]], selected: str | None) -> Markup:
+    """``<option>`` elements for a long ``<select>``, escaped, built in Python: a Jinja loop
+    costs a few microseconds per option and the audit page has 150 of them."""
+    return Markup("").join(
+        Markup('<option value="{}"{}>{}</option>').format(
+            value, Markup(" selected") if value == selected else "", label
+        )
+        for value, label in choices
+    )
 
 
 def redirect(path: str, _anchor: str | None = None, **query: str) -> RedirectResponse:

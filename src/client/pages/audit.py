@@ -14,7 +14,7 @@ from starlette.responses import Response
 
 from sentinel_spec.runtime import HttpError
 from src.client import services
-from src.client.web import component, error_text, page
+from src.client.web import component, error_text, options, page
 from src.core.audit import operations as audit_ops
 
 PAGE_SIZE = 50
@@ -79,7 +79,9 @@ async def audit_log_page(request: Any, context: Any) -> Any:
         args = audit_ops.AuditLogArgs(workspaceId=workspace_id, limit=PAGE_SIZE)
         entries = await audit_ops.get_audit_logs(args, context)
     e = context.entities
-    workspace = await context.session.get(e.Workspace, workspace_id)
+    # Checked by the audit read above; the name comes from the user's own list.
+    mine = await services.my_workspaces(context)
+    workspace = next(w for w in mine if w["id"] == workspace_id)
     people = (
         await context.session.execute(
             select(e.User.id, e.User.email)
@@ -98,8 +100,10 @@ async def audit_log_page(request: Any, context: Any) -> Any:
             "workspace": workspace,
             "events": [services.audit_entry(item) for item in entries["items"]],
             "filters": query,
-            "actions": [a.name for a in e.AuditLog.action.type.enum_class],
-            "members": [{"id": uid, "email": email} for uid, email in people],
+            "action_options": options(
+                [(a.name, a.name) for a in e.AuditLog.action.type.enum_class], form.action
+            ),
+            "member_options": options([(uid, email) for uid, email in people], form.user),
             "next_url": f"?{urlencode({**query, 'after': next_cursor})}" if next_cursor else None,
             "first_url": f"?{urlencode(query)}" if cursor else None,
             "export_query": urlencode(query),
