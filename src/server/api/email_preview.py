@@ -40,6 +40,36 @@ PREVIEWS: dict[str, dict[str, Any]] = {
         "link": LINK,
         "expires": "2026-12-02 12:00 UTC",
     },
+    "notification": {
+        "title": "Critical incident opened",
+        "message": "Ransomware detected on FIN-LAPTOP-07.",
+        "severity": "CRITICAL",
+        "event_type": "incident.created",
+        "link": LINK,
+        "preferences_url": "https://app.sentineliq.dev/notifications/preferences",
+    },
+    "notification_digest": {
+        "count": 2,
+        "since": "2026-12-01 09:00 UTC",
+        "items": [
+            {
+                "type": "WARNING",
+                "title": "Member removed",
+                "message": "A viewer was removed from Acme Security.",
+                "createdAt": "2026-12-01 09:12 UTC",
+            },
+            {
+                "type": "INFO",
+                "title": "New member",
+                "message": "grace@example.com joined Acme Security as member.",
+                "createdAt": "2026-12-01 09:40 UTC",
+            },
+        ],
+        "more": 0,
+        "frequency": "hourly",
+        "notifications_url": "https://app.sentineliq.dev/notifications",
+        "preferences_url": "https://app.sentineliq.dev/notifications/preferences",
+    },
 }
 
 

@@ -74,7 +74,7 @@ async def test_pages_render_and_the_dashboard_needs_a_session(
 async def test_openapi_lists_every_operation(app_and_users: AppAndUsers) -> None:
     client, _ = app_and_users
     paths = (await client.get("/openapi.json")).json()["paths"]
-    for op in ("get-workspaces", "create-workspace", "update-workspace", "delete-workspace"):
+    for op in ("get-user-workspaces", "create-workspace", "update-workspace", "delete-workspace"):
         assert f"/operations/{op}" in paths
     schema = paths["/operations/create-workspace"]["post"]["requestBody"]
     assert "CreateWorkspaceArgs" in str(schema)
