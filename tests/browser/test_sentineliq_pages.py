@@ -7,8 +7,11 @@ back the DOM Chromium built and a screenshot it rendered.
 
 from __future__ import annotations
 
+import html
+import re
 import shutil
 import subprocess
+import time
 from pathlib import Path
 from typing import Any
 
@@ -146,6 +149,7 @@ class Browser:
 
         self.base = server.base
         self.http = httpx.Client(base_url=server.base, timeout=10, follow_redirects=False)
+        self.token: str | None = None
 
     def get(self, path: str) -> Any:
         answer = self.http.get(path)
@@ -158,14 +162,15 @@ class Browser:
         return answer
 
     def form(self, path: str, fields: dict[str, str], page: str | None = None) -> Any:
-        """POST ``fields`` with the CSRF token of ``page`` (default: ``path``)."""
-        import re
-
-        html = self.get(page or path).text
-        token = re.search(r'name="csrf_token" value="([^"]+)"', html)
-        assert token, html[:500]
+        """POST ``fields`` with the CSRF token of ``page`` (default: ``path``); the token
+        is good for two hours with this client's cookie, so it is read once."""
+        if self.token is None:
+            page_html = self.get(page or path).text
+            found = re.search(r'name="csrf_token" value="([^"]+)"', page_html)
+            assert found, page_html[:500]
+            self.token = found.group(1)
         return self.http.post(
-            path, data={"csrf_token": token.group(1), **fields}, headers={"Origin": self.base}
+            path, data={"csrf_token": self.token, **fields}, headers={"Origin": self.base}
         )
 
 
@@ -316,3 +321,119 @@ def test_forms_need_the_page_token_and_this_origin(app: Server, smtp: SmtpServer
     assert bad.status_code == 400 and "not an IP address or CIDR" in bad.text
     assert "10.0.0.0/8" in bad.text  # what she typed is kept in the form
     assert "10.0.0.0/8" not in ada.get(path).text.split('id="allowlist-entries"', 1)[1][:200]
+
+
+def test_the_forms_do_what_they_say(app: Server, smtp: SmtpServer) -> None:
+    workspace_id, people = workspace_with(app, smtp, grace="MEMBER")
+    ada, grace = people["ada"], people["grace"]
+    settings = f"/workspaces/{workspace_id}/settings"
+
+    # A refusal is shown next to its form, with the service's status and words.
+    again = ada.form(settings, {"action": "invite", "email": "grace@example.com", "role": "VIEWER"})
+    assert again.status_code == 409
+    assert "already belongs to a member" in again.text
+    assert 'value="grace@example.com"' in again.text  # what she typed stays
+    bad_role = ada.form(settings, {"action": "invite", "email": "x@example.com", "role": "OWNER"})
+    assert bad_role.status_code == 400
+
+    renamed = ada.form(settings, {"action": "general", "name": "Acme SecOps", "description": ""})
+    assert renamed.status_code == 303 and renamed.headers["location"].endswith("#general")
+    assert 'id="dashboard-title">Acme SecOps<' in ada.get("/dashboard").text
+    timeout = ada.form(settings, {"action": "timeout", "sessionTimeoutMins": "15"})
+    assert timeout.status_code == 303
+    assert 'name="sessionTimeoutMins" type="number" min="5" max="1440" required value="15"' in (
+        ada.get(settings).text
+    )
+
+    # Profile, notification preferences, a second workspace and switching between them.
+    profile = ada.form("/account", {"displayName": "Ada Lovelace", "jobTitle": "CISO"})
+    assert profile.status_code == 303
+    account = ada.get("/account").text
+    assert 'value="Ada Lovelace"' in account and 'value="CISO"' in account
+    prefs = ada.form(
+        "/notifications",
+        {
+            "action": "preferences",
+            "inAppEnabled": "on",
+            "digestFrequency": "DAILY",
+            "timezone": "Europe/Paris",
+        },
+    )
+    assert prefs.status_code == 303
+    page = ada.get("/notifications").text
+    assert '<option value="DAILY" selected>' in page and 'value="Europe/Paris"' in page
+    assert 'name="emailEnabled" id="pref-email" checked' not in page
+    no_tz = ada.form(
+        "/notifications", {"action": "preferences", "inAppEnabled": "on", "timezone": "Mars/Base"}
+    )
+    assert no_tz.status_code == 400 and "IANA" in no_tz.text
+
+    # The FREE plan's workspace quota is said on the onboarding page itself.
+    over = ada.form("/onboarding", {"name": "Second Team"})
+    assert over.status_code == 403 and 'id="onboarding-form"' in over.text
+
+    # Grace belongs to Acme and makes a workspace of her own: the header offers both,
+    # and switching changes what the dashboard shows.
+    assert grace.form("/onboarding", {"name": "Grace Lab"}).status_code == 303
+    picker = grace.get("/account").text.split('id="switch-workspace"', 1)[1].split("</select>")[0]
+    assert "Grace Lab" in picker and "Acme SecOps" in picker
+    for name, role in (("Acme SecOps", "MEMBER"), ("Grace Lab", "OWNER")):
+        target = picker.split(f">{name}<", 1)[0].rsplit('value="', 1)[1].split('"', 1)[0]
+        switched = grace.form("/workspace/switch", {"workspaceId": target})
+        assert switched.status_code == 303
+        # The session cache may hold the user for up to 5 s (docs/auth.md, The cache).
+        deadline = time.monotonic() + 8
+        while f'id="dashboard-title">{name}<' not in (board := grace.get("/dashboard").text):
+            assert time.monotonic() < deadline, board[:300]
+            time.sleep(0.5)
+        assert f'id="my-role">{role}<' in board
+
+
+def test_the_audit_log_filters_pages_and_exports(app: Server, smtp: SmtpServer) -> None:
+    workspace_id, people = workspace_with(app, smtp, grace="MEMBER")
+    ada = people["ada"]
+    audit = f"/workspaces/{workspace_id}/audit"
+    everything = ada.get(audit).text
+    for action in ("WORKSPACE_CREATED", "INVITATION_SENT", "INVITATION_ACCEPTED"):
+        assert f"{action}</span>" in everything
+    sent = ada.get(audit + "?action=INVITATION_SENT").text
+    assert sent.count("<tr>") == 2  # the header and one row
+    assert "invited grace@example.com as MEMBER" in sent
+    assert '<option value="INVITATION_SENT" selected>' in sent
+    assert ada.get(audit + "?action=NOT_AN_ACTION").status_code == 400
+    assert ada.get(audit + "?since=yesterday").status_code == 400
+    future = ada.get(audit + "?since=2999-01-01").text
+    assert 'id="no-events"' in future
+
+    # More than a page (within the named rate limits): renames, invitations, revocations.
+    settings = f"/workspaces/{workspace_id}/settings"
+    for i in range(25):
+        assert ada.form(settings, {"action": "general", "name": f"Acme {i}"}).status_code == 303
+    for i in range(15):  # one at a time: pending invitations take seats (3 on FREE)
+        email = f"analyst{i}@example.com"
+        invited = ada.form(settings, {"action": "invite", "email": email, "role": "VIEWER"})
+        assert invited.status_code == 303, invited.text
+        pending = re.findall(r'name="invitationId" value="([^"]+)"', ada.get(settings).text)
+        assert len(pending) == 1
+        revoked = ada.form(settings, {"action": "revoke", "invitationId": pending[0]})
+        assert revoked.status_code == 303
+    first = ada.get(audit).text
+    assert first.count("<tr>") == 51
+    link = re.search(r'<a href="(\?[^"]+)" id="next-page"', first)
+    assert link is not None
+    second = ada.get(audit + html.unescape(link.group(1))).text
+    rows = 50 + second.count("<tr>") - 1
+    assert (
+        rows >= 3 + 25 + 15 + 15 and 'id="next-page"' not in second and 'id="first-page"' in second
+    )
+    whole = ada.get(f"/workspaces/{workspace_id}/audit/export?format=json").json()
+    assert len(whole) == rows  # the pages saw every row once
+    # Filtered export, and the exports themselves are on the record.
+    export = ada.get(
+        f"/workspaces/{workspace_id}/audit/export?format=json&action=WORKSPACE_UPDATED"
+    )
+    assert export.status_code == 200
+    assert "attachment" in export.headers["content-disposition"]
+    assert len(export.json()) == 25
+    # The export itself is on the record.
+    assert "DATA_EXPORTED</span>" in ada.get(audit + "?action=DATA_EXPORTED").text
