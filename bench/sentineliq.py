@@ -14,6 +14,10 @@ what wrk sends. Measured, in alternating rounds so a drift of the machine favour
   ``(workspaceId, createdAt, id)`` index), and the same page half way down the log
   (``?after=`` the cursor of row 50,000) to show a page deep in the log costs the same.
 
+Before the load, the audit page's query alone in PostgreSQL (the SQL of the platform's
+keyset read): the newest 51 rows and 51 below a cursor half way down, against the OFFSET
+way to the same deep page as that measure's baseline.
+
     python bench/sentineliq.py [--duration 10] [--connections 1,4] [--rounds 3]
 
 One server process serves every connection, so under wrk a page's latency is its own
@@ -367,6 +371,7 @@ def main() -> None:
                 ),
             }
             check_pages(base, session, targets)
+            query_times(db_url, workspace_id)
             for connections in args.connections:
                 measure(base, session, targets, connections, args.duration, args.rounds)
         finally:
@@ -377,6 +382,50 @@ def main() -> None:
                 proc.kill()
             mailbox.controller.stop()
             drop(server_url)
+
+
+AUDIT_PAGE_SQL = """
+SELECT a.*, u.email FROM "AuditLog" a LEFT OUTER JOIN users u ON u.id = a."userId"
+WHERE a."workspaceId" = %(ws)s {where}
+ORDER BY a."createdAt" DESC, a.id DESC {tail}
+"""
+
+
+def query_times(db_url: str, workspace_id: str, runs: int = 300) -> None:
+    """The audit page's query alone (the SQL the platform's keyset read sends), in the
+    database: the newest 51 rows, 51 rows below a cursor half way down, and the OFFSET
+    way to the same deep page as the baseline a keyset avoids."""
+    import psycopg
+
+    from sentinel_spec.runtime.db.urls import libpq_url
+
+    with psycopg.connect(libpq_url(db_url)) as conn:
+        row = conn.execute(
+            'SELECT "createdAt", id FROM "AuditLog" WHERE "workspaceId" = %s '
+            'ORDER BY "createdAt" DESC, id DESC OFFSET %s LIMIT 1',
+            (workspace_id, AUDIT_ROWS // 2),
+        ).fetchone()
+        assert row is not None
+        params = {"ws": workspace_id, "at": row[0], "id": row[1], "skip": AUDIT_ROWS // 2}
+        variants = {
+            "newest 51 (keyset)": AUDIT_PAGE_SQL.format(where="", tail="LIMIT 51"),
+            "51 at row 50,000 (keyset)": AUDIT_PAGE_SQL.format(
+                where='AND (a."createdAt", a.id) < (%(at)s, %(id)s)', tail="LIMIT 51"
+            ),
+            "51 at row 50,000 (OFFSET)": AUDIT_PAGE_SQL.format(
+                where="", tail="OFFSET %(skip)s LIMIT 51"
+            ),
+        }
+        print(f"\naudit query in PostgreSQL, {runs} runs each (psycopg, prepared)")
+        print(f"{'query':30} {'p50 ms':>8} {'p99 ms':>8}")
+        for name, sql in variants.items():
+            times = []
+            for _ in range(runs):
+                start = time.perf_counter()
+                rows = conn.execute(sql, params, prepare=True).fetchall()
+                times.append((time.perf_counter() - start) * 1000)
+            assert len(rows) == 51, (name, len(rows))
+            print(f"{name:30} {statistics.median(times):8.2f} {percentile(times, 0.99):8.2f}")
 
 
 def measure(
