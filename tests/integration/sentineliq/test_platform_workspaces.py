@@ -189,3 +189,30 @@ async def test_switch_onboarding_usage_and_export(app_and_users: AppAndUsers) ->
     assert "tokenDigest" not in str(export)
     [row] = await audit_rows(users.url, "DATA_EXPORTED")
     assert row.userId == team.ids["ADMIN"] and row.metadata["kind"] == "workspace"
+
+
+@pytest.mark.parametrize(
+    "op, args",
+    [
+        ("check-slug-availability", {"slug": "Not A Slug"}),
+        ("accept-workspace-invitation", {"token": "short"}),
+        ("confirm-ownership-transfer", {}),
+        ("restore-workspace", {}),
+        ("leave-workspace", {"workspaceId": ""}),
+        ("revoke-workspace-invitation", {"workspaceId": "w"}),
+        ("send-contact-message", {"content": 5}),
+        ("update-profile", {"locale": "english"}),
+        ("update-profile", {"avatarUrl": "javascript:alert(1)"}),
+        ("get-user-activity", {"limit": 0}),
+        ("get-system-logs", {"beforeId": 0}),
+        ("get-paginated-users", {"pageSize": 1000}),
+    ],
+)
+async def test_other_operations_validate_their_arguments(
+    app_and_users: AppAndUsers, op: str, args: dict[str, object]
+) -> None:
+    client, users = app_and_users
+    ada = await users.create("ada@example.com")
+    response = await call(client, op, args, ada)
+    assert response.status_code == 400, response.text
+    assert response.json()["error"]["code"] == "validation_error"

@@ -130,6 +130,7 @@ load_all_checks()
 EVERY_CHECK = CHECKS.get_all()
 
 
+@pytest.mark.timeout(1200)  # one test over every operation (the platform has ~70)
 @schema.parametrize()
 @settings(
     deadline=None,
@@ -146,6 +147,7 @@ def test_the_app_keeps_every_promise_of_its_schema(case: schemathesis.Case) -> N
     case.call_and_validate(headers={"X-Forwarded-For": client_ip}, checks=EVERY_CHECK)
 
 
+@pytest.mark.timeout(1200)  # one test over every operation (the platform has ~70)
 @schema.parametrize()
 @settings(
     deadline=None,
