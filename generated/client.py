@@ -82,7 +82,7 @@ def _headers(token: str | None, extra: Any) -> dict[str, str]:
 
 
 class WorkspaceRef(BaseModel):
-    workspaceId: Any
+    workspaceId: str
 
     model_config = ConfigDict(populate_by_name=True, extra="allow")
 
@@ -103,7 +103,7 @@ class AdminListArgs(BaseModel):
 
 
 class src_core_auth_operations__WorkspaceRef(BaseModel):
-    workspaceId: Any
+    workspaceId: str
 
     model_config = ConfigDict(populate_by_name=True, extra="allow")
 
@@ -111,10 +111,10 @@ class src_core_auth_operations__WorkspaceRef(BaseModel):
 class AuditLogArgs(BaseModel):
     action: str | None = Field(default=None)
     resource: str | None = Field(default=None)
-    userId: Any = Field(default=None)
+    userId: str | None = Field(default=None)
     since: datetime | None = Field(default=None)
     until: datetime | None = Field(default=None)
-    workspaceId: Any
+    workspaceId: str
     limit: int = Field(default=50)
     cursor: str | None = Field(default=None)
 
@@ -122,7 +122,7 @@ class AuditLogArgs(BaseModel):
 
 
 class ResourceArgs(BaseModel):
-    workspaceId: Any
+    workspaceId: str
     resource: str
     resourceId: str
     limit: int = Field(default=50)
@@ -134,10 +134,10 @@ class ResourceArgs(BaseModel):
 class ExportArgs(BaseModel):
     action: str | None = Field(default=None)
     resource: str | None = Field(default=None)
-    userId: Any = Field(default=None)
+    userId: str | None = Field(default=None)
     since: datetime | None = Field(default=None)
     until: datetime | None = Field(default=None)
-    workspaceId: Any
+    workspaceId: str
     format: Literal["csv", "json"] = Field(default="csv")
 
     model_config = ConfigDict(populate_by_name=True, extra="allow")
@@ -146,10 +146,10 @@ class ExportArgs(BaseModel):
 class AdminAuditArgs(BaseModel):
     action: str | None = Field(default=None)
     resource: str | None = Field(default=None)
-    userId: Any = Field(default=None)
+    userId: str | None = Field(default=None)
     since: datetime | None = Field(default=None)
     until: datetime | None = Field(default=None)
-    workspaceId: Any = Field(default=None)
+    workspaceId: str | None = Field(default=None)
     limit: int = Field(default=50)
     cursor: str | None = Field(default=None)
 
@@ -187,16 +187,19 @@ class UserListArgs(BaseModel):
 
 
 class ActivityArgs(BaseModel):
-    userId: Any = Field(default=None)
+    userId: str | None = Field(default=None)
     limit: int = Field(default=50)
 
     model_config = ConfigDict(populate_by_name=True, extra="allow")
 
 
+NotificationType = Literal["INFO", "SUCCESS", "WARNING", "ERROR", "CRITICAL"]
+
+
 class NotificationFilter(BaseModel):
     workspaceId: str | None = Field(default=None)
     isRead: bool | None = Field(default=None)
-    type: Any = Field(default=None)
+    type: NotificationType | None = Field(default=None)
     startDate: datetime | None = Field(default=None)
     endDate: datetime | None = Field(default=None)
     limit: int = Field(default=50)
@@ -217,10 +220,16 @@ class src_core_notifications_providers__WorkspaceRef(BaseModel):
     model_config = ConfigDict(populate_by_name=True, extra="allow")
 
 
+DeliveryStatus = Literal["PENDING", "SENT", "RETRYING", "DEAD_LETTER", "SKIPPED"]
+
+
+DeliveryChannel = Literal["EMAIL", "PUSH", "SLACK", "DISCORD", "WEBHOOK", "TELEGRAM", "TEAMS"]
+
+
 class DeliveryLogFilter(BaseModel):
     workspaceId: str
-    status: Any = Field(default=None)
-    channel: Any = Field(default=None)
+    status: DeliveryStatus | None = Field(default=None)
+    channel: DeliveryChannel | None = Field(default=None)
     limit: int = Field(default=50)
     offset: int = Field(default=0)
 
@@ -236,7 +245,7 @@ class CreateWorkspaceArgs(BaseModel):
 
 
 class UpdateWorkspaceArgs(BaseModel):
-    workspaceId: Any
+    workspaceId: str
     name: str | None = Field(default=None)
     description: str | None = Field(default=None)
     settings: dict[str, Any] | None = Field(default=None)
@@ -245,66 +254,69 @@ class UpdateWorkspaceArgs(BaseModel):
 
 
 class BrandingArgs(BaseModel):
-    workspaceId: Any
+    workspaceId: str
     logoUrl: str | None = Field(default=None)
-    primaryColor: Any = Field(default=None)
-    secondaryColor: Any = Field(default=None)
+    primaryColor: str | None = Field(default=None)
+    secondaryColor: str | None = Field(default=None)
 
     model_config = ConfigDict(populate_by_name=True, extra="allow")
 
 
 class SessionTimeoutArgs(BaseModel):
-    workspaceId: Any
+    workspaceId: str
     sessionTimeoutMins: int
 
     model_config = ConfigDict(populate_by_name=True, extra="allow")
 
 
+GrantableRole = Literal["ADMIN", "MEMBER", "VIEWER"]
+
+
 class InviteArgs(BaseModel):
-    workspaceId: Any
+    workspaceId: str
     email: str
-    role: Any = Field(default="MEMBER")
+    role: GrantableRole = Field(default="MEMBER")
 
     model_config = ConfigDict(populate_by_name=True, extra="allow")
 
 
 class TokenArgs(BaseModel):
-    token: Any
+    token: str
 
     model_config = ConfigDict(populate_by_name=True, extra="allow")
 
 
 class InvitationRef(BaseModel):
-    workspaceId: Any
-    invitationId: Any
+    workspaceId: str
+    invitationId: str
 
     model_config = ConfigDict(populate_by_name=True, extra="allow")
 
 
 class MemberRef(BaseModel):
-    workspaceId: Any
-    userId: Any
+    workspaceId: str
+    userId: str
 
     model_config = ConfigDict(populate_by_name=True, extra="allow")
 
 
 class RoleArgs(BaseModel):
-    workspaceId: Any
-    userId: Any
-    role: Any
+    workspaceId: str
+    userId: str
+    role: GrantableRole
 
     model_config = ConfigDict(populate_by_name=True, extra="allow")
 
 
 class TransferArgs(BaseModel):
-    workspaceId: Any
-    newOwnerId: Any
+    workspaceId: str
+    newOwnerId: str
 
     model_config = ConfigDict(populate_by_name=True, extra="allow")
 
 
 class SuspendArgs(BaseModel):
-    workspaceId: Any
+    workspaceId: str
     suspended: bool = Field(default=True)
     reason: str | None = Field(default=None)
 
@@ -312,7 +324,7 @@ class SuspendArgs(BaseModel):
 
 
 class QuotaArgs(BaseModel):
-    workspaceId: Any
+    workspaceId: str
     plan: Literal["FREE", "HOBBY", "PRO", "ENTERPRISE"] | None = Field(default=None)
     maxMembersOverride: int | None = Field(default=None)
     storageQuotaBytes: int | None = Field(default=None)
@@ -321,35 +333,35 @@ class QuotaArgs(BaseModel):
 
 
 class CodeArgs(BaseModel):
-    code: Any
+    code: str
 
     model_config = ConfigDict(populate_by_name=True, extra="allow")
 
 
 class DisableArgs(BaseModel):
-    code: Any
+    code: str
     password: str | None = Field(default=None)
 
     model_config = ConfigDict(populate_by_name=True, extra="allow")
 
 
 class AllowlistArgs(BaseModel):
-    workspaceId: Any
-    entries: list[Any]
+    workspaceId: str
+    entries: list[str]
     enabled: bool | None = Field(default=None)
 
     model_config = ConfigDict(populate_by_name=True, extra="allow")
 
 
 class EntryArgs(BaseModel):
-    workspaceId: Any
-    entry: Any
+    workspaceId: str
+    entry: str
 
     model_config = ConfigDict(populate_by_name=True, extra="allow")
 
 
 class ToggleArgs(BaseModel):
-    workspaceId: Any
+    workspaceId: str
     enabled: bool
 
     model_config = ConfigDict(populate_by_name=True, extra="allow")
@@ -362,27 +374,27 @@ class SendArgs(BaseModel):
 
 
 class ReadArgs(BaseModel):
-    id: Any
+    id: str
     isRead: bool = Field(default=True)
 
     model_config = ConfigDict(populate_by_name=True, extra="allow")
 
 
 class MessageRef(BaseModel):
-    id: Any
+    id: str
 
     model_config = ConfigDict(populate_by_name=True, extra="allow")
 
 
 class AdminFlagArgs(BaseModel):
-    id: Any
+    id: str
     isAdmin: bool
 
     model_config = ConfigDict(populate_by_name=True, extra="allow")
 
 
 class src_core_user_operations__SuspendArgs(BaseModel):
-    userId: Any
+    userId: str
     suspended: bool = Field(default=True)
     reason: str | None = Field(default=None)
 
@@ -390,7 +402,7 @@ class src_core_user_operations__SuspendArgs(BaseModel):
 
 
 class UserRef(BaseModel):
-    userId: Any
+    userId: str
 
     model_config = ConfigDict(populate_by_name=True, extra="allow")
 
@@ -411,9 +423,12 @@ class NotificationRef(BaseModel):
     model_config = ConfigDict(populate_by_name=True, extra="allow")
 
 
+ProviderType = Literal["EMAIL", "SLACK", "DISCORD", "WEBHOOK", "TELEGRAM", "TEAMS"]
+
+
 class SaveProviderArgs(BaseModel):
     workspaceId: str
-    provider: Any
+    provider: ProviderType
     isEnabled: bool = Field(default=True)
     config: dict[str, Any]
     eventTypes: list[str] | None = Field(default=None)
@@ -434,17 +449,19 @@ class ProviderRef(BaseModel):
     model_config = ConfigDict(populate_by_name=True, extra="allow")
 
 
+DigestFrequency = Literal["REALTIME", "HOURLY", "DAILY", "WEEKLY"]
+
+
 class UpdatePreferencesArgs(BaseModel):
     inAppEnabled: bool | None = Field(default=None)
     emailEnabled: bool | None = Field(default=None)
     pushEnabled: bool | None = Field(default=None)
     disabledEventTypes: list[str] | None = Field(default=None)
-    digestFrequency: Literal["REALTIME", "HOURLY", "DAILY", "WEEKLY"] | None = Field(default=None)
+    digestFrequency: DigestFrequency | None = Field(default=None)
     digestTime: str | None = Field(default=None)
     dndEnabled: bool | None = Field(default=None)
     dndStartTime: str | None = Field(default=None)
     dndEndTime: str | None = Field(default=None)
-    timezone: str | None = Field(default=None)
 
     model_config = ConfigDict(populate_by_name=True, extra="allow")
 
@@ -479,20 +496,26 @@ class EndpointRef(BaseModel):
     model_config = ConfigDict(populate_by_name=True, extra="allow")
 
 
+Severity = Literal["INFO", "LOW", "MEDIUM", "HIGH", "CRITICAL"]
+
+
 class CreateAlertArgs(BaseModel):
     workspaceId: str
     title: str
     description: str | None = Field(default=None)
     source: str
-    severity: Any = Field(default="MEDIUM")
+    severity: Severity = Field(default="MEDIUM")
     tags: list[str] | None = Field(default=None)
 
     model_config = ConfigDict(populate_by_name=True, extra="allow")
 
 
+AlertStatus = Literal["NEW", "ACKNOWLEDGED", "INVESTIGATING", "RESOLVED", "DISMISSED"]
+
+
 class UpdateAlertStatusArgs(BaseModel):
     id: str
-    status: Any
+    status: AlertStatus
 
     model_config = ConfigDict(populate_by_name=True, extra="allow")
 
@@ -500,18 +523,21 @@ class UpdateAlertStatusArgs(BaseModel):
 class CreateIncidentArgs(BaseModel):
     workspaceId: str
     title: str
-    severity: Any = Field(default="MEDIUM")
+    severity: Severity = Field(default="MEDIUM")
     alertIds: list[str] | None = Field(default=None)
     slaDeadline: datetime | None = Field(default=None)
 
     model_config = ConfigDict(populate_by_name=True, extra="allow")
 
 
+IncidentStatus = Literal["OPEN", "INVESTIGATING", "CONTAINED", "RESOLVED", "CLOSED"]
+
+
 class UpdateIncidentArgs(BaseModel):
     id: str
     title: str | None = Field(default=None)
-    severity: Any = Field(default=None)
-    status: Any = Field(default=None)
+    severity: Severity | None = Field(default=None)
+    status: IncidentStatus | None = Field(default=None)
     slaDeadline: datetime | None = Field(default=None)
 
     model_config = ConfigDict(populate_by_name=True, extra="allow")

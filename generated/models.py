@@ -911,7 +911,6 @@ class NotificationPreference(Base):
     )
     dndStartTime: Mapped[str | None] = mapped_column(sa.String(5))
     dndEndTime: Mapped[str | None] = mapped_column(sa.String(5))
-    timezone: Mapped[str] = mapped_column(sa.String(64), default="UTC", server_default="UTC")
     createdAt: Mapped[datetime.datetime] = mapped_column(
         sa.DateTime(timezone=True),
         server_default=sa.func.now(),

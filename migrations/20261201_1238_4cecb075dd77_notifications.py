@@ -146,7 +146,6 @@ def upgrade() -> None:
         sa.Column("dndEnabled", sa.Boolean(), server_default=sa.text("false"), nullable=False),
         sa.Column("dndStartTime", sa.String(length=5), nullable=True),
         sa.Column("dndEndTime", sa.String(length=5), nullable=True),
-        sa.Column("timezone", sa.String(length=64), server_default="UTC", nullable=False),
         sa.Column(
             "createdAt", sa.DateTime(timezone=True), server_default=sa.text("now()"), nullable=False
         ),

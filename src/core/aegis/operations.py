@@ -232,11 +232,8 @@ async def create_incident(args: CreateIncidentArgs, context: Any) -> dict[str, A
 async def update_incident(args: UpdateIncidentArgs, context: Any) -> dict[str, Any]:
     incident = await _in_workspace(context, context.entities.Incident, args.id, "MEMBER")
     changes = args.model_dump(exclude_unset=True, exclude={"id"})
-    for name in ("title", "severity", "status"):
-        if name in changes and changes[name] is None:
-            raise HttpError(
-                400, "validation failed", [{"field": name, "message": "may not be null"}]
-            )
+    # null leaves title, severity and status as they are; it clears the SLA deadline.
+    changes = {n: v for n, v in changes.items() if v is not None or n == "slaDeadline"}
     before = {name: _text(getattr(incident, name)) for name in changes}
     changed = {n: v for n, v in changes.items() if before[n] != _text(v)}
     if not changed:

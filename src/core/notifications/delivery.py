@@ -71,6 +71,9 @@ async def deliver_notifications(args: dict[str, Any], context: Any) -> dict[str,
         p.userId: p
         for p in (await session.scalars(select(preference).where(preference.userId.in_(users))))
     }
+    user = model(context, "User")
+    rows_of_users = await session.execute(select(user.id, user.timezone).where(user.id.in_(users)))
+    zones = {user_id: zone for user_id, zone in rows_of_users}
     push_users = [u for u in users if prefs.get(u) is not None and prefs[u].pushEnabled]
     devices: dict[str, list[Any]] = {}
     if push_users:
@@ -100,7 +103,7 @@ async def deliver_notifications(args: dict[str, Any], context: Any) -> dict[str,
 
     for row in rows:
         pref = prefs.get(row.userId)
-        held = None if event.severity == "CRITICAL" else dnd_until(pref, now)
+        held = None if event.severity == "CRITICAL" else dnd_until(pref, now, zones.get(row.userId))
         personal = {**base, "notificationId": row.id}
         realtime_email = pref is None or _value(pref.digestFrequency) == "REALTIME"
         if (pref is None or pref.emailEnabled) and realtime_email:

@@ -33,7 +33,8 @@ async def send_digests(args: Any, context: Any) -> dict[str, int]:
         )
     )
     for pref in prefs.all():
-        if not digest_due(pref, now):
+        owner = await session.get(user, pref.userId)
+        if owner is None or not digest_due(pref, now, owner.timezone):
             continue
         pending = (
             await session.scalars(
@@ -47,9 +48,6 @@ async def send_digests(args: Any, context: Any) -> dict[str, int]:
             )
         ).all()
         if not pending:
-            continue
-        owner = await session.get(user, pref.userId)
-        if owner is None:
             continue
         since = pref.lastDigestSentAt or min(n.createdAt for n in pending)
         await context.email.send(

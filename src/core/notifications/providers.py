@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import secrets
 import uuid
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 from urllib.parse import urlsplit
 
 from pydantic import BaseModel, Field, ValidationError, field_validator
@@ -20,7 +20,7 @@ from src.core.notifications.serialize import provider_json
 from src.core.workspace.access import member_of
 
 ProviderType = Literal["EMAIL", "SLACK", "DISCORD", "WEBHOOK", "TELEGRAM", "TEAMS"]
-EventType = str
+EventType = Annotated[str, Field(min_length=1, max_length=100)]
 
 
 class _Config(BaseModel):
@@ -94,13 +94,11 @@ class SaveProviderArgs(BaseModel):
     isEnabled: bool = True
     # Secret fields left out of an update keep their sealed values.
     config: dict[str, Any]
-    eventTypes: list[str] = Field(default_factory=list, max_length=100)
+    eventTypes: list[EventType] = Field(default_factory=list, max_length=100)
 
     @field_validator("eventTypes")
     @classmethod
     def _event_types(cls, value: list[str]) -> list[str]:
-        if any(not item or len(item) > 100 for item in value):
-            raise ValueError("each event type is 1 to 100 characters")
         return sorted(set(value))
 
 

@@ -1,5 +1,5 @@
 """Time rules of a user's preferences: do-not-disturb windows and digest due times,
-both in the user's own timezone (``NotificationPreference.timezone``)."""
+both in the user's own timezone (``User.timezone``, an IANA name; UTC when unknown)."""
 
 from __future__ import annotations
 
@@ -16,9 +16,9 @@ DIGEST_PERIOD = {
 _SLACK = datetime.timedelta(minutes=5)
 
 
-def _zone(pref: Any) -> ZoneInfo:
+def _zone(name: str | None) -> ZoneInfo:
     try:
-        return ZoneInfo(pref.timezone or "UTC")
+        return ZoneInfo(name or "UTC")
     except (ZoneInfoNotFoundError, ValueError):
         return ZoneInfo("UTC")
 
@@ -28,7 +28,9 @@ def _hhmm(value: str) -> datetime.time:
     return datetime.time(int(hours), int(minutes))
 
 
-def dnd_until(pref: Any, now: datetime.datetime) -> datetime.datetime | None:
+def dnd_until(
+    pref: Any, now: datetime.datetime, timezone: str | None = None
+) -> datetime.datetime | None:
     """When the user's quiet hours end, if ``now`` is inside them (else None).
     A window may span midnight (22:00-07:00); equal start and end mean no window."""
     if pref is None or not pref.dndEnabled or not pref.dndStartTime or not pref.dndEndTime:
@@ -36,7 +38,7 @@ def dnd_until(pref: Any, now: datetime.datetime) -> datetime.datetime | None:
     start, end = _hhmm(pref.dndStartTime), _hhmm(pref.dndEndTime)
     if start == end:
         return None
-    local = now.astimezone(_zone(pref))
+    local = now.astimezone(_zone(timezone))
     clock = local.time().replace(second=0, microsecond=0)
     if start < end:
         inside = start <= clock < end
@@ -50,7 +52,7 @@ def dnd_until(pref: Any, now: datetime.datetime) -> datetime.datetime | None:
     return ends.astimezone(datetime.UTC)
 
 
-def digest_due(pref: Any, now: datetime.datetime) -> bool:
+def digest_due(pref: Any, now: datetime.datetime, timezone: str | None = None) -> bool:
     """Is this user's digest due at ``now`` (an hourly tick)?
 
     HOURLY: every hour. DAILY: in the hour of ``digestTime``. WEEKLY: the same, on
@@ -64,7 +66,7 @@ def digest_due(pref: Any, now: datetime.datetime) -> bool:
         return False
     if frequency == "HOURLY":
         return True
-    local = now.astimezone(_zone(pref))
+    local = now.astimezone(_zone(timezone))
     if local.hour != _hhmm(pref.digestTime or "09:00").hour:
         return False
     return frequency == "DAILY" or local.weekday() == 0

@@ -60,7 +60,6 @@ PREFERENCE_FIELDS = (
     "dndEnabled",
     "dndStartTime",
     "dndEndTime",
-    "timezone",
 )
 
 

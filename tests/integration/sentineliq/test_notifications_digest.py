@@ -90,7 +90,7 @@ async def test_quiet_hours_hold_email_until_they_end_but_not_critical(n: Notify)
     start, end = window_around_now()
     await n.ok(
         "update-notification-preferences",
-        {"dndEnabled": True, "dndStartTime": start, "dndEndTime": end, "timezone": "UTC"},
+        {"dndEnabled": True, "dndStartTime": start, "dndEndTime": end},
         ada,
     )
     await n.ok("create-alert", {"workspaceId": ws, "title": "later", "source": "s"}, ada)
@@ -139,12 +139,23 @@ async def test_preferences_are_validated(n: Notify) -> None:
     assert defaults["digestFrequency"] == "REALTIME" and defaults["inAppEnabled"] is True
     bad = await n.call(
         "update-notification-preferences",
-        {"digestTime": "25:00", "digestFrequency": "MONTHLY", "timezone": "Mars/Olympus"},
+        {"digestTime": "25:00", "digestFrequency": "MONTHLY", "disabledEventTypes": [""]},
         ada,
     )
     assert bad.status_code == 400
     fields = {d["field"] for d in bad.json()["error"]["details"]}
-    assert fields == {"digestTime", "digestFrequency", "timezone"}
-    no_window = await n.call("update-notification-preferences", {"dndEnabled": True}, ada)
-    assert no_window.status_code == 400
-    assert (await n.ok("get-notification-preferences", None, ada))["dndEnabled"] is False
+    assert fields == {"digestTime", "digestFrequency", "disabledEventTypes.0"}
+    # null leaves a setting as it is, except the quiet-hours times, which it clears.
+    kept = await n.ok(
+        "update-notification-preferences",
+        {"dndEnabled": True, "dndStartTime": "22:00", "dndEndTime": "07:00"},
+        ada,
+    )
+    assert kept["dndEnabled"] is True
+    cleared = await n.ok(
+        "update-notification-preferences",
+        {"dndEnabled": None, "emailEnabled": None, "dndStartTime": None},
+        ada,
+    )
+    assert cleared["dndEnabled"] is True and cleared["emailEnabled"] is True
+    assert cleared["dndStartTime"] is None and cleared["dndEndTime"] == "07:00"

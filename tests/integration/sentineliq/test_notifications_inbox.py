@@ -119,3 +119,15 @@ async def test_bad_arguments_are_400_and_anonymous_is_401(app_and_users: AppAndU
     extra = await call(client, "mark-as-read", {"id": "x", "userId": "someone"}, ada)
     assert extra.status_code == 400
     assert (await client.post("/operations/get-notifications")).status_code == 401
+
+
+async def test_the_notification_emails_have_previews(app_and_users: AppAndUsers) -> None:
+    client, _ = app_and_users
+    single = await client.get(
+        "/api/email-preview", params={"template": "notification", "format": "text"}
+    )
+    assert single.status_code == 200, single.text
+    assert "New high alert: Beaconing host" in single.text
+    digest = await client.get("/api/email-preview", params={"template": "notification_digest"})
+    assert digest.status_code == 200, digest.text
+    assert "Incident resolved: Intrusion" in digest.text and "2 notifications" in digest.text

@@ -23,7 +23,6 @@ def prefs(**fields: object) -> SimpleNamespace:
         "dndEnabled": True,
         "dndStartTime": "22:00",
         "dndEndTime": "07:00",
-        "timezone": "UTC",
         "digestFrequency": "DAILY",
         "digestTime": "09:00",
         "lastDigestSentAt": None,
@@ -44,16 +43,18 @@ def test_quiet_hours_across_midnight_end_the_next_morning() -> None:
 
 
 def test_quiet_hours_within_a_day_and_in_the_users_timezone() -> None:
-    lunch = prefs(dndStartTime="12:00", dndEndTime="13:30", timezone="Europe/Paris")
+    lunch = prefs(dndStartTime="12:00", dndEndTime="13:30")
     # 11:15 UTC is 12:15 in Paris (UTC+1 in March): quiet until 13:30 Paris = 12:30 UTC.
-    assert dnd_until(lunch, at(11, 15)) == at(12, 30)
-    assert dnd_until(lunch, at(12, 45)) is None
+    assert dnd_until(lunch, at(11, 15), "Europe/Paris") == at(12, 30)
+    assert dnd_until(lunch, at(12, 45), "Europe/Paris") is None
+    assert dnd_until(lunch, at(12, 45), "Not/AZone") == at(13, 30)  # unknown: UTC
     assert dnd_until(prefs(dndStartTime="09:00", dndEndTime="09:00"), at(9, 0)) is None
 
 
 def test_digests_are_due_once_per_period_at_the_users_hour() -> None:
     daily = prefs()
     assert digest_due(daily, at(9, 0)) and not digest_due(daily, at(10, 0))
+    assert digest_due(daily, at(8, 0), "Europe/Paris")  # 09:00 in Paris
     daily.lastDigestSentAt = at(9, 0)
     assert not digest_due(daily, at(9, 30))
     assert digest_due(daily, at(9, 0, day=3))
