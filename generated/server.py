@@ -26,7 +26,11 @@ from src.client.pages.auth import (
 from src.client.pages.dashboard import dashboard_page, switch_workspace_form
 from src.client.pages.invitations import invitation_form, invitation_page
 from src.client.pages.landing import landing_page
-from src.client.pages.notifications import notifications_form, notifications_page
+from src.client.pages.notifications import (
+    notification_preferences_page,
+    notifications_form,
+    notifications_page,
+)
 from src.client.pages.onboarding import onboarding_form, onboarding_page
 from src.client.pages.ownership import transfer_form, transfer_page
 from src.client.pages.settings import settings_form, settings_page
@@ -1450,6 +1454,12 @@ APP = d.AppDecl(
             name="NotificationsPage",
             path="/notifications",
             component=notifications_page,
+            auth_required=True,
+        ),
+        d.Page(
+            name="NotificationPreferencesPage",
+            path="/notifications/preferences",
+            component=notification_preferences_page,
             auth_required=True,
         ),
     ),

@@ -363,6 +363,8 @@ def test_the_forms_do_what_they_say(app: Server, smtp: SmtpServer) -> None:
     page = ada.get("/notifications").text
     assert '<option value="DAILY" selected>' in page and 'value="Europe/Paris"' in page
     assert 'name="emailEnabled" id="pref-email" checked' not in page
+    mailed = ada.get("/notifications/preferences")  # the link in notification mails
+    assert mailed.status_code == 303 and mailed.headers["location"] == "/notifications#preferences"
     no_tz = ada.form(
         "/notifications", {"action": "preferences", "inAppEnabled": "on", "timezone": "Mars/Base"}
     )

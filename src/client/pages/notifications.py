@@ -119,3 +119,10 @@ def _preferences(fields: dict[str, str], lists: dict[str, list[str]]) -> Any:
         dndEndTime=fields.get("dndEndTime") or None,
         timezone=fields.get("timezone") or "UTC",
     )
+
+
+@component
+async def notification_preferences_page(request: Any, context: Any) -> Any:
+    """GET /notifications/preferences, the link in every notification mail: the
+    preferences are a section of the notifications page."""
+    return redirect("/notifications", _anchor="preferences")
