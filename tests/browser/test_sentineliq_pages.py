@@ -356,19 +356,19 @@ def test_the_forms_do_what_they_say(app: Server, smtp: SmtpServer) -> None:
             "action": "preferences",
             "inAppEnabled": "on",
             "digestFrequency": "DAILY",
-            "timezone": "Europe/Paris",
+            "digestTime": "07:30",
         },
     )
     assert prefs.status_code == 303
     page = ada.get("/notifications").text
-    assert '<option value="DAILY" selected>' in page and 'value="Europe/Paris"' in page
+    assert '<option value="DAILY" selected>' in page and 'value="07:30"' in page
     assert 'name="emailEnabled" id="pref-email" checked' not in page
     mailed = ada.get("/notifications/preferences")  # the link in notification mails
     assert mailed.status_code == 303 and mailed.headers["location"] == "/notifications#preferences"
-    no_tz = ada.form(
-        "/notifications", {"action": "preferences", "inAppEnabled": "on", "timezone": "Mars/Base"}
+    bad_time = ada.form(
+        "/notifications", {"action": "preferences", "inAppEnabled": "on", "dndStartTime": "25:00"}
     )
-    assert no_tz.status_code == 400 and "IANA" in no_tz.text
+    assert bad_time.status_code == 400 and "dndStartTime" in bad_time.text
 
     # The FREE plan's workspace quota is said on the onboarding page itself.
     over = ada.form("/onboarding", {"name": "Second Team"})
@@ -439,3 +439,19 @@ def test_the_audit_log_filters_pages_and_exports(app: Server, smtp: SmtpServer) 
     assert len(export.json()) == 25
     # The export itself is on the record.
     assert "DATA_EXPORTED</span>" in ada.get(audit + "?action=DATA_EXPORTED").text
+
+
+def test_every_event_type_the_services_emit_can_be_turned_off() -> None:
+    """The preferences list names each event type as the code emits it (a renamed event
+    would otherwise stay on for everyone who turned it off)."""
+    import re as regex
+
+    from src.client.pages.notifications import EVENT_TYPES
+
+    emitted = set()
+    for path in (ROOT / "src" / "core").rglob("*.py"):
+        text = path.read_text()
+        # The event argument may be a conditional: every literal in it counts.
+        for call in regex.finditer(r"await (?:emit|publish)\(\s*context,\s*(.+?),\s*\n", text):
+            emitted.update(regex.findall(r"\"([a-z][a-z_.]+)\"", call.group(1)))  # not enums
+    assert emitted and emitted == set(EVENT_TYPES)

@@ -14,14 +14,16 @@ from src.client.web import component, error_text, form_fields, form_lists, page,
 from src.core.notifications import inbox, preferences
 
 PAGE_SIZE = 25
-# The event types a user may turn off, as the services emit them.
+# The event types a user may turn off, exactly as the services emit them
+# (src/core/workspace/*.py publish, src/core/aegis/operations.py emit).
 EVENT_TYPES = {
-    "member_invited": "Someone is invited to a workspace",
-    "member_joined": "Someone joins a workspace",
-    "member_removed": "Someone leaves or is removed",
-    "member_role_changed": "A member's role changes",
-    "ownership_transferred": "A workspace changes owner",
-    "workspace_deleted": "A workspace is deleted",
+    "member.invited": "Someone is invited to a workspace",
+    "member.joined": "Someone joins a workspace",
+    "member.left": "Someone leaves a workspace",
+    "member.removed": "Someone is removed from a workspace",
+    "member.role_changed": "A member's role changes",
+    "ownership.transferred": "A workspace changes owner",
+    "workspace.deleted": "A workspace is deleted",
     "alert_created": "New alert",
     "alert_status_changed": "An alert changes status",
     "incident_created": "New incident",
@@ -117,7 +119,7 @@ def _preferences(fields: dict[str, str], lists: dict[str, list[str]]) -> Any:
         dndEnabled="dndEnabled" in fields,
         dndStartTime=fields.get("dndStartTime") or None,
         dndEndTime=fields.get("dndEndTime") or None,
-        timezone=fields.get("timezone") or "UTC",
+        digestTime=fields.get("digestTime") or None,
     )
 
 
