@@ -51,6 +51,13 @@
     }
     if (n.message) item.appendChild(text("div", "", n.message));
     item.appendChild(text("div", "when", "just now"));
+    var actions = document.getElementById("notification-actions");
+    if (actions && n.id && actions.content) {
+      var controls = actions.content.cloneNode(true);
+      var ids = controls.querySelectorAll('input[name="id"]');
+      for (var i = 0; i < ids.length; i++) ids[i].value = n.id;
+      item.appendChild(controls);
+    }
     list.insertBefore(item, list.firstChild);
   }
 
