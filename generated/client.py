@@ -102,7 +102,7 @@ class AdminListArgs(BaseModel):
     model_config = ConfigDict(populate_by_name=True, extra="allow")
 
 
-class src_core_auth_operations__WorkspaceRef(BaseModel):
+class AllowlistRef(BaseModel):
     workspaceId: str
 
     model_config = ConfigDict(populate_by_name=True, extra="allow")
@@ -269,13 +269,10 @@ class SessionTimeoutArgs(BaseModel):
     model_config = ConfigDict(populate_by_name=True, extra="allow")
 
 
-GrantableRole = Literal["ADMIN", "MEMBER", "VIEWER"]
-
-
 class InviteArgs(BaseModel):
     workspaceId: str
     email: str
-    role: GrantableRole = Field(default="MEMBER")
+    role: Literal["ADMIN", "MEMBER", "VIEWER"] = Field(default="MEMBER")
 
     model_config = ConfigDict(populate_by_name=True, extra="allow")
 
@@ -303,7 +300,7 @@ class MemberRef(BaseModel):
 class RoleArgs(BaseModel):
     workspaceId: str
     userId: str
-    role: GrantableRole
+    role: Literal["ADMIN", "MEMBER", "VIEWER"]
 
     model_config = ConfigDict(populate_by_name=True, extra="allow")
 
@@ -315,7 +312,7 @@ class TransferArgs(BaseModel):
     model_config = ConfigDict(populate_by_name=True, extra="allow")
 
 
-class SuspendArgs(BaseModel):
+class SuspendWorkspaceArgs(BaseModel):
     workspaceId: str
     suspended: bool = Field(default=True)
     reason: str | None = Field(default=None)
@@ -393,7 +390,7 @@ class AdminFlagArgs(BaseModel):
     model_config = ConfigDict(populate_by_name=True, extra="allow")
 
 
-class src_core_user_operations__SuspendArgs(BaseModel):
+class SuspendUserArgs(BaseModel):
     userId: str
     suspended: bool = Field(default=True)
     reason: str | None = Field(default=None)
@@ -559,7 +556,7 @@ class TechniquesGetAllArgs(BaseModel):
 WorkspaceRef.model_rebuild()
 SlugArgs.model_rebuild()
 AdminListArgs.model_rebuild()
-src_core_auth_operations__WorkspaceRef.model_rebuild()
+AllowlistRef.model_rebuild()
 AuditLogArgs.model_rebuild()
 ResourceArgs.model_rebuild()
 ExportArgs.model_rebuild()
@@ -582,7 +579,7 @@ InvitationRef.model_rebuild()
 MemberRef.model_rebuild()
 RoleArgs.model_rebuild()
 TransferArgs.model_rebuild()
-SuspendArgs.model_rebuild()
+SuspendWorkspaceArgs.model_rebuild()
 QuotaArgs.model_rebuild()
 CodeArgs.model_rebuild()
 DisableArgs.model_rebuild()
@@ -593,7 +590,7 @@ SendArgs.model_rebuild()
 ReadArgs.model_rebuild()
 MessageRef.model_rebuild()
 AdminFlagArgs.model_rebuild()
-src_core_user_operations__SuspendArgs.model_rebuild()
+SuspendUserArgs.model_rebuild()
 UserRef.model_rebuild()
 ProfileArgs.model_rebuild()
 NotificationRef.model_rebuild()
@@ -766,7 +763,7 @@ class Client:
 
     def get_workspace_ip_whitelist(
         self,
-        args: src_core_auth_operations__WorkspaceRef | Mapping[str, Any],
+        args: AllowlistRef | Mapping[str, Any],
     ) -> Any:
         """query getWorkspaceIpWhitelist: GET/POST /operations/get-workspace-ip-whitelist"""
         response = self.request("POST", "/operations/get-workspace-ip-whitelist", json=_dump(args))
@@ -1070,7 +1067,7 @@ class Client:
 
     def suspend_workspace(
         self,
-        args: SuspendArgs | Mapping[str, Any],
+        args: SuspendWorkspaceArgs | Mapping[str, Any],
     ) -> Any:
         """action suspendWorkspace: POST /operations/suspend-workspace"""
         response = self.request("POST", "/operations/suspend-workspace", json=_dump(args))
@@ -1198,7 +1195,7 @@ class Client:
 
     def suspend_user(
         self,
-        args: src_core_user_operations__SuspendArgs | Mapping[str, Any],
+        args: SuspendUserArgs | Mapping[str, Any],
     ) -> Any:
         """action suspendUser: POST /operations/suspend-user"""
         response = self.request("POST", "/operations/suspend-user", json=_dump(args))
@@ -1771,7 +1768,7 @@ class AsyncClient:
 
     async def get_workspace_ip_whitelist(
         self,
-        args: src_core_auth_operations__WorkspaceRef | Mapping[str, Any],
+        args: AllowlistRef | Mapping[str, Any],
     ) -> Any:
         """query getWorkspaceIpWhitelist: GET/POST /operations/get-workspace-ip-whitelist"""
         response = await self.request(
@@ -2119,7 +2116,7 @@ class AsyncClient:
 
     async def suspend_workspace(
         self,
-        args: SuspendArgs | Mapping[str, Any],
+        args: SuspendWorkspaceArgs | Mapping[str, Any],
     ) -> Any:
         """action suspendWorkspace: POST /operations/suspend-workspace"""
         response = await self.request("POST", "/operations/suspend-workspace", json=_dump(args))
@@ -2267,7 +2264,7 @@ class AsyncClient:
 
     async def suspend_user(
         self,
-        args: src_core_user_operations__SuspendArgs | Mapping[str, Any],
+        args: SuspendUserArgs | Mapping[str, Any],
     ) -> Any:
         """action suspendUser: POST /operations/suspend-user"""
         response = await self.request("POST", "/operations/suspend-user", json=_dump(args))

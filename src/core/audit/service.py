@@ -22,6 +22,8 @@ from src.core.entities import model
 from src.core.workspace.access import member_of
 
 EXPORT_MAX_ROWS = 100_000
+EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+CURSOR = r"^[0-9]{1,16}~[0-9]{1,18}$"  # what encode_cursor writes (the operations' pattern)
 CSV_COLUMNS = [
     "id",
     "createdAt",
@@ -67,20 +69,15 @@ def entry_view(row: Any, email: str | None = None) -> dict[str, Any]:
 
 
 def encode_cursor(row: dict[str, Any]) -> str:
-    return f"{row['createdAt'].isoformat()}~{row['id']}"
+    """``<createdAt as epoch microseconds>~<id>``: opaque to clients, always decodable."""
+    at: dt.datetime = row["createdAt"]
+    micros = (at - EPOCH) // dt.timedelta(microseconds=1)
+    return f"{micros}~{row['id']}"
 
 
 def decode_cursor(cursor: str) -> tuple[dt.datetime, int]:
-    try:
-        at, _, ident = cursor.rpartition("~")
-        return dt.datetime.fromisoformat(at), int(ident)
-    except ValueError:
-        raise HttpError(
-            400,
-            "bad cursor",
-            [{"field": "cursor", "message": "not a cursor"}],
-            code="validation_error",
-        ) from None
+    micros, _, ident = cursor.partition("~")
+    return EPOCH + dt.timedelta(microseconds=int(micros)), int(ident)
 
 
 def _query(context: Any, workspace_id: str | None, filters: AuditFilter) -> Any:

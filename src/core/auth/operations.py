@@ -9,41 +9,49 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from src.core.auth import ip_allowlist, two_factor
 
-Id = Annotated[str, Field(min_length=1, max_length=64)]
-Code = Annotated[str, Field(min_length=6, max_length=32)]
-Entry = Annotated[str, Field(min_length=1, max_length=64)]
-
 
 class Args(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
 class CodeArgs(Args):
-    code: Code
+    code: str = Field(min_length=6, max_length=32)
 
 
 class DisableArgs(Args):
-    code: Code
+    code: str = Field(min_length=6, max_length=32)
     password: str | None = Field(default=None, max_length=1024)
 
 
-class WorkspaceRef(Args):
-    workspaceId: Id
+class AllowlistRef(Args):
+    workspaceId: str = Field(min_length=1, max_length=64)
 
 
 class AllowlistArgs(Args):
-    workspaceId: Id
-    entries: list[Entry] = Field(max_length=100)
+    workspaceId: str = Field(min_length=1, max_length=64)
+    entries: list[
+        Annotated[
+            str,
+            Field(
+                pattern=r"^((25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(\.(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])){3}(/(3[0-2]|[12]?[0-9]))?|(([0-9a-fA-F]{1,4}:){7}[0-9a-fA-F]{1,4}|([0-9a-fA-F]{1,4}:){1,7}:|([0-9a-fA-F]{1,4}:){1,6}:[0-9a-fA-F]{1,4}|([0-9a-fA-F]{1,4}:){1,5}(:[0-9a-fA-F]{1,4}){1,2}|([0-9a-fA-F]{1,4}:){1,4}(:[0-9a-fA-F]{1,4}){1,3}|([0-9a-fA-F]{1,4}:){1,3}(:[0-9a-fA-F]{1,4}){1,4}|([0-9a-fA-F]{1,4}:){1,2}(:[0-9a-fA-F]{1,4}){1,5}|[0-9a-fA-F]{1,4}:(:[0-9a-fA-F]{1,4}){1,6}|:((:[0-9a-fA-F]{1,4}){1,7}|:))(/(12[0-8]|1[01][0-9]|[1-9]?[0-9]))?)$"
+            ),
+        ]
+    ] = Field(max_length=100)
     enabled: bool | None = None
 
 
+# entries and entry: an IPv4 or IPv6 address or CIDR, written out as a literal pattern (the
+# build reads schemas from the source) that matches exactly what ipaddress.ip_network
+# accepts, so a schema-valid entry is never refused.
 class EntryArgs(Args):
-    workspaceId: Id
-    entry: Entry
+    workspaceId: str = Field(min_length=1, max_length=64)
+    entry: str = Field(
+        pattern=r"^((25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(\.(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])){3}(/(3[0-2]|[12]?[0-9]))?|(([0-9a-fA-F]{1,4}:){7}[0-9a-fA-F]{1,4}|([0-9a-fA-F]{1,4}:){1,7}:|([0-9a-fA-F]{1,4}:){1,6}:[0-9a-fA-F]{1,4}|([0-9a-fA-F]{1,4}:){1,5}(:[0-9a-fA-F]{1,4}){1,2}|([0-9a-fA-F]{1,4}:){1,4}(:[0-9a-fA-F]{1,4}){1,3}|([0-9a-fA-F]{1,4}:){1,3}(:[0-9a-fA-F]{1,4}){1,4}|([0-9a-fA-F]{1,4}:){1,2}(:[0-9a-fA-F]{1,4}){1,5}|[0-9a-fA-F]{1,4}:(:[0-9a-fA-F]{1,4}){1,6}|:((:[0-9a-fA-F]{1,4}){1,7}|:))(/(12[0-8]|1[01][0-9]|[1-9]?[0-9]))?)$"
+    )
 
 
 class ToggleArgs(Args):
-    workspaceId: Id
+    workspaceId: str = Field(min_length=1, max_length=64)
     enabled: bool
 
 
@@ -64,7 +72,7 @@ async def generate_new_2fa_backup_codes(args: CodeArgs, context: Any) -> dict[st
     return await two_factor.regenerate_backup_codes(context, args.code)
 
 
-async def get_workspace_ip_whitelist(args: WorkspaceRef, context: Any) -> dict[str, Any]:
+async def get_workspace_ip_whitelist(args: AllowlistRef, context: Any) -> dict[str, Any]:
     return await ip_allowlist.get_allowlist(context, args.workspaceId)
 
 

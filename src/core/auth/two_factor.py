@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from sentinel_spec.runtime import HttpError
 from src.core.audit.record import audit
 from src.core.auth.framework import auth_service
 from src.core.workspace.access import require_user
@@ -34,7 +35,13 @@ async def start_setup(context: Any) -> dict[str, str]:
 
 async def confirm(context: Any, code: str) -> dict[str, Any]:
     user = require_user(context)
-    codes = await auth_service(context).enable_two_factor(context.session, user, code)
+    try:
+        codes = await auth_service(context).enable_two_factor(context.session, user, code)
+    except HttpError as error:
+        if error.status != 400:
+            raise
+        # A wrong code is a refusal (as for disable), not a malformed request.
+        raise HttpError(403, error.message, {"reason": "code"}) from None
     await _audit(context, "TWO_FACTOR_ENABLED")
     return {"enabled": True, "backupCodes": codes}
 

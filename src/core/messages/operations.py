@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from src.core.messages import service
-
-Id = Annotated[str, Field(min_length=1, max_length=64)]
 
 
 class Args(BaseModel):
@@ -16,7 +14,7 @@ class Args(BaseModel):
 
 
 class SendArgs(Args):
-    content: str = Field(min_length=1, max_length=5000)
+    content: str = Field(min_length=1, max_length=5000, pattern=r"\S")
 
 
 class ListArgs(Args):
@@ -26,7 +24,7 @@ class ListArgs(Args):
 
 
 class MessageRef(Args):
-    id: Id
+    id: str = Field(min_length=1, max_length=64)
 
 
 class ReadArgs(MessageRef):

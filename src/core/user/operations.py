@@ -3,13 +3,11 @@ profile update."""
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from src.core.user import service
-
-Id = Annotated[str, Field(min_length=1, max_length=64)]
 
 
 class Args(BaseModel):
@@ -25,22 +23,22 @@ class UserListArgs(Args):
 
 
 class UserRef(Args):
-    userId: Id
+    userId: str = Field(min_length=1, max_length=64)
 
 
 class AdminFlagArgs(Args):
-    id: Id
+    id: str = Field(min_length=1, max_length=64)
     isAdmin: bool
 
 
-class SuspendArgs(Args):
-    userId: Id
+class SuspendUserArgs(Args):
+    userId: str = Field(min_length=1, max_length=64)
     suspended: bool = True
     reason: str | None = Field(default=None, max_length=500)
 
 
 class ActivityArgs(Args):
-    userId: Id | None = None
+    userId: str | None = Field(default=None, min_length=1, max_length=64)
     limit: int = Field(default=50, ge=1, le=200)
 
 
@@ -67,7 +65,7 @@ async def update_is_user_admin_by_id(args: AdminFlagArgs, context: Any) -> dict[
     return await service.set_admin(context, args.id, args.isAdmin)
 
 
-async def suspend_user(args: SuspendArgs, context: Any) -> dict[str, Any]:
+async def suspend_user(args: SuspendUserArgs, context: Any) -> dict[str, Any]:
     return await service.suspend_user(
         context, args.userId, suspended=args.suspended, reason=args.reason
     )

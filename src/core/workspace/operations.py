@@ -4,16 +4,11 @@ admin.py, where pages call them too."""
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from src.core.workspace import admin, members, ownership, service
-
-Id = Annotated[str, Field(min_length=1, max_length=64)]
-Token = Annotated[str, Field(min_length=20, max_length=128)]
-Color = Annotated[str, Field(pattern=r"^#[0-9a-fA-F]{6}$")]
-GrantableRole = Literal["ADMIN", "MEMBER", "VIEWER"]
 
 
 class Args(BaseModel):
@@ -21,7 +16,7 @@ class Args(BaseModel):
 
 
 class WorkspaceRef(Args):
-    workspaceId: Id
+    workspaceId: str = Field(min_length=1, max_length=64)
 
 
 class SlugArgs(Args):
@@ -29,56 +24,56 @@ class SlugArgs(Args):
 
 
 class CreateWorkspaceArgs(Args):
-    name: str = Field(min_length=1, max_length=120)
+    name: str = Field(min_length=1, max_length=120, pattern=r"\S")  # not only blanks
     slug: str | None = Field(default=None, pattern=r"^[a-z0-9][a-z0-9-]{1,62}$")
     description: str | None = Field(default=None, max_length=2000)
 
 
 class UpdateWorkspaceArgs(Args):
-    workspaceId: Id
-    name: str | None = Field(default=None, min_length=1, max_length=120)
+    workspaceId: str = Field(min_length=1, max_length=64)
+    name: str | None = Field(default=None, min_length=1, max_length=120, pattern=r"\S")
     description: str | None = Field(default=None, max_length=2000)
     settings: dict[str, Any] | None = None
 
 
 class InviteArgs(Args):
-    workspaceId: Id
+    workspaceId: str = Field(min_length=1, max_length=64)
     email: str = Field(max_length=254, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-    role: GrantableRole = "MEMBER"
+    role: Literal["ADMIN", "MEMBER", "VIEWER"] = "MEMBER"
 
 
 class MemberRef(Args):
-    workspaceId: Id
-    userId: Id
+    workspaceId: str = Field(min_length=1, max_length=64)
+    userId: str = Field(min_length=1, max_length=64)
 
 
 class RoleArgs(MemberRef):
-    role: GrantableRole
+    role: Literal["ADMIN", "MEMBER", "VIEWER"]
 
 
 class TransferArgs(Args):
-    workspaceId: Id
-    newOwnerId: Id
+    workspaceId: str = Field(min_length=1, max_length=64)
+    newOwnerId: str = Field(min_length=1, max_length=64)
 
 
 class TokenArgs(Args):
-    token: Token
+    token: str = Field(min_length=20, max_length=128)
 
 
 class InvitationRef(Args):
-    workspaceId: Id
-    invitationId: Id
+    workspaceId: str = Field(min_length=1, max_length=64)
+    invitationId: str = Field(min_length=1, max_length=64)
 
 
 class BrandingArgs(Args):
-    workspaceId: Id
+    workspaceId: str = Field(min_length=1, max_length=64)
     logoUrl: str | None = Field(default=None, max_length=2000, pattern=r"^https://\S+$")
-    primaryColor: Color | None = None
-    secondaryColor: Color | None = None
+    primaryColor: str | None = Field(default=None, pattern=r"^#[0-9a-fA-F]{6}$")
+    secondaryColor: str | None = Field(default=None, pattern=r"^#[0-9a-fA-F]{6}$")
 
 
 class SessionTimeoutArgs(Args):
-    workspaceId: Id
+    workspaceId: str = Field(min_length=1, max_length=64)
     sessionTimeoutMins: int = Field(ge=5, le=24 * 60)
 
 
@@ -89,14 +84,14 @@ class AdminListArgs(Args):
     includeDeleted: bool = False
 
 
-class SuspendArgs(Args):
-    workspaceId: Id
+class SuspendWorkspaceArgs(Args):
+    workspaceId: str = Field(min_length=1, max_length=64)
     suspended: bool = True
     reason: str | None = Field(default=None, max_length=500)
 
 
 class QuotaArgs(Args):
-    workspaceId: Id
+    workspaceId: str = Field(min_length=1, max_length=64)
     plan: Literal["FREE", "HOBBY", "PRO", "ENTERPRISE"] | None = None
     maxMembersOverride: int | None = Field(default=None, ge=1, le=100_000)
     storageQuotaBytes: int | None = Field(default=None, ge=0, le=10 * 1024**4)
@@ -259,7 +254,7 @@ async def get_workspace_details(args: WorkspaceRef, context: Any) -> dict[str, A
     return await admin.workspace_details(context, args.workspaceId)
 
 
-async def suspend_workspace(args: SuspendArgs, context: Any) -> dict[str, Any]:
+async def suspend_workspace(args: SuspendWorkspaceArgs, context: Any) -> dict[str, Any]:
     return await admin.suspend_workspace(
         context, args.workspaceId, suspended=args.suspended, reason=args.reason
     )

@@ -127,7 +127,7 @@ async def test_two_factor_operations_use_the_frameworks_store(app_and_users: App
     assert setup["otpauthUrl"].startswith("otpauth://totp/") and "<svg" in setup["qrSvg"]
     totp = pyotp.TOTP(setup["secret"])
     wrong = await call(client, "verify2-fa", {"code": "000000"}, ada)
-    assert wrong.status_code == 400
+    assert wrong.status_code == 403 and wrong.json()["error"]["details"] == {"reason": "code"}
     enabled = await ok(client, "verify2-fa", {"code": totp.now()}, ada)
     assert enabled["enabled"] is True and len(enabled["backupCodes"]) == 10
     [stored] = await sql(users.url, "SELECT secret_sealed, enabled_at FROM auth_two_factor")

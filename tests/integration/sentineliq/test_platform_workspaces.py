@@ -59,6 +59,7 @@ async def test_the_free_plan_allows_one_workspace_and_slugs_stay_unique(
     "args, fields",
     [
         ({"name": ""}, {"name"}),
+        ({"name": "   "}, {"name"}),
         ({"name": "A", "slug": "Bad Slug"}, {"slug"}),
         ({"name": "A", "owner": "me"}, {"owner"}),
         ({"name": 5}, {"name"}),
