@@ -15,13 +15,13 @@ from src.core.notifications.inbox import require_user
 from src.core.notifications.serialize import preference_json, push_subscription_json
 from src.core.workspace.access import current_workspace_id, member_of
 
-HHMM = r"^([01]\d|2[0-3]):[0-5]\d$"
+HourMinute = Annotated[str, Field(pattern=r"^([01]\d|2[0-3]):[0-5]\d$")]  # HH:mm
 EventType = Annotated[str, Field(min_length=1, max_length=100)]
 DigestFrequency = Literal["REALTIME", "HOURLY", "DAILY", "WEEKLY"]
 # What the schema says is exactly what is accepted: base64url of a 65-byte uncompressed
 # P-256 point (0x04 first, so "B" then A-P) and of a 16-byte auth secret.
-P256DH = r"^B[A-P][A-Za-z0-9_-]{85}=?$"
-AUTH_SECRET = r"^[A-Za-z0-9_-]{22}(==)?$"
+P256dh = Annotated[str, Field(pattern=r"^B[A-P][A-Za-z0-9_-]{85}=?$")]
+AuthSecret = Annotated[str, Field(pattern=r"^[A-Za-z0-9_-]{22}(==)?$")]
 # Fields a null leaves unchanged (the do-not-disturb times: null clears them).
 CLEARABLE = ("dndStartTime", "dndEndTime")
 
@@ -32,10 +32,10 @@ class UpdatePreferencesArgs(BaseModel):
     pushEnabled: bool | None = None
     disabledEventTypes: list[EventType] | None = Field(default=None, max_length=100)
     digestFrequency: DigestFrequency | None = None
-    digestTime: str | None = Field(default=None, pattern=HHMM)
+    digestTime: HourMinute | None = None
     dndEnabled: bool | None = None
-    dndStartTime: str | None = Field(default=None, pattern=HHMM)
-    dndEndTime: str | None = Field(default=None, pattern=HHMM)
+    dndStartTime: HourMinute | None = None
+    dndEndTime: HourMinute | None = None
 
     @field_validator("disabledEventTypes")
     @classmethod
@@ -73,8 +73,8 @@ async def update_preferences(context: Any, args: UpdatePreferencesArgs) -> dict[
 
 
 class PushKeys(BaseModel):
-    p256dh: str = Field(pattern=P256DH)
-    auth: str = Field(pattern=AUTH_SECRET)
+    p256dh: P256dh
+    auth: AuthSecret
 
 
 class PushSubscriptionInfo(BaseModel):
@@ -98,10 +98,8 @@ async def _workspace_for_device(context: Any, requested: str | None) -> str:
     if requested is not None:
         return requested
     current = await current_workspace_id(context)
-    if current is None:
-        raise HttpError(
-            400, "no workspace: pass workspaceId", [{"field": "workspaceId", "message": "required"}]
-        )
+    if current is None:  # nothing to subscribe in: like a workspace that does not exist
+        raise HttpError(404, "No current workspace: pass workspaceId", {"field": "workspaceId"})
     return str(current)
 
 
