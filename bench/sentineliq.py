@@ -267,8 +267,9 @@ def populate(db_url: str, base: str, session: str) -> tuple[str, str]:
         f"populated: {MEMBERS} members, {AUDIT_ROWS:,} audit rows "
         f"in {time.perf_counter() - start:.1f} s"
     )
-    # The platform's cursor (src/core/audit/service.py, encode_cursor), URL-encoded.
-    return workspace_id, quote(f"{stamp.isoformat()}~{row_id}", safe="")
+    from src.core.audit.service import encode_cursor
+
+    return workspace_id, quote(encode_cursor({"createdAt": stamp, "id": row_id}), safe="")
 
 
 # ------------------------------------------------------------------ load

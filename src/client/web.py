@@ -130,7 +130,13 @@ def error_text(error: Exception) -> str:
         parts = []
         for item in error.errors():
             where = ".".join(str(p) for p in item.get("loc", ()) if p != "body")
-            parts.append(f"{where}: {item.get('msg')}" if where else str(item.get("msg")))
+            # A regular expression means nothing to a reader: say what is wrong instead.
+            message = (
+                "is not in the expected form"
+                if item.get("type") == "string_pattern_mismatch"
+                else str(item.get("msg"))
+            )
+            parts.append(f"{where}: {message}" if where else message)
         return "; ".join(parts) or "Check the form and try again."
     if isinstance(error, HttpError):
         details = error.data
