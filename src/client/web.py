@@ -227,6 +227,15 @@ def component(fn: Component) -> Component:
         with_models(context)
         try:
             return await fn(request, context)
+        except ValidationError as invalid:  # an argument no form of ours sends
+            await undo(context)
+            return await page(
+                request,
+                context,
+                "error.html",
+                {"status": 400, "message": error_text(invalid), "reason": None},
+                status=400,
+            )
         except HttpError as error:
             if error.status not in (401, 403, 404, 429):
                 raise
