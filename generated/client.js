@@ -324,33 +324,33 @@ export const emailPreview = (params = {}, init = {}) =>
 export const screenshot = (params = {}, init = {}) =>
   send(`/api/screenshot/${encodeURIComponent(params.alertId)}`, { method: "GET", ...init });
 
-/** api onboardingForm: POST /onboarding; resolves to the fetch Response */
+/** api onboardingForm: POST /forms/onboarding; resolves to the fetch Response */
 export const onboardingForm = (params = {}, init = {}) =>
-  send(`/onboarding`, { method: "POST", ...init });
+  send(`/forms/onboarding`, { method: "POST", ...init });
 
-/** api switchWorkspaceForm: POST /workspace/switch; resolves to the fetch Response */
+/** api switchWorkspaceForm: POST /forms/switch-workspace; resolves to the fetch Response */
 export const switchWorkspaceForm = (params = {}, init = {}) =>
-  send(`/workspace/switch`, { method: "POST", ...init });
+  send(`/forms/switch-workspace`, { method: "POST", ...init });
 
-/** api invitationForm: POST /invitations/accept; resolves to the fetch Response */
+/** api invitationForm: POST /forms/accept-invitation; resolves to the fetch Response */
 export const invitationForm = (params = {}, init = {}) =>
-  send(`/invitations/accept`, { method: "POST", ...init });
+  send(`/forms/accept-invitation`, { method: "POST", ...init });
 
-/** api transferConfirmForm: POST /workspaces/transfer/confirm; resolves to the fetch Response */
+/** api transferConfirmForm: POST /forms/confirm-transfer; resolves to the fetch Response */
 export const transferConfirmForm = (params = {}, init = {}) =>
-  send(`/workspaces/transfer/confirm`, { method: "POST", ...init });
+  send(`/forms/confirm-transfer`, { method: "POST", ...init });
 
-/** api workspaceSettingsForm: POST /workspaces/{workspaceId}/settings; resolves to the fetch Response */
+/** api workspaceSettingsForm: POST /forms/workspaces/{workspaceId}/settings; resolves to the fetch Response */
 export const workspaceSettingsForm = (params = {}, init = {}) =>
-  send(`/workspaces/${encodeURIComponent(params.workspaceId)}/settings`, { method: "POST", ...init });
+  send(`/forms/workspaces/${encodeURIComponent(params.workspaceId)}/settings`, { method: "POST", ...init });
 
-/** api accountForm: POST /account; resolves to the fetch Response */
+/** api accountForm: POST /forms/account; resolves to the fetch Response */
 export const accountForm = (params = {}, init = {}) =>
-  send(`/account`, { method: "POST", ...init });
+  send(`/forms/account`, { method: "POST", ...init });
 
-/** api notificationsForm: POST /notifications; resolves to the fetch Response */
+/** api notificationsForm: POST /forms/notifications; resolves to the fetch Response */
 export const notificationsForm = (params = {}, init = {}) =>
-  send(`/notifications`, { method: "POST", ...init });
+  send(`/forms/notifications`, { method: "POST", ...init });
 
 /** api auditExport: GET /workspaces/{workspaceId}/audit/export; resolves to the fetch Response */
 export const auditExport = (params = {}, init = {}) =>

@@ -1432,10 +1432,10 @@ class Client:
         content: bytes | None = None,
         headers: Mapping[str, str] | None = None,
     ) -> httpx.Response:
-        """api onboardingForm: POST /onboarding"""
+        """api onboardingForm: POST /forms/onboarding"""
         response = self.request(
             "POST",
-            "/onboarding",
+            "/forms/onboarding",
             json=json,
             params=params,
             content=content,
@@ -1451,10 +1451,10 @@ class Client:
         content: bytes | None = None,
         headers: Mapping[str, str] | None = None,
     ) -> httpx.Response:
-        """api switchWorkspaceForm: POST /workspace/switch"""
+        """api switchWorkspaceForm: POST /forms/switch-workspace"""
         response = self.request(
             "POST",
-            "/workspace/switch",
+            "/forms/switch-workspace",
             json=json,
             params=params,
             content=content,
@@ -1470,10 +1470,10 @@ class Client:
         content: bytes | None = None,
         headers: Mapping[str, str] | None = None,
     ) -> httpx.Response:
-        """api invitationForm: POST /invitations/accept"""
+        """api invitationForm: POST /forms/accept-invitation"""
         response = self.request(
             "POST",
-            "/invitations/accept",
+            "/forms/accept-invitation",
             json=json,
             params=params,
             content=content,
@@ -1489,10 +1489,10 @@ class Client:
         content: bytes | None = None,
         headers: Mapping[str, str] | None = None,
     ) -> httpx.Response:
-        """api transferConfirmForm: POST /workspaces/transfer/confirm"""
+        """api transferConfirmForm: POST /forms/confirm-transfer"""
         response = self.request(
             "POST",
-            "/workspaces/transfer/confirm",
+            "/forms/confirm-transfer",
             json=json,
             params=params,
             content=content,
@@ -1509,10 +1509,10 @@ class Client:
         content: bytes | None = None,
         headers: Mapping[str, str] | None = None,
     ) -> httpx.Response:
-        """api workspaceSettingsForm: POST /workspaces/{workspaceId}/settings"""
+        """api workspaceSettingsForm: POST /forms/workspaces/{workspaceId}/settings"""
         response = self.request(
             "POST",
-            f"/workspaces/{quote(str(workspace_id), safe='')}/settings",
+            f"/forms/workspaces/{quote(str(workspace_id), safe='')}/settings",
             json=json,
             params=params,
             content=content,
@@ -1528,10 +1528,10 @@ class Client:
         content: bytes | None = None,
         headers: Mapping[str, str] | None = None,
     ) -> httpx.Response:
-        """api accountForm: POST /account"""
+        """api accountForm: POST /forms/account"""
         response = self.request(
             "POST",
-            "/account",
+            "/forms/account",
             json=json,
             params=params,
             content=content,
@@ -1547,10 +1547,10 @@ class Client:
         content: bytes | None = None,
         headers: Mapping[str, str] | None = None,
     ) -> httpx.Response:
-        """api notificationsForm: POST /notifications"""
+        """api notificationsForm: POST /forms/notifications"""
         response = self.request(
             "POST",
-            "/notifications",
+            "/forms/notifications",
             json=json,
             params=params,
             content=content,
@@ -2517,10 +2517,10 @@ class AsyncClient:
         content: bytes | None = None,
         headers: Mapping[str, str] | None = None,
     ) -> httpx.Response:
-        """api onboardingForm: POST /onboarding"""
+        """api onboardingForm: POST /forms/onboarding"""
         response = await self.request(
             "POST",
-            "/onboarding",
+            "/forms/onboarding",
             json=json,
             params=params,
             content=content,
@@ -2536,10 +2536,10 @@ class AsyncClient:
         content: bytes | None = None,
         headers: Mapping[str, str] | None = None,
     ) -> httpx.Response:
-        """api switchWorkspaceForm: POST /workspace/switch"""
+        """api switchWorkspaceForm: POST /forms/switch-workspace"""
         response = await self.request(
             "POST",
-            "/workspace/switch",
+            "/forms/switch-workspace",
             json=json,
             params=params,
             content=content,
@@ -2555,10 +2555,10 @@ class AsyncClient:
         content: bytes | None = None,
         headers: Mapping[str, str] | None = None,
     ) -> httpx.Response:
-        """api invitationForm: POST /invitations/accept"""
+        """api invitationForm: POST /forms/accept-invitation"""
         response = await self.request(
             "POST",
-            "/invitations/accept",
+            "/forms/accept-invitation",
             json=json,
             params=params,
             content=content,
@@ -2574,10 +2574,10 @@ class AsyncClient:
         content: bytes | None = None,
         headers: Mapping[str, str] | None = None,
     ) -> httpx.Response:
-        """api transferConfirmForm: POST /workspaces/transfer/confirm"""
+        """api transferConfirmForm: POST /forms/confirm-transfer"""
         response = await self.request(
             "POST",
-            "/workspaces/transfer/confirm",
+            "/forms/confirm-transfer",
             json=json,
             params=params,
             content=content,
@@ -2594,10 +2594,10 @@ class AsyncClient:
         content: bytes | None = None,
         headers: Mapping[str, str] | None = None,
     ) -> httpx.Response:
-        """api workspaceSettingsForm: POST /workspaces/{workspaceId}/settings"""
+        """api workspaceSettingsForm: POST /forms/workspaces/{workspaceId}/settings"""
         response = await self.request(
             "POST",
-            f"/workspaces/{quote(str(workspace_id), safe='')}/settings",
+            f"/forms/workspaces/{quote(str(workspace_id), safe='')}/settings",
             json=json,
             params=params,
             content=content,
@@ -2613,10 +2613,10 @@ class AsyncClient:
         content: bytes | None = None,
         headers: Mapping[str, str] | None = None,
     ) -> httpx.Response:
-        """api accountForm: POST /account"""
+        """api accountForm: POST /forms/account"""
         response = await self.request(
             "POST",
-            "/account",
+            "/forms/account",
             json=json,
             params=params,
             content=content,
@@ -2632,10 +2632,10 @@ class AsyncClient:
         content: bytes | None = None,
         headers: Mapping[str, str] | None = None,
     ) -> httpx.Response:
-        """api notificationsForm: POST /notifications"""
+        """api notificationsForm: POST /forms/notifications"""
         response = await self.request(
             "POST",
-            "/notifications",
+            "/forms/notifications",
             json=json,
             params=params,
             content=content,

@@ -161,11 +161,11 @@ class Browser:
                 self.http.cookies.set(cookie.name, cookie.value or "")
         return answer
 
-    def form(self, path: str, fields: dict[str, str], page: str | None = None) -> Any:
-        """POST ``fields`` with the CSRF token of ``page`` (default: ``path``); the token
-        is good for two hours with this client's cookie, so it is read once."""
+    def form(self, path: str, fields: dict[str, str]) -> Any:
+        """POST ``fields`` to the form api at ``path`` with a CSRF token from a page (any
+        page sets the cookie and signs it; it is good for two hours, so read once)."""
         if self.token is None:
-            page_html = self.get(page or path).text
+            page_html = self.get("/status").text
             found = re.search(r'name="csrf_token" value="([^"]+)"', page_html)
             assert found, page_html[:500]
             self.token = found.group(1)
@@ -191,22 +191,20 @@ def workspace_with(
 ) -> tuple[str, dict[str, Browser]]:
     """Ada's workspace with a member of each given role: {"grace": "VIEWER", ...}."""
     ada = signed_in(server, smtp, "ada@example.com")
-    made = ada.form("/onboarding", {"name": "Acme Security"})
+    made = ada.form("/forms/onboarding", {"name": "Acme Security"})
     assert made.status_code == 303, made.text
     workspace_id = ada.get("/dashboard").text.split("/workspaces/", 1)[1].split("/", 1)[0]
     people = {"ada": ada}
     for name, role in roles.items():
         email = f"{name}@example.com"
         invited = ada.form(
-            f"/workspaces/{workspace_id}/settings",
+            f"/forms/workspaces/{workspace_id}/settings",
             {"action": "invite", "email": email, "role": role},
         )
         assert invited.status_code == 303, invited.text
         person = signed_in(server, smtp, email)
         token = mailed_token(smtp, email, "/invitations/accept")
-        accepted = person.form(
-            "/invitations/accept", {"token": token}, page=f"/invitations/accept?token={token}"
-        )
+        accepted = person.form("/forms/accept-invitation", {"token": token})
         assert accepted.status_code == 303, accepted.text
         people[name] = person
     return workspace_id, people
@@ -237,13 +235,12 @@ def test_a_stranger_gets_404_on_every_workspace_page_and_form(
     assert missing.status_code == 404 and "Not found" in missing.text
     # Her forms are refused the same way, and change nothing.
     posted = eve.form(
-        f"/workspaces/{workspace_id}/settings",
+        f"/forms/workspaces/{workspace_id}/settings",
         {"action": "invite", "email": "mallory@example.com", "role": "ADMIN"},
-        page="/onboarding",
     )
     assert posted.status_code == 404
     assert not [m for m in smtp.inbox.received if "mallory" in str(m.message["To"])]
-    switched = eve.form("/workspace/switch", {"workspaceId": workspace_id}, page="/onboarding")
+    switched = eve.form("/forms/switch-workspace", {"workspaceId": workspace_id})
     assert switched.status_code == 404
 
 
@@ -267,7 +264,7 @@ def test_a_viewer_sees_no_admin_controls_and_cannot_post_them(
     # A hand-made post of a hidden control is refused by the service, and sends nothing.
     mails = len(smtp.inbox.received)
     forged = grace.form(
-        f"/workspaces/{workspace_id}/settings",
+        f"/forms/workspaces/{workspace_id}/settings",
         {"action": "invite", "email": "mallory@example.com", "role": "MEMBER"},
     )
     assert forged.status_code == 403
@@ -286,7 +283,7 @@ def test_a_viewer_sees_no_admin_controls_and_cannot_post_them(
     grace_id = owner_page.split('data-user="grace@example.com"', 1)[1]
     grace_id = grace_id.split('name="userId" value="', 1)[1].split('"', 1)[0]
     changed = ada.form(
-        f"/workspaces/{workspace_id}/settings",
+        f"/forms/workspaces/{workspace_id}/settings",
         {"action": "role", "userId": grace_id, "role": "MEMBER"},
     )
     assert changed.status_code == 303
@@ -304,20 +301,22 @@ def test_forms_need_the_page_token_and_this_origin(app: Server, smtp: SmtpServer
     ada = people["ada"]
     path = f"/workspaces/{workspace_id}/settings"
     no_token = ada.http.post(
-        path, data={"action": "general", "name": "Hijacked"}, headers={"Origin": ada.base}
+        "/forms" + path,
+        data={"action": "general", "name": "Hijacked"},
+        headers={"Origin": ada.base},
     )
     assert no_token.status_code == 403
     html = ada.get(path).text
     token = html.split('name="csrf_token" value="', 1)[1].split('"', 1)[0]
     cross_site = ada.http.post(
-        path,
+        "/forms" + path,
         data={"csrf_token": token, "action": "general", "name": "Hijacked"},
         headers={"Origin": "https://evil.example"},
     )
     assert cross_site.status_code == 403
     assert "Hijacked" not in ada.get(path).text
     # A refused change is rolled back whole: a bad allowlist entry saves nothing.
-    bad = ada.form(path, {"action": "allowlist", "entries": "10.0.0.0/8\nnot-an-ip"})
+    bad = ada.form("/forms" + path, {"action": "allowlist", "entries": "10.0.0.0/8\nnot-an-ip"})
     assert bad.status_code == 400 and "entries.1: is not in the expected form" in bad.text
     assert "10.0.0.0/8" in bad.text  # what she typed is kept in the form
     assert "10.0.0.0/8" not in ada.get(path).text.split('id="allowlist-entries"', 1)[1][:200]
@@ -329,29 +328,35 @@ def test_the_forms_do_what_they_say(app: Server, smtp: SmtpServer) -> None:
     settings = f"/workspaces/{workspace_id}/settings"
 
     # A refusal is shown next to its form, with the service's status and words.
-    again = ada.form(settings, {"action": "invite", "email": "grace@example.com", "role": "VIEWER"})
+    again = ada.form(
+        "/forms" + settings, {"action": "invite", "email": "grace@example.com", "role": "VIEWER"}
+    )
     assert again.status_code == 409
     assert "already belongs to a member" in again.text
     assert 'value="grace@example.com"' in again.text  # what she typed stays
-    bad_role = ada.form(settings, {"action": "invite", "email": "x@example.com", "role": "OWNER"})
+    bad_role = ada.form(
+        "/forms" + settings, {"action": "invite", "email": "x@example.com", "role": "OWNER"}
+    )
     assert bad_role.status_code == 400
 
-    renamed = ada.form(settings, {"action": "general", "name": "Acme SecOps", "description": ""})
+    renamed = ada.form(
+        "/forms" + settings, {"action": "general", "name": "Acme SecOps", "description": ""}
+    )
     assert renamed.status_code == 303 and renamed.headers["location"].endswith("#general")
     assert 'id="dashboard-title">Acme SecOps<' in ada.get("/dashboard").text
-    timeout = ada.form(settings, {"action": "timeout", "sessionTimeoutMins": "15"})
+    timeout = ada.form("/forms" + settings, {"action": "timeout", "sessionTimeoutMins": "15"})
     assert timeout.status_code == 303
     assert 'name="sessionTimeoutMins" type="number" min="5" max="1440" required value="15"' in (
         ada.get(settings).text
     )
 
     # Profile, notification preferences, a second workspace and switching between them.
-    profile = ada.form("/account", {"displayName": "Ada Lovelace", "jobTitle": "CISO"})
+    profile = ada.form("/forms/account", {"displayName": "Ada Lovelace", "jobTitle": "CISO"})
     assert profile.status_code == 303
     account = ada.get("/account").text
     assert 'value="Ada Lovelace"' in account and 'value="CISO"' in account
     prefs = ada.form(
-        "/notifications",
+        "/forms/notifications",
         {
             "action": "preferences",
             "inAppEnabled": "on",
@@ -366,22 +371,23 @@ def test_the_forms_do_what_they_say(app: Server, smtp: SmtpServer) -> None:
     mailed = ada.get("/notifications/preferences")  # the link in notification mails
     assert mailed.status_code == 303 and mailed.headers["location"] == "/notifications#preferences"
     bad_time = ada.form(
-        "/notifications", {"action": "preferences", "inAppEnabled": "on", "dndStartTime": "25:00"}
+        "/forms/notifications",
+        {"action": "preferences", "inAppEnabled": "on", "dndStartTime": "25:00"},
     )
     assert bad_time.status_code == 400 and "dndStartTime" in bad_time.text
 
     # The FREE plan's workspace quota is said on the onboarding page itself.
-    over = ada.form("/onboarding", {"name": "Second Team"})
+    over = ada.form("/forms/onboarding", {"name": "Second Team"})
     assert over.status_code == 403 and 'id="onboarding-form"' in over.text
 
     # Grace belongs to Acme and makes a workspace of her own: the header offers both,
     # and switching changes what the dashboard shows.
-    assert grace.form("/onboarding", {"name": "Grace Lab"}).status_code == 303
+    assert grace.form("/forms/onboarding", {"name": "Grace Lab"}).status_code == 303
     picker = grace.get("/account").text.split('id="switch-workspace"', 1)[1].split("</select>")[0]
     assert "Grace Lab" in picker and "Acme SecOps" in picker
     for name, role in (("Acme SecOps", "MEMBER"), ("Grace Lab", "OWNER")):
         target = picker.split(f">{name}<", 1)[0].rsplit('value="', 1)[1].split('"', 1)[0]
-        switched = grace.form("/workspace/switch", {"workspaceId": target})
+        switched = grace.form("/forms/switch-workspace", {"workspaceId": target})
         assert switched.status_code == 303
         # The session cache may hold the user for up to 5 s (docs/auth.md, The cache).
         deadline = time.monotonic() + 8
@@ -411,14 +417,19 @@ def test_the_audit_log_filters_pages_and_exports(app: Server, smtp: SmtpServer) 
     # More than a page (within the named rate limits): renames, invitations, revocations.
     settings = f"/workspaces/{workspace_id}/settings"
     for i in range(25):
-        assert ada.form(settings, {"action": "general", "name": f"Acme {i}"}).status_code == 303
+        assert (
+            ada.form("/forms" + settings, {"action": "general", "name": f"Acme {i}"}).status_code
+            == 303
+        )
     for i in range(15):  # one at a time: pending invitations take seats (3 on FREE)
         email = f"analyst{i}@example.com"
-        invited = ada.form(settings, {"action": "invite", "email": email, "role": "VIEWER"})
+        invited = ada.form(
+            "/forms" + settings, {"action": "invite", "email": email, "role": "VIEWER"}
+        )
         assert invited.status_code == 303, invited.text
         pending = re.findall(r'name="invitationId" value="([^"]+)"', ada.get(settings).text)
         assert len(pending) == 1
-        revoked = ada.form(settings, {"action": "revoke", "invitationId": pending[0]})
+        revoked = ada.form("/forms" + settings, {"action": "revoke", "invitationId": pending[0]})
         assert revoked.status_code == 303
     first = ada.get(audit).text
     assert first.count("<tr>") == 51
