@@ -14,7 +14,7 @@ from starlette.responses import Response
 
 from sentinel_spec.runtime import HttpError
 from src.client import services
-from src.client.web import component, error_text, options, page
+from src.client.web import component, error_text, options, page, with_models
 from src.core.audit import operations as audit_ops
 
 PAGE_SIZE = 50
@@ -113,18 +113,22 @@ async def audit_log_page(request: Any, context: Any) -> Any:
     )
 
 
-@component
 async def audit_export(request: Any, context: Any) -> Response:
-    """The filtered log as a CSV or JSON download (the export is itself audited)."""
+    """The filtered log as a CSV or JSON download (the export is itself audited). A file,
+    not a page: its refusals are the runtime's JSON errors, as for any api."""
+    with_models(context)
     workspace_id = request.path_params["workspaceId"]
     form, error = _filters(request)
     if error is not None:
-        raise HttpError(400, error)
-    args = audit_ops.ExportArgs(
-        workspaceId=workspace_id,
-        format=request.query_params.get("format", "csv"),
-        **form.service_filters(),
-    )
+        raise HttpError(400, error, code="validation_error")
+    try:
+        args = audit_ops.ExportArgs(
+            workspaceId=workspace_id,
+            format=request.query_params.get("format", "csv"),
+            **form.service_filters(),
+        )
+    except ValidationError as invalid:
+        raise HttpError(400, error_text(invalid), code="validation_error") from None
     export = await audit_ops.export_audit_logs(args, context)
     return Response(
         export["content"],
