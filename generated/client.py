@@ -408,8 +408,8 @@ class ProfileArgs(BaseModel):
     displayName: str | None = Field(default=None)
     avatarUrl: str | None = Field(default=None)
     jobTitle: str | None = Field(default=None)
-    timezone: str | None = Field(default=None)
-    locale: str | None = Field(default=None)
+    timezone: str = Field(default="UTC")
+    locale: str = Field(default="en")
 
     model_config = ConfigDict(populate_by_name=True, extra="allow")
 

@@ -46,8 +46,9 @@ class ProfileArgs(Args):
     displayName: str | None = Field(default=None, min_length=1, max_length=120)
     avatarUrl: str | None = Field(default=None, max_length=2000, pattern=r"^https://\S+$")
     jobTitle: str | None = Field(default=None, max_length=120)
-    timezone: str | None = Field(default=None, min_length=1, max_length=64)
-    locale: str | None = Field(default=None, pattern=r"^[a-z]{2}(-[A-Z]{2})?$")
+    # never null: the columns are required (unset fields are left as they are)
+    timezone: str = Field(default="UTC", min_length=1, max_length=64)
+    locale: str = Field(default="en", pattern=r"^[a-z]{2}(-[A-Z]{2})?$")
 
 
 async def get_paginated_users(args: UserListArgs, context: Any) -> dict[str, Any]:

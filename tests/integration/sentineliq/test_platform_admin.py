@@ -243,3 +243,5 @@ async def test_profile(app_and_users: AppAndUsers) -> None:
     assert row.metadata["after"] == {"displayName": "Ada L.", "timezone": "Europe/London"}
     bad = await call(client, "update-profile", {"isAdmin": True}, ada)
     assert bad.status_code == 400
+    null = await call(client, "update-profile", {"timezone": None, "displayName": None}, ada)
+    assert null.status_code == 400  # a required column is never set to null
