@@ -323,3 +323,39 @@ export const emailPreview = (params = {}, init = {}) =>
 /** api screenshot: GET /api/screenshot/{alertId}; resolves to the fetch Response */
 export const screenshot = (params = {}, init = {}) =>
   send(`/api/screenshot/${encodeURIComponent(params.alertId)}`, { method: "GET", ...init });
+
+/** api onboardingForm: POST /forms/onboarding; resolves to the fetch Response */
+export const onboardingForm = (params = {}, init = {}) =>
+  send(`/forms/onboarding`, { method: "POST", ...init });
+
+/** api switchWorkspaceForm: POST /forms/switch-workspace; resolves to the fetch Response */
+export const switchWorkspaceForm = (params = {}, init = {}) =>
+  send(`/forms/switch-workspace`, { method: "POST", ...init });
+
+/** api invitationForm: POST /forms/accept-invitation; resolves to the fetch Response */
+export const invitationForm = (params = {}, init = {}) =>
+  send(`/forms/accept-invitation`, { method: "POST", ...init });
+
+/** api transferConfirmForm: POST /forms/confirm-transfer; resolves to the fetch Response */
+export const transferConfirmForm = (params = {}, init = {}) =>
+  send(`/forms/confirm-transfer`, { method: "POST", ...init });
+
+/** api workspaceSettingsForm: POST /forms/workspaces/{workspaceId}/settings; resolves to the fetch Response */
+export const workspaceSettingsForm = (params = {}, init = {}) =>
+  send(`/forms/workspaces/${encodeURIComponent(params.workspaceId)}/settings`, { method: "POST", ...init });
+
+/** api accountForm: POST /forms/account; resolves to the fetch Response */
+export const accountForm = (params = {}, init = {}) =>
+  send(`/forms/account`, { method: "POST", ...init });
+
+/** api notificationsForm: POST /forms/notifications; resolves to the fetch Response */
+export const notificationsForm = (params = {}, init = {}) =>
+  send(`/forms/notifications`, { method: "POST", ...init });
+
+/** api auditExport: GET /workspaces/{workspaceId}/audit/export; resolves to the fetch Response */
+export const auditExport = (params = {}, init = {}) =>
+  send(`/workspaces/${encodeURIComponent(params.workspaceId)}/audit/export`, { method: "GET", ...init });
+
+/** api assets: GET /assets/{name}; resolves to the fetch Response */
+export const assets = (params = {}, init = {}) =>
+  send(`/assets/${encodeURIComponent(params.name)}`, { method: "GET", ...init });

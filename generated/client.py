@@ -1424,6 +1424,180 @@ class Client:
         )
         return _checked(response)
 
+    def onboarding_form(
+        self,
+        *,
+        json: Any = None,
+        params: Mapping[str, Any] | None = None,
+        content: bytes | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> httpx.Response:
+        """api onboardingForm: POST /forms/onboarding"""
+        response = self.request(
+            "POST",
+            "/forms/onboarding",
+            json=json,
+            params=params,
+            content=content,
+            headers=headers,
+        )
+        return _checked(response)
+
+    def switch_workspace_form(
+        self,
+        *,
+        json: Any = None,
+        params: Mapping[str, Any] | None = None,
+        content: bytes | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> httpx.Response:
+        """api switchWorkspaceForm: POST /forms/switch-workspace"""
+        response = self.request(
+            "POST",
+            "/forms/switch-workspace",
+            json=json,
+            params=params,
+            content=content,
+            headers=headers,
+        )
+        return _checked(response)
+
+    def invitation_form(
+        self,
+        *,
+        json: Any = None,
+        params: Mapping[str, Any] | None = None,
+        content: bytes | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> httpx.Response:
+        """api invitationForm: POST /forms/accept-invitation"""
+        response = self.request(
+            "POST",
+            "/forms/accept-invitation",
+            json=json,
+            params=params,
+            content=content,
+            headers=headers,
+        )
+        return _checked(response)
+
+    def transfer_confirm_form(
+        self,
+        *,
+        json: Any = None,
+        params: Mapping[str, Any] | None = None,
+        content: bytes | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> httpx.Response:
+        """api transferConfirmForm: POST /forms/confirm-transfer"""
+        response = self.request(
+            "POST",
+            "/forms/confirm-transfer",
+            json=json,
+            params=params,
+            content=content,
+            headers=headers,
+        )
+        return _checked(response)
+
+    def workspace_settings_form(
+        self,
+        workspace_id: str | int,
+        *,
+        json: Any = None,
+        params: Mapping[str, Any] | None = None,
+        content: bytes | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> httpx.Response:
+        """api workspaceSettingsForm: POST /forms/workspaces/{workspaceId}/settings"""
+        response = self.request(
+            "POST",
+            f"/forms/workspaces/{quote(str(workspace_id), safe='')}/settings",
+            json=json,
+            params=params,
+            content=content,
+            headers=headers,
+        )
+        return _checked(response)
+
+    def account_form(
+        self,
+        *,
+        json: Any = None,
+        params: Mapping[str, Any] | None = None,
+        content: bytes | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> httpx.Response:
+        """api accountForm: POST /forms/account"""
+        response = self.request(
+            "POST",
+            "/forms/account",
+            json=json,
+            params=params,
+            content=content,
+            headers=headers,
+        )
+        return _checked(response)
+
+    def notifications_form(
+        self,
+        *,
+        json: Any = None,
+        params: Mapping[str, Any] | None = None,
+        content: bytes | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> httpx.Response:
+        """api notificationsForm: POST /forms/notifications"""
+        response = self.request(
+            "POST",
+            "/forms/notifications",
+            json=json,
+            params=params,
+            content=content,
+            headers=headers,
+        )
+        return _checked(response)
+
+    def audit_export(
+        self,
+        workspace_id: str | int,
+        *,
+        json: Any = None,
+        params: Mapping[str, Any] | None = None,
+        content: bytes | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> httpx.Response:
+        """api auditExport: GET /workspaces/{workspaceId}/audit/export"""
+        response = self.request(
+            "GET",
+            f"/workspaces/{quote(str(workspace_id), safe='')}/audit/export",
+            json=json,
+            params=params,
+            content=content,
+            headers=headers,
+        )
+        return _checked(response)
+
+    def assets(
+        self,
+        name: str | int,
+        *,
+        json: Any = None,
+        params: Mapping[str, Any] | None = None,
+        content: bytes | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> httpx.Response:
+        """api assets: GET /assets/{name}"""
+        response = self.request(
+            "GET",
+            f"/assets/{quote(str(name), safe='')}",
+            json=json,
+            params=params,
+            content=content,
+            headers=headers,
+        )
+        return _checked(response)
+
 
 class AsyncClient:
     """Async client; ``http`` may be your own ``httpx.AsyncClient``."""
@@ -2328,6 +2502,180 @@ class AsyncClient:
         response = await self.request(
             "GET",
             f"/api/screenshot/{quote(str(alert_id), safe='')}",
+            json=json,
+            params=params,
+            content=content,
+            headers=headers,
+        )
+        return _checked(response)
+
+    async def onboarding_form(
+        self,
+        *,
+        json: Any = None,
+        params: Mapping[str, Any] | None = None,
+        content: bytes | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> httpx.Response:
+        """api onboardingForm: POST /forms/onboarding"""
+        response = await self.request(
+            "POST",
+            "/forms/onboarding",
+            json=json,
+            params=params,
+            content=content,
+            headers=headers,
+        )
+        return _checked(response)
+
+    async def switch_workspace_form(
+        self,
+        *,
+        json: Any = None,
+        params: Mapping[str, Any] | None = None,
+        content: bytes | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> httpx.Response:
+        """api switchWorkspaceForm: POST /forms/switch-workspace"""
+        response = await self.request(
+            "POST",
+            "/forms/switch-workspace",
+            json=json,
+            params=params,
+            content=content,
+            headers=headers,
+        )
+        return _checked(response)
+
+    async def invitation_form(
+        self,
+        *,
+        json: Any = None,
+        params: Mapping[str, Any] | None = None,
+        content: bytes | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> httpx.Response:
+        """api invitationForm: POST /forms/accept-invitation"""
+        response = await self.request(
+            "POST",
+            "/forms/accept-invitation",
+            json=json,
+            params=params,
+            content=content,
+            headers=headers,
+        )
+        return _checked(response)
+
+    async def transfer_confirm_form(
+        self,
+        *,
+        json: Any = None,
+        params: Mapping[str, Any] | None = None,
+        content: bytes | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> httpx.Response:
+        """api transferConfirmForm: POST /forms/confirm-transfer"""
+        response = await self.request(
+            "POST",
+            "/forms/confirm-transfer",
+            json=json,
+            params=params,
+            content=content,
+            headers=headers,
+        )
+        return _checked(response)
+
+    async def workspace_settings_form(
+        self,
+        workspace_id: str | int,
+        *,
+        json: Any = None,
+        params: Mapping[str, Any] | None = None,
+        content: bytes | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> httpx.Response:
+        """api workspaceSettingsForm: POST /forms/workspaces/{workspaceId}/settings"""
+        response = await self.request(
+            "POST",
+            f"/forms/workspaces/{quote(str(workspace_id), safe='')}/settings",
+            json=json,
+            params=params,
+            content=content,
+            headers=headers,
+        )
+        return _checked(response)
+
+    async def account_form(
+        self,
+        *,
+        json: Any = None,
+        params: Mapping[str, Any] | None = None,
+        content: bytes | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> httpx.Response:
+        """api accountForm: POST /forms/account"""
+        response = await self.request(
+            "POST",
+            "/forms/account",
+            json=json,
+            params=params,
+            content=content,
+            headers=headers,
+        )
+        return _checked(response)
+
+    async def notifications_form(
+        self,
+        *,
+        json: Any = None,
+        params: Mapping[str, Any] | None = None,
+        content: bytes | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> httpx.Response:
+        """api notificationsForm: POST /forms/notifications"""
+        response = await self.request(
+            "POST",
+            "/forms/notifications",
+            json=json,
+            params=params,
+            content=content,
+            headers=headers,
+        )
+        return _checked(response)
+
+    async def audit_export(
+        self,
+        workspace_id: str | int,
+        *,
+        json: Any = None,
+        params: Mapping[str, Any] | None = None,
+        content: bytes | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> httpx.Response:
+        """api auditExport: GET /workspaces/{workspaceId}/audit/export"""
+        response = await self.request(
+            "GET",
+            f"/workspaces/{quote(str(workspace_id), safe='')}/audit/export",
+            json=json,
+            params=params,
+            content=content,
+            headers=headers,
+        )
+        return _checked(response)
+
+    async def assets(
+        self,
+        name: str | int,
+        *,
+        json: Any = None,
+        params: Mapping[str, Any] | None = None,
+        content: bytes | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> httpx.Response:
+        """api assets: GET /assets/{name}"""
+        response = await self.request(
+            "GET",
+            f"/assets/{quote(str(name), safe='')}",
             json=json,
             params=params,
             content=content,

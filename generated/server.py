@@ -12,9 +12,29 @@ if TYPE_CHECKING:
     from starlette.applications import Starlette
 
 from generated import models, settings
-from src.client.pages.auth import email_verification_page, login_page, password_reset_page
-from src.client.pages.dashboard import dashboard_page
+from src.client.assets import asset
+from src.client.pages.account import account_form, account_page
+from src.client.pages.audit import audit_export, audit_log_page
+from src.client.pages.auth import (
+    email_verification_page,
+    forgot_password_page,
+    login_page,
+    password_reset_page,
+    signup_page,
+    two_factor_page,
+)
+from src.client.pages.dashboard import dashboard_page, switch_workspace_form
+from src.client.pages.invitations import invitation_form, invitation_page
 from src.client.pages.landing import landing_page
+from src.client.pages.notifications import (
+    notification_preferences_page,
+    notifications_form,
+    notifications_page,
+)
+from src.client.pages.onboarding import onboarding_form, onboarding_page
+from src.client.pages.ownership import transfer_form, transfer_page
+from src.client.pages.settings import settings_form, settings_page
+from src.client.pages.status import status_page
 from src.core.aegis.operations import (
     create_alert,
     create_incident,
@@ -1275,6 +1295,69 @@ APP = d.AppDecl(
             },
             auth=True,
         ),
+        d.Api(
+            name="onboardingForm",
+            method="POST",
+            path="/forms/onboarding",
+            fn=onboarding_form,
+            auth=True,
+        ),
+        d.Api(
+            name="switchWorkspaceForm",
+            method="POST",
+            path="/forms/switch-workspace",
+            fn=switch_workspace_form,
+            auth=True,
+        ),
+        d.Api(
+            name="invitationForm",
+            method="POST",
+            path="/forms/accept-invitation",
+            fn=invitation_form,
+            auth=False,
+        ),
+        d.Api(
+            name="transferConfirmForm",
+            method="POST",
+            path="/forms/confirm-transfer",
+            fn=transfer_form,
+            auth=False,
+        ),
+        d.Api(
+            name="workspaceSettingsForm",
+            method="POST",
+            path="/forms/workspaces/{workspaceId}/settings",
+            fn=settings_form,
+            auth=True,
+        ),
+        d.Api(
+            name="accountForm",
+            method="POST",
+            path="/forms/account",
+            fn=account_form,
+            auth=True,
+        ),
+        d.Api(
+            name="notificationsForm",
+            method="POST",
+            path="/forms/notifications",
+            fn=notifications_form,
+            auth=True,
+        ),
+        d.Api(
+            name="auditExport",
+            method="GET",
+            path="/workspaces/{workspaceId}/audit/export",
+            fn=audit_export,
+            auth=True,
+        ),
+        d.Api(
+            name="assets",
+            method="GET",
+            path="/assets/{name}",
+            fn=asset,
+            auth=False,
+        ),
     ),
     pages=(
         d.Page(
@@ -1284,9 +1367,21 @@ APP = d.AppDecl(
             auth_required=False,
         ),
         d.Page(
+            name="StatusPage",
+            path="/status",
+            component=status_page,
+            auth_required=False,
+        ),
+        d.Page(
             name="LoginPage",
             path="/login",
             component=login_page,
+            auth_required=False,
+        ),
+        d.Page(
+            name="SignupPage",
+            path="/signup",
+            component=signup_page,
             auth_required=False,
         ),
         d.Page(
@@ -1296,15 +1391,75 @@ APP = d.AppDecl(
             auth_required=False,
         ),
         d.Page(
+            name="ForgotPasswordPage",
+            path="/forgot-password",
+            component=forgot_password_page,
+            auth_required=False,
+        ),
+        d.Page(
             name="PasswordResetPage",
             path="/password-reset",
             component=password_reset_page,
             auth_required=False,
         ),
         d.Page(
+            name="TwoFactorPage",
+            path="/two-factor",
+            component=two_factor_page,
+            auth_required=False,
+        ),
+        d.Page(
+            name="OnboardingPage",
+            path="/onboarding",
+            component=onboarding_page,
+            auth_required=True,
+        ),
+        d.Page(
             name="DashboardPage",
             path="/dashboard",
             component=dashboard_page,
+            auth_required=True,
+        ),
+        d.Page(
+            name="InvitationPage",
+            path="/invitations/accept",
+            component=invitation_page,
+            auth_required=False,
+        ),
+        d.Page(
+            name="TransferConfirmPage",
+            path="/workspaces/transfer/confirm",
+            component=transfer_page,
+            auth_required=False,
+        ),
+        d.Page(
+            name="WorkspaceSettingsPage",
+            path="/workspaces/{workspaceId}/settings",
+            component=settings_page,
+            auth_required=True,
+        ),
+        d.Page(
+            name="AuditLogPage",
+            path="/workspaces/{workspaceId}/audit",
+            component=audit_log_page,
+            auth_required=True,
+        ),
+        d.Page(
+            name="AccountPage",
+            path="/account",
+            component=account_page,
+            auth_required=True,
+        ),
+        d.Page(
+            name="NotificationsPage",
+            path="/notifications",
+            component=notifications_page,
+            auth_required=True,
+        ),
+        d.Page(
+            name="NotificationPreferencesPage",
+            path="/notifications/preferences",
+            component=notification_preferences_page,
             auth_required=True,
         ),
     ),
