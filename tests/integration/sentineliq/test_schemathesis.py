@@ -126,9 +126,7 @@ def session(served: Server, mail: SmtpServer) -> str:
 # which no schema can express, and answers with HTML pages; tests/browser/
 # test_sentineliq_pages.py posts them. Signed in, logout is left out: it would end the
 # session every later case signs in with.
-schema = schemathesis.pytest.from_fixture("api_schema").exclude(
-    path_regex="^/(auth/google|forms)/"
-)
+schema = schemathesis.pytest.from_fixture("api_schema").exclude(path_regex="^/(auth/google|forms)/")
 signed_in_schema = schema.exclude(path="/auth/logout")
 load_all_checks()
 # Every check schemathesis has, not only the default set (the stateful ones among them
