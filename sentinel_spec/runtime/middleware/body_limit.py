@@ -6,6 +6,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from sentinel_spec.contract.declarations import BodyLimits
 from sentinel_spec.runtime.errors import HttpError, error_response
+from sentinel_spec.runtime.middleware.deferred import mark, rewind
 from sentinel_spec.runtime.middleware.headers import request_header
 
 
@@ -77,11 +78,13 @@ class BodyLimitMiddleware:
                 started = True
             await send(message)
 
+        queued = mark(scope)
         try:
             await self.app(scope, counting_receive, tracking_send)
         except PayloadTooLarge as error:
             # Raised through a route that did not turn it into a response itself.
             if not started:
+                rewind(scope, queued)  # the layers inside never saw this answer
                 await _send_error(error, scope, receive, send)
 
 

@@ -22,6 +22,7 @@ from collections.abc import Sequence
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from sentinel_spec.runtime.errors import CLIENT_CLOSED, exception_response
+from sentinel_spec.runtime.middleware.deferred import apply_pending, open_pending
 from sentinel_spec.runtime.middleware.proxies import client_ip
 from sentinel_spec.runtime.observability import context as request_context
 from sentinel_spec.runtime.observability.ecs import EcsFormatter
@@ -82,14 +83,23 @@ class RequestContextMiddleware:
             nonlocal status
             if message["type"] == "http.response.start":
                 status = message["status"]
-                message["headers"] = [*message.get("headers", ()), id_header]
+                headers = [*message.get("headers", ())]
+                if pending:
+                    apply_pending(headers, pending)
+                headers.append(id_header)
+                message["headers"] = headers
             await send(message)
 
+        # The layers inside queue their response headers here rather than wrap send.
+        pending = open_pending(scope, send_with_id) if kind == "http" else []
         try:
             await self.app(scope, receive, send_with_id)
         except Exception as error:
             if kind != "http" or status:
                 raise
+            # The layers that queued headers did not see this answer (the error went
+            # through them): theirs are not added, the fallback security headers are.
+            pending.clear()
             response = exception_response(error, f"{scope['method']} {scope['path']}")
             response.raw_headers.extend(
                 h for h in self.fallback_headers if h[0] not in dict(response.raw_headers)

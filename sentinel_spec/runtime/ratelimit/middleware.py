@@ -13,6 +13,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from sentinel_spec.contract.declarations import RateLimit
 from sentinel_spec.runtime.errors import HttpError, http_error_response
+from sentinel_spec.runtime.middleware.deferred import APPEND, defer
 from sentinel_spec.runtime.ratelimit.enforce import enforce, raw
 from sentinel_spec.runtime.ratelimit.keys import ip_key
 from sentinel_spec.runtime.state import RateLimiter
@@ -49,6 +50,9 @@ class RateLimitMiddleware:
             await self.app(scope, receive, send)
             return
         extra = raw(headers)
+        if defer(scope, send, APPEND, extra):
+            await self.app(scope, receive, send)
+            return
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
