@@ -10,9 +10,10 @@ from __future__ import annotations
 import inspect
 import json
 import re
+from collections.abc import Mapping
 from typing import Any
 
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import Response
 from starlette.routing import Route
 
@@ -207,9 +208,53 @@ async def read_raw_args(request: Request) -> bytes | None:
     ):
         # Refused before reading: a form or an upload is not read only to be thrown away.
         raise HttpError(415, f"Expected {JSON_MEDIA_TYPE}, got {bounded(content_type, 100)}")
-    body = await request.body()
-    request.scope.setdefault("state", {})["body"] = body  # for error reports (scrubbed there)
+    body = await read_body(request)
+    scope.setdefault("state", {})["body"] = body  # for error reports (scrubbed there)
     return body
+
+
+async def read_body(request: Request) -> bytes:
+    """``await request.body()`` without its async generator (it runs on every call):
+    the messages read straight from ``receive``, the result kept where Starlette keeps
+    it, so a later ``request.body()`` (user code, through the context) returns it."""
+    if hasattr(request, "_body"):
+        return await request.body()
+    receive = request.receive
+    chunks: list[bytes] = []
+    while True:
+        message = await receive()
+        kind = message["type"]
+        if kind == "http.request":
+            chunks.append(message.get("body", b""))
+            if not message.get("more_body", False):
+                break
+        elif kind == "http.disconnect":
+            request._is_disconnected = True
+            raise ClientDisconnect()
+    request._stream_consumed = True
+    body = chunks[0] if len(chunks) == 1 else b"".join(chunks)
+    request._body = body
+    return body
+
+
+class JsonResponse(Response):
+    """A 200 of JSON bytes already encoded: the raw headers Starlette's ``init_headers``
+    makes for them (given headers, then content-length and content-type), made directly."""
+
+    media_type = JSON_MEDIA_TYPE
+
+    def __init__(self, body: bytes, headers: Mapping[str, str] | None = None) -> None:
+        self.status_code = 200
+        self.background = None
+        self.body = body
+        raw = (
+            [(k.lower().encode("latin-1"), v.encode("latin-1")) for k, v in headers.items()]
+            if headers
+            else []
+        )
+        raw.append((b"content-length", str(len(body)).encode("latin-1")))
+        raw.append((b"content-type", b"application/json"))
+        self.raw_headers = raw
 
 
 def operation_route(op: Operation, planned: PlannedRoute, state: RuntimeState) -> Route:
@@ -232,7 +277,7 @@ def operation_route(op: Operation, planned: PlannedRoute, state: RuntimeState) -
             result = await call_user(op.fn, is_async, args, context)
             # Serialise inside the scope: ORM attributes expire on commit.
             body = dumps(result)
-        return Response(body, media_type=JSON_MEDIA_TYPE, headers=limit_headers or None)
+        return JsonResponse(body, limit_headers)
 
     return Route(
         planned.path,
