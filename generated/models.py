@@ -38,14 +38,6 @@ def _new_uuid() -> str:
     return str(uuid.uuid4())
 
 
-def _new_cuid() -> str:
-    # Imported here so this module's import sections do not depend on whether
-    # sentinel_spec counts as first- or third-party where ruff runs.
-    from sentinel_spec.runtime.ids import new_cuid
-
-    return new_cuid()
-
-
 class Role(enum.Enum):
     OWNER = "OWNER"
     ADMIN = "ADMIN"
@@ -98,6 +90,17 @@ class CaseStatus(enum.Enum):
 CASE_STATUS_TYPE = sa.Enum(CaseStatus, name="case_status")
 
 
+class AlertStatus(enum.Enum):
+    NEW = "NEW"
+    ACKNOWLEDGED = "ACKNOWLEDGED"
+    INVESTIGATING = "INVESTIGATING"
+    RESOLVED = "RESOLVED"
+    DISMISSED = "DISMISSED"
+
+
+ALERT_STATUS_TYPE = sa.Enum(AlertStatus, name="alert_status")
+
+
 class DetectionStatus(enum.Enum):
     NEW = "NEW"
     CONFIRMED = "CONFIRMED"
@@ -107,6 +110,154 @@ class DetectionStatus(enum.Enum):
 
 
 DETECTION_STATUS_TYPE = sa.Enum(DetectionStatus, name="detection_status")
+
+
+class NotificationType(enum.Enum):
+    INFO = "INFO"
+    SUCCESS = "SUCCESS"
+    WARNING = "WARNING"
+    ERROR = "ERROR"
+    CRITICAL = "CRITICAL"
+
+
+NOTIFICATION_TYPE_TYPE = sa.Enum(NotificationType, name="notification_type")
+
+
+class ProviderType(enum.Enum):
+    EMAIL = "EMAIL"
+    SLACK = "SLACK"
+    DISCORD = "DISCORD"
+    WEBHOOK = "WEBHOOK"
+    TELEGRAM = "TELEGRAM"
+    TEAMS = "TEAMS"
+
+
+PROVIDER_TYPE_TYPE = sa.Enum(ProviderType, name="provider_type")
+
+
+class DeliveryChannel(enum.Enum):
+    EMAIL = "EMAIL"
+    PUSH = "PUSH"
+    SLACK = "SLACK"
+    DISCORD = "DISCORD"
+    WEBHOOK = "WEBHOOK"
+    TELEGRAM = "TELEGRAM"
+    TEAMS = "TEAMS"
+
+
+DELIVERY_CHANNEL_TYPE = sa.Enum(DeliveryChannel, name="delivery_channel")
+
+
+class DeliveryStatus(enum.Enum):
+    PENDING = "PENDING"
+    SENT = "SENT"
+    RETRYING = "RETRYING"
+    DEAD_LETTER = "DEAD_LETTER"
+    SKIPPED = "SKIPPED"
+
+
+DELIVERY_STATUS_TYPE = sa.Enum(DeliveryStatus, name="delivery_status")
+
+
+class DigestFrequency(enum.Enum):
+    REALTIME = "REALTIME"
+    HOURLY = "HOURLY"
+    DAILY = "DAILY"
+    WEEKLY = "WEEKLY"
+
+
+DIGEST_FREQUENCY_TYPE = sa.Enum(DigestFrequency, name="digest_frequency")
+
+
+class AuditAction(enum.Enum):
+    USER_LOGIN = "USER_LOGIN"
+    USER_UPDATED = "USER_UPDATED"
+    ONBOARDING_COMPLETED = "ONBOARDING_COMPLETED"
+    WORKSPACE_SWITCHED = "WORKSPACE_SWITCHED"
+    TWO_FACTOR_SETUP_STARTED = "TWO_FACTOR_SETUP_STARTED"
+    TWO_FACTOR_ENABLED = "TWO_FACTOR_ENABLED"
+    TWO_FACTOR_DISABLED = "TWO_FACTOR_DISABLED"
+    BACKUP_CODES_REGENERATED = "BACKUP_CODES_REGENERATED"
+    WORKSPACE_CREATED = "WORKSPACE_CREATED"
+    WORKSPACE_UPDATED = "WORKSPACE_UPDATED"
+    WORKSPACE_DELETED = "WORKSPACE_DELETED"
+    WORKSPACE_RESTORED = "WORKSPACE_RESTORED"
+    WORKSPACE_PURGED = "WORKSPACE_PURGED"
+    WORKSPACE_SECURITY_UPDATED = "WORKSPACE_SECURITY_UPDATED"
+    WORKSPACE_BRANDING_UPDATED = "WORKSPACE_BRANDING_UPDATED"
+    DATA_EXPORTED = "DATA_EXPORTED"
+    MEMBER_ADDED = "MEMBER_ADDED"
+    MEMBER_REMOVED = "MEMBER_REMOVED"
+    MEMBER_LEFT = "MEMBER_LEFT"
+    MEMBER_ROLE_CHANGED = "MEMBER_ROLE_CHANGED"
+    INVITATION_SENT = "INVITATION_SENT"
+    INVITATION_ACCEPTED = "INVITATION_ACCEPTED"
+    INVITATION_REVOKED = "INVITATION_REVOKED"
+    OWNERSHIP_TRANSFER_REQUESTED = "OWNERSHIP_TRANSFER_REQUESTED"
+    OWNERSHIP_TRANSFERRED = "OWNERSHIP_TRANSFERRED"
+    PAYMENT_SUCCEEDED = "PAYMENT_SUCCEEDED"
+    PAYMENT_FAILED = "PAYMENT_FAILED"
+    SUBSCRIPTION_CHANGED = "SUBSCRIPTION_CHANGED"
+    SUBSCRIPTION_CANCELLED = "SUBSCRIPTION_CANCELLED"
+    SUBSCRIPTION_DELETED = "SUBSCRIPTION_DELETED"
+    PROVIDER_CONFIGURED = "PROVIDER_CONFIGURED"
+    SETTINGS_UPDATED = "SETTINGS_UPDATED"
+    FILE_UPLOADED = "FILE_UPLOADED"
+    ALERT_CREATED = "ALERT_CREATED"
+    ALERT_UPDATED = "ALERT_UPDATED"
+    ALERT_ESCALATED = "ALERT_ESCALATED"
+    INCIDENT_CREATED = "INCIDENT_CREATED"
+    INCIDENT_UPDATED = "INCIDENT_UPDATED"
+    INCIDENT_RESOLVED = "INCIDENT_RESOLVED"
+    CASE_CREATED = "CASE_CREATED"
+    CASE_UPDATED = "CASE_UPDATED"
+    CASE_CLOSED = "CASE_CLOSED"
+    EVIDENCE_UPLOADED = "EVIDENCE_UPLOADED"
+    EVIDENCE_ACCESSED = "EVIDENCE_ACCESSED"
+    TTP_LINKED = "TTP_LINKED"
+    TTP_UNLINKED = "TTP_UNLINKED"
+    TTP_OCCURRENCE_UPDATED = "TTP_OCCURRENCE_UPDATED"
+    TTP_SYNCED = "TTP_SYNCED"
+    ECLIPSE_BRAND_CREATED = "ECLIPSE_BRAND_CREATED"
+    ECLIPSE_BRAND_UPDATED = "ECLIPSE_BRAND_UPDATED"
+    ECLIPSE_BRAND_DELETED = "ECLIPSE_BRAND_DELETED"
+    ECLIPSE_MONITOR_CREATED = "ECLIPSE_MONITOR_CREATED"
+    ECLIPSE_MONITOR_UPDATED = "ECLIPSE_MONITOR_UPDATED"
+    ECLIPSE_ALERT_CREATED = "ECLIPSE_ALERT_CREATED"
+    ECLIPSE_ALERT_ACKNOWLEDGED = "ECLIPSE_ALERT_ACKNOWLEDGED"
+    ECLIPSE_ALERT_ESCALATED = "ECLIPSE_ALERT_ESCALATED"
+    ECLIPSE_INFRINGEMENT_CREATED = "ECLIPSE_INFRINGEMENT_CREATED"
+    ECLIPSE_INFRINGEMENT_UPDATED = "ECLIPSE_INFRINGEMENT_UPDATED"
+    ECLIPSE_ACTION_CREATED = "ECLIPSE_ACTION_CREATED"
+    ECLIPSE_ACTION_COMPLETED = "ECLIPSE_ACTION_COMPLETED"
+    FEATURE_USED = "FEATURE_USED"
+    FEATURE_DENIED = "FEATURE_DENIED"
+    FEATURES_UPDATED = "FEATURES_UPDATED"
+    ADMIN_ACTION = "ADMIN_ACTION"
+    ADMIN_SUSPEND_USER = "ADMIN_SUSPEND_USER"
+    ADMIN_SUSPEND_WORKSPACE = "ADMIN_SUSPEND_WORKSPACE"
+    ADMIN_RESET_PASSWORD = "ADMIN_RESET_PASSWORD"
+    ADMIN_RESET_2FA = "ADMIN_RESET_2FA"
+    ADMIN_DELETE_USER = "ADMIN_DELETE_USER"
+    ADMIN_UPDATE_QUOTAS = "ADMIN_UPDATE_QUOTAS"
+    UPDATE_USER_ADMIN_STATUS = "UPDATE_USER_ADMIN_STATUS"
+    MESSAGE_SENT = "MESSAGE_SENT"
+    MESSAGE_UPDATED = "MESSAGE_UPDATED"
+    MESSAGE_DELETED = "MESSAGE_DELETED"
+
+
+AUDIT_ACTION_TYPE = sa.Enum(AuditAction, name="audit_action")
+
+
+class LogLevel(enum.Enum):
+    DEBUG = "DEBUG"
+    INFO = "INFO"
+    WARN = "WARN"
+    ERROR = "ERROR"
+    CRITICAL = "CRITICAL"
+
+
+LOG_LEVEL_TYPE = sa.Enum(LogLevel, name="log_level")
 
 
 class User(Base):
@@ -121,6 +272,10 @@ class User(Base):
     email: Mapped[str] = mapped_column(sa.String(), unique=True)
     username: Mapped[str | None] = mapped_column(sa.String(), unique=True)
     displayName: Mapped[str | None] = mapped_column(sa.String(120))
+    avatarUrl: Mapped[str | None] = mapped_column(sa.String())
+    jobTitle: Mapped[str | None] = mapped_column(sa.String(120))
+    timezone: Mapped[str] = mapped_column(sa.String(64), default="UTC", server_default="UTC")
+    locale: Mapped[str] = mapped_column(sa.String(16), default="en", server_default="en")
     isAdmin: Mapped[bool] = mapped_column(
         sa.Boolean(),
         default=False,
@@ -136,7 +291,32 @@ class User(Base):
         default=False,
         server_default=sa.text("false"),
     )
+    hasCompletedOnboarding: Mapped[bool] = mapped_column(
+        sa.Boolean(),
+        default=False,
+        server_default=sa.text("false"),
+    )
+    onboardingCompletedAt: Mapped[datetime.datetime | None] = mapped_column(
+        sa.DateTime(timezone=True),
+    )
+    currentWorkspace: Mapped[Workspace | None] = relationship(
+        back_populates="currentUsers",
+        foreign_keys="[User.currentWorkspaceId]",
+        lazy="raise",
+    )
+    currentWorkspaceId: Mapped[str | None] = mapped_column(
+        sa.String(),
+        sa.ForeignKey("Workspace.id", ondelete="SET NULL"),
+    )
     lastLoginAt: Mapped[datetime.datetime | None] = mapped_column(sa.DateTime(timezone=True))
+    lastLoginIp: Mapped[str | None] = mapped_column(sa.String())
+    isSuspended: Mapped[bool] = mapped_column(
+        sa.Boolean(),
+        default=False,
+        server_default=sa.text("false"),
+    )
+    suspendedAt: Mapped[datetime.datetime | None] = mapped_column(sa.DateTime(timezone=True))
+    suspendedReason: Mapped[str | None] = mapped_column(sa.String())
     createdAt: Mapped[datetime.datetime] = mapped_column(
         sa.DateTime(timezone=True),
         server_default=sa.func.now(),
@@ -151,7 +331,38 @@ class User(Base):
         passive_deletes="all",
         lazy="raise",
     )
+    ownedWorkspaces: Mapped[list[Workspace]] = relationship(
+        back_populates="owner",
+        foreign_keys="[Workspace.ownerId]",
+        passive_deletes="all",
+        lazy="raise",
+    )
+    invitationsSent: Mapped[list[WorkspaceInvitation]] = relationship(
+        back_populates="invitedBy",
+        passive_deletes="all",
+        lazy="raise",
+    )
+    auditLogs: Mapped[list[AuditLog]] = relationship(
+        back_populates="user",
+        passive_deletes="all",
+        lazy="raise",
+    )
+    contactMessages: Mapped[list[ContactFormMessage]] = relationship(
+        back_populates="user",
+        passive_deletes="all",
+        lazy="raise",
+    )
     notifications: Mapped[list[Notification]] = relationship(
+        back_populates="user",
+        passive_deletes="all",
+        lazy="raise",
+    )
+    notificationPreference: Mapped[NotificationPreference | None] = relationship(
+        back_populates="user",
+        passive_deletes="all",
+        lazy="raise",
+    )
+    pushSubscriptions: Mapped[list[PushSubscription]] = relationship(
         back_populates="user",
         passive_deletes="all",
         lazy="raise",
@@ -160,7 +371,10 @@ class User(Base):
 
 class Workspace(Base):
     __tablename__ = "Workspace"
-    __table_args__ = (sa.Index(None, "createdAt"),)
+    __table_args__ = (
+        sa.Index(None, "createdAt"),
+        sa.Index(None, "deletedAt"),
+    )
 
     id: Mapped[str] = mapped_column(
         sa.String(),
@@ -170,22 +384,68 @@ class Workspace(Base):
     )
     name: Mapped[str] = mapped_column(sa.String(120))
     slug: Mapped[str] = mapped_column(sa.String(), unique=True)
+    description: Mapped[str | None] = mapped_column(sa.Text())
+    owner: Mapped[User | None] = relationship(
+        back_populates="ownedWorkspaces",
+        foreign_keys="[Workspace.ownerId]",
+        lazy="raise",
+    )
+    ownerId: Mapped[str | None] = mapped_column(
+        sa.String(),
+        sa.ForeignKey("users.id", ondelete="SET NULL"),
+    )
     plan: Mapped[Plan] = mapped_column(PLAN_TYPE, default=Plan.FREE, server_default="FREE")
+    subscriptionStatus: Mapped[str | None] = mapped_column(sa.String())
+    paymentProcessorUserId: Mapped[str | None] = mapped_column(sa.String(), unique=True)
+    datePaid: Mapped[datetime.datetime | None] = mapped_column(sa.DateTime(timezone=True))
+    credits: Mapped[int] = mapped_column(sa.Integer(), default=3, server_default=sa.text("3"))
+    trialEndsAt: Mapped[datetime.datetime | None] = mapped_column(sa.DateTime(timezone=True))
+    trialUsed: Mapped[bool] = mapped_column(
+        sa.Boolean(),
+        default=False,
+        server_default=sa.text("false"),
+    )
+    logoUrl: Mapped[str | None] = mapped_column(sa.String())
+    primaryColor: Mapped[str | None] = mapped_column(sa.String(7))
+    secondaryColor: Mapped[str | None] = mapped_column(sa.String(7))
+    maxMembersOverride: Mapped[int | None] = mapped_column(sa.Integer())
+    storageUsedBytes: Mapped[int] = mapped_column(
+        sa.BigInteger(),
+        default=0,
+        server_default=sa.text("0"),
+    )
+    storageQuotaBytes: Mapped[int] = mapped_column(
+        sa.BigInteger(),
+        default=1073741824,
+        server_default=sa.text("1073741824"),
+    )
     ipAllowlist: Mapped[list[str]] = mapped_column(
         postgresql.ARRAY(sa.String()),
         default=list,
         server_default=sa.text("'{}'"),
+    )
+    ipAllowlistEntries: Mapped[list[str]] = mapped_column(
+        postgresql.ARRAY(sa.String()),
+        default=list,
+        server_default=sa.text("'{}'"),
+    )
+    ipAllowlistEnabled: Mapped[bool] = mapped_column(
+        sa.Boolean(),
+        default=False,
+        server_default=sa.text("false"),
     )
     sessionTimeoutMins: Mapped[int] = mapped_column(
         sa.Integer(),
         default=30,
         server_default=sa.text("30"),
     )
-    storageUsedBytes: Mapped[int] = mapped_column(
-        sa.BigInteger(),
-        default=0,
-        server_default=sa.text("0"),
+    settings: Mapped[Any] = mapped_column(postgresql.JSONB(none_as_null=True), nullable=True)
+    isActive: Mapped[bool] = mapped_column(
+        sa.Boolean(),
+        default=True,
+        server_default=sa.text("true"),
     )
+    deletedAt: Mapped[datetime.datetime | None] = mapped_column(sa.DateTime(timezone=True))
     createdAt: Mapped[datetime.datetime] = mapped_column(
         sa.DateTime(timezone=True),
         server_default=sa.func.now(),
@@ -200,7 +460,38 @@ class Workspace(Base):
         passive_deletes="all",
         lazy="raise",
     )
-    invitations: Mapped[list[Invitation]] = relationship(
+    invitations: Mapped[list[WorkspaceInvitation]] = relationship(
+        back_populates="workspace",
+        passive_deletes="all",
+        lazy="raise",
+    )
+    ownershipTransfers: Mapped[list[OwnershipTransferConfirmation]] = relationship(
+        back_populates="workspace",
+        passive_deletes="all",
+        lazy="raise",
+    )
+    currentUsers: Mapped[list[User]] = relationship(
+        back_populates="currentWorkspace",
+        foreign_keys="[User.currentWorkspaceId]",
+        passive_deletes="all",
+        lazy="raise",
+    )
+    auditLogs: Mapped[list[AuditLog]] = relationship(
+        back_populates="workspace",
+        passive_deletes="all",
+        lazy="raise",
+    )
+    notifications: Mapped[list[Notification]] = relationship(
+        back_populates="workspace",
+        passive_deletes="all",
+        lazy="raise",
+    )
+    notificationProviders: Mapped[list[NotificationProvider]] = relationship(
+        back_populates="workspace",
+        passive_deletes="all",
+        lazy="raise",
+    )
+    pushSubscriptions: Mapped[list[PushSubscription]] = relationship(
         back_populates="workspace",
         passive_deletes="all",
         lazy="raise",
@@ -209,7 +500,10 @@ class Workspace(Base):
 
 class WorkspaceMember(Base):
     __tablename__ = "WorkspaceMember"
-    __table_args__ = (sa.UniqueConstraint("userId", "workspaceId"),)
+    __table_args__ = (
+        sa.UniqueConstraint("userId", "workspaceId"),
+        sa.Index(None, "workspaceId", "role"),
+    )
 
     id: Mapped[int] = mapped_column(sa.Integer(), sa.Identity(), primary_key=True)
     role: Mapped[Role] = mapped_column(ROLE_TYPE, default=Role.MEMBER, server_default="MEMBER")
@@ -226,21 +520,67 @@ class WorkspaceMember(Base):
     )
 
 
-class Invitation(Base):
-    __tablename__ = "Invitation"
-    __table_args__ = (sa.Index(None, "workspaceId", "email"),)
+class WorkspaceInvitation(Base):
+    __tablename__ = "WorkspaceInvitation"
+    __table_args__ = (
+        sa.Index(None, "workspaceId", "email"),
+        sa.Index(None, "expiresAt"),
+    )
 
-    id: Mapped[str] = mapped_column(sa.String(), primary_key=True, default=_new_cuid)
+    id: Mapped[str] = mapped_column(
+        sa.String(),
+        primary_key=True,
+        default=_new_uuid,
+        server_default=sa.text("gen_random_uuid()::text"),
+    )
     email: Mapped[str] = mapped_column(sa.String())
     role: Mapped[Role] = mapped_column(ROLE_TYPE, default=Role.MEMBER, server_default="MEMBER")
-    token: Mapped[str] = mapped_column(sa.String(), unique=True)
+    tokenDigest: Mapped[str] = mapped_column(sa.String(), unique=True)
     workspace: Mapped[Workspace] = relationship(back_populates="invitations", lazy="raise")
     workspaceId: Mapped[str] = mapped_column(
         sa.String(),
         sa.ForeignKey("Workspace.id", ondelete="CASCADE"),
     )
+    invitedBy: Mapped[User] = relationship(back_populates="invitationsSent", lazy="raise")
+    invitedById: Mapped[str] = mapped_column(
+        sa.String(),
+        sa.ForeignKey("users.id", ondelete="CASCADE"),
+    )
     expiresAt: Mapped[datetime.datetime] = mapped_column(sa.DateTime(timezone=True))
     acceptedAt: Mapped[datetime.datetime | None] = mapped_column(sa.DateTime(timezone=True))
+    acceptedById: Mapped[str | None] = mapped_column(sa.String())
+    revokedAt: Mapped[datetime.datetime | None] = mapped_column(sa.DateTime(timezone=True))
+    createdAt: Mapped[datetime.datetime] = mapped_column(
+        sa.DateTime(timezone=True),
+        server_default=sa.func.now(),
+    )
+
+
+class OwnershipTransferConfirmation(Base):
+    __tablename__ = "OwnershipTransferConfirmation"
+    __table_args__ = (
+        sa.Index(None, "workspaceId"),
+        sa.Index(None, "expiresAt"),
+    )
+
+    id: Mapped[str] = mapped_column(
+        sa.String(),
+        primary_key=True,
+        default=_new_uuid,
+        server_default=sa.text("gen_random_uuid()::text"),
+    )
+    workspace: Mapped[Workspace] = relationship(back_populates="ownershipTransfers", lazy="raise")
+    workspaceId: Mapped[str] = mapped_column(
+        sa.String(),
+        sa.ForeignKey("Workspace.id", ondelete="CASCADE"),
+    )
+    currentOwnerId: Mapped[str] = mapped_column(sa.String())
+    newOwnerId: Mapped[str] = mapped_column(sa.String())
+    tokenDigest: Mapped[str] = mapped_column(sa.String(), unique=True)
+    expiresAt: Mapped[datetime.datetime] = mapped_column(sa.DateTime(timezone=True))
+    confirmedAt: Mapped[datetime.datetime | None] = mapped_column(sa.DateTime(timezone=True))
+    ipAddress: Mapped[str | None] = mapped_column(sa.String())
+    userAgent: Mapped[str | None] = mapped_column(sa.String())
     createdAt: Mapped[datetime.datetime] = mapped_column(
         sa.DateTime(timezone=True),
         server_default=sa.func.now(),
@@ -265,6 +605,11 @@ class Alert(Base):
         SEVERITY_TYPE,
         default=Severity.MEDIUM,
         server_default="MEDIUM",
+    )
+    status: Mapped[AlertStatus] = mapped_column(
+        ALERT_STATUS_TYPE,
+        default=AlertStatus.NEW,
+        server_default="NEW",
     )
     tags: Mapped[list[str]] = mapped_column(
         postgresql.ARRAY(sa.String()),
@@ -470,7 +815,12 @@ class BrandDetection(Base):
 
 class Notification(Base):
     __tablename__ = "Notification"
-    __table_args__ = (sa.Index(None, "userId", "createdAt"),)
+    __table_args__ = (
+        sa.Index(None, "userId", "isRead"),
+        sa.Index(None, "userId", "createdAt"),
+        sa.Index(None, "workspaceId", "createdAt"),
+        sa.Index(None, "createdAt"),
+    )
 
     id: Mapped[str] = mapped_column(
         sa.String(),
@@ -480,11 +830,32 @@ class Notification(Base):
     )
     user: Mapped[User] = relationship(back_populates="notifications", lazy="raise")
     userId: Mapped[str] = mapped_column(sa.String(), sa.ForeignKey("users.id", ondelete="CASCADE"))
-    workspaceId: Mapped[str | None] = mapped_column(sa.String())
-    kind: Mapped[str] = mapped_column(sa.String())
-    title: Mapped[str] = mapped_column(sa.String())
-    body: Mapped[str | None] = mapped_column(sa.String())
+    workspace: Mapped[Workspace] = relationship(back_populates="notifications", lazy="raise")
+    workspaceId: Mapped[str] = mapped_column(
+        sa.String(),
+        sa.ForeignKey("Workspace.id", ondelete="CASCADE"),
+    )
+    type: Mapped[NotificationType] = mapped_column(
+        NOTIFICATION_TYPE_TYPE,
+        default=NotificationType.INFO,
+        server_default="INFO",
+    )
+    eventType: Mapped[str] = mapped_column(sa.String(100))
+    title: Mapped[str] = mapped_column(sa.String(200))
+    message: Mapped[str] = mapped_column(sa.Text())
+    link: Mapped[str | None] = mapped_column(sa.String(2048))
+    metadata_: Mapped[Any] = mapped_column(
+        "metadata",
+        postgresql.JSONB(none_as_null=True),
+        nullable=True,
+    )
+    isRead: Mapped[bool] = mapped_column(
+        sa.Boolean(),
+        default=False,
+        server_default=sa.text("false"),
+    )
     readAt: Mapped[datetime.datetime | None] = mapped_column(sa.DateTime(timezone=True))
+    digestedAt: Mapped[datetime.datetime | None] = mapped_column(sa.DateTime(timezone=True))
     createdAt: Mapped[datetime.datetime] = mapped_column(
         sa.DateTime(timezone=True),
         server_default=sa.func.now(),
@@ -493,16 +864,187 @@ class Notification(Base):
 
 class NotificationPreference(Base):
     __tablename__ = "NotificationPreference"
-    __table_args__ = (sa.UniqueConstraint("userId", "channel", "eventType"),)
 
-    id: Mapped[int] = mapped_column(sa.Integer(), sa.Identity(), primary_key=True)
-    userId: Mapped[str] = mapped_column(sa.String())
-    channel: Mapped[str] = mapped_column(sa.String())
-    eventType: Mapped[str] = mapped_column(sa.String())
-    enabled: Mapped[bool] = mapped_column(
+    id: Mapped[str] = mapped_column(
+        sa.String(),
+        primary_key=True,
+        default=_new_uuid,
+        server_default=sa.text("gen_random_uuid()::text"),
+    )
+    user: Mapped[User] = relationship(back_populates="notificationPreference", lazy="raise")
+    userId: Mapped[str] = mapped_column(
+        sa.String(),
+        sa.ForeignKey("users.id", ondelete="CASCADE"),
+        unique=True,
+    )
+    inAppEnabled: Mapped[bool] = mapped_column(
         sa.Boolean(),
         default=True,
         server_default=sa.text("true"),
+    )
+    emailEnabled: Mapped[bool] = mapped_column(
+        sa.Boolean(),
+        default=True,
+        server_default=sa.text("true"),
+    )
+    pushEnabled: Mapped[bool] = mapped_column(
+        sa.Boolean(),
+        default=False,
+        server_default=sa.text("false"),
+    )
+    disabledEventTypes: Mapped[list[str]] = mapped_column(
+        postgresql.ARRAY(sa.String()),
+        default=list,
+        server_default=sa.text("'{}'"),
+    )
+    digestFrequency: Mapped[DigestFrequency] = mapped_column(
+        DIGEST_FREQUENCY_TYPE,
+        default=DigestFrequency.REALTIME,
+        server_default="REALTIME",
+    )
+    digestTime: Mapped[str] = mapped_column(sa.String(5), default="09:00", server_default="09:00")
+    lastDigestSentAt: Mapped[datetime.datetime | None] = mapped_column(sa.DateTime(timezone=True))
+    dndEnabled: Mapped[bool] = mapped_column(
+        sa.Boolean(),
+        default=False,
+        server_default=sa.text("false"),
+    )
+    dndStartTime: Mapped[str | None] = mapped_column(sa.String(5))
+    dndEndTime: Mapped[str | None] = mapped_column(sa.String(5))
+    createdAt: Mapped[datetime.datetime] = mapped_column(
+        sa.DateTime(timezone=True),
+        server_default=sa.func.now(),
+    )
+    updatedAt: Mapped[datetime.datetime] = mapped_column(
+        sa.DateTime(timezone=True),
+        server_default=sa.func.now(),
+        onupdate=sa.func.now(),
+    )
+
+
+class NotificationProvider(Base):
+    __tablename__ = "NotificationProvider"
+    __table_args__ = (sa.UniqueConstraint("workspaceId", "provider"),)
+
+    id: Mapped[str] = mapped_column(
+        sa.String(),
+        primary_key=True,
+        default=_new_uuid,
+        server_default=sa.text("gen_random_uuid()::text"),
+    )
+    workspace: Mapped[Workspace] = relationship(
+        back_populates="notificationProviders",
+        lazy="raise",
+    )
+    workspaceId: Mapped[str] = mapped_column(
+        sa.String(),
+        sa.ForeignKey("Workspace.id", ondelete="CASCADE"),
+    )
+    provider: Mapped[ProviderType] = mapped_column(PROVIDER_TYPE_TYPE)
+    isEnabled: Mapped[bool] = mapped_column(
+        sa.Boolean(),
+        default=True,
+        server_default=sa.text("true"),
+    )
+    publicConfig: Mapped[Any] = mapped_column(postgresql.JSONB(none_as_null=True), nullable=False)
+    secretConfig: Mapped[str] = mapped_column(sa.Text())
+    eventTypes: Mapped[list[str]] = mapped_column(
+        postgresql.ARRAY(sa.String()),
+        default=list,
+        server_default=sa.text("'{}'"),
+    )
+    createdAt: Mapped[datetime.datetime] = mapped_column(
+        sa.DateTime(timezone=True),
+        server_default=sa.func.now(),
+    )
+    updatedAt: Mapped[datetime.datetime] = mapped_column(
+        sa.DateTime(timezone=True),
+        server_default=sa.func.now(),
+        onupdate=sa.func.now(),
+    )
+
+
+class NotificationDeliveryLog(Base):
+    __tablename__ = "NotificationDeliveryLog"
+    __table_args__ = (
+        sa.Index(None, "status", "nextRetryAt"),
+        sa.Index(None, "workspaceId", "channel"),
+        sa.Index(None, "createdAt"),
+    )
+
+    id: Mapped[str] = mapped_column(
+        sa.String(),
+        primary_key=True,
+        default=_new_uuid,
+        server_default=sa.text("gen_random_uuid()::text"),
+    )
+    notificationId: Mapped[str | None] = mapped_column(sa.String())
+    workspaceId: Mapped[str] = mapped_column(sa.String())
+    userId: Mapped[str | None] = mapped_column(sa.String())
+    providerId: Mapped[str | None] = mapped_column(sa.String())
+    channel: Mapped[DeliveryChannel] = mapped_column(DELIVERY_CHANNEL_TYPE)
+    eventType: Mapped[str] = mapped_column(sa.String(100))
+    status: Mapped[DeliveryStatus] = mapped_column(
+        DELIVERY_STATUS_TYPE,
+        default=DeliveryStatus.PENDING,
+        server_default="PENDING",
+    )
+    attempts: Mapped[int] = mapped_column(sa.Integer(), default=0, server_default=sa.text("0"))
+    maxAttempts: Mapped[int] = mapped_column(sa.Integer(), default=3, server_default=sa.text("3"))
+    lastError: Mapped[str | None] = mapped_column(sa.Text())
+    responseStatus: Mapped[int | None] = mapped_column(sa.Integer())
+    lastAttemptAt: Mapped[datetime.datetime | None] = mapped_column(sa.DateTime(timezone=True))
+    nextRetryAt: Mapped[datetime.datetime | None] = mapped_column(sa.DateTime(timezone=True))
+    deliveredAt: Mapped[datetime.datetime | None] = mapped_column(sa.DateTime(timezone=True))
+    payload: Mapped[Any] = mapped_column(postgresql.JSONB(none_as_null=True), nullable=True)
+    createdAt: Mapped[datetime.datetime] = mapped_column(
+        sa.DateTime(timezone=True),
+        server_default=sa.func.now(),
+    )
+    updatedAt: Mapped[datetime.datetime] = mapped_column(
+        sa.DateTime(timezone=True),
+        server_default=sa.func.now(),
+        onupdate=sa.func.now(),
+    )
+
+
+class PushSubscription(Base):
+    __tablename__ = "PushSubscription"
+    __table_args__ = (
+        sa.Index(None, "userId"),
+        sa.Index(None, "workspaceId"),
+    )
+
+    id: Mapped[str] = mapped_column(
+        sa.String(),
+        primary_key=True,
+        default=_new_uuid,
+        server_default=sa.text("gen_random_uuid()::text"),
+    )
+    user: Mapped[User] = relationship(back_populates="pushSubscriptions", lazy="raise")
+    userId: Mapped[str] = mapped_column(sa.String(), sa.ForeignKey("users.id", ondelete="CASCADE"))
+    workspace: Mapped[Workspace] = relationship(back_populates="pushSubscriptions", lazy="raise")
+    workspaceId: Mapped[str] = mapped_column(
+        sa.String(),
+        sa.ForeignKey("Workspace.id", ondelete="CASCADE"),
+    )
+    endpoint: Mapped[str] = mapped_column(sa.String(2048), unique=True)
+    p256dh: Mapped[str] = mapped_column(sa.String(200))
+    auth: Mapped[str] = mapped_column(sa.String(100))
+    userAgent: Mapped[str | None] = mapped_column(sa.String(500))
+    deviceName: Mapped[str | None] = mapped_column(sa.String(120))
+    lastUsedAt: Mapped[datetime.datetime] = mapped_column(
+        sa.DateTime(timezone=True),
+        server_default=sa.func.now(),
+    )
+    createdAt: Mapped[datetime.datetime] = mapped_column(
+        sa.DateTime(timezone=True),
+        server_default=sa.func.now(),
+    )
+    updatedAt: Mapped[datetime.datetime] = mapped_column(
+        sa.DateTime(timezone=True),
+        server_default=sa.func.now(),
+        onupdate=sa.func.now(),
     )
 
 
@@ -589,19 +1131,82 @@ class DailyStats(Base):
 
 class AuditLog(Base):
     __tablename__ = "AuditLog"
-    __table_args__ = (sa.Index(None, "workspaceId", "createdAt"),)
+    __table_args__ = (
+        sa.Index(None, "workspaceId", "createdAt", "id"),
+        sa.Index(None, "userId", "createdAt"),
+        sa.Index(None, "action", "createdAt"),
+    )
 
     id: Mapped[int] = mapped_column(sa.BigInteger(), sa.Identity(), primary_key=True)
-    workspaceId: Mapped[str | None] = mapped_column(sa.String())
-    userId: Mapped[str | None] = mapped_column(sa.String())
-    action: Mapped[str] = mapped_column(sa.String())
-    target: Mapped[str | None] = mapped_column(sa.String())
+    workspace: Mapped[Workspace | None] = relationship(back_populates="auditLogs", lazy="raise")
+    workspaceId: Mapped[str | None] = mapped_column(
+        sa.String(),
+        sa.ForeignKey("Workspace.id", ondelete="SET NULL"),
+    )
+    user: Mapped[User | None] = relationship(back_populates="auditLogs", lazy="raise")
+    userId: Mapped[str | None] = mapped_column(
+        sa.String(),
+        sa.ForeignKey("users.id", ondelete="SET NULL"),
+    )
+    action: Mapped[AuditAction] = mapped_column(AUDIT_ACTION_TYPE)
+    resource: Mapped[str] = mapped_column(sa.String(64))
+    resourceId: Mapped[str | None] = mapped_column(sa.String())
+    description: Mapped[str | None] = mapped_column(sa.Text())
     metadata_: Mapped[Any] = mapped_column(
         "metadata",
         postgresql.JSONB(none_as_null=True),
         nullable=True,
     )
-    ip: Mapped[str | None] = mapped_column(sa.String())
+    ipAddress: Mapped[str | None] = mapped_column(sa.String())
+    userAgent: Mapped[str | None] = mapped_column(sa.String(512))
+    requestId: Mapped[str | None] = mapped_column(sa.String())
+    createdAt: Mapped[datetime.datetime] = mapped_column(
+        sa.DateTime(timezone=True),
+        server_default=sa.func.now(),
+    )
+
+
+class SystemLog(Base):
+    __tablename__ = "SystemLog"
+    __table_args__ = (
+        sa.Index(None, "level", "createdAt"),
+        sa.Index(None, "component", "createdAt"),
+    )
+
+    id: Mapped[int] = mapped_column(sa.BigInteger(), sa.Identity(), primary_key=True)
+    level: Mapped[LogLevel] = mapped_column(LOG_LEVEL_TYPE)
+    message: Mapped[str] = mapped_column(sa.Text())
+    component: Mapped[str] = mapped_column(sa.String(64))
+    metadata_: Mapped[Any] = mapped_column(
+        "metadata",
+        postgresql.JSONB(none_as_null=True),
+        nullable=True,
+    )
+    createdAt: Mapped[datetime.datetime] = mapped_column(
+        sa.DateTime(timezone=True),
+        server_default=sa.func.now(),
+    )
+
+
+class ContactFormMessage(Base):
+    __tablename__ = "ContactFormMessage"
+    __table_args__ = (sa.Index(None, "isRead", "createdAt"),)
+
+    id: Mapped[str] = mapped_column(
+        sa.String(),
+        primary_key=True,
+        default=_new_uuid,
+        server_default=sa.text("gen_random_uuid()::text"),
+    )
+    user: Mapped[User] = relationship(back_populates="contactMessages", lazy="raise")
+    userId: Mapped[str] = mapped_column(sa.String(), sa.ForeignKey("users.id", ondelete="CASCADE"))
+    content: Mapped[str] = mapped_column(sa.Text())
+    isRead: Mapped[bool] = mapped_column(
+        sa.Boolean(),
+        default=False,
+        server_default=sa.text("false"),
+    )
+    repliedAt: Mapped[datetime.datetime | None] = mapped_column(sa.DateTime(timezone=True))
     createdAt: Mapped[datetime.datetime] = mapped_column(
         sa.DateTime(timezone=True),
         server_default=sa.func.now(),
@@ -612,7 +1217,8 @@ MODELS: dict[str, type[Base]] = {
     "User": User,
     "Workspace": Workspace,
     "WorkspaceMember": WorkspaceMember,
-    "Invitation": Invitation,
+    "WorkspaceInvitation": WorkspaceInvitation,
+    "OwnershipTransferConfirmation": OwnershipTransferConfirmation,
     "Alert": Alert,
     "Incident": Incident,
     "Case": Case,
@@ -622,11 +1228,16 @@ MODELS: dict[str, type[Base]] = {
     "BrandDetection": BrandDetection,
     "Notification": Notification,
     "NotificationPreference": NotificationPreference,
+    "NotificationProvider": NotificationProvider,
+    "NotificationDeliveryLog": NotificationDeliveryLog,
+    "PushSubscription": PushSubscription,
     "UploadedFile": UploadedFile,
     "Subscription": Subscription,
     "Payment": Payment,
     "DailyStats": DailyStats,
     "AuditLog": AuditLog,
+    "SystemLog": SystemLog,
+    "ContactFormMessage": ContactFormMessage,
 }
 
 

@@ -589,7 +589,11 @@ def _point(source: str, offset: int, file: str) -> SourceSpan:
 
 
 def _whole_span(source: str, file: str) -> SourceSpan:
-    return _region(source, 0, len(source), file)
+    # ``_region(source, 0, len(source))`` without indexing every line (the language
+    # server asks for it on every keystroke).
+    last_line_start = source.rfind("\n") + 1
+    end_line = source.count("\n") + 1
+    return SourceSpan(1, 1, end_line, len(source) - last_line_start + 1, 0, len(source), file)
 
 
 # ---------------------------------------------------------------- the AST builder

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Literal
 
 from sentinel_spec import ast
@@ -70,8 +71,9 @@ def framework_paths(ctx: Context) -> list[FrameworkPath]:
     return paths
 
 
-def _segments(path: str) -> list[str]:
-    return [s for s in path.split("/") if s]
+@lru_cache(maxsize=4096)  # the same few framework paths are asked of every user path
+def _segments(path: str) -> tuple[str, ...]:
+    return tuple(s for s in path.split("/") if s)
 
 
 def _taken_by(path: str, framework: FrameworkPath) -> bool:
@@ -124,13 +126,17 @@ def framework_path_rule(ctx: Context) -> list[SpecError]:
     return errors
 
 
-def _planned_paths(decl: ast.Decl) -> list[str]:
+def _planned_paths(decl: ast.Decl) -> tuple[str, ...]:
     """Where the route plan serves an operation or a crud declaration."""
-    name = decl.name.name
-    if decl.kind.name in ("query", "action"):
-        kind: Literal["query", "action"] = "query" if decl.kind.name == "query" else "action"
-        return [routes.operation(name, kind, auth=False).path]
-    return [routes.crud(name, op, is_public=True).path for op in routes.CRUD_SEGMENTS]
+    return _planned_paths_of(decl.name.name, decl.kind.name)
+
+
+@lru_cache(maxsize=8192)  # a function of the name alone; the language server asks per edit
+def _planned_paths_of(name: str, decl_kind: str) -> tuple[str, ...]:
+    if decl_kind in ("query", "action"):
+        kind: Literal["query", "action"] = "query" if decl_kind == "query" else "action"
+        return (routes.operation(name, kind, auth=False).path,)
+    return tuple(routes.crud(name, op, is_public=True).path for op in routes.CRUD_SEGMENTS)
 
 
 def served_name_rule(ctx: Context) -> list[SpecError]:
@@ -138,7 +144,8 @@ def served_name_rule(ctx: Context) -> list[SpecError]:
     errors: list[SpecError] = []
     seen: dict[str, ast.Decl] = {}
     decls = [d for kind in ("query", "action", "crud") for d in ctx.of_kind(kind)]
-    for decl in sorted(decls, key=lambda d: d.name.span):
+    # In file order; one file's spans order as their offsets do (cheaper than the spans).
+    for decl in sorted(decls, key=lambda d: d.name.span.start_offset):
         for path in _planned_paths(decl):
             first = seen.setdefault(path, decl)
             if first is decl or first.name.name == decl.name.name:

@@ -77,13 +77,19 @@ def name_case(ctx: Context) -> list[SpecError]:
 
 def python_keywords(ctx: Context) -> list[SpecError]:
     """Names become Python identifiers in generated code, where a keyword cannot stand."""
-    named: list[tuple[str, ast.Ident]] = [
-        (with_article(decl_kind(decl)), decl.name) for decl in ctx.module.declarations
-    ]
+    # What each name names is worded only for a keyword (this runs on every keystroke).
+    named: list[tuple[str, ast.Ident]] = []
+    for decl in ctx.module.declarations:
+        if keyword.iskeyword(decl.name.name):
+            named.append((with_article(decl_kind(decl)), decl.name))
     for info in ctx.entities.values():
-        named += [(f"a field of entity `{info.name}`", f.node.name) for f in info.fields]
+        for f in info.fields:
+            if keyword.iskeyword(f.node.name.name):
+                named.append((f"a field of entity `{info.name}`", f.node.name))
     for enum in ctx.enums.values():
-        named += [(f"a member of enum `{enum.name.name}`", m) for m in enum.members]
+        for m in enum.members:
+            if keyword.iskeyword(m.name):
+                named.append((f"a member of enum `{enum.name.name}`", m))
     return [
         SpecError(
             ident.span,
@@ -91,7 +97,6 @@ def python_keywords(ctx: Context) -> list[SpecError]:
             "choose another name; generated code could not use this one",
         )
         for what, ident in named
-        if keyword.iskeyword(ident.name)
     ]
 
 

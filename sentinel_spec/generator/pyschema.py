@@ -3,7 +3,9 @@
 The build must never run the developer's code, so the first parameter's annotation
 is read with :mod:`ast`. Pydantic models defined in the function's module (or
 imported into it from another ``src`` module) become ``components/schemas`` entries
-referenced with ``$ref``; what cannot be understood statically becomes ``{}`` (any).
+referenced with ``$ref``, and so do ``Enum`` classes whose members are literals and
+module-level type aliases (``Severity = Literal["LOW", "HIGH"]``, ``X: TypeAlias = ...``,
+``type X = ...``); what cannot be understood statically becomes ``{}`` (any).
 """
 
 from __future__ import annotations
@@ -60,6 +62,8 @@ class _Module:
     functions: dict[str, ast.FunctionDef | ast.AsyncFunctionDef] = field(default_factory=dict)
     # local name -> (module, name) for ``from src.x import Y [as Z]``
     imports: dict[str, tuple[str, str]] = field(default_factory=dict)
+    # module-level type aliases: name -> the aliased annotation
+    aliases: dict[str, ast.expr] = field(default_factory=dict)
 
 
 class SchemaReader:
@@ -185,7 +189,50 @@ class SchemaReader:
         found = self._find_model(name, module)
         if found is not None:
             return self._model_ref(*found)
+        named = self._find_named(name, module)
+        if named is not None:
+            return named
         return dict(_SIMPLE.get(name.rsplit(".", 1)[-1], {}))
+
+    def _find_named(self, name: str, module: _Module) -> JsonSchema | None:
+        """A type alias or an Enum class ``name`` refers to in ``module`` (defined there or
+        imported from another ``src`` module), as a ``$ref``; None when it is neither."""
+        owner, local = module, name
+        if name not in module.aliases and name not in module.classes:
+            target = module.imports.get(name)
+            if target is None or target[0].split(".")[0] != "src":
+                return None
+            other = self._module(target[0])
+            if other is None:
+                return None
+            owner, local = other, target[1]
+        key = (owner.name, local)
+        if key in self._component_names:
+            return {"$ref": f"#/components/schemas/{self._component_names[key]}"}
+        alias = owner.aliases.get(local)
+        cls = owner.classes.get(local)
+        if alias is not None:
+            self._component_names[key] = self._free_name(owner, local)
+            self.components[self._component_names[key]] = {}  # a recursive alias stops here
+            schema = self._schema(alias, owner)
+        elif cls is not None and _is_enum(cls):
+            values = _enum_values(cls)
+            if values is None:
+                return None
+            schema = {"enum": values}
+            kinds = {type(v) for v in values}
+            if kinds == {str}:
+                schema["type"] = "string"
+            elif kinds == {int}:
+                schema["type"] = "integer"
+            self._component_names[key] = self._free_name(owner, local)
+        else:
+            return None
+        self.components[self._component_names[key]] = schema
+        return {"$ref": f"#/components/schemas/{self._component_names[key]}"}
+
+    def _free_name(self, module: _Module, name: str) -> str:
+        return f"{module.name.replace('.', '_')}__{name}" if name in self.components else name
 
     def _generic(self, node: ast.Subscript, module: _Module) -> JsonSchema:
         origin = (_dotted(node.value) or "").rsplit(".", 1)[-1]
@@ -297,7 +344,55 @@ def _index(name: str, tree: ast.Module) -> _Module:
         elif isinstance(stmt, ast.ImportFrom) and stmt.module and stmt.level == 0:
             for alias in stmt.names:
                 module.imports[alias.asname or alias.name] = (stmt.module, alias.name)
+        elif (
+            isinstance(stmt, ast.Assign)
+            and len(stmt.targets) == 1
+            and isinstance(stmt.targets[0], ast.Name)
+            and _looks_like_type(stmt.value)
+        ):
+            module.aliases[stmt.targets[0].id] = stmt.value
+        elif (
+            isinstance(stmt, ast.AnnAssign)
+            and isinstance(stmt.target, ast.Name)
+            and (_dotted(stmt.annotation) or "").endswith("TypeAlias")
+            and stmt.value is not None
+        ):
+            module.aliases[stmt.target.id] = stmt.value
+        elif _TYPE_ALIAS is not None and isinstance(stmt, _TYPE_ALIAS):  # ``type X = ...``
+            module.aliases[stmt.name.id] = stmt.value
     return module
+
+
+_TYPE_ALIAS: Any = getattr(ast, "TypeAlias", None)  # Python 3.12+
+_TYPING_GENERICS = {"Literal", "Optional", "Union", "Annotated", *_ARRAYS, *_MAPPINGS}
+_ENUM_BASES = {"Enum", "StrEnum", "IntEnum"}
+
+
+def _looks_like_type(node: ast.expr) -> bool:
+    """``X = Literal[...]``, ``X = list[str]``, ``X = A | None``: an alias, not a value."""
+    if isinstance(node, ast.Subscript):
+        return (_dotted(node.value) or "").rsplit(".", 1)[-1] in _TYPING_GENERICS
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.BitOr):
+        return _looks_like_type(node.left) or _looks_like_type(node.right)
+    return False
+
+
+def _is_enum(cls: ast.ClassDef) -> bool:
+    return any((_dotted(b) or "").rsplit(".", 1)[-1] in _ENUM_BASES for b in cls.bases)
+
+
+def _enum_values(cls: ast.ClassDef) -> list[Any] | None:
+    """The members' values, when every member is ``NAME = <literal>``."""
+    values = []
+    for stmt in cls.body:
+        if isinstance(stmt, ast.Assign) and all(isinstance(t, ast.Name) for t in stmt.targets):
+            if any(isinstance(t, ast.Name) and t.id.startswith("_") for t in stmt.targets):
+                continue
+            value = _literal(stmt.value)
+            if value is _UNKNOWN:
+                return None
+            values.append(value)
+    return values or None
 
 
 def _dotted(node: ast.expr) -> str | None:

@@ -98,6 +98,7 @@ class CachedImports(ImportResolver):
     def __init__(self, spec_dir: Path) -> None:
         super().__init__(spec_dir)
         self._stamps: dict[str, tuple[int, ...]] = {}
+        self._files: dict[str, tuple[str, ...]] = {}  # module -> the files it may be
         self.generation = 0  # grows when a module file read before has changed
 
     def begin(self) -> None:
@@ -115,11 +116,17 @@ class CachedImports(ImportResolver):
         return super()._names(module)
 
     def _stamp(self, module: str) -> tuple[int, ...]:
-        relative = Path(*module.split("."))
+        files = self._files.get(module)
+        if files is None:  # built once: every keystroke stats every module read
+            relative = Path(*module.split("."))
+            files = self._files[module] = tuple(
+                str(self.spec_dir / candidate)
+                for candidate in (relative.with_suffix(".py"), relative / "__init__.py")
+            )
         stamp: list[int] = []
-        for candidate in (relative.with_suffix(".py"), relative / "__init__.py"):
+        for file in files:
             try:
-                stat = os.stat(self.spec_dir / candidate)
+                stat = os.stat(file)
             except OSError:
                 stamp += [-1, -1]
             else:

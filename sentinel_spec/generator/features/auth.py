@@ -16,6 +16,7 @@ from sentinel_spec.generator import pyexpr as px
 from sentinel_spec.generator.declwriter import DeclWriter, Kwargs, call, fields_of, present
 from sentinel_spec.generator.openapi import (
     BEARER,
+    ERROR_REF,
     OpenApiDocument,
     any_of_null,
     documented_methods,
@@ -136,15 +137,19 @@ def routes(spec: AppSpec) -> list[PlannedRoute]:
 
 
 def openapi(spec: AppSpec, document: OpenApiDocument) -> None:
+    auth = spec.app.auth
+    policy = auth.password_policy if auth is not None else None
+    bodies = bodies_for(policy.min_length if policy is not None else 8)
     for planned in plan.served_only(routes(spec)):
         if planned.kind == "auth":  # the built-in pages (authPage) are HTML, not API
-            add_auth(document.paths, planned)
+            add_auth(document.paths, planned, bodies, policy)
 
 
 _STRING: dict[str, Any] = {"type": "string"}
-_EMPTY: dict[str, Any] = {"type": "object", "properties": {}}
+_EMPTY: dict[str, Any] = object_schema({}, [], closed=True)
+_USER: dict[str, Any] = {"type": "object", "description": "The user entity, as JSON"}
 _SIGNED_IN: dict[str, Any] = object_schema(
-    {"sessionId": _STRING, "refreshToken": any_of_null(_STRING), "user": {"type": "object"}},
+    {"sessionId": _STRING, "refreshToken": any_of_null(_STRING), "user": _USER},
     ["sessionId", "refreshToken", "user"],
 )
 _BACKUP_CODES = object_schema({"backupCodes": {"type": "array", "items": _STRING}}, ["backupCodes"])
@@ -161,51 +166,118 @@ _SESSION = object_schema(
     },
     ["id", "createdAt", "lastSeenAt", "ip", "userAgent", "current"],
 )
+# runtime/auth/users.py: what signup and login accept as an address (trimmed and
+# lowercased first), at most 254 characters.
+EMAIL_PATTERN = r"^\s*[^@\s\x00-\x1f\x7f]{1,64}@[^@\s\x00-\x1f\x7f]+\.[^@\s\x00-\x1f\x7f.]{2,}\s*$"
+_EMAIL: dict[str, Any] = {"type": "string", "pattern": EMAIL_PATTERN, "maxLength": 254}
+_ANY_TEXT: dict[str, Any] = {"type": "string"}
+# Refused by the server as "required" when not a non-empty string.
+_TOKEN: dict[str, Any] = {"type": "string", "minLength": 1}
+_CODE: dict[str, Any] = {"type": "string", "minLength": 1}
+MAX_PASSWORD_LENGTH = 1024  # runtime/auth/passwords.py
 
 
-def _body(**fields: bool) -> dict[str, Any]:
-    """An object of string fields; the flag says whether each is required."""
-    return object_schema(
-        {k: _STRING for k in fields}, [k for k, needed in fields.items() if needed]
-    )
+def _password(min_length: int) -> dict[str, Any]:
+    return {"type": "string", "minLength": min_length, "maxLength": MAX_PASSWORD_LENGTH}
 
 
-# name -> (request body or None, answer): RUNTIME.md's Auth table (docs/auth.md, Routes).
-BODIES: dict[str, tuple[dict[str, Any] | None, dict[str, Any]]] = {
-    "emailSignup": (
-        {**_body(email=True, password=True), "additionalProperties": True},
-        _EMPTY,
-    ),
-    "emailVerify": (_body(token=True), _EMPTY),
-    "emailResendVerification": (_body(email=True), _EMPTY),
-    "emailLogin": (_body(email=True, password=True, totp=False), _SIGNED_IN),
-    "emailRequestReset": (_body(email=True), _EMPTY),
-    "emailResetPassword": (_body(token=True, password=True), _EMPTY),
-    "googleLogin": (None, _EMPTY),
-    "googleCallback": (None, _EMPTY),
-    "refresh": (_body(refreshToken=True), _SIGNED_IN),
-    "logout": (object_schema({"all": {"type": "boolean"}}, []), _EMPTY),
-    "me": (None, {"type": "object"}),
-    "sessions": (None, {"type": "array", "items": _SESSION}),
-    "endSession": (None, _EMPTY),
-    "twoFactorVerify": (_body(code=True, pendingToken=False), _SIGNED_IN),
-    "twoFactorSetup": (
-        None,
-        object_schema(
-            {"secret": _STRING, "otpauthUrl": _STRING, "qrSvg": _STRING},
-            ["secret", "otpauthUrl", "qrSvg"],
+def bodies_for(min_length: int) -> dict[str, tuple[dict[str, Any] | None, dict[str, Any]]]:
+    """name -> (request body or None, answer): RUNTIME.md's Auth table (docs/auth.md)."""
+    password = _password(min_length)
+    return {
+        # Other fields go to userSignupFields, so the object stays open.
+        "emailSignup": (
+            object_schema({"email": _EMAIL, "password": password}, ["email", "password"]),
+            _EMPTY,
         ),
-    ),
-    "twoFactorEnable": (_body(code=True), _BACKUP_CODES),
-    "twoFactorDisable": (_body(password=False, code=True), _EMPTY),
-    "twoFactorBackupCodes": (_body(code=True), _BACKUP_CODES),
+        "emailVerify": (object_schema({"token": _ANY_TEXT}, ["token"]), _EMPTY),
+        "emailResendVerification": (object_schema({"email": _EMAIL}, ["email"]), _EMPTY),
+        "emailLogin": (
+            object_schema(
+                {
+                    "email": _ANY_TEXT,
+                    "password": _ANY_TEXT,
+                    "totp": _ANY_TEXT,
+                    "backupCode": _ANY_TEXT,
+                },
+                ["email", "password"],
+            ),
+            _SIGNED_IN,
+        ),
+        "emailRequestReset": (object_schema({"email": _EMAIL}, ["email"]), _EMPTY),
+        "emailResetPassword": (
+            object_schema({"token": _ANY_TEXT, "password": password}, ["token", "password"]),
+            _EMPTY,
+        ),
+        "googleLogin": (None, _EMPTY),
+        "googleCallback": (None, _EMPTY),
+        "refresh": (object_schema({"refreshToken": _TOKEN}, ["refreshToken"]), _SIGNED_IN),
+        # Only `true` ends every session; anything else ends this one.
+        "logout": (object_schema({"all": {}}, []), _EMPTY),
+        "me": (None, _USER),
+        "sessions": (None, {"type": "array", "items": _SESSION}),
+        "endSession": (None, _EMPTY),
+        "twoFactorVerify": (
+            object_schema({"code": _CODE, "pendingToken": _ANY_TEXT}, ["code"]),
+            _SIGNED_IN,
+        ),
+        "twoFactorSetup": (
+            None,
+            object_schema(
+                {"secret": _STRING, "otpauthUrl": _STRING, "qrSvg": _STRING},
+                ["secret", "otpauthUrl", "qrSvg"],
+            ),
+        ),
+        "twoFactorEnable": (object_schema({"code": _CODE}, ["code"]), _BACKUP_CODES),
+        "twoFactorDisable": (
+            object_schema({"password": _ANY_TEXT, "code": _CODE}, ["code"]),
+            _EMPTY,
+        ),
+        "twoFactorBackupCodes": (object_schema({"code": _CODE}, ["code"]), _BACKUP_CODES),
+    }
+
+
+BODIES = bodies_for(8)
+
+# Answers besides the success the server gives for requests the schema allows: they
+# depend on stored state (a token, a code, an account) or on rules JSON Schema cannot
+# state exactly (the password policy's character classes are Unicode categories).
+_STATE_ERRORS: dict[str, dict[str, str]] = {
+    "emailSignup": {
+        "400": "the password breaks passwordPolicy (its character rules), or the mailer "
+        "cannot send to the address (RFC 5321 rules: byte lengths, atoms, labels)",
+        "409": "another unique field of the user is taken",
+    },
+    "emailVerify": {"400": "the link is unknown, used or expired"},
+    "emailResendVerification": {"400": "the mailer cannot send to the address"},
+    "emailRequestReset": {"400": "the mailer cannot send to the address"},
+    "emailResetPassword": {
+        "400": "the link is unknown, used or expired, or the password breaks the policy"
+    },
+    "emailLogin": {
+        "401": "wrong address or password, or a two-factor code is needed "
+        "(details.twoFactorRequired)",
+        "403": "the address is not verified",
+    },
+    "refresh": {"401": "unknown, expired or reused refresh token"},
+    "twoFactorVerify": {"401": "no pending sign-in, or a wrong code"},
+    "twoFactorEnable": {"403": "a wrong code", "409": "already enabled, or no setup"},
+    "twoFactorDisable": {"403": "wrong password or code", "409": "not enabled"},
+    "twoFactorBackupCodes": {"403": "wrong code", "409": "not enabled"},
+    "endSession": {"404": "no such session of this user"},
 }
 
 
-def add_auth(paths: dict[str, dict[str, Any]], planned: PlannedRoute) -> None:
-    """An auth route with its body and answer (RUNTIME.md's Auth table)."""
-    request, answer = BODIES.get(planned.name, (None, {}))
+def add_auth(
+    paths: dict[str, dict[str, Any]],
+    planned: PlannedRoute,
+    bodies: dict[str, tuple[dict[str, Any] | None, dict[str, Any]]] | None = None,
+    policy: Any = None,
+) -> None:
+    """An auth route with its body and answers (RUNTIME.md's Auth table)."""
+    request, answer = (bodies or BODIES).get(planned.name, (None, {}))
     item = paths.setdefault(planned.path, {})
+    error = {"content": {"application/json": {"schema": ERROR_REF}}}
     for method in documented_methods(planned):
         entry: dict[str, Any] = {
             "tags": ["auth"],
@@ -215,9 +287,14 @@ def add_auth(paths: dict[str, dict[str, Any]], planned: PlannedRoute) -> None:
         }
         if planned.name == "emailSignup":
             entry["responses"] = {"201": entry["responses"].pop("200"), **entry["responses"]}
+            if policy is not None:
+                entry["description"] = _policy_text(policy)
         if planned.name in ("googleLogin", "googleCallback"):
             entry["responses"] = {"302": {"description": "Redirect"}, **entry["responses"]}
             entry["responses"].pop("200")
+        for status, why in _STATE_ERRORS.get(planned.name, {}).items():
+            entry["responses"][status] = {"description": why, **error}
+        entry["responses"]["429"] = {"description": "too many attempts (Retry-After)", **error}
         if request is not None:
             entry["requestBody"] = {
                 "required": True,
@@ -230,3 +307,16 @@ def add_auth(paths: dict[str, dict[str, Any]], planned: PlannedRoute) -> None:
         if planned.auth:
             entry["security"] = BEARER
         item[method] = entry
+
+
+def _policy_text(policy: Any) -> str:
+    rules = [f"at least {policy.min_length} characters"]
+    for flag, words in (
+        ("require_upper", "an uppercase letter"),
+        ("require_lower", "a lowercase letter"),
+        ("require_digit", "a digit"),
+        ("require_symbol", "a symbol"),
+    ):
+        if getattr(policy, flag):
+            rules.append(words)
+    return "The password needs " + ", ".join(rules) + " (Unicode categories)."

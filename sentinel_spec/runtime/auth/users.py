@@ -33,6 +33,14 @@ def email_problem(value: object) -> str | None:
     email = normalize_email(value)
     if len(email) > MAX_EMAIL_LENGTH or not _EMAIL.match(email):
         return "Email is not a valid address"
+    # And one the mailer can send to: an address it refuses would fail the signup after
+    # its user row was made (a 500), and its owner could never verify it.
+    from sentinel_spec.runtime.email.message import InvalidEmail, check_addr_spec
+
+    try:
+        check_addr_spec(email)
+    except InvalidEmail:
+        return "Email is not a valid address"
     return None
 
 

@@ -194,6 +194,21 @@ async def read_args(request: Request) -> Any:
     return NO_TYPE(await read_raw_args(request))
 
 
+def refuse_unknown_query(request: Request) -> None:
+    """An operation's only query parameter is GET's ``args``: anything else is refused, as
+    undeclared argument fields are, rather than silently dropped."""
+    unknown = sorted({key for key in request.query_params if key != "args"})
+    if unknown:
+        raise HttpError(
+            400,
+            "Unknown query parameter" + ("s" if len(unknown) > 1 else ""),
+            [
+                {"field": bounded(name, 200), "message": "not a parameter of this operation"}
+                for name in unknown[:50]
+            ],
+        )
+
+
 async def read_raw_args(request: Request) -> bytes | None:
     """The call's raw JSON: GET ``?args=``, else the body; None when there is none."""
     scope = request.scope
@@ -272,6 +287,8 @@ def operation_route(op: Operation, planned: PlannedRoute, state: RuntimeState) -
         try:
             # Authentication first: an anonymous caller learns nothing about the arguments.
             user = await state.user_for(request, required=op.auth)
+            if request.scope.get("query_string"):  # most calls have none: nothing to parse
+                refuse_unknown_query(request)
             args = validate(await read_raw_args(request))
             workspace_id = workspace_id_in(args)
             bind_workspace(workspace_id)

@@ -1,5 +1,6 @@
-"""Sign-in, email verification and password reset: Sentinel's built-in auth pages,
-served at SentinelIQ's own routes (restyle them with templates/auth/pages/*.html)."""
+"""Sign-in, sign-up, email verification, password reset and the 2FA step: Sentinel's
+built-in auth pages (their forms post to /auth/...), served at SentinelIQ's own routes
+and drawn in its layout (templates/auth/pages/base.html replaces the built-in one)."""
 
 from __future__ import annotations
 
@@ -12,9 +13,21 @@ async def login_page(request: Any, context: Any) -> Any:
     return await auth_page("login", request, context)
 
 
+async def signup_page(request: Any, context: Any) -> Any:
+    return await auth_page("signup", request, context)
+
+
 async def email_verification_page(request: Any, context: Any) -> Any:
     return await auth_page("verify-email", request, context)
 
 
+async def forgot_password_page(request: Any, context: Any) -> Any:
+    return await auth_page("forgot-password", request, context)
+
+
 async def password_reset_page(request: Any, context: Any) -> Any:
     return await auth_page("reset-password", request, context)
+
+
+async def two_factor_page(request: Any, context: Any) -> Any:
+    return await auth_page("two-factor", request, context)

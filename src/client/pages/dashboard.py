@@ -1,11 +1,88 @@
-"""The signed-in home: the user's workspaces."""
+"""GET /dashboard: the current workspace at a glance (members, open work, recent audit
+events); a user without a workspace is sent to onboarding."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from sentinel_spec.runtime import render
+from sqlalchemy import func, select
+
+from src.client import services
+from src.client.web import component, form_fields, page, redirect
+
+OPEN_INCIDENT_STATES = ("OPEN", "INVESTIGATING", "CONTAINED")
+RECENT_EVENTS = 10
+MEMBERS_SHOWN = 8
 
 
-def dashboard_page(request: Any, context: Any) -> Any:
-    return render("dashboard.html", {"user": context.user})
+@component
+async def dashboard_page(request: Any, context: Any) -> Any:
+    workspaces = await services.my_workspaces(context)
+    workspace_id = await services.current_workspace(context, workspaces)
+    if workspace_id is None:
+        return redirect("/onboarding")
+    workspace = next(w for w in workspaces if w["id"] == workspace_id)
+    admin = services.at_least(workspace["role"], "ADMIN")
+    # The door (membership, IP allowlist, session timeout) is checked once: by the audit
+    # read for an admin (it asks for ADMIN), by member_of for everyone else.
+    events = await services.recent_audit(context, workspace_id, RECENT_EVENTS) if admin else None
+    membership = None if admin else await services.member_of(context, workspace_id)
+    role = workspace["role"] if membership is None else services.role_name(membership)
+    summary = await workspace_summary(context, workspace_id)
+    return await page(
+        request,
+        context,
+        "dashboard.html",
+        {"role": role, "workspace": workspace, "events": events, **summary},
+    )
+
+
+async def workspace_summary(context: Any, workspace_id: str) -> dict[str, Any]:
+    """The counts and first members; the caller has checked membership already."""
+    e, db = context.entities, context.session
+
+    def count(model: Any, *where: Any) -> Any:
+        return select(func.count()).select_from(model).where(*where).scalar_subquery()
+
+    # One round trip for the three counts. An alert nobody has attached to an incident
+    # yet is still waiting for triage.
+    counts = (
+        await db.execute(
+            select(
+                count(e.WorkspaceMember, e.WorkspaceMember.workspaceId == workspace_id),
+                count(
+                    e.Incident,
+                    e.Incident.workspaceId == workspace_id,
+                    e.Incident.status.in_(OPEN_INCIDENT_STATES),
+                ),
+                count(e.Alert, e.Alert.workspaceId == workspace_id, e.Alert.incidentId.is_(None)),
+            )
+        )
+    ).one()
+    member_count, open_incidents, open_alerts = counts
+    members = (
+        await db.execute(
+            select(e.WorkspaceMember.role, e.User.email, e.User.displayName)
+            .join(e.User, e.User.id == e.WorkspaceMember.userId)
+            .where(e.WorkspaceMember.workspaceId == workspace_id)
+            .order_by(e.WorkspaceMember.joinedAt, e.WorkspaceMember.id)
+            .limit(MEMBERS_SHOWN)
+        )
+    ).all()
+    return {
+        "member_count": member_count or 0,
+        "members": [
+            {"role": services.role_name(role), "email": email, "name": name}
+            for role, email, name in members
+        ],
+        "open_incidents": open_incidents or 0,
+        "open_alerts": open_alerts or 0,
+    }
+
+
+@component
+async def switch_workspace_form(request: Any, context: Any) -> Any:
+    """POST /workspace/switch: the header's workspace picker (404 for a stranger's id)."""
+    fields = await form_fields(request)
+    await services.switch_workspace(context, fields.get("workspaceId", ""))
+    return redirect("/dashboard", done="switched")

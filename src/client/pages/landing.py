@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from sentinel_spec.runtime import render
+from src.client.web import component, page
 
 
-def landing_page(request: Any, context: Any) -> Any:
-    return render("landing.html", {"signed_in": context.user is not None})
+@component
+async def landing_page(request: Any, context: Any) -> Any:
+    return await page(request, context, "landing.html")

@@ -218,6 +218,33 @@ async def test_completion_of_kinds_fields_references_members_and_python_names(
 
 
 @pytest.mark.asyncio
+async def test_names_of_the_last_whole_version_are_offered_while_half_written(
+    client: LanguageClient, project: Path
+) -> None:
+    """A broken declaration drops out of the parse; its name is still completed, from the
+    last version that parsed whole (the server keeps that analysis, not its index)."""
+    uri = await open_spec(client, project, SPEC, "fallback.sq")
+    for version in (2, 3):  # two sound versions: the whole one is not the first analysis
+        change(client, uri, version, SPEC + "\n" * version)
+        await client.wait_for_notification(lsp.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)
+    broken = SPEC.replace(
+        'page HomePage { component: import { home } from "@src/pages" }',
+        "page HomePage { component: import { home } from",
+    ).replace("to: HomePage", "to: ")
+    change(client, uri, 4, broken)
+    await client.wait_for_notification(lsp.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)
+    assert any("unexpected" in d.message for d in client.diagnostics[uri])
+    result = await client.text_document_completion_async(
+        lsp.CompletionParams(
+            text_document=lsp.TextDocumentIdentifier(uri=uri),
+            position=position(broken, "to: ", 4),
+        )
+    )
+    assert isinstance(result, lsp.CompletionList)
+    assert {item.label for item in result.items} == {"HomePage"}
+
+
+@pytest.mark.asyncio
 async def test_hover_definition_references_and_rename(
     client: LanguageClient, project: Path
 ) -> None:

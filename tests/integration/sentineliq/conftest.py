@@ -62,8 +62,8 @@ class Users:
                 if email in received.rcpt_tos:
                     text = received.message.get_body(preferencelist=("plain",)).get_content()
                     found = re.search(r"/email-verification\?token=([A-Za-z0-9_\-]+)", text)
-                    assert found, text
-                    return found.group(1)
+                    if found:  # other mails (an invitation sent first) are not it
+                        return found.group(1)
             await asyncio.sleep(0.05)
         raise AssertionError(f"no verification mail for {email}")
 

@@ -69,14 +69,17 @@ async def test_pages_render_and_the_dashboard_needs_a_session(
     assert redirect.status_code == 302
     assert redirect.headers["location"] == "/login"
     ada = await users.create("ada@example.com")
+    # No workspace yet: the dashboard sends a new user to onboarding (docs/sentineliq-pages.md).
     dashboard = await client.get("/dashboard", headers=ada)
-    assert "Welcome, ada@example.com" in dashboard.text
+    assert dashboard.status_code == 303 and dashboard.headers["location"] == "/onboarding"
+    onboarding = await client.get("/onboarding", headers=ada)
+    assert "Welcome to SentinelIQ" in onboarding.text
 
 
 async def test_openapi_lists_every_operation(app_and_users: AppAndUsers) -> None:
     client, _ = app_and_users
     paths = (await client.get("/openapi.json")).json()["paths"]
-    for op in ("get-workspaces", "create-workspace", "update-workspace", "delete-workspace"):
+    for op in ("get-user-workspaces", "create-workspace", "update-workspace", "delete-workspace"):
         assert f"/operations/{op}" in paths
     schema = paths["/operations/create-workspace"]["post"]["requestBody"]
     assert "CreateWorkspaceArgs" in str(schema)

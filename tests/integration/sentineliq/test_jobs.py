@@ -142,39 +142,6 @@ async def test_daily_stats_count_the_day_and_rewrite_it_on_a_second_run(
     assert rows == [(3,)]
 
 
-async def test_retention_jobs_delete_old_audit_logs_and_expired_invitations(
-    queue: JobRuntime, sentineliq_db: str
-) -> None:
-    from generated.models import AuditLog, Invitation, Workspace
-
-    now = dt.datetime.now(UTC)
-    await add(sentineliq_db, Workspace(id="ws-1", name="Acme", slug="acme", ipAllowlist=[]))
-    await add(
-        sentineliq_db,
-        AuditLog(action="old", createdAt=now - dt.timedelta(days=400)),
-        AuditLog(action="recent", createdAt=now - dt.timedelta(days=10)),
-        Invitation(
-            email="a@x", token="t1", workspaceId="ws-1", expiresAt=now - dt.timedelta(days=1)
-        ),
-        Invitation(
-            email="b@x",
-            token="t2",
-            workspaceId="ws-1",
-            expiresAt=now - dt.timedelta(days=1),
-            acceptedAt=now - dt.timedelta(days=2),
-        ),
-        Invitation(
-            email="c@x", token="t3", workspaceId="ws-1", expiresAt=now + dt.timedelta(days=6)
-        ),
-    )
-    async with running(queue):
-        assert (await run_job(queue, "cleanupAuditLogs")).status is JobStatus.SUCCEEDED
-        assert (await run_job(queue, "cleanupExpiredInvitations")).status is JobStatus.SUCCEEDED
-    assert await execute(sentineliq_db, select(AuditLog.action)) == [("recent",)]
-    tokens = await execute(sentineliq_db, select(Invitation.token).order_by(Invitation.token))
-    assert tokens == [("t2",), ("t3",)]
-
-
 async def test_backups_rotate_and_one_restores_the_database(
     queue: JobRuntime, sentineliq_db: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

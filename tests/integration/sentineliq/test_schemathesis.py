@@ -12,6 +12,7 @@ import os
 import re
 import time
 from collections.abc import Iterator
+from typing import Any
 
 import httpx
 import pytest
@@ -119,17 +120,84 @@ def session(served: Server, mail: SmtpServer) -> str:
     return session_id
 
 
-# The auth routes are left out for now: their schemas (issue 8's) do not say yet what
-# their bodies must be (an email address, the password policy), a token is checked against
-# stored state (an unknown one is a 400 no schema can foresee) and Google's sign-in needs
-# Google. Every other route is run, anonymous and signed in.
-schema = schemathesis.pytest.from_fixture("api_schema").exclude(path_regex="^/auth/")
+# Every route is run, the auth routes included, anonymous and signed in, except Google's
+# sign-in (a redirect to Google, who is not here) and the pages' form posts (/forms/,
+# docs/sentineliq-pages.md): each needs the CSRF cookie a page sets and its signed token,
+# which no schema can express, and answers with HTML pages; tests/browser/
+# test_sentineliq_pages.py posts them. Signed in, logout is left out: it would end the
+# session every later case signs in with.
+schema = schemathesis.pytest.from_fixture("api_schema").exclude(path_regex="^/(auth/google|forms)/")
+signed_in_schema = schema.exclude(path="/auth/logout")
 load_all_checks()
 # Every check schemathesis has, not only the default set (the stateful ones among them
 # have nothing to compare against in a stateless run and pass through).
 EVERY_CHECK = CHECKS.get_all()
+POSITIVE_ACCEPTANCE = next(c for c in EVERY_CHECK if c.__name__ == "positive_data_acceptance")
+
+# What a request the schema allows may still get, because it depends on stored state (an
+# emailed token no generator can guess) or on a rule JSON Schema cannot state exactly (the
+# password policy's character classes are Unicode categories; an address the mailer can
+# send to is RFC 5321's, byte lengths included). openapi.json documents these 400s;
+# every other check still runs on these answers.
+INVALID_LINK = "This link is invalid or has expired"
+POLICY_RULES = {"requireUpper", "requireLower", "requireDigit", "requireSymbol"}
 
 
+def state_dependent_refusal(case: schemathesis.Case, response: Any) -> bool:
+    if response.status_code != 400 or not case.path.startswith("/auth/email/"):
+        return False
+    error = response.json().get("error", {})
+    if error.get("message") == INVALID_LINK:
+        return True
+    details = error.get("details")
+    if error.get("code") != "validation_error":
+        return False
+    if error.get("message") == "Email is not a valid address":
+        return True
+    return (
+        isinstance(details, list)
+        and bool(details)
+        and all(
+            isinstance(d, dict)
+            and (
+                d.get("rule") in POLICY_RULES or d.get("message") == "Email is not a valid address"
+            )
+            for d in details
+        )
+    )
+
+
+# The same for the world outside: a push endpoint must resolve to a public address, which
+# no schema can say; and SentinelIQ's upload hook asks for the workspace as a form field,
+# which the framework's upload schema (one for every app) does not name.
+WORLD_DEPENDENT = {
+    "/operations/save-push-subscription": "subscription.endpoint",
+    "/api/upload": "workspaceId",
+}
+
+
+def world_dependent_refusal(case: schemathesis.Case, response: Any) -> bool:
+    field = WORLD_DEPENDENT.get(case.path)
+    if response.status_code != 400 or field is None:
+        return False
+    details = response.json().get("error", {}).get("details")
+    return isinstance(details, list) and any(
+        isinstance(d, dict) and d.get("field") == field for d in details
+    )
+
+
+def call_and_check(case: schemathesis.Case, headers: dict[str, str]) -> None:
+    # On the case itself, not only on this call: the probes schemathesis derives from it
+    # (without credentials, with bad ones) then come from the same client address, instead
+    # of all from 127.0.0.1, where they would share one rate-limit budget and get 429s.
+    case.headers = {**(case.headers or {}), **headers}
+    response = case.call()
+    refused = state_dependent_refusal(case, response) or world_dependent_refusal(case, response)
+    excluded = [POSITIVE_ACCEPTANCE] if refused else []
+    case.validate_response(response, checks=EVERY_CHECK, excluded_checks=excluded)
+
+
+@pytest.mark.timeout(1200)  # one test over every operation (the platform has ~70)
 @schema.parametrize()
 @settings(
     deadline=None,
@@ -143,10 +211,11 @@ def test_the_app_keeps_every_promise_of_its_schema(case: schemathesis.Case) -> N
     # (os.urandom: hypothesis seeds the random module, which would repeat one address.)
     a, b = os.urandom(2)
     client_ip = f"198.51.{a}.{b}"
-    case.call_and_validate(headers={"X-Forwarded-For": client_ip}, checks=EVERY_CHECK)
+    call_and_check(case, {"X-Forwarded-For": client_ip})
 
 
-@schema.parametrize()
+@pytest.mark.timeout(1200)  # one test over every operation (the platform has ~70)
+@signed_in_schema.parametrize()
 @settings(
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
@@ -155,4 +224,4 @@ def test_the_app_keeps_every_promise_of_its_schema(case: schemathesis.Case) -> N
 def test_and_keeps_them_signed_in(case: schemathesis.Case, session: str) -> None:
     a, b = os.urandom(2)
     headers = {"X-Forwarded-For": f"198.18.{a}.{b}", "Authorization": f"Bearer {session}"}
-    case.call_and_validate(headers=headers, checks=EVERY_CHECK)
+    call_and_check(case, headers)

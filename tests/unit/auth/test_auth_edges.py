@@ -233,3 +233,11 @@ def test_mail_content_from_get_email_content_fn() -> None:
         MailContent.from_mapping({"text": "t"}, "fn")
     with pytest.raises(TypeError, match="text or html"):
         MailContent.from_mapping({"subject": "S"}, "fn")
+
+
+def test_an_address_the_mailer_refuses_is_not_a_valid_address() -> None:
+    # Found by schemathesis: this passed signup's check, then the verification mail could
+    # not be built (a 500, after the user row was made).
+    assert email_problem("55@EjwL1DM`T.S#") == "Email is not a valid address"
+    assert email_problem("ops.lead+soc@Example.COM") is None
+    assert email_problem("\u00e9lodie@exemple.fr") is None  # UTF-8 local parts are fine

@@ -2,7 +2,9 @@
 
 VS Code itself does not run here; the grammar's regexes (Oniguruma syntax, which these
 stay within) are compiled with ``re`` and run over the SentinelIQ spec, and its keyword
-list is held to the kinds table so a new kind cannot be forgotten.
+list is held to the kinds table so a new kind cannot be forgotten. ``extension.js`` is
+run in node (when installed) with stand-ins for the ``vscode`` and language-client
+modules, so its activation is checked without VS Code or ``npm install``.
 """
 
 from __future__ import annotations
@@ -117,3 +119,82 @@ def test_the_rules_find_what_the_parser_finds_in_sentineliq() -> None:
     escape = re.compile(repository["string"]["patterns"][0]["match"])
     assert escape.fullmatch(r"\u00e9") and escape.fullmatch(r"\"") and not escape.fullmatch(r"\q")
     assert isinstance(module.declarations[0], ast.Decl)
+
+
+# Loads extension.js in node with stand-ins for the two modules VS Code and npm provide,
+# runs activate() with settings, and prints what it did as JSON.
+ACTIVATE = r"""
+const Module = require("module");
+const load = Module._load;
+const did = { commands: [], watched: [], clients: [], started: 0, errors: [] };
+const settings = JSON.parse(process.argv[2]);
+const disposable = { dispose() {} };
+const vscode = {
+  workspace: {
+    getConfiguration: (section) => ({ get: (key, fallback) => settings[key] ?? fallback }),
+    workspaceFolders: [{ uri: { fsPath: "/work/project" } }],
+    createFileSystemWatcher: (glob) => { did.watched.push(glob); return disposable; },
+  },
+  window: { showErrorMessage: (message) => did.errors.push(message) },
+  commands: { registerCommand: (name) => { did.commands.push(name); return disposable; } },
+};
+class LanguageClient {
+  constructor(id, name, server, client) {
+    did.clients.push({ id, name, server, selector: client.documentSelector });
+  }
+  start() {
+    did.started += 1;
+    return settings.fail ? Promise.reject(new Error("ENOENT")) : Promise.resolve();
+  }
+  stop() { return Promise.resolve(); }
+  dispose() {}
+}
+Module._load = function (request, ...rest) {
+  if (request === "vscode") return vscode;
+  if (request === "vscode-languageclient/node") {
+    return { LanguageClient, TransportKind: { stdio: 0 } };
+  }
+  return load.call(this, request, ...rest);
+};
+const extension = require(process.argv[1]);
+extension.activate({ subscriptions: [] }).then(() => console.log(JSON.stringify(did)));
+"""
+
+
+def activate(settings: dict[str, Any]) -> Any:
+    node = shutil.which("node")
+    if node is None:
+        pytest.skip("node is not installed: cannot run extension.js")
+    done = subprocess.run(
+        [node, "-e", ACTIVATE, str(EXTENSION / "extension.js"), json.dumps(settings)],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=60,
+    )
+    return json.loads(done.stdout)
+
+
+def test_activation_starts_the_configured_server_for_sq_files() -> None:
+    did = activate({})
+    (client,) = did["clients"]
+    assert client["server"] == {
+        "command": "sentinel",
+        "args": ["lsp"],
+        "transport": 0,
+        "options": {"cwd": "/work/project"},
+    }
+    assert client["selector"] == [{"scheme": "file", "language": "sq"}]
+    assert did["started"] == 1 and did["errors"] == []
+    assert did["watched"] == ["**/*.py"]  # Python edits re-check the imports
+    manifest_commands = [c["command"] for c in load("package.json")["contributes"]["commands"]]
+    assert did["commands"] == manifest_commands
+    custom = activate({"command": "/venv/bin/sentinel", "extraArgs": ["--debounce", "0.3"]})
+    assert custom["clients"][0]["server"]["command"] == "/venv/bin/sentinel"
+    assert custom["clients"][0]["server"]["args"] == ["lsp", "--debounce", "0.3"]
+
+
+def test_a_server_that_cannot_start_is_explained() -> None:
+    did = activate({"fail": True})
+    (message,) = did["errors"]
+    assert "could not start `sentinel lsp`" in message and "sentinel.command" in message

@@ -131,3 +131,47 @@ def test_same_model_name_in_two_modules_gets_two_components(tmp_path: Path) -> N
     second = reader.args_schema(ExtImport("src.b", "op"))
     assert first != second
     assert len(reader.components) == 2
+
+
+def test_type_aliases_and_enums_become_components(tmp_path: Path) -> None:
+    reader = project(
+        tmp_path,
+        src__kinds="""
+from enum import Enum, StrEnum
+from typing import Annotated, Literal, TypeAlias
+from pydantic import Field
+
+Level = Literal["LOW", "HIGH"]
+Id: TypeAlias = Annotated[str, Field(min_length=1, max_length=64)]
+
+class Status(StrEnum):
+    OPEN = "OPEN"
+    CLOSED = "CLOSED"
+
+class Opaque(Enum):
+    A = object()
+""",
+        src__ops="""
+from pydantic import BaseModel
+from src.kinds import Id, Level, Opaque, Status
+
+NotAType = 3
+
+class Args(BaseModel):
+    id: Id
+    level: Level = "LOW"
+    status: Status | None = None
+    other: Opaque
+    count: NotAType
+
+def op(args: Args, context): ...
+""",
+    )
+    props = model_of(reader, "src.ops", "op")["properties"]
+    assert props["id"] == {"$ref": "#/components/schemas/Id"}
+    assert reader.components["Id"] == {"type": "string", "minLength": 1, "maxLength": 64}
+    assert props["level"] == {"$ref": "#/components/schemas/Level", "default": "LOW"}
+    assert reader.components["Level"] == {"enum": ["LOW", "HIGH"]}
+    assert reader.components["Status"] == {"enum": ["OPEN", "CLOSED"], "type": "string"}
+    assert props["status"]["anyOf"][0] == {"$ref": "#/components/schemas/Status"}
+    assert props["other"] == {} and props["count"] == {}  # not understood statically

@@ -100,6 +100,19 @@ async def test_query_by_get_with_args_param() -> None:
         assert (await client.get("/operations/get-echo")).json() == {"args": None}
 
 
+async def test_unknown_query_parameters_are_refused_not_dropped() -> None:
+    async with serve(DECL) as client:
+        response = await client.get(
+            "/operations/get-echo", params={"args": '{"q": "x"}', "limit": "5", "_": "1"}
+        )
+        assert response.status_code == 400
+        error = error_of(response)
+        assert error["code"] == "bad_request"
+        assert [d["field"] for d in error["details"]] == ["_", "limit"]
+        posted = await client.post("/operations/do-echo?debug=1", json={"q": "x"})
+        assert posted.status_code == 400
+
+
 async def test_action_by_get_is_405_json() -> None:
     async with serve(DECL) as client:
         response = await client.get("/operations/do-echo")

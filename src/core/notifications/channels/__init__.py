@@ -1,0 +1,1 @@
+"""One module per delivery channel; each ``send`` raises ``DeliveryError`` on failure."""
