@@ -38,6 +38,8 @@ from pathlib import Path
 from typing import Any
 
 REPO = Path(__file__).resolve().parents[1]
+# Not bench/ itself: bench/limits.py would shadow the ``limits`` package.
+sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != REPO / "bench"]
 sys.path.insert(0, str(REPO))
 
 from starlette.applications import Starlette  # noqa: E402

@@ -20,7 +20,7 @@ from datetime import UTC, datetime
 from typing import Any, Literal
 from urllib.parse import urlsplit
 
-from starlette.requests import HTTPConnection
+from starlette.requests import HTTPConnection, cookie_parser
 
 from sentinel_spec.runtime.auth.sessions import SessionRecord
 from sentinel_spec.runtime.auth.tokens import plausible_token, token_digest
@@ -42,16 +42,28 @@ class AuthState:
     user: Any
 
 
+_SESSION_COOKIE_BYTES = SESSION_COOKIE.encode("latin-1")
+
+
 def presented_token(conn: HTTPConnection) -> tuple[str, Source] | None:
-    header = conn.headers.get("authorization")
-    if header is not None:
-        scheme, _, value = header.partition(" ")
+    # One pass over the raw headers (the first of each, as ``conn.headers.get``): an
+    # anonymous request builds no Headers object and parses no cookies.
+    authorization = cookies = None
+    for name, raw in conn.scope["headers"]:
+        if name == b"authorization":
+            if authorization is None:
+                authorization = raw
+        elif name == b"cookie" and cookies is None:
+            cookies = raw
+    if authorization is not None:
+        scheme, _, value = authorization.decode("latin-1").partition(" ")
         if scheme.lower() == "bearer" and value.strip():
             return value.strip(), "bearer"
         return None  # a malformed Authorization header is not silently ignored for a cookie
-    cookie = conn.cookies.get(SESSION_COOKIE)
-    if cookie:
-        return cookie, "cookie"
+    if cookies is not None and _SESSION_COOKIE_BYTES in cookies:
+        cookie = cookie_parser(cookies.decode("latin-1")).get(SESSION_COOKIE)
+        if cookie:
+            return cookie, "cookie"
     if conn.scope["type"] == "websocket":
         query = conn.query_params.get("token")
         if query:

@@ -10,17 +10,18 @@ from __future__ import annotations
 import inspect
 import json
 import re
+from collections.abc import Mapping
 from typing import Any
 
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import Response
 from starlette.routing import Route
 
 from sentinel_spec.contract.declarations import Operation, UserFn
 from sentinel_spec.contract.routes import PlannedRoute
 from sentinel_spec.runtime.context import Entities
-from sentinel_spec.runtime.errors import HttpError, bounded
-from sentinel_spec.runtime.http.calls import call_user, guarded, is_async_callable
+from sentinel_spec.runtime.errors import HttpError, bounded, exception_response
+from sentinel_spec.runtime.http.calls import call_user, is_async_callable
 from sentinel_spec.runtime.middleware.headers import request_header
 from sentinel_spec.runtime.observability.context import bind_workspace, workspace_id_in
 from sentinel_spec.runtime.ratelimit.enforce import check_call
@@ -222,9 +223,53 @@ async def read_raw_args(request: Request) -> bytes | None:
     ):
         # Refused before reading: a form or an upload is not read only to be thrown away.
         raise HttpError(415, f"Expected {JSON_MEDIA_TYPE}, got {bounded(content_type, 100)}")
-    body = await request.body()
-    request.scope.setdefault("state", {})["body"] = body  # for error reports (scrubbed there)
+    body = await read_body(request)
+    scope.setdefault("state", {})["body"] = body  # for error reports (scrubbed there)
     return body
+
+
+async def read_body(request: Request) -> bytes:
+    """``await request.body()`` without its async generator (it runs on every call):
+    the messages read straight from ``receive``, the result kept where Starlette keeps
+    it, so a later ``request.body()`` (user code, through the context) returns it."""
+    if hasattr(request, "_body"):
+        return await request.body()
+    receive = request.receive
+    chunks: list[bytes] = []
+    while True:
+        message = await receive()
+        kind = message["type"]
+        if kind == "http.request":
+            chunks.append(message.get("body", b""))
+            if not message.get("more_body", False):
+                break
+        elif kind == "http.disconnect":
+            request._is_disconnected = True
+            raise ClientDisconnect()
+    request._stream_consumed = True
+    body = chunks[0] if len(chunks) == 1 else b"".join(chunks)
+    request._body = body
+    return body
+
+
+class JsonResponse(Response):
+    """A 200 of JSON bytes already encoded: the raw headers Starlette's ``init_headers``
+    makes for them (given headers, then content-length and content-type), made directly."""
+
+    media_type = JSON_MEDIA_TYPE
+
+    def __init__(self, body: bytes, headers: Mapping[str, str] | None = None) -> None:
+        self.status_code = 200
+        self.background = None
+        self.body = body
+        raw = (
+            [(k.lower().encode("latin-1"), v.encode("latin-1")) for k, v in headers.items()]
+            if headers
+            else []
+        )
+        raw.append((b"content-length", str(len(body)).encode("latin-1")))
+        raw.append((b"content-type", b"application/json"))
+        self.raw_headers = raw
 
 
 def operation_route(op: Operation, planned: PlannedRoute, state: RuntimeState) -> Route:
@@ -235,24 +280,36 @@ def operation_route(op: Operation, planned: PlannedRoute, state: RuntimeState) -
     entities = Entities(owner, op.entities)  # immutable: one for every call
     reads = op.kind == "query"  # no transaction unless it writes (Database.read_scope)
 
+    fn = op.fn
+
     async def run_operation(request: Request) -> Response:
-        # Authentication first: an anonymous caller learns nothing about the arguments.
-        user = await state.user_for(request, required=op.auth)
-        refuse_unknown_query(request)
-        args = validate(await read_raw_args(request))
-        workspace_id = workspace_id_in(args)
-        bind_workspace(workspace_id)
-        limit_headers = await check_call(state, op.name, op.rate_limit, request, user, workspace_id)
-        async with state.unit_of_work(read_only=reads) as scope:
-            context = state.context(request, owner, entities, user, scope)
-            result = await call_user(op.fn, is_async, args, context)
-            # Serialise inside the scope: ORM attributes expire on commit.
-            body = dumps(result)
-        return Response(body, media_type=JSON_MEDIA_TYPE, headers=limit_headers or None)
+        # ``guarded``'s rule inline (one coroutine less per call): every error a JSON answer.
+        try:
+            # Authentication first: an anonymous caller learns nothing about the arguments.
+            user = await state.user_for(request, required=op.auth)
+            if request.scope.get("query_string"):  # most calls have none: nothing to parse
+                refuse_unknown_query(request)
+            args = validate(await read_raw_args(request))
+            workspace_id = workspace_id_in(args)
+            bind_workspace(workspace_id)
+            limit_headers = await check_call(
+                state, op.name, op.rate_limit, request, user, workspace_id
+            )
+            async with state.unit_of_work(read_only=reads) as scope:
+                context = state.context(request, owner, entities, user, scope)
+                if is_async:
+                    result = await fn(args, context)
+                else:
+                    result = await call_user(fn, False, args, context)
+                # Serialise inside the scope: ORM attributes expire on commit.
+                body = dumps(result)
+            return JsonResponse(body, limit_headers)
+        except Exception as error:
+            return exception_response(error, owner)
 
     return Route(
         planned.path,
-        guarded(owner, run_operation),
+        run_operation,
         methods=list(planned.methods),
         name=planned.route_name,
     )

@@ -6,6 +6,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from sentinel_spec.contract.declarations import BodyLimits
 from sentinel_spec.runtime.errors import HttpError, error_response
+from sentinel_spec.runtime.middleware.deferred import mark, rewind
 from sentinel_spec.runtime.middleware.headers import request_header
 
 
@@ -42,13 +43,23 @@ class BodyLimitMiddleware:
         self.limits = limits
         # Paths with a limit of their own (the upload endpoint: app.uploads.maxSize).
         self.overrides = overrides if overrides is not None else {}
+        # Content-Type value -> limit: clients send a handful of distinct values.
+        self._by_type: dict[str | None, int] = {}
+
+    def _limit_for(self, content_type: str | None) -> int:
+        limit = self._by_type.get(content_type)
+        if limit is None:
+            limit = limit_for(content_type, self.limits)
+            if len(self._by_type) < 256:  # bounded: the values come from clients
+                self._by_type[content_type] = limit
+        return limit
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        limit = self.overrides.get(scope["path"]) or limit_for(
-            request_header(scope, b"content-type"), self.limits
+        limit = self.overrides.get(scope["path"]) or self._limit_for(
+            request_header(scope, b"content-type")
         )
         declared = request_header(scope, b"content-length")
         if declared is not None and declared.isdigit():
@@ -77,11 +88,13 @@ class BodyLimitMiddleware:
                 started = True
             await send(message)
 
+        queued = mark(scope)
         try:
             await self.app(scope, counting_receive, tracking_send)
         except PayloadTooLarge as error:
             # Raised through a route that did not turn it into a response itself.
             if not started:
+                rewind(scope, queued)  # the layers inside never saw this answer
                 await _send_error(error, scope, receive, send)
 
 

@@ -10,6 +10,7 @@ from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from sentinel_spec.runtime.errors import error_response
+from sentinel_spec.runtime.middleware.deferred import REPLACE, defer
 from sentinel_spec.runtime.middleware.headers import request_header
 
 if TYPE_CHECKING:
@@ -114,6 +115,9 @@ class CorsMiddleware:
         ]
         # Several Vary lines are one list in HTTP: the response's own Vary stays.
         extra.append((b"access-control-expose-headers", b"X-Request-ID"))
+        if defer(scope, send, REPLACE, extra, _CORS_NAMES):
+            await self.app(scope, receive, send)
+            return
 
         async def send_with_cors(message: Message) -> None:
             if message["type"] == "http.response.start":

@@ -6,6 +6,7 @@ from collections.abc import Mapping
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from sentinel_spec.runtime.middleware.deferred import IF_ABSENT, defer
 from sentinel_spec.runtime.middleware.headers import add_response_headers
 
 DEFAULT_CSP = (
@@ -46,7 +47,7 @@ class SecurityHeadersMiddleware:
         self.raw = security_header_items(overrides)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
+        if scope["type"] != "http" or defer(scope, send, IF_ABSENT, self.raw):
             await self.app(scope, receive, send)
             return
 

@@ -7,6 +7,7 @@ non-blocking shipper of ``observability.logstash``.
 
 from __future__ import annotations
 
+import collections
 import logging
 import os
 import sys
@@ -64,6 +65,7 @@ class LineBatchHandler(logging.Handler):
         self.batch = batch
         self.capacity = capacity
         self._lines: list[str] = []
+        self._pending: collections.deque[list[str]] = collections.deque()
         self._write_lock = threading.Lock()
         self._wake = threading.Event()
         self._closed = False
@@ -76,27 +78,40 @@ class LineBatchHandler(logging.Handler):
         except Exception:
             self.handleError(record)
             return
+        self._queue(line, record.levelno)
+
+    def emit_line(self, line: str, levelno: int) -> None:
+        """Queue a line formatted elsewhere (the access log's fast path), as ``emit``
+        would queue it: under the handler's lock, which ``flush`` takes to swap batches."""
+        with self.lock:  # type: ignore[union-attr]
+            self._queue(line, levelno)
+
+    def _queue(self, line: str, levelno: int) -> None:
         lines = self._lines
-        lines.append(line)  # list.append is atomic under the GIL
-        if record.levelno >= logging.ERROR or len(lines) >= self.capacity:
+        lines.append(line)
+        if levelno >= logging.ERROR or len(lines) >= self.capacity:
             self.flush()
         elif len(lines) >= self.batch:
             self._wake.set()
 
     def flush(self) -> None:
-        # The write lock keeps batches in order; the handler's lock (emit runs under it) is
-        # held only to take the waiting lines, so an emitter never waits on the write.
+        # Batches are taken under the handler's lock (emit runs under it) and written under
+        # the write lock, never both the other way round: an emitter holding the handler's
+        # lock may flush (an ERROR line) while the writer thread writes. The deque keeps
+        # batches in the order they were taken.
+        with self.lock:  # type: ignore[union-attr]
+            if self._lines:
+                self._pending.append(self._lines)
+                self._lines = []
         with self._write_lock:
-            with self.lock:  # type: ignore[union-attr]
-                lines, self._lines = self._lines, []
-            if not lines:
-                return
-            stream = sys.stderr
-            try:
-                stream.write("\n".join(lines) + "\n")
-                stream.flush()
-            except (OSError, ValueError):
-                pass  # stderr closed under us (shutdown): nowhere left to write
+            while self._pending:
+                lines = self._pending.popleft()
+                stream = sys.stderr
+                try:
+                    stream.write("\n".join(lines) + "\n")
+                    stream.flush()
+                except (OSError, ValueError):
+                    pass  # stderr closed under us (shutdown): nowhere left to write
 
     def close(self) -> None:
         self._closed = True

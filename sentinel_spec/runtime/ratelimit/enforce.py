@@ -88,6 +88,16 @@ async def enforce(
     return outcome(name, rule, await limiter.hit(rule, f"{name}:{key}", cost))
 
 
+def enforce_in_process(
+    limiter: RateLimiter, name: str, rule: RateLimit, key: str
+) -> dict[str, str] | None:
+    """``enforce`` without awaiting, for a limiter that counts in process memory
+    (``hit_in_process``); None when it cannot (shared storage): await ``enforce`` then."""
+    hit_now = getattr(limiter, "hit_in_process", None)
+    result = hit_now(rule, f"{name}:{key}") if hit_now is not None else None
+    return None if result is None else outcome(name, rule, result)
+
+
 async def check_call(
     state: Any,
     name: str,

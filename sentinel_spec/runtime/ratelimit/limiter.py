@@ -131,6 +131,14 @@ class LimitsRateLimiter:
         remaining, reset_after = window_stats(rule.limit, rule.per_seconds, *window)
         return RateLimitResult(allowed, rule.limit, remaining, reset_after)
 
+    def hit_in_process(self, rule: RateLimit, key: str, cost: int = 1) -> RateLimitResult | None:
+        """``hit`` without a coroutine when the counters are in this process's memory;
+        None when they are shared (Redis): then ``hit`` must be awaited."""
+        if self.shared:
+            return None
+        assert self.memory is not None
+        return self.memory.hit(f"{key}/{rule.limit}", rule.limit, rule.per_seconds, cost)
+
     async def _hit_memory(self, rule: RateLimit, key: str, cost: int) -> RateLimitResult:
         """The same sliding window counter as limits' MemoryStorage (``memory.py``); no
         await, so reading and counting are one step for the event loop."""

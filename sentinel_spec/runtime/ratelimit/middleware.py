@@ -13,7 +13,8 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from sentinel_spec.contract.declarations import RateLimit
 from sentinel_spec.runtime.errors import HttpError, http_error_response
-from sentinel_spec.runtime.ratelimit.enforce import enforce, raw
+from sentinel_spec.runtime.middleware.deferred import APPEND, defer
+from sentinel_spec.runtime.ratelimit.enforce import enforce, enforce_in_process, raw
 from sentinel_spec.runtime.ratelimit.keys import ip_key
 from sentinel_spec.runtime.state import RateLimiter
 
@@ -41,7 +42,13 @@ class RateLimitMiddleware:
             await self.app(scope, receive, send)
             return
         try:
-            headers = await enforce(self.limiter, self.name, self.rule, ip_key(scope))
+            key = ip_key(scope)
+            found = enforce_in_process(self.limiter, self.name, self.rule, key)
+            headers = (
+                found
+                if found is not None
+                else await enforce(self.limiter, self.name, self.rule, key)
+            )
         except HttpError as error:
             await http_error_response(error)(scope, receive, send)
             return
@@ -49,6 +56,9 @@ class RateLimitMiddleware:
             await self.app(scope, receive, send)
             return
         extra = raw(headers)
+        if defer(scope, send, APPEND, extra):
+            await self.app(scope, receive, send)
+            return
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":

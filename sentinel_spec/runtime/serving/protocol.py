@@ -72,6 +72,7 @@ class GuardedHttpToolsProtocol(HttpToolsProtocol):
         self._timer: asyncio.TimerHandle | None = None
         self._request_started = 0.0
         self._head_bytes = 0
+        self._read_size = 0
         self._refused = False
         self._discard_budget = 0
         self._total_deadline = False
@@ -91,6 +92,7 @@ class GuardedHttpToolsProtocol(HttpToolsProtocol):
             self._discard(len(data))
             return
         self._unset_keepalive_if_required()
+        self._read_size = len(data)
         if self._phase in (IDLE, DONE):
             self._disarm()  # the idle clock stops at the first byte of a request
         try:
@@ -143,7 +145,11 @@ class GuardedHttpToolsProtocol(HttpToolsProtocol):
                 "request_header_fields_too_large",
                 f"More than {limits.max_headers} header lines",
             )
-        if sum(len(name) + len(value) for name, value in headers) > limits.max_header_bytes:
+        # The head so far is at most what arrived: when that fits, so do the headers
+        # (most requests come in one read), and they need not be added up.
+        if self._head_bytes + self._read_size > limits.max_header_bytes and (
+            sum(len(name) + len(value) for name, value in headers) > limits.max_header_bytes
+        ):
             raise _Refuse(
                 431,
                 "request_header_fields_too_large",

@@ -262,3 +262,27 @@ def test_window_stats_give_an_honest_retry_after() -> None:
     remaining, wait = window_stats(10, 60, 0, 0.0, 3, 90.0)
     assert remaining == 7 and wait == 90.0
     assert window_stats(10, 60, 0, 0.0, 0, 0.0) == (10, 0.0)
+
+
+async def test_counting_in_process_without_awaiting_is_the_awaited_count() -> None:
+    from sentinel_spec.runtime.errors import HttpError
+    from sentinel_spec.runtime.ratelimit.enforce import enforce, enforce_in_process
+    from sentinel_spec.runtime.ratelimit.limiter import LimitsRateLimiter
+
+    rule = RateLimit(limit=3, per_seconds=60)
+    awaited, direct = LimitsRateLimiter(), LimitsRateLimiter()
+    for _ in range(3):
+        expected = await enforce(awaited, "default", rule, "ip:1.2.3.4")
+        got = enforce_in_process(direct, "default", rule, "ip:1.2.3.4")
+        assert got is not None
+        assert got["RateLimit-Policy"] == expected["RateLimit-Policy"]
+        assert got["RateLimit"].split(";")[:2] == expected["RateLimit"].split(";")[:2]
+    for limiter, call in ((awaited, None), (direct, enforce_in_process)):
+        with pytest.raises(HttpError) as refused:
+            if call is None:
+                await enforce(limiter, "default", rule, "ip:1.2.3.4")
+            else:
+                call(limiter, "default", rule, "ip:1.2.3.4")
+        assert refused.value.status == 429
+    # Counters shared through Redis cannot be counted without a round trip.
+    assert enforce_in_process(LimitsRateLimiter("redis://127.0.0.1:1"), "d", rule, "k") is None

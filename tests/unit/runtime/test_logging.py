@@ -113,3 +113,71 @@ async def test_the_access_line_names_the_signed_in_user(json_lines: io.StringIO)
     assert access["user.id"] == "u-7"
     error = next(line for line in lines if line["log.level"] == "error")
     assert error["user.id"] == "u-7"
+
+
+def test_the_access_fast_path_writes_the_line_logging_would(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from sentinel_spec.runtime.observability import context as request_context
+    from sentinel_spec.runtime.observability.logging import LineBatchHandler
+    from sentinel_spec.runtime.observability.request import (
+        RequestContextMiddleware,
+        _direct_handler,
+        access_logger,
+    )
+
+    stream = io.StringIO()
+    monkeypatch.setattr("sys.stderr", stream)
+    handler = LineBatchHandler(interval=60)
+    handler.setFormatter(JsonFormatter(service_name="svc", environment="test"))
+    monkeypatch.setattr(access_logger, "propagate", False)
+    monkeypatch.setattr(access_logger, "handlers", [handler])
+    monkeypatch.setattr(access_logger, "level", logging.INFO)
+    scope = {
+        "type": "http",
+        "method": "POST",
+        "path": "/operations/ping",
+        "headers": [(b"user-agent", b"probe/1")],
+        "client": ("10.1.2.3", 5000),
+    }
+    token = request_context.begin("req-7")
+    try:
+        request_context.bind_user("u-1")
+        request_context.bind_workspace("w-2")
+        assert _direct_handler() is handler  # the production set-up: no LogRecord made
+        RequestContextMiddleware._log(scope, 201, 0.0025)
+        handler.addFilter(logging.Filter())  # a filter must see a record: the slow path
+        assert _direct_handler() is None
+        RequestContextMiddleware._log(scope, 201, 0.0025)
+    finally:
+        request_context.end(token)
+        handler.close()
+    fast, slow = (json.loads(line) for line in stream.getvalue().splitlines())
+    assert fast.pop("@timestamp").endswith("Z") and slow.pop("@timestamp").endswith("Z")
+    assert fast == slow
+    assert fast["message"] == "POST /operations/ping 201"
+    assert fast["trace.id"] == "req-7" and fast["user.id"] == "u-1"
+    assert fast["organization.id"] == "w-2" and fast["service.name"] == "svc"
+    assert fast["event.duration"] == 2_500_000 and fast["client.ip"] == "10.1.2.3"
+
+
+def test_the_access_fast_path_steps_aside_for_other_handlers(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from sentinel_spec.runtime.observability.logging import LineBatchHandler, ReadableFormatter
+    from sentinel_spec.runtime.observability.request import _direct_handler, access_logger
+
+    handler = LineBatchHandler(interval=60)
+    try:
+        handler.setFormatter(JsonFormatter())
+        monkeypatch.setattr(access_logger, "propagate", False)
+        monkeypatch.setattr(access_logger, "handlers", [handler, logging.NullHandler()])
+        assert _direct_handler() is None  # two handlers: each must get the record
+        monkeypatch.setattr(access_logger, "handlers", [handler])
+        handler.setFormatter(ReadableFormatter())
+        assert _direct_handler() is None  # dev's lines
+        handler.setFormatter(JsonFormatter())
+        handler.setLevel(logging.WARNING)
+        assert _direct_handler() is None
+    finally:
+        handler.close()

@@ -267,3 +267,35 @@ def test_statuses_outside_the_table_get_codes_from_their_reason() -> None:
     assert HttpError(418).code == "im_a_teapot"
     with pytest.raises(ValueError, match="400-599"):
         HttpError(200)
+
+
+async def body_again(args: Any, context: Context) -> Any:
+    assert context.request is not None
+    return {"args": args, "raw": (await context.request.body()).decode()}
+
+
+async def test_a_body_in_several_chunks_is_read_whole_and_readable_again() -> None:
+    decl = AppDecl(name="T", title="T", operations=(op("again", "again", "action", body_again),))
+
+    async def chunks() -> Any:
+        for part in (b'{"a": ', b"[1, 2", b"]}"):
+            yield part
+
+    async with serve(decl) as client:
+        response = await client.post(
+            "/operations/again", content=chunks(), headers={"content-type": "application/json"}
+        )
+    assert response.status_code == 200
+    assert response.json() == {"args": {"a": [1, 2]}, "raw": '{"a": [1, 2]}'}
+
+
+def test_the_json_response_head_is_starlettes() -> None:
+    from starlette.responses import Response
+
+    from sentinel_spec.runtime.http.operations import JsonResponse
+
+    for headers in (None, {}, {"RateLimit-Limit": "5", "RateLimit-Remaining": "4"}):
+        ours = JsonResponse(b'"ok"', headers)
+        theirs = Response(b'"ok"', media_type="application/json", headers=headers or None)
+        assert ours.raw_headers == theirs.raw_headers
+        assert (ours.status_code, ours.body, ours.background) == (200, b'"ok"', None)
