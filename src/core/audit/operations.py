@@ -15,6 +15,7 @@ from src.core.audit.service import (
     export_entries,
     workspace_entries,
 )
+from src.core.instants import Instant
 from src.core.workspace.access import member_of
 
 
@@ -24,8 +25,8 @@ class Filters(BaseModel):
     action: str | None = Field(default=None, pattern=r"^[A-Z0-9_]{2,64}$")
     resource: str | None = Field(default=None, max_length=64)
     userId: str | None = Field(default=None, min_length=1, max_length=64)
-    since: dt.datetime | None = None
-    until: dt.datetime | None = None
+    since: Instant | None = None
+    until: Instant | None = None
 
     def audit_filter(self, resource_id: str | None = None) -> AuditFilter:
         return AuditFilter(

@@ -11,6 +11,7 @@ from sqlalchemy import delete, func, select, update
 
 from sentinel_spec.runtime import HttpError
 from src.core.entities import model
+from src.core.instants import Instant
 from src.core.notifications.serialize import notification_json
 
 NotificationType = Literal["INFO", "SUCCESS", "WARNING", "ERROR", "CRITICAL"]
@@ -20,8 +21,8 @@ class NotificationFilter(BaseModel):
     workspaceId: str | None = Field(default=None, max_length=64)
     isRead: bool | None = None
     type: NotificationType | None = None
-    startDate: datetime.datetime | None = None
-    endDate: datetime.datetime | None = None
+    startDate: Instant | None = None
+    endDate: Instant | None = None
     limit: int = Field(default=50, ge=1, le=100)
     offset: int = Field(default=0, ge=0, le=100_000)
 

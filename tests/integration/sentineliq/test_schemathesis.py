@@ -133,6 +133,7 @@ load_all_checks()
 # have nothing to compare against in a stateless run and pass through).
 EVERY_CHECK = CHECKS.get_all()
 POSITIVE_ACCEPTANCE = next(c for c in EVERY_CHECK if c.__name__ == "positive_data_acceptance")
+NEGATIVE_REJECTION = next(c for c in EVERY_CHECK if c.__name__ == "negative_data_rejection")
 
 # What a request the schema allows may still get, because it depends on stored state (an
 # emailed token no generator can guess) or on a rule JSON Schema cannot state exactly (the
@@ -196,6 +197,10 @@ def call_and_check(case: schemathesis.Case, headers: dict[str, str]) -> None:
     response = case.call(headers=headers)
     refused = state_dependent_refusal(case, response) or world_dependent_refusal(case, response)
     excluded = [POSITIVE_ACCEPTANCE] if refused else []
+    if response.status_code == 414:
+        # The server's URL limit (app.server.limits) refused the request before any
+        # operation saw it: a rejection, though not one of the statuses the check lists.
+        excluded.append(NEGATIVE_REJECTION)
     case.validate_response(response, checks=EVERY_CHECK, excluded_checks=excluded, headers=headers)
 
 
