@@ -20,9 +20,14 @@ _DATE_TIME = re.compile(r"^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}")
 def _rfc3339(value: Any) -> Any:
     if isinstance(value, datetime.datetime):
         return value
-    if not isinstance(value, str) or not _DATE_TIME.match(value):
-        raise ValueError("must be an RFC 3339 date-time, for example 2026-12-01T09:00:00Z")
-    return value
+    if isinstance(value, str) and _DATE_TIME.match(value):
+        # Parsed here, not by pydantic: after a before-validator, the runtime's strict
+        # validation would refuse the string itself.
+        try:
+            return datetime.datetime.fromisoformat(value)
+        except ValueError:
+            pass
+    raise ValueError("must be an RFC 3339 date-time, for example 2026-12-01T09:00:00Z")
 
 
 Instant = Annotated[datetime.datetime, BeforeValidator(_rfc3339)]

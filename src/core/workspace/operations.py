@@ -38,7 +38,12 @@ class UpdateWorkspaceArgs(Args):
 
 class InviteArgs(Args):
     workspaceId: str = Field(min_length=1, max_length=64)
-    email: str = Field(max_length=254, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+    # Control characters and U+FEFF spelled out: ``\s`` differs between JSON Schema's
+    # regexes and pydantic's (U+0085, U+001C-U+001F, U+FEFF), and the schema must agree.
+    email: str = Field(
+        max_length=254,
+        pattern=r"^[^@\s\x00-\x1f\x7f-\x9f\ufeff]+@[^@\s\x00-\x1f\x7f-\x9f\ufeff]+\.[^@\s\x00-\x1f\x7f-\x9f\ufeff]+$",
+    )
     role: Literal["ADMIN", "MEMBER", "VIEWER"] = "MEMBER"
 
 
