@@ -29,6 +29,7 @@ import sqlalchemy as sa
 from sentinel_spec.runtime.auth.clock import Clock, utc_now
 from sentinel_spec.runtime.auth.host import Host
 from sentinel_spec.runtime.auth.tables import AuthTables
+from sentinel_spec.runtime.env_numbers import env_seconds
 
 log = logging.getLogger("sentinel.auth")
 
@@ -49,22 +50,9 @@ class PruneSettings:
     def from_env(cls, environ: Mapping[str, str]) -> PruneSettings:
         default = cls()
         return cls(
-            _seconds(environ, "AUTH_PRUNE_EVERY", default.every_seconds),
-            _seconds(environ, "AUTH_PRUNE_KEEP", default.keep_seconds),
+            env_seconds(environ, "AUTH_PRUNE_EVERY", default.every_seconds, error=PruneConfigError),
+            env_seconds(environ, "AUTH_PRUNE_KEEP", default.keep_seconds, error=PruneConfigError),
         )
-
-
-def _seconds(environ: Mapping[str, str], name: str, default: float) -> float:
-    raw = environ.get(name, "").strip()
-    if not raw:
-        return default
-    try:
-        value = float(raw)
-    except ValueError:
-        raise PruneConfigError(f"{name} must be a number of seconds, got {raw!r}") from None
-    if value < 0:
-        raise PruneConfigError(f"{name} must not be negative, got {raw!r}")
-    return value
 
 
 @dataclass(frozen=True)

@@ -39,9 +39,10 @@ EMAIL_QUEUE = "sentinel-email"  # email_delivery.QUEUE (kept here: a cheap impor
 SHUTDOWN_ENV = "SENTINEL_JOBS_SHUTDOWN_TIMEOUT"
 
 _current: JobRuntime | None = None
-# The in-process workers of this process (``sentinel dev``), so a retiring dev process
-# can stop taking jobs the moment it stops accepting requests (see stop_taking_jobs).
-_in_process: list[JobWorker] = []
+# The workers running in this process (dev's, or the mail worker) and their tasks, so a retiring
+# dev process can stop taking jobs the moment it stops accepting requests (see
+# stop_taking_jobs) and the app's shutdown can wait for them.
+_in_process: list[tuple[JobWorker, asyncio.Task[None]]] = []
 
 
 def current() -> JobRuntime:
@@ -127,7 +128,6 @@ def install_jobs(builder: AppBuilder) -> None:
     environ = builder.settings.environ
     in_process = environ.get(IN_PROCESS_ENV, "") == "1"
     shutdown_timeout = float(environ.get(SHUTDOWN_ENV, "") or 5.0)
-    worker_task: list[tuple[JobWorker, asyncio.Task[None]]] = []
 
     async def start() -> None:
         await runtime.open()
@@ -137,8 +137,7 @@ def install_jobs(builder: AppBuilder) -> None:
         if in_process:
             worker = runtime.worker(concurrency=4, shutdown_timeout=shutdown_timeout)
             task = asyncio.create_task(_run_in_process(worker), name="sentinel-jobs-worker")
-            worker_task.append((worker, task))
-            _in_process.append(worker)
+            _in_process.append((worker, task))
         elif delivery is not None and environ.get(EMAIL_WORKER_ENV, "1").strip() != "0":
             # The mail queue only, no cron: mail goes out even where no `sentinel worker`
             # runs (dev's in-process worker above takes every queue already).
@@ -150,13 +149,12 @@ def install_jobs(builder: AppBuilder) -> None:
                 shutdown_timeout=shutdown_timeout,
             )
             task = asyncio.create_task(_run_in_process(mail), name="sentinel-mail-worker")
-            worker_task.append((mail, task))
+            _in_process.append((mail, task))
 
     async def stop() -> None:
-        for worker, task in worker_task:
+        for worker, task in _in_process:
             worker.stop()
             await asyncio.gather(task, return_exceptions=True)
-        worker_task.clear()
         _in_process.clear()
         if delivery is not None:
             await delivery.drain()  # mail committed just now gets its job first
@@ -190,7 +188,7 @@ def _deliver_email_through_jobs(
 def stop_taking_jobs() -> None:
     """A reload retires this process: its in-process workers take no new job from now on
     (running ones finish), so the next job runs the new code. Safe to call twice."""
-    for worker in _in_process:
+    for worker, _task in _in_process:
         worker.stop()
 
 

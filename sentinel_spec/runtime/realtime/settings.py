@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from sentinel_spec.runtime.env_numbers import env_seconds
+
 
 class RealtimeConfigError(ValueError):
     """A REALTIME_* variable is malformed; the message names it."""
@@ -72,6 +74,10 @@ class Heartbeat:
         return {"ws_ping_interval": self.interval_seconds, "ws_ping_timeout": self.timeout_seconds}
 
 
+def _num(environ: Mapping[str, str], name: str, default: float) -> float:
+    return env_seconds(environ, name, default, error=RealtimeConfigError)
+
+
 def _int(environ: Mapping[str, str], name: str, default: int) -> int:
     raw = environ.get(name, "").strip()
     if not raw:
@@ -82,17 +88,4 @@ def _int(environ: Mapping[str, str], name: str, default: int) -> int:
         raise RealtimeConfigError(f"{name} must be a whole number, got {raw!r}") from None
     if value <= 0:
         raise RealtimeConfigError(f"{name} must be positive, got {raw!r}")
-    return value
-
-
-def _num(environ: Mapping[str, str], name: str, default: float) -> float:
-    raw = environ.get(name, "").strip()
-    if not raw:
-        return default
-    try:
-        value = float(raw)
-    except ValueError:
-        raise RealtimeConfigError(f"{name} must be a number of seconds, got {raw!r}") from None
-    if value < 0:
-        raise RealtimeConfigError(f"{name} must not be negative, got {raw!r}")
     return value
