@@ -1,56 +1,34 @@
 """GET/POST /invitations/accept?token=: the page an invitation mail links to.
 
-The GET never uses the token up (mail scanners follow links); the button POSTs it. A
-visitor is asked to sign in or create an account first and comes back here after, since
-the platform only lets the invited, verified address accept.
+The platform only lets the invited, verified address accept, so a visitor signs in or
+creates an account first (see token_links.py for the link's rules).
 """
 
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import quote, urlencode
 
-from pydantic import ValidationError
-
-from sentinel_spec.runtime import HttpError
 from src.client import services
-from src.client.web import component, error_text, form_fields, page, redirect, undo
+from src.client.pages.token_links import token_view, use_token
+from src.client.web import component, redirect
 from src.core.workspace import members
-from src.core.workspace import operations as ops
 
-
-async def _view(
-    request: Any, context: Any, token: str, *, error: str | None = None, status: int = 200
-) -> Any:
-    here = "/invitations/accept?" + urlencode({"token": token})
-    return await page(
-        request,
-        context,
-        "invitation.html",
-        {"token": token, "next": quote(here, safe=""), "error": error},
-        status=status,
-    )
+HERE = "/invitations/accept"
+TEMPLATE = "invitation.html"
 
 
 @component
 async def invitation_page(request: Any, context: Any) -> Any:
-    return await _view(request, context, request.query_params.get("token", ""))
+    token = request.query_params.get("token", "")
+    return await token_view(request, context, path=HERE, template=TEMPLATE, token=token)
 
 
 @component
 async def invitation_form(request: Any, context: Any) -> Any:
-    fields = await form_fields(request)
-    token = fields.get("token", "")
-    if context.user is None:
-        return redirect("/login", next=f"/invitations/accept?{urlencode({'token': token})}")
-    try:
-        args = ops.TokenArgs(token=token)
-        joined = await members.accept_invitation(context, args.token)
-    except (HttpError, ValidationError) as failed:
-        if isinstance(failed, HttpError) and failed.status in (401, 429):
-            raise
-        await undo(context)
-        status = failed.status if isinstance(failed, HttpError) else 400
-        return await _view(request, context, token, error=error_text(failed), status=status)
-    await services.switch_workspace(context, joined["workspaceId"])
-    return redirect("/dashboard", done="joined")
+    async def joined(membership: Any) -> Any:
+        await services.switch_workspace(context, membership["workspaceId"])
+        return redirect("/dashboard", done="joined")
+
+    return await use_token(
+        request, context, path=HERE, template=TEMPLATE, use=members.accept_invitation, done=joined
+    )

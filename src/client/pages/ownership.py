@@ -1,51 +1,34 @@
 """GET/POST /workspaces/transfer/confirm?token=: the new owner confirms an ownership
-transfer from the mailed link (the GET never uses the token up; the button POSTs it)."""
+transfer from the mailed link (see token_links.py for the link's rules)."""
 
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import quote, urlencode
 
-from pydantic import ValidationError
-
-from sentinel_spec.runtime import HttpError
-from src.client.web import component, error_text, form_fields, page, redirect, undo
-from src.core.workspace import operations as ops
+from src.client.pages.token_links import token_view, use_token
+from src.client.web import component, redirect
 from src.core.workspace import ownership
 
 HERE = "/workspaces/transfer/confirm"
-
-
-async def _view(
-    request: Any, context: Any, token: str, *, error: str | None = None, status: int = 200
-) -> Any:
-    here = f"{HERE}?{urlencode({'token': token})}"
-    return await page(
-        request,
-        context,
-        "transfer.html",
-        {"token": token, "next": quote(here, safe=""), "error": error},
-        status=status,
-    )
+TEMPLATE = "transfer.html"
 
 
 @component
 async def transfer_page(request: Any, context: Any) -> Any:
-    return await _view(request, context, request.query_params.get("token", ""))
+    token = request.query_params.get("token", "")
+    return await token_view(request, context, path=HERE, template=TEMPLATE, token=token)
 
 
 @component
 async def transfer_form(request: Any, context: Any) -> Any:
-    fields = await form_fields(request)
-    token = fields.get("token", "")
-    if context.user is None:
-        return redirect("/login", next=f"{HERE}?{urlencode({'token': token})}")
-    try:
-        await ownership.confirm_transfer(context, ops.TokenArgs(token=token).token)
-    except (HttpError, ValidationError) as failed:
-        if isinstance(failed, HttpError) and failed.status in (401, 429):
-            raise
-        await undo(context)
-        status = failed.status if isinstance(failed, HttpError) else 400
-        return await _view(request, context, token, error=error_text(failed), status=status)
-    return redirect("/dashboard", done="owner")
+    async def confirmed(_: Any) -> Any:
+        return redirect("/dashboard", done="owner")
+
+    return await use_token(
+        request,
+        context,
+        path=HERE,
+        template=TEMPLATE,
+        use=ownership.confirm_transfer,
+        done=confirmed,
+    )
