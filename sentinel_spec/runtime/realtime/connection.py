@@ -1,9 +1,14 @@
-"""One accepted native WebSocket: its bounded send queue, its sender task, its replay.
+"""One accepted native WebSocket: its bounded send queue, its sender, its replay.
 
 The fan-out calls ``offer`` (synchronous, never waits). Frames wait in a queue bounded
-in messages and bytes; a sender task writes them. A client that stops reading makes the
+in messages and bytes; a sender task writes them, started when the queue gets its first
+frame and ended when it is empty again, so an idle socket holds no task and a busy one
+writes a burst without a wake-up per frame. A client that stops reading makes the
 sender wait on the socket, the queue fills, and the connection is dropped: removed from
 every channel at once, given ``close_timeout`` to take a 1013 close frame, then cut.
+
+Frames are the message's own text (``Message.frame``, built once per instance) handed to
+the ASGI server as ``websocket.send``; the server frames and writes it per socket.
 """
 
 from __future__ import annotations
@@ -49,8 +54,10 @@ class SocketConnection:
         self._replay = replay
         self._queue: deque[str] = deque()
         self._queued_bytes = 0
-        self._wakeup = asyncio.Event()
-        self._sent = RecentIds(2 * settings.replay_limit + 64)
+        # Ids a replay sent: the live copy of one may still arrive after it (its NOTIFY
+        # was on its way when the replay's query read it). None until a replay runs; the
+        # hub already delivers each live id once.
+        self._replayed: RecentIds | None = None
         self._holding: dict[str, list[Message]] = {}  # channel -> live messages during replay
         self.closed = asyncio.Event()
         self.close_code: int | None = None
@@ -69,7 +76,8 @@ class SocketConnection:
         self._enqueue_message(message)
 
     def _enqueue_message(self, message: Message) -> None:
-        if self._sent.add(message.id):
+        replayed = self._replayed
+        if replayed is None or message.id not in replayed:
             self.enqueue(message.frame())
 
     def enqueue(self, text: str) -> None:
@@ -92,7 +100,10 @@ class SocketConnection:
             return
         self._queue.append(text)
         self._queued_bytes += size
-        self._wakeup.set()
+        if self._sender is None:
+            self._sender = asyncio.get_running_loop().create_task(
+                self._send_queued(), name="realtime-socket-sender"
+            )
 
     @property
     def queued(self) -> int:
@@ -119,30 +130,35 @@ class SocketConnection:
             held = self._holding.pop(channel, [])
         if not replay.complete:
             self.enqueue(gap_frame(channel))
+        if self._replayed is None:
+            self._replayed = RecentIds(2 * self.settings.replay_limit + 64)
         for message in _merge(replay.messages, held):
-            self._enqueue_message(message)
+            if self._replayed.add(message.id):
+                self.enqueue(message.frame())
 
     def unsubscribe(self, channel: str) -> None:
         self.hub.unsubscribe(channel, self)
 
     # ---------------------------------------------------------------- the socket
 
-    def start(self) -> None:
-        self._sender = asyncio.create_task(self._send_loop(), name="realtime-socket-sender")
-
-    async def _send_loop(self) -> None:
+    async def _send_queued(self) -> None:
+        """Write the queue out, then end (``enqueue`` starts the next one)."""
+        queue = self._queue
+        send = self.websocket.send
         try:
-            while True:
-                await self._wakeup.wait()
-                self._wakeup.clear()
-                while self._queue:
-                    text = self._queue.popleft()
-                    self._queued_bytes -= len(text)
-                    await self.websocket.send_text(text)
+            while queue:
+                text = queue.popleft()
+                self._queued_bytes -= len(text)
+                await send({"type": "websocket.send", "text": text})
         except asyncio.CancelledError:
             raise
         except Exception:  # the client went away: the receive side notices too
             self.drop(None)
+        finally:
+            # No await between the last ``while queue`` and here: a frame queued while
+            # this ran was written by it.
+            if self._sender is asyncio.current_task():
+                self._sender = None
 
     def drop(self, code: int | None, reason: str = "") -> None:
         """Stop delivering at once; close (with ``code``) in the background."""
@@ -153,8 +169,9 @@ class SocketConnection:
         self.hub.drop(self)
         self._queue.clear()
         self._queued_bytes = 0
-        if self._sender is not None and self._sender is not asyncio.current_task():
-            self._sender.cancel()
+        sender = self._sender
+        if sender is not None and sender is not asyncio.current_task():
+            sender.cancel()
         if code is not None:
             task = asyncio.create_task(self._close(code, reason))
             _background.add(task)
@@ -175,10 +192,11 @@ class SocketConnection:
         abort_transport(self.websocket)
 
     async def finish(self) -> None:
+        sender = self._sender
         self.drop(None)
-        if self._sender is not None:
-            self._sender.cancel()
-            await asyncio.gather(self._sender, return_exceptions=True)
+        if sender is not None:
+            sender.cancel()
+            await asyncio.gather(sender, return_exceptions=True)
 
 
 _background: set[asyncio.Task[None]] = set()

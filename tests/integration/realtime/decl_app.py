@@ -165,4 +165,12 @@ def build(environ: dict[str, str] | None = None, max_bytes: int = 60 << 20) -> S
 if __name__ == "__main__":
     import uvicorn
 
-    uvicorn.run(build(), host="127.0.0.1", port=int(sys.argv[1]), log_level="warning")
+    from sentinel_spec.runtime.realtime.settings import Heartbeat
+
+    uvicorn.run(
+        build(),
+        host="127.0.0.1",
+        port=int(sys.argv[1]),
+        log_level="warning",
+        **Heartbeat.from_env(os.environ).uvicorn_options(),  # as `sentinel start` serves it
+    )
