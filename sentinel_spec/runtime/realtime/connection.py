@@ -63,6 +63,7 @@ class SocketConnection:
         self.close_code: int | None = None
         self.overflowed = False
         self._sender: asyncio.Task[None] | None = None
+        self._closing: asyncio.Task[None] | None = None
 
     # ---------------------------------------------------------------- fan-out side
 
@@ -173,7 +174,7 @@ class SocketConnection:
         if sender is not None and sender is not asyncio.current_task():
             sender.cancel()
         if code is not None:
-            task = asyncio.create_task(self._close(code, reason))
+            self._closing = task = asyncio.create_task(self._close(code, reason))
             _background.add(task)
             task.add_done_callback(_background.discard)
 
@@ -192,11 +193,16 @@ class SocketConnection:
         abort_transport(self.websocket)
 
     async def finish(self) -> None:
+        """The endpoint's last step: stop the sender and let a close under way end (it
+        takes at most ``close_timeout``), since the server cuts the connection when the
+        endpoint returns and the close frame would not get out."""
         sender = self._sender
         self.drop(None)
         if sender is not None:
             sender.cancel()
             await asyncio.gather(sender, return_exceptions=True)
+        if self._closing is not None:
+            await asyncio.gather(self._closing, return_exceptions=True)
 
 
 _background: set[asyncio.Task[None]] = set()
