@@ -107,6 +107,117 @@ async def raw_notify_latency(url: str, messages: int) -> tuple[float, float]:
     return percentile(latencies, 0.5) * 1000, percentile(latencies, 0.99) * 1000
 
 
+class Tally:
+    """One phase's receipts: latencies, and an event set when every frame arrived."""
+
+    def __init__(self, expected: int) -> None:
+        self.latencies: list[float] = []
+        self.expected = expected
+        self.done = asyncio.Event()
+
+    def received(self, frame: bytes | str) -> None:
+        self.latencies.append(time.time() - json.loads(frame)["message"]["t"])
+        if len(self.latencies) >= self.expected:
+            self.done.set()
+
+
+class LibraryClient:
+    """A socket of the ``websockets`` library (what a Python client would use)."""
+
+    def __init__(self, ws: websockets.ClientConnection) -> None:
+        self.ws = ws
+        self._reader: asyncio.Task[None] | None = None
+
+    @classmethod
+    async def connect(cls, url: str) -> LibraryClient:
+        ws = await websockets.connect(url, max_queue=None)
+        await ws.recv()  # ready
+        return cls(ws)
+
+    def listen(self, tally: Tally, messages: int) -> None:
+        async def read() -> None:
+            for _ in range(messages):
+                tally.received(await self.ws.recv())
+
+        self._reader = asyncio.create_task(read())
+
+    async def close(self) -> None:
+        await self.ws.close()
+
+
+class RawClient(asyncio.Protocol):
+    """A minimal websocket client: the upgrade, then the server's unmasked frames parsed
+    in ``data_received``, no task and no queue per socket. It stands in for clients that
+    run elsewhere (browsers): it costs this machine's shared cores as little as it can."""
+
+    def __init__(self, request: bytes) -> None:
+        self.request = request
+        self.buffer = bytearray()
+        self.upgraded = False
+        self.ready = asyncio.get_running_loop().create_future()
+        self.tally: Tally | None = None
+        self.transport: asyncio.Transport | None = None
+
+    @classmethod
+    async def connect(cls, url: str) -> RawClient:
+        host, _, rest = url.removeprefix("ws://").partition("/")
+        request = (
+            f"GET /{rest} HTTP/1.1\r\nHost: {host}\r\nUpgrade: websocket\r\n"
+            "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+            "Sec-WebSocket-Version: 13\r\n\r\n"
+        ).encode()
+        name, _, port = host.partition(":")
+        loop = asyncio.get_running_loop()
+        _, protocol = await loop.create_connection(lambda: cls(request), name, int(port))
+        await asyncio.wait_for(protocol.ready, 30)
+        return protocol
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        self.transport = transport  # type: ignore[assignment]
+        self.transport.write(self.request)  # type: ignore[union-attr]
+
+    def listen(self, tally: Tally, messages: int) -> None:
+        self.tally = tally
+
+    def data_received(self, data: bytes) -> None:
+        buffer = self.buffer
+        buffer += data
+        if not self.upgraded:
+            end = buffer.find(b"\r\n\r\n")
+            if end < 0:
+                return
+            assert buffer.startswith(b"HTTP/1.1 101"), bytes(buffer[:80])
+            del buffer[: end + 4]
+            self.upgraded = True
+        at = 0
+        while len(buffer) - at >= 2:
+            opcode, length, head = buffer[at] & 0x0F, buffer[at + 1] & 0x7F, 2
+            if length == 126:
+                length, head = int.from_bytes(buffer[at + 2 : at + 4]), 4
+            elif length == 127:
+                length, head = int.from_bytes(buffer[at + 2 : at + 10]), 10
+            if len(buffer) - at < head + length:
+                break
+            payload = bytes(buffer[at + head : at + head + length])
+            at += head + length
+            if opcode == 0x1:
+                if not self.ready.done():
+                    self.ready.set_result(None)  # the endpoint's {"ready": true}
+                elif self.tally is not None:
+                    self.tally.received(payload)
+            elif opcode == 0x9:  # ping: a masked pong (zero mask: the payload as is)
+                assert self.transport is not None
+                self.transport.write(bytes([0x8A, 0x80 | len(payload)]) + b"\0" * 4 + payload)
+        del buffer[:at]
+
+    async def close(self) -> None:
+        if self.transport is not None:
+            self.transport.close()
+
+
+Receiver = LibraryClient | RawClient
+
+
 @dataclass
 class Phase:
     name: str
@@ -151,7 +262,7 @@ class Phase:
 
 async def phase(
     name: str,
-    conns: list[websockets.ClientConnection],
+    conns: list[Receiver],
     client: httpx.AsyncClient,
     address: str,
     channel: str,
@@ -161,14 +272,9 @@ async def phase(
 ) -> Phase:
     """Publish ``messages`` (at ``rate`` per second, or back to back) and wait until
     every socket has received every one."""
-    latencies: list[float] = []
-
-    async def reader(ws: websockets.ClientConnection) -> None:
-        for _ in range(messages):
-            frame = json.loads(await ws.recv())
-            latencies.append(time.time() - frame["message"]["t"])
-
-    tasks = [asyncio.create_task(reader(ws)) for ws in conns]
+    tally = Tally(len(conns) * messages)
+    for conn in conns:
+        conn.listen(tally, messages)
     await asyncio.sleep(0.5)  # the readers are waiting before the first publish
     client_before = time.process_time()
     server_before = [cpu_seconds(p) for p in pids]
@@ -181,11 +287,11 @@ async def phase(
         )
         response.raise_for_status()
     publish_seconds = time.monotonic() - start
-    await asyncio.wait_for(asyncio.gather(*tasks), 300)
+    await asyncio.wait_for(tally.done.wait(), 300)
     seconds = time.monotonic() - start
     client_cpu = time.process_time() - client_before
     server_cpu = [cpu_seconds(p) - b for p, b in zip(pids, server_before, strict=True)]
-    latencies.sort()
+    latencies = sorted(tally.latencies)
     return Phase(
         name,
         messages,
@@ -198,7 +304,9 @@ async def phase(
     )
 
 
-async def main(sockets: int, messages: int, rate: float | None, compression: bool) -> None:
+async def main(
+    sockets: int, messages: int, rate: float | None, compression: bool, raw: bool
+) -> None:
     server = os.environ["DATABASE_URL"]
     name = f"bench_{uuid.uuid4().hex[:8]}"
     with psycopg.connect(server, autocommit=True) as conn:
@@ -217,7 +325,7 @@ async def main(sockets: int, messages: int, rate: float | None, compression: boo
             "REALTIME_COMPRESSION": "1" if compression else "0",
         }
         with smtp_server() as smtp:
-            await served({**env, **smtp.env()}, smtp, sockets, messages, rate)
+            await served({**env, **smtp.env()}, smtp, sockets, messages, rate, raw)
         print(
             f"baseline (raw NOTIFY -> LISTEN, same run): p50 {base_p50:.2f} ms, "
             f"p99 {base_p99:.2f} ms"
@@ -234,18 +342,17 @@ async def served(
     sockets: int,
     messages: int,
     rate: float | None,
+    raw: bool,
 ) -> None:
     async with instance_processes(2, env) as addresses:
         alice = await signed_in(addresses[0], smtp, "alice")
         pids = pids_listening(addresses)
         before = sum(rss_kib(p) for p in pids)
-        conns = []
+        kind = RawClient if raw else LibraryClient
+        conns: list[Receiver] = []
         for i in range(sockets):
-            ws = await websockets.connect(
-                f"ws://{addresses[i % 2]}/ws/notifications?token={alice.session}", max_queue=None
-            )
-            await ws.recv()  # ready
-            conns.append(ws)
+            url = f"ws://{addresses[i % 2]}/ws/notifications?token={alice.session}"
+            conns.append(await kind.connect(url))
         await asyncio.sleep(2)
         idle = sum(rss_kib(p) for p in pids)
         channel = f"user:{alice.id}"
@@ -258,11 +365,11 @@ async def served(
                 "paced", conns, client, addresses[0], channel, messages, pids, paced_rate
             )
         busy = sum(rss_kib(p) for p in pids)
-        for ws in conns:
-            await ws.close()
+        for conn in conns:
+            await conn.close()
     extension = "permessage-deflate" if env["REALTIME_COMPRESSION"] == "1" else "none"
     print(f"sockets: {sockets} over 2 instances, messages per phase: {messages}")
-    print(f"compression: {extension}")
+    print(f"compression: {extension}; client: {'raw frames' if raw else 'websockets library'}")
     saturated.report()
     print(
         f"max delivery rate: {saturated.deliveries / saturated.seconds:.0f}/s; paced at "
@@ -282,5 +389,19 @@ if __name__ == "__main__":
     parser.add_argument("--messages", type=int, default=200)
     parser.add_argument("--rate", type=float, default=None, help="paced phase, msg/s")
     parser.add_argument("--compression", action="store_true", help="serve permessage-deflate")
+    parser.add_argument(
+        "--client",
+        choices=("websockets", "raw"),
+        default="websockets",
+        help="the websockets library (default) or a minimal frame parser",
+    )
     options = parser.parse_args()
-    asyncio.run(main(options.sockets, options.messages, options.rate, options.compression))
+    asyncio.run(
+        main(
+            options.sockets,
+            options.messages,
+            options.rate,
+            options.compression,
+            options.client == "raw",
+        )
+    )
