@@ -1,8 +1,9 @@
 """A socket's delivery path without a server: ``Hub`` -> ``SocketConnection`` -> an ASGI
-``send`` (a recording stand-in for the WebSocket). The frame is built once per message,
-the sender task lives only while frames are queued, a slow socket is dropped at its
-queue's bound and its 1013 close is awaited, a replayed message arriving live again is
-sent once, and a socket that never replayed keeps no id set. Plus REALTIME_COMPRESSION.
+``send`` (a recording stand-in for the WebSocket). The frame is built once per message;
+no sender task until a socket's first frame (then one, woken per burst); a slow socket
+is dropped at its queue's bound and its 1013 close is awaited; a replayed message
+arriving live again is sent once; a socket that never replayed keeps no id set. Plus
+REALTIME_COMPRESSION.
 """
 
 from __future__ import annotations
@@ -66,8 +67,15 @@ async def test_one_frame_object_for_every_socket_and_no_idle_sender() -> None:
     texts = [socket.sent[0] for _, socket in pairs]
     assert texts[0] == '{"id":"1","channel":"case:1","message":{"n":1}}'
     assert texts[0] is texts[1] is texts[2]  # framed once, shared
-    assert all(conn._sender is None for conn, _ in pairs)  # drained: the task ended
+    senders = [conn._sender for conn, _ in pairs]
+    hub.deliver(Message(2, "case:1", '{"n":2}'))
+    await settle()
+    assert [len(socket.sent) for _, socket in pairs] == [2, 2, 2]
+    assert [conn._sender for conn, _ in pairs] == senders  # woken, not a task per burst
     assert all(conn._replayed is None for conn, _ in pairs)
+    for conn, _ in pairs:
+        await conn.finish()
+    assert all(sender is not None and sender.done() for sender in senders)
 
 
 async def test_a_stalled_socket_is_dropped_at_its_bound_and_its_close_awaited() -> None:
