@@ -184,6 +184,8 @@ async def test_type_is_sniffed_and_membership_checked(
         not_member = Body({"workspaceId": "w2"}, 1000)
         response = await upload(address, not_member, alice.session)  # no member of w2
         assert response.status_code == 403
+        # Both refused before a byte was stored: nothing in the folder, partial or not.
+        assert [p for p in tmp_path.rglob("*") if p.is_file()] == []
         forged = alice.session[:-4] + "AAAA"
         response = await upload(address, Body({"workspaceId": "w1"}, 1000), forged)
         assert response.status_code == 401
