@@ -3,9 +3,9 @@
 The fan-out calls ``offer`` (synchronous, never waits). Frames wait in a queue bounded
 in messages and bytes; a sender task writes them, started by the socket's first frame
 (a socket that is never sent anything holds no task) and woken through a bare future
-after that. A client that stops reading makes the
-sender wait on the socket, the queue fills, and the connection is dropped: removed from
-every channel at once, given ``close_timeout`` to take a 1013 close frame, then cut.
+after that. A client that stops reading makes the sender wait on the socket, the queue
+fills, and the connection is dropped: removed from every channel at once, given
+``close_timeout`` to take a 1013 close frame, then cut.
 
 Frames are the message's own text (``Message.frame``, built once per instance) handed to
 the ASGI server as ``websocket.send``; the server frames and writes it per socket.
@@ -192,12 +192,11 @@ class SocketConnection:
                 if self.websocket.application_state == WebSocketState.CONNECTED:
                     await self.websocket.close(code, reason)
                 return
-        except TimeoutError:
+        except Exception:  # TimeoutError, or the close could not be sent at all
             pass
-        except Exception:
-            return
         # The peer takes nothing (its TCP window is shut): the close frame cannot get
         # out, so cut the connection rather than keep its buffers until TCP gives up.
+        # Either way the endpoint's receive then gets its disconnect.
         abort_transport(self.websocket)
 
     async def finish(self) -> None:
