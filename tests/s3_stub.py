@@ -2,7 +2,8 @@
 
 It speaks the parts of S3's REST API a writer uses, path-style (``/<bucket>/<key>``):
 ``PUT`` an object, the multipart calls (``POST ?uploads``, ``PUT ?partNumber&uploadId``,
-``POST ?uploadId`` to complete, ``DELETE ?uploadId`` to abort) and ``GET`` an object.
+``POST ?uploadId`` to complete, ``DELETE ?uploadId`` to abort), ``GET`` and ``DELETE``
+an object (deleted keys are recorded in ``deleted``).
 
 Signatures are recomputed with botocore's own SigV4 signer (not Sentinel's), from the
 request as received: the canonical request, the scope, the signed headers and the
@@ -56,6 +57,7 @@ class S3Stub:
     content_types: dict[str, str] = field(default_factory=dict)
     uploads: dict[str, dict[int, bytes]] = field(default_factory=dict)
     aborted: list[str] = field(default_factory=list)
+    deleted: list[str] = field(default_factory=list)
     requests: list[Received] = field(default_factory=list)
     refused: list[tuple[Received, str]] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
@@ -211,6 +213,10 @@ class S3Stub:
         if method == "DELETE" and "uploadId" in query:
             self.uploads.pop(query["uploadId"], None)
             self.aborted.append(query["uploadId"])
+            return 204, b"", {}
+        if method == "DELETE":
+            self.objects.pop(key, None)
+            self.deleted.append(key)
             return 204, b"", {}
         if method == "PUT":
             self.objects[key] = body

@@ -142,11 +142,10 @@ async def serve(app: Any, sock: socket.socket, status: StatusPipe, log_level: st
     from sentinel_spec.runtime.serving import PROTOCOL, read_serving_settings
 
     limits, _ = read_serving_settings()
-    heartbeat = Heartbeat.from_env(os.environ)  # the pings sentinel start sends
+    heartbeat = Heartbeat.from_env(os.environ)
     config = uvicorn.Config(
         app,
-        ws_ping_interval=heartbeat.interval_seconds,
-        ws_ping_timeout=heartbeat.timeout_seconds,
+        **heartbeat.uvicorn_options(),  # pings and compression, as sentinel start serves them
         http=PROTOCOL,  # app.server.limits, as sentinel start serves them
         timeout_keep_alive=max(1, int(limits.idle_timeout)),
         log_level=log_level,

@@ -19,6 +19,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, cast
 
 if TYPE_CHECKING:
+    from starlette.requests import HTTPConnection
     from starlette.websockets import WebSocket
 
     from sentinel_spec.runtime.state import AppBuilder
@@ -61,8 +62,13 @@ def install(builder: AppBuilder) -> None:
     )
     builder.services.publisher = realtime
 
-    async def authenticate(conn: WebSocket) -> Any:
-        return await state.current_user(conn)
+    from sentinel_spec.runtime.observability.context import bind_user
+
+    async def authenticate(conn: HTTPConnection) -> Any:
+        user = await state.current_user(conn)
+        if user is not None:  # the socket's log lines and Sentry events name the user
+            bind_user(user)
+        return user
 
     def context_factory(name: str) -> Any:
         owner = f"websocket `{name}`"
@@ -103,7 +109,7 @@ def install(builder: AppBuilder) -> None:
             fn=decl.socket_io.fn,
             path=decl.socket_io.path,
             realtime=realtime,
-            authenticate=state.current_user,
+            authenticate=authenticate,
             # Refused without a session whenever the app can sign anyone in (read at
             # connect time: features installed after this one may add the authenticator).
             auth_required=lambda: decl.auth is not None or state.services.authenticator is not None,

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 MAX_CHANNEL_LENGTH = 200
@@ -48,14 +48,24 @@ class Message:
     id: int
     channel: str
     payload: str
+    # The text frame, built on first use and shared by every socket of this instance.
+    _frame: str | None = field(default=None, init=False, repr=False, compare=False)
 
     def frame(self) -> str:
         """The text frame of RUNTIME.md: ``{"id", "channel", "message"}`` (id as a string).
 
-        Built by concatenation: the payload is already JSON, and one message is framed
-        once however many sockets receive it.
+        Built by concatenation (the payload is already JSON) once per message: the hub
+        hands the same ``Message`` to every local subscriber, so a fan-out to a thousand
+        sockets frames it once, not a thousand times.
         """
-        return f'{{"id":"{self.id}","channel":{json.dumps(self.channel)},"message":{self.payload}}}'
+        text = self._frame
+        if text is None:
+            text = (
+                f'{{"id":"{self.id}","channel":{json.dumps(self.channel)},'
+                f'"message":{self.payload}}}'
+            )
+            object.__setattr__(self, "_frame", text)  # a cache: the value never changes
+        return text
 
 
 def gap_frame(channel: str) -> str:

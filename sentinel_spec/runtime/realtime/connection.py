@@ -1,9 +1,14 @@
-"""One accepted native WebSocket: its bounded send queue, its sender task, its replay.
+"""One accepted native WebSocket: its bounded send queue, its sender, its replay.
 
 The fan-out calls ``offer`` (synchronous, never waits). Frames wait in a queue bounded
-in messages and bytes; a sender task writes them. A client that stops reading makes the
-sender wait on the socket, the queue fills, and the connection is dropped: removed from
-every channel at once, given ``close_timeout`` to take a 1013 close frame, then cut.
+in messages and bytes; a sender task writes them, started by the socket's first frame
+(a socket that is never sent anything holds no task) and woken through a bare future
+after that. A client that stops reading makes the sender wait on the socket, the queue
+fills, and the connection is dropped: removed from every channel at once, given
+``close_timeout`` to take a 1013 close frame, then cut.
+
+Frames are the message's own text (``Message.frame``, built once per instance) handed to
+the ASGI server as ``websocket.send``; the server frames and writes it per socket.
 """
 
 from __future__ import annotations
@@ -49,13 +54,19 @@ class SocketConnection:
         self._replay = replay
         self._queue: deque[str] = deque()
         self._queued_bytes = 0
-        self._wakeup = asyncio.Event()
-        self._sent = RecentIds(2 * settings.replay_limit + 64)
+        # Ids a replay sent: the live copy of one may still arrive after it (its NOTIFY
+        # was on its way when the replay's query read it). None until a replay runs; the
+        # hub already delivers each live id once.
+        self._replayed: RecentIds | None = None
         self._holding: dict[str, list[Message]] = {}  # channel -> live messages during replay
         self.closed = asyncio.Event()
         self.close_code: int | None = None
         self.overflowed = False
+        # Started by the first frame (a socket that is never sent anything has no task),
+        # then waiting on ``_waiter`` between bursts.
         self._sender: asyncio.Task[None] | None = None
+        self._waiter: asyncio.Future[None] | None = None
+        self._closing: asyncio.Task[None] | None = None
 
     # ---------------------------------------------------------------- fan-out side
 
@@ -69,7 +80,8 @@ class SocketConnection:
         self._enqueue_message(message)
 
     def _enqueue_message(self, message: Message) -> None:
-        if self._sent.add(message.id):
+        replayed = self._replayed
+        if replayed is None or message.id not in replayed:
             self.enqueue(message.frame())
 
     def enqueue(self, text: str) -> None:
@@ -92,7 +104,15 @@ class SocketConnection:
             return
         self._queue.append(text)
         self._queued_bytes += size
-        self._wakeup.set()
+        waiter = self._waiter
+        if waiter is not None:
+            self._waiter = None
+            if not waiter.done():
+                waiter.set_result(None)
+        elif self._sender is None:
+            self._sender = asyncio.get_running_loop().create_task(
+                self._send_loop(), name="realtime-socket-sender"
+            )
 
     @property
     def queued(self) -> int:
@@ -119,26 +139,31 @@ class SocketConnection:
             held = self._holding.pop(channel, [])
         if not replay.complete:
             self.enqueue(gap_frame(channel))
+        if self._replayed is None:
+            self._replayed = RecentIds(2 * self.settings.replay_limit + 64)
         for message in _merge(replay.messages, held):
-            self._enqueue_message(message)
+            if self._replayed.add(message.id):
+                self.enqueue(message.frame())
 
     def unsubscribe(self, channel: str) -> None:
         self.hub.unsubscribe(channel, self)
 
     # ---------------------------------------------------------------- the socket
 
-    def start(self) -> None:
-        self._sender = asyncio.create_task(self._send_loop(), name="realtime-socket-sender")
-
     async def _send_loop(self) -> None:
+        """Write the queue out; wait on a bare future for the next frame (cheaper to
+        wake than an ``asyncio.Event``, and far cheaper than a task per burst)."""
+        queue = self._queue
+        send = self.websocket.send
+        loop = asyncio.get_running_loop()
         try:
             while True:
-                await self._wakeup.wait()
-                self._wakeup.clear()
-                while self._queue:
-                    text = self._queue.popleft()
+                while queue:
+                    text = queue.popleft()
                     self._queued_bytes -= len(text)
-                    await self.websocket.send_text(text)
+                    await send({"type": "websocket.send", "text": text})
+                self._waiter = loop.create_future()
+                await self._waiter
         except asyncio.CancelledError:
             raise
         except Exception:  # the client went away: the receive side notices too
@@ -153,10 +178,11 @@ class SocketConnection:
         self.hub.drop(self)
         self._queue.clear()
         self._queued_bytes = 0
-        if self._sender is not None and self._sender is not asyncio.current_task():
-            self._sender.cancel()
+        sender = self._sender
+        if sender is not None and sender is not asyncio.current_task():
+            sender.cancel()
         if code is not None:
-            task = asyncio.create_task(self._close(code, reason))
+            self._closing = task = asyncio.create_task(self._close(code, reason))
             _background.add(task)
             task.add_done_callback(_background.discard)
 
@@ -166,19 +192,24 @@ class SocketConnection:
                 if self.websocket.application_state == WebSocketState.CONNECTED:
                     await self.websocket.close(code, reason)
                 return
-        except TimeoutError:
+        except Exception:  # TimeoutError, or the close could not be sent at all
             pass
-        except Exception:
-            return
         # The peer takes nothing (its TCP window is shut): the close frame cannot get
         # out, so cut the connection rather than keep its buffers until TCP gives up.
+        # Either way the endpoint's receive then gets its disconnect.
         abort_transport(self.websocket)
 
     async def finish(self) -> None:
+        """The endpoint's last step: stop the sender and let a close under way end (it
+        takes at most ``close_timeout``), since the server cuts the connection when the
+        endpoint returns and the close frame would not get out."""
+        sender = self._sender
         self.drop(None)
-        if self._sender is not None:
-            self._sender.cancel()
-            await asyncio.gather(self._sender, return_exceptions=True)
+        if sender is not None:
+            sender.cancel()
+            await asyncio.gather(sender, return_exceptions=True)
+        if self._closing is not None:
+            await asyncio.gather(self._closing, return_exceptions=True)
 
 
 _background: set[asyncio.Task[None]] = set()

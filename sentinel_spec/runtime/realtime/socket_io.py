@@ -114,9 +114,28 @@ class SocketIOServer:
         if inspect.isawaitable(outcome):
             await outcome
         registered = self.sio.handlers.get("/", {}).get("connect")
-        if registered is not None and registered is not self._connect:
+        # ``==``, not ``is``: each ``self._connect`` is a new bound-method object, and
+        # chaining our own handler after itself would recurse on every connect.
+        if registered is not None and registered != self._connect:
             self._user_connect = registered  # chained after authentication
             self.sio.handlers["/"]["connect"] = self._connect
+        self._guard_handlers()
+
+    def _guard_handlers(self) -> None:
+        """Report what the app's handlers raise (registered by ``fn``) in the socket's own
+        context. python-socketio runs each event in a task of its own and lets an
+        exception end it: it surfaced, if at all, as asyncio's "Task exception was never
+        retrieved" when the task was collected, without the socket's request id or user.
+        """
+        for namespace, handlers in self.sio.handlers.items():
+            for event, handler in list(handlers.items()):
+                if namespace == "/" and event == "connect":
+                    continue  # ``_connect`` guards the app's connect handler itself
+                handlers[event] = _guarded(f"app.webSocket handler `{event}`", event, handler)
+        for namespace, instance in self.sio.namespace_handlers.items():
+            instance.trigger_event = _guarded(
+                f"app.webSocket namespace `{namespace}`", None, instance.trigger_event
+            )
 
     async def _connect(self, sid: str, environ: dict[str, Any], auth: Any = None) -> Any:
         user = await self.authenticate(_handshake(environ, auth))
@@ -130,12 +149,37 @@ class SocketIOServer:
             return None
         handler = self._user_connect
         accepts_auth = len(inspect.signature(handler).parameters) >= 3
-        outcome = handler(sid, environ, auth) if accepts_auth else handler(sid, environ)
-        return await outcome if inspect.isawaitable(outcome) else outcome
+        try:
+            outcome = handler(sid, environ, auth) if accepts_auth else handler(sid, environ)
+            return await outcome if inspect.isawaitable(outcome) else outcome
+        except socketio.exceptions.ConnectionRefusedError:
+            raise  # the app's answer, not a failure
+        except Exception:
+            log.exception("app.webSocket connect handler raised; the socket is refused")
+            return False
 
     async def emit_to_user(self, user_id: Any, event: str, data: Any) -> None:
         """Emit ``event`` to every socket of ``user_id``, on every instance."""
         await self.sio.emit(event, data, room=user_channel(user_id))
+
+
+def _guarded(owner: str, event: str | None, handler: Callable[..., Any]) -> Callable[..., Any]:
+    """``handler``, with an exception it raises logged (the log line is the Sentry event,
+    with the socket's request id and user) and answered with None (an empty ack)."""
+
+    async def guarded(*args: Any) -> Any:
+        try:
+            outcome = handler(*args)
+            return await outcome if inspect.isawaitable(outcome) else outcome
+        except TypeError:
+            if event == "disconnect":
+                raise  # python-socketio retries a legacy one-argument disconnect handler
+            log.exception("%s raised", owner)
+        except Exception:
+            log.exception("%s raised", owner)
+        return None
+
+    return guarded
 
 
 def _handshake(environ: dict[str, Any], auth: Any) -> HTTPConnection:

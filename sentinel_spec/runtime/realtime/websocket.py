@@ -19,7 +19,6 @@ closes one that does not answer in time (``sentinel start`` sets both intervals)
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 from contextlib import AbstractAsyncContextManager, nullcontext, suppress
@@ -82,7 +81,6 @@ def websocket_route(
             replay=realtime.replay if realtime.has_replay else None,
         )
         websocket.scope[CONNECTION_KEY] = connection
-        connection.start()
         try:
             if user is not None:
                 await connection.subscribe(user_channel(user.id))
@@ -106,22 +104,18 @@ def websocket_route(
 
 
 async def _serve(websocket: WebSocket, connection: SocketConnection) -> None:
-    """After fn: read until the client leaves or the connection is dropped."""
-    closed = asyncio.create_task(connection.closed.wait())
-    try:
-        while _open(websocket):
-            receiving = asyncio.create_task(websocket.receive())
-            done, _ = await asyncio.wait({receiving, closed}, return_when=asyncio.FIRST_COMPLETED)
-            if receiving not in done:
-                receiving.cancel()
-                return
-            message = receiving.result()
-            if message["type"] == "websocket.disconnect":
-                return
-            if message.get("text") == "ping":
-                connection.enqueue("pong")
-    finally:
-        closed.cancel()
+    """After fn: read until the client leaves or the connection is dropped.
+
+    Reads in this task, with no watcher task beside it: a dropped connection sends its
+    close frame (or is cut), and either way the server's next event for it is the
+    disconnect that ends this loop.
+    """
+    while _open(websocket) and not connection.closed.is_set():
+        message = await websocket.receive()
+        if message["type"] == "websocket.disconnect":
+            return
+        if message.get("text") == "ping":
+            connection.enqueue("pong")
 
 
 def _open(websocket: WebSocket) -> bool:

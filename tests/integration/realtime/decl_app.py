@@ -89,15 +89,33 @@ def register(sio: Any, context: Any) -> None:
 
 
 async def authorize_upload(request: Any, fields: dict[str, str], context: Any) -> dict[str, Any]:
+    """``quota``: the largest file (maxBytes); ``totalQuota``: what the workspace may
+    store in all, checked by ``on_upload`` once the file's size is known."""
     workspace = fields.get("workspaceId", "")
     if not member_of(context.user, workspace):
         raise HttpError(403, "not a member of this workspace")
-    quota = int(fields["quota"]) if fields.get("quota", "").isdigit() else None
-    return {"workspaceId": workspace, **({"maxBytes": quota} if quota is not None else {})}
+    attributes: dict[str, Any] = {"workspaceId": workspace}
+    if fields.get("quota", "").isdigit():
+        attributes["maxBytes"] = int(fields["quota"])
+    if fields.get("totalQuota", "").isdigit():
+        attributes["totalQuota"] = int(fields["totalQuota"])
+    return attributes
 
 
 async def on_upload(file: dict[str, Any], context: Any) -> dict[str, Any]:
-    await context.realtime.publish(f"workspace:{file['attributes']['workspaceId']}", file)
+    workspace = file["attributes"]["workspaceId"]
+    total_quota = file["attributes"].get("totalQuota")
+    if total_quota is not None:  # this file's row is in the sum: same transaction
+        used = await context.session.scalar(
+            sa.text(
+                "SELECT coalesce(sum(size_bytes), 0) FROM sentinel_files "
+                "WHERE attributes->>'workspaceId' = :workspace"
+            ),
+            {"workspace": workspace},
+        )
+        if used > total_quota:
+            raise HttpError(413, "the workspace's storage quota is used up")
+    await context.realtime.publish(f"workspace:{workspace}", file)
     return {"evidence": True}
 
 
@@ -165,4 +183,12 @@ def build(environ: dict[str, str] | None = None, max_bytes: int = 60 << 20) -> S
 if __name__ == "__main__":
     import uvicorn
 
-    uvicorn.run(build(), host="127.0.0.1", port=int(sys.argv[1]), log_level="warning")
+    from sentinel_spec.runtime.realtime.settings import Heartbeat
+
+    uvicorn.run(
+        build(),
+        host="127.0.0.1",
+        port=int(sys.argv[1]),
+        log_level="warning",
+        **Heartbeat.from_env(os.environ).uvicorn_options(),  # as `sentinel start` serves it
+    )

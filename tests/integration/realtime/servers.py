@@ -27,12 +27,16 @@ def free_port() -> int:
 
 @asynccontextmanager
 async def serving(app: Any, **config: Any) -> AsyncIterator[str]:
-    """Serve ``app`` with uvicorn in this event loop; yields ``host:port``."""
+    """Serve ``app`` with uvicorn in this event loop, with the websocket options
+    ``sentinel start`` gives it (``config`` overrides them); yields ``host:port``."""
     import uvicorn
 
+    from sentinel_spec.runtime.realtime.settings import Heartbeat
+
     port = free_port()
+    options = {**Heartbeat.from_env(os.environ).uvicorn_options(), **config}
     server = uvicorn.Server(
-        uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", **config)
+        uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", **options)
     )
     task = asyncio.create_task(server.serve())
     while not server.started:

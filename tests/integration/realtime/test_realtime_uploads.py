@@ -184,9 +184,37 @@ async def test_type_is_sniffed_and_membership_checked(
         not_member = Body({"workspaceId": "w2"}, 1000)
         response = await upload(address, not_member, alice.session)  # no member of w2
         assert response.status_code == 403
+        # Both refused before a byte was stored: nothing in the folder, partial or not.
+        assert [p for p in tmp_path.rglob("*") if p.is_file()] == []
         forged = alice.session[:-4] + "AAAA"
         response = await upload(address, Body({"workspaceId": "w1"}, 1000), forged)
         assert response.status_code == 401
         tiny = Body({"workspaceId": "w1"}, 10)  # shorter than the sniffing window
         response = await upload(address, tiny, alice.session)
         assert response.status_code == 201 and response.json()["contentType"] == "image/png"
+
+
+async def test_refused_by_the_quota_hook_after_storing_leaves_no_bytes(
+    realtime_db: str, smtp: SmtpServer, tmp_path: Path
+) -> None:
+    """onUploadFn refuses once the size is known (the workspace's total quota): the file
+    was already stored whole, and is removed with the transaction's rollback."""
+    app = decl_app.build(settings(realtime_db, smtp, UPLOAD_DIR=str(tmp_path)))
+    async with serving(app) as address:
+        alice = await signed_in(address, smtp, "alice")
+        client, events = await progress_client(address, alice.session)
+        fields = {"workspaceId": "w1", "totalQuota": str(3 << 20)}
+        first = await upload(address, Body(fields, 2 << 20), alice.session)
+        assert first.status_code == 201, first.text
+        # 2 + 2 MB > 3 MB: refused after its bytes were written (past the 1 MiB buffer).
+        second = await upload(address, Body(fields, 2 << 20), alice.session)
+        assert second.status_code == 413, second.text
+        assert "quota" in second.json()["error"]["message"]
+        await asyncio.sleep(0.3)
+        await client.disconnect()
+    assert any(name == "upload:error" and data["status"] == 413 for name, data in events)
+    with psycopg.connect(realtime_db) as conn:
+        rows = conn.execute("SELECT storage_key FROM sentinel_files").fetchall()
+    assert len(rows) == 1
+    stored = [p for p in tmp_path.rglob("*") if p.is_file()]
+    assert stored == [tmp_path / rows[0][0]]  # the first file only, nothing partial

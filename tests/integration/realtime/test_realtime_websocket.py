@@ -216,7 +216,7 @@ async def test_slow_client_is_dropped_without_stalling_others(
         )
         assert b"101" in await asyncio.to_thread(slow.recv, 200)
         async with websockets.connect(
-            f"ws://{address}/ws/notifications?token={alice.session}"
+            f"ws://{address}/ws/notifications?token={alice.session}", max_queue=None
         ) as fast:
             await recv_json(fast)
             deadline = time.monotonic() + 10
@@ -224,11 +224,12 @@ async def test_slow_client_is_dropped_without_stalling_others(
                 assert time.monotonic() < deadline
                 await asyncio.sleep(0.05)
             payload = {"blob": "y" * 32_000}
-            sent = 0
-            for _ in range(20):  # 400 messages of 32 kB: past the socket buffers and the queue
+            sent = 20 * 25
+            # The fast client reads while the messages are published.
+            reading = asyncio.create_task(frames_until(fast, sent, timeout=20))
+            for _ in range(20):  # 500 messages of 32 kB: past the socket buffers and the queue
                 await publish(address, own, [payload] * 25)
-                sent += 25
-            got = await frames_until(fast, sent, timeout=20)
+            got = await reading
             assert len(got) == sent
             assert realtime.hub.subscribers(own) == 1  # the slow one is gone
         # The server cut the slow connection: reading drains what was buffered, then EOF.

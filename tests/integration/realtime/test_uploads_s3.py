@@ -97,6 +97,27 @@ async def test_refused_mid_stream_aborts_the_multipart_upload(
         assert conn.execute("SELECT count(*) FROM sentinel_files").fetchone() == (0,)
 
 
+@pytest.mark.parametrize("size", [3000, 12 << 20], ids=["one-put", "multipart"])
+async def test_refused_by_the_quota_hook_after_storing_deletes_the_object(
+    realtime_db: str, smtp: SmtpServer, s3: S3Stub, size: int
+) -> None:
+    """onUploadFn refuses once the object is complete in the bucket (the workspace's
+    total quota): the object is deleted, the first file's stays."""
+    app = decl_app.build({"DATABASE_URL": realtime_db, **smtp.env(), **s3.env()})
+    fields = {"workspaceId": "w1", "totalQuota": str(size + size // 2)}
+    async with serving(app) as address:
+        alice = await signed_in(address, smtp, "alice")
+        first = await upload(address, Body(fields, size), alice.session)
+        assert first.status_code == 201, first.text
+        second = await upload(address, Body(fields, size), alice.session)
+        assert second.status_code == 413, second.text
+    with psycopg.connect(realtime_db) as conn:
+        rows = conn.execute("SELECT storage_key FROM sentinel_files").fetchall()
+    assert [key for (key,) in rows] == list(s3.objects)  # the first file only
+    assert len(s3.deleted) == 1 and s3.deleted[0] not in s3.objects
+    assert s3.uploads == {} and s3.refused == []
+
+
 async def test_a_wrong_secret_is_refused_by_s3(s3: S3Stub) -> None:
     storage = storage_from_env({**s3.env(), "S3_SECRET_ACCESS_KEY": "wrong"})
     assert isinstance(storage, S3Storage)

@@ -12,8 +12,10 @@ read them). Steps, as the bytes arrive:
    refused with 415 before anything is stored. The client's Content-Type is only recorded.
 4. Bytes go to the storage writer and a SHA-256 as they come; once past the limit the
    upload is refused with 413 mid-stream and the partial object removed.
-5. The file row is written and ``on_upload_fn(file, context)`` runs in one transaction;
-   the answer is 201 with the file. Meanwhile ``upload:progress`` / ``upload:complete``
+5. The file row is written and ``on_upload_fn(file, context)`` runs in one transaction
+   (it may still refuse, e.g. a workspace's total quota, now that the size is known);
+   when that transaction does not commit, the stored object is deleted. The answer is
+   201 with the file. Meanwhile ``upload:progress`` / ``upload:complete``
    / ``upload:error`` go to the uploader's Socket.IO room ``user:<id>``.
 """
 
@@ -251,16 +253,22 @@ def upload_route(
             "storage_key": key,
             "attributes": attributes or None,
         }
-        async with state.unit_of_work() as scope:
-            await scope.session.execute(files_table.insert().values(**record))
-            file = _public(record)
-            if decl.on_upload_fn is not None:
-                context = state.context(request, "app.uploads onUploadFn", {}, user, scope)
-                outcome = decl.on_upload_fn(file, context)
-                if inspect.isawaitable(outcome):
-                    outcome = await outcome
-                if isinstance(outcome, dict):
-                    file = {**file, **outcome}
+        try:
+            async with state.unit_of_work() as scope:
+                await scope.session.execute(files_table.insert().values(**record))
+                file = _public(record)
+                if decl.on_upload_fn is not None:
+                    context = state.context(request, "app.uploads onUploadFn", {}, user, scope)
+                    outcome = decl.on_upload_fn(file, context)
+                    if inspect.isawaitable(outcome):
+                        outcome = await outcome
+                    if isinstance(outcome, dict):
+                        file = {**file, **outcome}
+        except BaseException:
+            # Refused once the whole file was known (onUploadFn's quota check), or the
+            # row was not written: the stored object must not outlive the transaction.
+            await writer.abort()
+            raise
         await progress.emit("upload:complete", {"file": file})
         return Response(dumps(file), status_code=201, media_type="application/json")
 

@@ -2,7 +2,9 @@
 
 A ``Writer`` takes the file in chunks as they arrive and never holds more than one S3
 part (8 MiB) in memory; ``commit`` makes the object visible, ``abort`` leaves nothing
-behind (a partial local file is removed, an S3 multipart upload is aborted).
+behind, before the commit (a partial local file is removed, an S3 multipart upload is
+aborted) or after it (the object is deleted: the upload was refused once its size was
+known, or its file row was never written).
 
 Chosen by ``UPLOAD_STORAGE`` (``local`` | ``s3``): ``UPLOAD_DIR`` (default
 ``uploads/``), or ``S3_ENDPOINT``, ``S3_BUCKET``, ``S3_REGION`` (``us-east-1``),
@@ -13,6 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 import os
 import re
 import uuid
@@ -26,6 +29,8 @@ from xml.etree import ElementTree
 import httpx
 
 from sentinel_spec.runtime.realtime.uploads import sigv4
+
+log = logging.getLogger("sentinel.uploads")
 
 
 class StorageConfigError(ValueError):
@@ -41,7 +46,8 @@ class Writer(Protocol):
 
     async def commit(self) -> None: ...
 
-    async def abort(self) -> None: ...
+    async def abort(self) -> None:
+        """Remove whatever was stored, committed or not; never raises."""
 
 
 class Storage(Protocol):
@@ -81,7 +87,7 @@ class LocalWriter:
         self.final = final
         self.partial = partial
         self._buffer = bytearray()
-        self._file: object = None
+        self._committed = False
 
     async def write(self, chunk: bytes) -> None:
         self._buffer += chunk
@@ -100,6 +106,7 @@ class LocalWriter:
     async def commit(self) -> None:
         await self._flush()
         await asyncio.to_thread(self._publish)
+        self._committed = True
 
     def _publish(self) -> None:
         if not self.partial.exists():
@@ -109,7 +116,11 @@ class LocalWriter:
 
     async def abort(self) -> None:
         self._buffer = bytearray()
-        await asyncio.to_thread(self.partial.unlink, missing_ok=True)
+        target = self.final if self._committed else self.partial
+        try:
+            await asyncio.to_thread(target.unlink, missing_ok=True)
+        except OSError as error:
+            log.warning("uploads: could not remove %s: %s", target, error)
 
 
 # ---------------------------------------------------------------- S3-compatible
@@ -187,6 +198,7 @@ class S3Writer:
         self._buffer = bytearray()
         self._upload_id: str | None = None
         self._parts: list[tuple[int, str]] = []
+        self._committed = False
 
     async def write(self, chunk: bytes) -> None:
         self._buffer += chunk
@@ -216,6 +228,7 @@ class S3Writer:
             await self.storage.request(
                 "PUT", self.key, body=data, headers={"content-type": self.content_type}
             )
+            self._committed = True
             return
         if data:
             await self._upload_part(data)
@@ -230,9 +243,18 @@ class S3Writer:
         # S3 may answer 200 with an <Error> body when completing fails.
         if b"<Error>" in response.content:
             raise StorageError(f"S3 complete {self.key}: {response.text[:200]}")
+        self._upload_id = None  # completed: nothing left to abort, an object to delete
+        self._committed = True
 
     async def abort(self) -> None:
         self._buffer = bytearray()
+        if self._committed:
+            self._committed = False
+            try:
+                await self.storage.request("DELETE", self.key)
+            except (StorageError, httpx.HTTPError) as error:
+                log.warning("uploads: could not delete S3 object %s: %s", self.key, error)
+            return
         if self._upload_id is not None:
             upload_id, self._upload_id = self._upload_id, None
             # On failure the bucket's lifecycle rule for incomplete uploads cleans up.
