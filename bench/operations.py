@@ -23,7 +23,10 @@ rounds), and each ratio is taken per pair (median printed), so a drift in the ma
 speed (five other processes share it) favours neither.
 
     python bench/operations.py [--duration 5] [--connections 32] [--rounds 5]
-                               [--cases constant,query,crud,auth]
+                               [--cases constant,query,crud,auth] [--driver asyncpg]
+
+``--driver`` is the app engine's driver (``DB_DRIVER``: asyncpg, the default, or psycopg);
+the hand-written baseline runs on the same one, and the first line printed names it.
 
 A p99 rests on the slowest 1% of the requests, so a run must be long enough for that to
 be more than a handful of them.
@@ -58,6 +61,7 @@ WASP = {"constant": 6200.0, "query": 707.0, "crud": 707.0}
 WASP_QUERY_P99_MS = 72.0
 
 ROWS = 20
+DRIVER = ["asyncpg"]  # the app engine's (DB_DRIVER), set by --driver
 PASSWORD = "Bench-password-9"
 
 SPEC = """\
@@ -319,6 +323,16 @@ def prepare(project: Path, server_url: str) -> str:
     return db_url
 
 
+def baseline_url(db_url: str) -> str:
+    """The URL the app's engine runs on (same driver), for the hand-written side."""
+    from sentinel_spec.runtime.db.urls import engine_url
+
+    target = engine_url(db_url, DRIVER[0])
+    if target.driver != DRIVER[0]:
+        raise SystemExit(f"the app's engine would not run on {DRIVER[0]}: is it installed?")
+    return target.url
+
+
 def sentinel(project: Path, *args: str) -> subprocess.CompletedProcess[bytes]:
     cmd = [sys.executable, "-c", "from sentinel_spec.cli import main; main()", *args]
     env = {**os.environ, "PYTHONPATH": str(REPO)}
@@ -335,6 +349,7 @@ def server_env(db_url: str, project: Path) -> dict[str, str]:
     return {
         **os.environ,
         "DATABASE_URL": db_url,
+        "DB_DRIVER": DRIVER[0],
         "AUTH_SECRET_KEY": "bench-secret-key-0123456789-abcdefghijklmnop",
         "APP_URL": "http://127.0.0.1",
         "SENTINEL_NOT_SERVED_REPORTED": "1",
@@ -522,7 +537,9 @@ def main() -> None:
         default="memory://",
         help="the rate limit's storage (memory:// or a redis:// URL)",
     )
+    parser.add_argument("--driver", choices=["asyncpg", "psycopg"], default="asyncpg")
     args = parser.parse_args()
+    DRIVER[0] = args.driver
     if not shutil.which("wrk"):
         raise SystemExit("wrk is not installed: apt-get install -y wrk")
     cases = [CASES[name] for name in args.cases.split(",")]
@@ -541,11 +558,8 @@ def main() -> None:
         scripts = {False: Path(tmp) / "post.lua", True: Path(tmp) / "post-auth.lua"}
         scripts[False].write_text(wrk_script(None))
         scripts[True].write_text(wrk_script(bearer))
-        # The bare side uses the driver the app's engine uses.
-        from sentinel_spec.runtime.db.urls import normalize_url
-
-        sqlalchemy_url = normalize_url(db_url)
-        print(f"driver: {sqlalchemy_url.split('://', 1)[0]}; cases: {args.cases}")
+        sqlalchemy_url = baseline_url(db_url)
+        print(f"driver: {sqlalchemy_url.split('://', 1)[0]} (both sides); cases: {args.cases}")
         # Both servers stay up (on the same core) for the whole run; only one is loaded
         # at a time, and the idle one costs nothing.
         ports = {False: free_port(), True: free_port()}

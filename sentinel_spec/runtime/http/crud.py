@@ -180,15 +180,29 @@ def _get_fn(model: type[Any], columns: Sequence[ColumnInfo], args_type: Any) -> 
 
 
 def _get_all_fn(model: type[Any], columns: Sequence[ColumnInfo], args_type: Any) -> CrudFn:
+    """One round trip: the page's columns with the table's count as a scalar subquery
+    (PostgreSQL runs it once, as an InitPlan, and the page still stops after ``limit``
+    rows; one statement also reads page and total from one snapshot). Rows come back as
+    dicts of the columns, the JSON form of the model (runtime/serialization.py), without
+    building ORM instances nobody will change. Only an empty page asks for the count
+    on its own."""
     order = [getattr(model, c.key) for c in columns if c.primary_key]
+    mapper: sa.orm.Mapper[Any] = sa.inspect(model)
+    keys = tuple(attr.key for attr in mapper.column_attrs)  # as the model serialises
+    count = sa.select(sa.func.count()).select_from(model)
+    page_query = sa.select(*(getattr(model, key) for key in keys), count.scalar_subquery())
+    page_query = page_query.order_by(*order)
+    width = len(keys)
 
     async def get_all(args: Any, context: Any) -> dict[str, Any]:
         page = _validated(args_type, args).model_dump()
         session: AsyncSession = context.session
-        query = sa.select(model).order_by(*order).limit(page["limit"]).offset(page["offset"])
-        items = list((await session.execute(query)).scalars())
-        total = await session.scalar(sa.select(sa.func.count()).select_from(model))
-        return {"items": items, "total": total}
+        query = page_query.limit(page["limit"]).offset(page["offset"])
+        rows = (await session.execute(query)).all()
+        if not rows:  # past the end (or an empty table): no row carries the count
+            return {"items": [], "total": await session.scalar(count)}
+        items = [dict(zip(keys, row[:width], strict=True)) for row in rows]
+        return {"items": items, "total": rows[0][width]}
 
     return get_all
 
