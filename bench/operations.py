@@ -32,7 +32,8 @@ A p99 rests on the slowest 1% of the requests, so a run must be long enough for 
 be more than a handful of them.
 
 Needs ``wrk`` (``apt-get install -y wrk``) and PostgreSQL (DATABASE_URL, default the
-local one); makes and drops its own database ``sentinel_bench``.
+local one); makes and drops its own database ``sentinel_bench_<pid>`` (one per run: two
+runs at once on one server must not drop each other's tables).
 """
 
 from __future__ import annotations
@@ -61,6 +62,7 @@ WASP = {"constant": 6200.0, "query": 707.0, "crud": 707.0}
 WASP_QUERY_P99_MS = 72.0
 
 ROWS = 20
+BENCH_DB = f"sentinel_bench_{os.getpid()}"
 DRIVER = ["asyncpg"]  # the app engine's (DB_DRIVER), set by --driver
 PASSWORD = "Bench-password-9"
 
@@ -296,9 +298,9 @@ def prepare(project: Path, server_url: str) -> str:
     (project / "baseline_app.py").write_text(BASELINE)
     sentinel(project, "build").check_returncode()
     with psycopg.connect(server_url, autocommit=True) as conn:
-        conn.execute("DROP DATABASE IF EXISTS sentinel_bench WITH (FORCE)")
-        conn.execute("CREATE DATABASE sentinel_bench")
-    db_url = with_database(server_url, "sentinel_bench")
+        conn.execute(f"DROP DATABASE IF EXISTS {BENCH_DB} WITH (FORCE)")
+        conn.execute(f"CREATE DATABASE {BENCH_DB}")
+    db_url = with_database(server_url, BENCH_DB)
     setup = textwrap.dedent(
         f"""
         import asyncio, decimal, os, sys
@@ -331,6 +333,13 @@ def baseline_url(db_url: str) -> str:
     if target.driver != DRIVER[0]:
         raise SystemExit(f"the app's engine would not run on {DRIVER[0]}: is it installed?")
     return target.url
+
+
+def drop_database(server_url: str) -> None:
+    import psycopg
+
+    with psycopg.connect(server_url, autocommit=True) as conn:
+        conn.execute(f"DROP DATABASE IF EXISTS {BENCH_DB} WITH (FORCE)")
 
 
 def sentinel(project: Path, *args: str) -> subprocess.CompletedProcess[bytes]:
@@ -549,36 +558,49 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="sentinel-bench-ops-") as tmp:
         project = Path(tmp) / "bench"
         db_url = prepare(project, server_url)
-        log = Path(tmp) / "server.log"
-        bearer = (
-            signed_in(project, db_url, log, extra_env)
-            if any(c.authenticated for c in cases)
-            else None
-        )
-        scripts = {False: Path(tmp) / "post.lua", True: Path(tmp) / "post-auth.lua"}
-        scripts[False].write_text(wrk_script(None))
-        scripts[True].write_text(wrk_script(bearer))
-        sqlalchemy_url = baseline_url(db_url)
-        print(f"driver: {sqlalchemy_url.split('://', 1)[0]} (both sides); cases: {args.cases}")
-        # Both servers stay up (on the same core) for the whole run; only one is loaded
-        # at a time, and the idle one costs nothing.
-        ports = {False: free_port(), True: free_port()}
-        procs = [
-            start_sentinel(project, ports[False], db_url, log, extra_env),
-            start_bare(project, ports[True], sqlalchemy_url),
-        ]
         try:
-            for bare, port in ports.items():
-                wait_http(port)
-                check_answers(port, cases, bearer, bare)
-            pids = {False: procs[0].pid, True: procs[1].pid}
-            figures = measure(ports, pids, cases, args, scripts)
+            run(project, db_url, args, cases, extra_env, Path(tmp))
         finally:
-            for proc in procs:
-                stop(proc)
-        lines = sum(1 for _ in log.open("rb"))
-        report(figures, cases)
-        print(f"  (sentinel wrote {lines} log lines: one JSON line per request, as in production)")
+            drop_database(server_url)
+
+
+def run(
+    project: Path,
+    db_url: str,
+    args: argparse.Namespace,
+    cases: list[Case],
+    extra_env: dict[str, str],
+    tmp: Path,
+) -> None:
+    """Serve, check and measure both sides; print the report."""
+    log = tmp / "server.log"
+    bearer = (
+        signed_in(project, db_url, log, extra_env) if any(c.authenticated for c in cases) else None
+    )
+    scripts = {False: tmp / "post.lua", True: tmp / "post-auth.lua"}
+    scripts[False].write_text(wrk_script(None))
+    scripts[True].write_text(wrk_script(bearer))
+    sqlalchemy_url = baseline_url(db_url)
+    print(f"driver: {sqlalchemy_url.split('://', 1)[0]} (both sides); cases: {args.cases}")
+    # Both servers stay up (on the same core) for the whole run; only one is loaded
+    # at a time, and the idle one costs nothing.
+    ports = {False: free_port(), True: free_port()}
+    procs = [
+        start_sentinel(project, ports[False], db_url, log, extra_env),
+        start_bare(project, ports[True], sqlalchemy_url),
+    ]
+    try:
+        for bare, port in ports.items():
+            wait_http(port)
+            check_answers(port, cases, bearer, bare)
+        pids = {False: procs[0].pid, True: procs[1].pid}
+        figures = measure(ports, pids, cases, args, scripts)
+    finally:
+        for proc in procs:
+            stop(proc)
+    lines = sum(1 for _ in log.open("rb"))
+    report(figures, cases)
+    print(f"  (sentinel wrote {lines} log lines: one JSON line per request, as in production)")
 
 
 if __name__ == "__main__":

@@ -86,6 +86,7 @@ def main() -> None:
             spy.wait()
         finally:
             bench.stop(proc)
+            bench.drop_database(server_url)
         print(f"driver {args.driver}; {args.case}: {rps:.0f} req/s, p99 {p99:.1f} ms", end="")
         print(" while sampled (py-spy slows it)")
         print(top_lines(raw, args.top))
