@@ -124,7 +124,8 @@ class SessionScope(AfterCommit):
             return
         try:
             if error is None:
-                await session.commit()
+                if not _nothing_to_commit(session):
+                    await session.commit()
             else:
                 await _quietly(session.rollback())
         except sa_exc.PendingRollbackError as pending:
@@ -133,6 +134,28 @@ class SessionScope(AfterCommit):
             raise pending
         finally:
             await _quietly(session.close())
+
+
+def _nothing_to_commit(session: AsyncSession) -> bool:
+    """True when a commit would send nothing and run nothing: a read scope that only read
+    (its connections are still in autocommit), with no pending object, no listener of
+    the commit (realtime's Redis publishes, a user's event) and nothing in ``info``.
+    ``close()`` alone then ends it: the commit's bookkeeping cost about as much as
+    building the 20 rows of a query."""
+    sync = session.sync_session
+    if sync._new or sync._deleted or sync.identity_map.check_modified() or sync.info:
+        return False
+    dispatch = sync.dispatch
+    if dispatch.before_commit or dispatch.after_commit or dispatch.after_transaction_end:
+        return False
+    transaction = sync._transaction
+    if transaction is None:
+        return True
+    for connection, *_ in transaction._connections.values():
+        dbapi_connection = connection.connection.dbapi_connection
+        if dbapi_connection is None or not dbapi_connection.autocommit:
+            return False
+    return True
 
 
 async def _quietly(step: Awaitable[object]) -> None:

@@ -175,3 +175,44 @@ async def test_a_connection_lost_under_a_read_is_a_503_and_the_pool_recovers(
             await scope.session.scalars(select(Item))
     async with db.read_scope() as scope:  # the pool reconnects by itself
         assert [r.name for r in (await scope.session.scalars(select(Item))).all()] == ["one"]
+
+
+async def test_an_added_object_not_yet_flushed_is_committed(db: Database) -> None:
+    # Only reads went through the connection: the commit must still flush the add.
+    async with db.read_scope() as scope:
+        await scope.session.scalars(select(Item))
+        scope.session.add(Item(id=5, name="unflushed"))
+    assert await names(db) == ["one", "unflushed"]
+
+
+async def test_a_change_to_a_loaded_object_is_committed(db: Database) -> None:
+    async with db.read_scope() as scope:
+        row = await scope.session.get(Item, 1)
+        assert row is not None
+        row.name = "renamed"
+    assert await names(db) == ["renamed"]
+
+
+async def test_commit_listeners_still_hear_a_read_only_commit(db: Database) -> None:
+    # Realtime's Redis publishes wait for the session's after_commit, even in a query.
+    from sqlalchemy import event
+
+    heard: list[str] = []
+    async with db.read_scope() as scope:
+        await scope.session.scalars(select(Item))
+        event.listen(scope.session.sync_session, "after_commit", lambda _: heard.append("c"))
+    assert heard == ["c"]
+
+
+async def test_on_commit_callbacks_run_after_a_read_only_scope(db: Database) -> None:
+    ran: list[str] = []
+    async with db.read_scope() as scope:
+        await scope.session.scalars(select(Item))
+        scope.on_commit(lambda: ran.append("after"))
+    assert ran == ["after"]
+    with pytest.raises(RuntimeError):
+        async with db.read_scope() as scope:
+            await scope.session.scalars(select(Item))
+            scope.on_commit(lambda: ran.append("never"))
+            raise RuntimeError("boom")
+    assert ran == ["after"]
