@@ -151,6 +151,9 @@ def _nothing_to_commit(session: AsyncSession) -> bool:
     transaction = sync._transaction
     if transaction is None:
         return True
+    if not transaction.is_active or transaction.nested:
+        # A failed flush the code swallowed: the commit must raise (a 503 or the 4xx).
+        return False
     for connection, *_ in transaction._connections.values():
         dbapi_connection = connection.connection.dbapi_connection
         if dbapi_connection is None or not dbapi_connection.autocommit:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
@@ -152,13 +154,21 @@ async def test_statement_timeout_is_set_on_the_server(database_url: str, driver:
     await db.dispose()
 
 
-async def test_pgbouncer_mode_prepares_nothing_it_would_reuse(database_url: str) -> None:
-    db = Database.from_env({"DATABASE_URL": database_url, "DB_PGBOUNCER": "1"})
+@pytest.mark.parametrize("driver", ["asyncpg", "psycopg"])
+async def test_pgbouncer_mode_prepares_nothing_it_would_reuse(
+    database_url: str, driver: str
+) -> None:
+    environ = {"DATABASE_URL": database_url, "DB_PGBOUNCER": "1", "DB_DRIVER": driver}
+    db = Database.from_env(environ)
     async with db.scope() as scope:
-        for _ in range(3):
+        for _ in range(8):  # past psycopg's default prepare threshold (5)
             assert await scope.session.scalar(text("SELECT 1")) == 1
         connection = await scope.session.connection()
         raw = await connection.get_raw_connection()
-        # asyncpg's own statement cache is off (PgBouncer may switch servers under it).
-        assert raw.driver_connection._stmt_cache.get_max_size() == 0  # type: ignore[union-attr]
+        driver_connection: Any = raw.driver_connection
+        if driver == "asyncpg":
+            # asyncpg's own statement cache is off (PgBouncer may switch servers under it).
+            assert driver_connection._stmt_cache.get_max_size() == 0
+        else:
+            assert driver_connection.prepare_threshold is None  # psycopg never prepares
     await db.dispose()

@@ -216,3 +216,19 @@ async def test_on_commit_callbacks_run_after_a_read_only_scope(db: Database) -> 
             scope.on_commit(lambda: ran.append("never"))
             raise RuntimeError("boom")
     assert ran == ["after"]
+
+
+@pytest.mark.parametrize("driver", ["asyncpg", "psycopg"])
+@pytest.mark.parametrize("kind", ["scope", "read_scope"])
+async def test_a_swallowed_failed_flush_still_fails_the_scope(driver: str, kind: str) -> None:
+    # The flush's failure rolled the transaction back and dropped the pending object:
+    # leaving must not take that for "nothing to commit".
+    db = Database("postgresql://postgres@127.0.0.1:1/none", connect_timeout_s=1, driver=driver)
+    try:
+        with pytest.raises(ServiceUnavailable):
+            async with getattr(db, kind)() as scope:
+                scope.session.add(Item(id=9, name="lost"))
+                with pytest.raises(Exception, match="connect"):
+                    await scope.session.flush()
+    finally:
+        await db.dispose()
