@@ -15,7 +15,7 @@ server cannot be reached the scope raises ``ServiceUnavailable`` (a 503) instead
 once the server is back.
 
 The engine runs on asyncpg when it is installed (``urls.engine_url``; ``DB_DRIVER=psycopg``
-keeps psycopg): the same SQLAlchemy API, about half the driver's CPU per row.
+keeps psycopg): the same SQLAlchemy API, with rows decoded in C (docs/performance.md).
 """
 
 from __future__ import annotations
