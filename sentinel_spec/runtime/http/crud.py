@@ -207,7 +207,8 @@ def _get_all_fn(model: type[Any], columns: Sequence[ColumnInfo], args_type: Any)
         rows = (await session.execute(page_query, bounds)).all()
         if not rows:  # past the end (or an empty table): no row carries the count
             return {"items": [], "total": await session.scalar(count)}
-        items = [dict(zip(keys, row[:width], strict=True)) for row in rows]
+        # zip stops after the columns: the row's last value is the total.
+        items = [dict(zip(keys, row, strict=False)) for row in rows]
         return {"items": items, "total": rows[0][width]}
 
     return get_all
