@@ -23,13 +23,17 @@ rounds), and each ratio is taken per pair (median printed), so a drift in the ma
 speed (five other processes share it) favours neither.
 
     python bench/operations.py [--duration 5] [--connections 32] [--rounds 5]
-                               [--cases constant,query,crud,auth]
+                               [--cases constant,query,crud,auth] [--driver asyncpg]
+
+``--driver`` is the app engine's driver (``DB_DRIVER``: asyncpg, the default, or psycopg);
+the hand-written baseline runs on the same one, and the first line printed names it.
 
 A p99 rests on the slowest 1% of the requests, so a run must be long enough for that to
 be more than a handful of them.
 
 Needs ``wrk`` (``apt-get install -y wrk``) and PostgreSQL (DATABASE_URL, default the
-local one); makes and drops its own database ``sentinel_bench``.
+local one); makes and drops its own database ``sentinel_bench_<pid>`` (one per run: two
+runs at once on one server must not drop each other's tables).
 """
 
 from __future__ import annotations
@@ -58,6 +62,8 @@ WASP = {"constant": 6200.0, "query": 707.0, "crud": 707.0}
 WASP_QUERY_P99_MS = 72.0
 
 ROWS = 20
+BENCH_DB = f"sentinel_bench_{os.getpid()}"
+DRIVER = ["asyncpg"]  # the app engine's (DB_DRIVER), set by --driver
 PASSWORD = "Bench-password-9"
 
 SPEC = """\
@@ -292,9 +298,9 @@ def prepare(project: Path, server_url: str) -> str:
     (project / "baseline_app.py").write_text(BASELINE)
     sentinel(project, "build").check_returncode()
     with psycopg.connect(server_url, autocommit=True) as conn:
-        conn.execute("DROP DATABASE IF EXISTS sentinel_bench WITH (FORCE)")
-        conn.execute("CREATE DATABASE sentinel_bench")
-    db_url = with_database(server_url, "sentinel_bench")
+        conn.execute(f"DROP DATABASE IF EXISTS {BENCH_DB} WITH (FORCE)")
+        conn.execute(f"CREATE DATABASE {BENCH_DB}")
+    db_url = with_database(server_url, BENCH_DB)
     setup = textwrap.dedent(
         f"""
         import asyncio, decimal, os, sys
@@ -319,6 +325,23 @@ def prepare(project: Path, server_url: str) -> str:
     return db_url
 
 
+def baseline_url(db_url: str) -> str:
+    """The URL the app's engine runs on (same driver), for the hand-written side."""
+    from sentinel_spec.runtime.db.urls import engine_url
+
+    target = engine_url(db_url, DRIVER[0])
+    if target.driver != DRIVER[0]:
+        raise SystemExit(f"the app's engine would not run on {DRIVER[0]}: is it installed?")
+    return target.url
+
+
+def drop_database(server_url: str) -> None:
+    import psycopg
+
+    with psycopg.connect(server_url, autocommit=True) as conn:
+        conn.execute(f"DROP DATABASE IF EXISTS {BENCH_DB} WITH (FORCE)")
+
+
 def sentinel(project: Path, *args: str) -> subprocess.CompletedProcess[bytes]:
     cmd = [sys.executable, "-c", "from sentinel_spec.cli import main; main()", *args]
     env = {**os.environ, "PYTHONPATH": str(REPO)}
@@ -335,6 +358,7 @@ def server_env(db_url: str, project: Path) -> dict[str, str]:
     return {
         **os.environ,
         "DATABASE_URL": db_url,
+        "DB_DRIVER": DRIVER[0],
         "AUTH_SECRET_KEY": "bench-secret-key-0123456789-abcdefghijklmnop",
         "APP_URL": "http://127.0.0.1",
         "SENTINEL_NOT_SERVED_REPORTED": "1",
@@ -522,7 +546,9 @@ def main() -> None:
         default="memory://",
         help="the rate limit's storage (memory:// or a redis:// URL)",
     )
+    parser.add_argument("--driver", choices=["asyncpg", "psycopg"], default="asyncpg")
     args = parser.parse_args()
+    DRIVER[0] = args.driver
     if not shutil.which("wrk"):
         raise SystemExit("wrk is not installed: apt-get install -y wrk")
     cases = [CASES[name] for name in args.cases.split(",")]
@@ -532,39 +558,49 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="sentinel-bench-ops-") as tmp:
         project = Path(tmp) / "bench"
         db_url = prepare(project, server_url)
-        log = Path(tmp) / "server.log"
-        bearer = (
-            signed_in(project, db_url, log, extra_env)
-            if any(c.authenticated for c in cases)
-            else None
-        )
-        scripts = {False: Path(tmp) / "post.lua", True: Path(tmp) / "post-auth.lua"}
-        scripts[False].write_text(wrk_script(None))
-        scripts[True].write_text(wrk_script(bearer))
-        # The bare side uses the driver the app's engine uses.
-        from sentinel_spec.runtime.db.urls import normalize_url
-
-        sqlalchemy_url = normalize_url(db_url)
-        print(f"driver: {sqlalchemy_url.split('://', 1)[0]}; cases: {args.cases}")
-        # Both servers stay up (on the same core) for the whole run; only one is loaded
-        # at a time, and the idle one costs nothing.
-        ports = {False: free_port(), True: free_port()}
-        procs = [
-            start_sentinel(project, ports[False], db_url, log, extra_env),
-            start_bare(project, ports[True], sqlalchemy_url),
-        ]
         try:
-            for bare, port in ports.items():
-                wait_http(port)
-                check_answers(port, cases, bearer, bare)
-            pids = {False: procs[0].pid, True: procs[1].pid}
-            figures = measure(ports, pids, cases, args, scripts)
+            run(project, db_url, args, cases, extra_env, Path(tmp))
         finally:
-            for proc in procs:
-                stop(proc)
-        lines = sum(1 for _ in log.open("rb"))
-        report(figures, cases)
-        print(f"  (sentinel wrote {lines} log lines: one JSON line per request, as in production)")
+            drop_database(server_url)
+
+
+def run(
+    project: Path,
+    db_url: str,
+    args: argparse.Namespace,
+    cases: list[Case],
+    extra_env: dict[str, str],
+    tmp: Path,
+) -> None:
+    """Serve, check and measure both sides; print the report."""
+    log = tmp / "server.log"
+    bearer = (
+        signed_in(project, db_url, log, extra_env) if any(c.authenticated for c in cases) else None
+    )
+    scripts = {False: tmp / "post.lua", True: tmp / "post-auth.lua"}
+    scripts[False].write_text(wrk_script(None))
+    scripts[True].write_text(wrk_script(bearer))
+    sqlalchemy_url = baseline_url(db_url)
+    print(f"driver: {sqlalchemy_url.split('://', 1)[0]} (both sides); cases: {args.cases}")
+    # Both servers stay up (on the same core) for the whole run; only one is loaded
+    # at a time, and the idle one costs nothing.
+    ports = {False: free_port(), True: free_port()}
+    procs = [
+        start_sentinel(project, ports[False], db_url, log, extra_env),
+        start_bare(project, ports[True], sqlalchemy_url),
+    ]
+    try:
+        for bare, port in ports.items():
+            wait_http(port)
+            check_answers(port, cases, bearer, bare)
+        pids = {False: procs[0].pid, True: procs[1].pid}
+        figures = measure(ports, pids, cases, args, scripts)
+    finally:
+        for proc in procs:
+            stop(proc)
+    lines = sum(1 for _ in log.open("rb"))
+    report(figures, cases)
+    print(f"  (sentinel wrote {lines} log lines: one JSON line per request, as in production)")
 
 
 if __name__ == "__main__":

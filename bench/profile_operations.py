@@ -3,6 +3,7 @@
 by own time and by total time are printed.
 
     python bench/profile_operations.py [--case query] [--duration 15] [--top 25]
+                                       [--driver asyncpg]
 
 Needs ``py-spy`` (``pip install py-spy``; root, or ptrace allowed) and what
 ``bench/operations.py`` needs.
@@ -52,7 +53,9 @@ def main() -> None:
     parser.add_argument("--top", type=int, default=25)
     parser.add_argument("--limits-storage", default="memory://")
     parser.add_argument("--save", type=Path, help="keep py-spy's raw stacks in this file")
+    parser.add_argument("--driver", choices=["asyncpg", "psycopg"], default="asyncpg")
     args = parser.parse_args()
+    bench.DRIVER[0] = args.driver
     if not shutil.which("py-spy") or not shutil.which("wrk"):
         raise SystemExit("needs py-spy (pip install py-spy) and wrk (apt-get install -y wrk)")
     case = bench.CASES[args.case]
@@ -83,7 +86,9 @@ def main() -> None:
             spy.wait()
         finally:
             bench.stop(proc)
-        print(f"{args.case}: {rps:.0f} req/s, p99 {p99:.1f} ms while sampled (py-spy slows it)")
+            bench.drop_database(server_url)
+        print(f"driver {args.driver}; {args.case}: {rps:.0f} req/s, p99 {p99:.1f} ms", end="")
+        print(" while sampled (py-spy slows it)")
         print(top_lines(raw, args.top))
         if args.save is not None:
             shutil.copy(raw, args.save)

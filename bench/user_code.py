@@ -13,7 +13,7 @@ Each call runs in a query's unit of work (``Database.read_scope``, as operations
 on the runtime's engine, one at a time (in process, no HTTP): the figure is the time per
 call, median of rounds, and the ratio is plain / improved.
 
-    python bench/user_code.py [--calls 300] [--rounds 5]
+    python bench/user_code.py [--calls 300] [--rounds 5] [--driver asyncpg]
 
 Needs PostgreSQL (DATABASE_URL, default the local one); makes and drops its own database.
 """
@@ -149,7 +149,7 @@ async def main(args: argparse.Namespace) -> None:
     name = f"bench_user_{uuid.uuid4().hex[:8]}"
     with psycopg.connect(libpq_url(server), autocommit=True) as conn:
         conn.execute(f'CREATE DATABASE "{name}"')
-    db = Database(with_database(server, name))
+    db = Database(with_database(server, name), driver=args.driver)
     try:
         async with db.engine.begin() as conn:
             await conn.run_sync(Base.metadata.create_all)
@@ -167,7 +167,7 @@ async def main(args: argparse.Namespace) -> None:
             )
             await conn.exec_driver_sql("ANALYZE")
         load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
-        print(f"in process, one call at a time; load average {load}")
+        print(f"in process, one call at a time, on {db.driver}; load average {load}")
         calls, rounds = args.calls, args.rounds
         await compare(db, "1. 20 rows: ORM -> Core (mappings)", orm_rows, core_rows, calls, rounds)
         await compare(
@@ -197,4 +197,5 @@ if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--calls", type=int, default=300)
     parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--driver", choices=["asyncpg", "psycopg"], default="asyncpg")
     asyncio.run(main(parser.parse_args()))

@@ -343,10 +343,13 @@ def import_models(spec: AppSpec, folder: Path, module_name: str) -> ModuleType:
 
 @asynccontextmanager
 async def sessions_on(
-    database_url: str, models: ModuleType
+    database_url: str, models: ModuleType, driver: str | None = None
 ) -> AsyncIterator[async_sessionmaker[AsyncSession]]:
-    """The models' tables created on ``database_url``; a session factory for them."""
-    engine = create_async_engine(database_url)
+    """The models' tables created on ``database_url``; a session factory for them, on
+    the driver the app's engine uses (asyncpg when installed: urls.engine_url)."""
+    from sentinel_spec.runtime.db.urls import engine_url
+
+    engine = create_async_engine(engine_url(database_url, driver).url)
     async with engine.begin() as conn:
         await conn.run_sync(models.Base.metadata.create_all)
     try:

@@ -76,7 +76,7 @@ def deploy_files(spec: AppSpec, options: DeployOptions = DeployOptions()) -> dic
 def requirements() -> str:
     return (
         "# What the image installs (sentinel deploy-files wrote this; edit it freely).\n"
-        "# sentinel-spec brings Starlette, SQLAlchemy, psycopg, pydantic and the rest.\n"
+        "# sentinel-spec brings Starlette, SQLAlchemy, asyncpg, psycopg, pydantic and the rest.\n"
         "# To install Sentinel from a wheel instead, put it in wheels/ and write its file\n"
         "# name here, e.g. ./wheels/sentinel_spec-0.1.0-py3-none-any.whl\n"
         f"sentinel-spec=={__version__}\n"

@@ -40,6 +40,8 @@ WARM_MODULES = (
     "sqlalchemy.orm",
     "sqlalchemy.ext.asyncio",
     "psycopg",
+    "asyncpg",  # the app engine's driver (runtime/db/urls.py)
+    "sqlalchemy.dialects.postgresql.asyncpg",
     "pydantic",
     "jinja2",
     "httpx",

@@ -13,12 +13,16 @@ server cannot be reached the scope raises ``ServiceUnavailable`` (a 503) instead
 500 with a driver traceback; SQLAlchemy's pool invalidation on a lost connection (and
 ``pool_pre_ping`` when ``DB_POOL_PRE_PING`` is set) makes the app recover on its own
 once the server is back.
+
+The engine runs on asyncpg when it is installed (``urls.engine_url``; ``DB_DRIVER=psycopg``
+keeps psycopg): the same SQLAlchemy API, with rows decoded in C (docs/performance.md).
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import uuid
 from collections.abc import Awaitable, Mapping
 from typing import Any
 
@@ -30,8 +34,13 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, create_async_engin
 from sqlalchemy.sql import Select
 
 from sentinel_spec.runtime.db.after_commit import AfterCommit
-from sentinel_spec.runtime.db.failures import client_error, is_connection_failure, unavailable
-from sentinel_spec.runtime.db.urls import DatabaseConfigError, normalize_url
+from sentinel_spec.runtime.db.failures import (
+    client_error,
+    connect_or_unreachable,
+    is_connection_failure,
+    unavailable,
+)
+from sentinel_spec.runtime.db.urls import DatabaseConfigError, engine_url, normalize_url
 
 log = logging.getLogger("sentinel.db")
 
@@ -115,7 +124,8 @@ class SessionScope(AfterCommit):
             return
         try:
             if error is None:
-                await session.commit()
+                if not _nothing_to_commit(session):
+                    await session.commit()
             else:
                 await _quietly(session.rollback())
         except sa_exc.PendingRollbackError as pending:
@@ -124,6 +134,31 @@ class SessionScope(AfterCommit):
             raise pending
         finally:
             await _quietly(session.close())
+
+
+def _nothing_to_commit(session: AsyncSession) -> bool:
+    """True when a commit would send nothing and run nothing: a read scope that only read
+    (its connections are still in autocommit), with no pending object, no listener of
+    the commit (realtime's Redis publishes, a user's event) and nothing in ``info``.
+    ``close()`` alone then ends it: the commit's bookkeeping cost about as much as
+    building the 20 rows of a query."""
+    sync = session.sync_session
+    if sync._new or sync._deleted or sync.identity_map.check_modified() or sync.info:
+        return False
+    dispatch = sync.dispatch
+    if dispatch.before_commit or dispatch.after_commit or dispatch.after_transaction_end:
+        return False
+    transaction = sync._transaction
+    if transaction is None:
+        return True
+    if not transaction.is_active or transaction.nested:
+        # A failed flush the code swallowed: the commit must raise (a 503 or the 4xx).
+        return False
+    for connection, *_ in transaction._connections.values():
+        dbapi_connection = connection.connection.dbapi_connection
+        if dbapi_connection is None or not dbapi_connection.autocommit:
+            return False
+    return True
 
 
 async def _quietly(step: Awaitable[object]) -> None:
@@ -160,8 +195,14 @@ def begin_before_writes(
 def begin_transaction(dbapi_connection: Any) -> None:
     """Make the next statement on this connection open a transaction (a no-op when one is
     open or the connection never left transactional mode)."""
-    if dbapi_connection is not None and dbapi_connection.autocommit:
-        dbapi_connection.autocommit = False
+    if dbapi_connection is None or not dbapi_connection.autocommit:
+        return
+    dbapi_connection.autocommit = False
+    if dbapi_connection.autocommit:
+        # SQLAlchemy's asyncpg adapter: AUTOCOMMIT is its isolation setting, which the
+        # setter restores. Without one its next statement sends BEGIN (the server's
+        # default isolation); the pool resets the level when the connection comes back.
+        dbapi_connection.isolation_level = None
 
 
 async def in_transaction(driver_connection: Any) -> Any:
@@ -185,17 +226,44 @@ class Database:
         statement_timeout_ms: int | None = 30_000,
         connect_timeout_s: float = 5.0,
         pre_ping: bool = False,
+        driver: str | None = None,
+        pgbouncer: bool = False,
     ) -> None:
+        # The psycopg form (realtime's LISTEN and the job queue derive libpq URLs from it).
         self.url = normalize_url(url)
+        target = engine_url(url, driver)
+        self.driver = target.driver
+        self.engine_url = target.url
         self.connect_timeout_s = connect_timeout_s
-        connect_args: dict[str, object] = {
-            # libpq takes whole seconds and treats anything under 2 as 2.
-            "connect_timeout": max(1, round(connect_timeout_s)),
-        }
-        if statement_timeout_ms is not None:
-            connect_args["options"] = f"-c statement_timeout={int(statement_timeout_ms)}"
+        connect_args: dict[str, object]
+        if target.driver == "asyncpg":
+            settings = dict(target.server_settings)
+            if statement_timeout_ms is not None:
+                settings["statement_timeout"] = str(int(statement_timeout_ms))
+            connect_args = {
+                "async_creator_fn": connect_or_unreachable,  # connect failures: 503s
+                "timeout": connect_timeout_s,
+                "server_settings": settings,
+                **target.connect_args,
+            }
+            if pgbouncer:
+                # PgBouncer in transaction mode hands each transaction any server
+                # connection: no cached prepared statements, and unique names for the
+                # ones asyncpg still prepares.
+                connect_args["statement_cache_size"] = 0
+                connect_args["prepared_statement_cache_size"] = 0
+                connect_args["prepared_statement_name_func"] = _unique_statement_name
+        else:
+            connect_args = {
+                # libpq takes whole seconds and treats anything under 2 as 2.
+                "connect_timeout": max(1, round(connect_timeout_s)),
+            }
+            if statement_timeout_ms is not None:
+                connect_args["options"] = f"-c statement_timeout={int(statement_timeout_ms)}"
+            if pgbouncer:
+                connect_args["prepare_threshold"] = None  # psycopg: never prepare
         self.engine: AsyncEngine = create_async_engine(
-            self.url,
+            target.url,
             pool_size=pool_size,
             max_overflow=max_overflow,
             pool_timeout=pool_timeout,
@@ -227,7 +295,9 @@ class Database:
             max_overflow=_int_env(environ, "DB_MAX_OVERFLOW", 0),
             pool_timeout=_float_env(environ, "DB_POOL_TIMEOUT", 5.0),
             statement_timeout_ms=_timeout_env(environ, "DB_STATEMENT_TIMEOUT_MS", 30_000),
-            pre_ping=environ.get("DB_POOL_PRE_PING", "").lower() in ("1", "true", "yes"),
+            pre_ping=_flag_env(environ, "DB_POOL_PRE_PING"),
+            driver=environ.get("DB_DRIVER"),
+            pgbouncer=_flag_env(environ, "DB_PGBOUNCER"),
         )
 
     def scope(self) -> SessionScope:
@@ -247,10 +317,18 @@ class Database:
                     await conn.execute(text("SELECT 1"))
             return True
         except (TimeoutError, sa_exc.SQLAlchemyError, psycopg.Error, OSError):
-            return False
+            return False  # DatabaseUnreachable (asyncpg's failed connect) is an OSError
 
     async def dispose(self) -> None:
         await self.engine.dispose()
+
+
+def _unique_statement_name() -> str:
+    return f"__asyncpg_{uuid.uuid4()}__"
+
+
+def _flag_env(environ: Mapping[str, str], name: str) -> bool:
+    return environ.get(name, "").strip().lower() in ("1", "true", "yes")
 
 
 def _int_env(environ: Mapping[str, str], name: str, default: int) -> int:

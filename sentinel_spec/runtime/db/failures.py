@@ -1,5 +1,12 @@
 """What a database error means for the client: the database cannot be reached (503), the
-client's values do not fit (4xx), or neither (a bug: 500)."""
+client's values do not fit (4xx), or neither (a bug: 500).
+
+Both drivers are read: psycopg's errors, and asyncpg's (SQLAlchemy wraps those in its
+adapter's ``Error``, which carries the ``sqlstate``; the asyncpg exception, with the
+constraint and column names, is its ``__cause__``). asyncpg's connect raises plain
+``OSError``s, which would look like the user's own; ``connect_or_unreachable`` turns
+every failure to connect into ``DatabaseUnreachable`` so that only those count.
+"""
 
 from __future__ import annotations
 
@@ -17,14 +24,46 @@ log = logging.getLogger("sentinel.db")
 _UNAVAILABLE_SQLSTATES = ("57P01", "57P02", "57P03")
 
 
+class DatabaseUnreachable(ConnectionError):
+    """asyncpg could not open a connection (refused, timed out, refused by the server)."""
+
+
+async def connect_or_unreachable(**kwargs: Any) -> Any:
+    """``asyncpg.connect`` for SQLAlchemy's adapter (its ``async_creator_fn``), with every
+    failure to connect raised as ``DatabaseUnreachable``: libpq reports all of them as an
+    ``OperationalError``, asyncpg as ``OSError``, ``TimeoutError`` or a server error."""
+    import asyncpg
+
+    try:
+        return await asyncpg.connect(**kwargs)
+    except (OSError, TimeoutError, asyncpg.PostgresError, asyncpg.InterfaceError) as error:
+        raise DatabaseUnreachable(f"cannot connect to PostgreSQL: {error}") from error
+
+
+def _sqlstate(error: BaseException) -> str | None:
+    value = getattr(error, "sqlstate", None)
+    return value if isinstance(value, str) else None
+
+
+def _is_asyncpg_error(error: BaseException) -> bool:
+    """An error of SQLAlchemy's asyncpg adapter (its module is the dialect's)."""
+    return type(error).__module__.startswith("sqlalchemy.dialects.postgresql.asyncpg")
+
+
 def is_connection_failure(error: BaseException) -> bool:
     """True when ``error`` means the database cannot be reached (not a bad query)."""
-    if isinstance(error, sa_exc.TimeoutError):  # pool exhausted / checkout timed out
-        return True
+    if isinstance(error, sa_exc.TimeoutError | DatabaseUnreachable):
+        return True  # pool exhausted / checkout timed out; asyncpg could not connect
     if isinstance(error, sa_exc.DBAPIError):
         if error.connection_invalidated:
             return True
         return error.orig is not None and is_connection_failure(error.orig)
+    if _is_asyncpg_error(error):
+        sqlstate = _sqlstate(error)
+        if sqlstate is not None:
+            return sqlstate.startswith("08") or sqlstate in _UNAVAILABLE_SQLSTATES
+        # No SQLSTATE: the client side; InterfaceError is asyncpg's "connection is closed".
+        return type(error).__name__ == "InterfaceError" and _connection_closed(error)
     if isinstance(error, psycopg.errors.QueryCanceled):  # statement_timeout: a query error
         return False
     if isinstance(error, psycopg.InterfaceError):
@@ -35,6 +74,15 @@ def is_connection_failure(error: BaseException) -> bool:
         return sqlstate is None or sqlstate.startswith("08") or sqlstate in _UNAVAILABLE_SQLSTATES
     # Only driver errors count: an OSError from the user's own code is not an outage.
     return False
+
+
+def _connection_closed(error: BaseException) -> bool:
+    import asyncpg
+
+    cause = error.__cause__
+    return isinstance(cause, asyncpg.ConnectionDoesNotExistError) or (
+        "connection is closed" in str(error)
+    )
 
 
 def unavailable(error: BaseException) -> ServiceUnavailable:
@@ -77,23 +125,31 @@ def client_error(error: BaseException) -> ClientDataError | None:
     The answer names the constraint or the kind of problem, never the value.
     """
     orig = error.orig if isinstance(error, sa_exc.DBAPIError) else error
-    if not isinstance(orig, psycopg.Error) or is_connection_failure(error):
+    if orig is None or is_connection_failure(error):
         return None
-    sqlstate = orig.sqlstate
-    diag = getattr(orig, "diag", None)
+    if isinstance(orig, psycopg.Error):
+        sqlstate = orig.sqlstate
+        diag: Any = getattr(orig, "diag", None)
+    elif _is_asyncpg_error(orig):
+        sqlstate = _sqlstate(orig)
+        diag = orig.__cause__  # asyncpg's exception: constraint_name, column_name
+    else:
+        return None
     constraint = getattr(diag, "constraint_name", None)
     details = {"constraint": constraint} if constraint else None
     if sqlstate in _CONFLICTS:
         return ClientDataError(409, _CONFLICTS[sqlstate], details, error)
     if sqlstate in _CONSTRAINTS:
         return ClientDataError(400, "The values break a constraint of the table", details, error)
+    if sqlstate == "22021" or (sqlstate is None and isinstance(orig, psycopg.DataError)):
+        # asyncpg sends text as it is and the server refuses a NUL; psycopg refuses it
+        # itself (no SQLSTATE).
+        message = "A value cannot be stored (text may not contain NUL characters)"
+        return ClientDataError(400, message, None, error)
     if sqlstate is not None and sqlstate.startswith("22"):
         column = getattr(diag, "column_name", None)
         where = {"column": column} if column else None
         return ClientDataError(400, "A value does not fit its column", where, error)
     if sqlstate == "54000":
         return ClientDataError(400, "A value is too large to store", None, error)
-    if sqlstate is None and isinstance(orig, psycopg.DataError):
-        message = "A value cannot be stored (text may not contain NUL characters)"
-        return ClientDataError(400, message, None, error)
     return None

@@ -32,15 +32,25 @@ _PLAIN = (type(None), str, int, bool)
 
 
 async def scope_connection(scope: SessionScopeLike) -> Any:
-    """The psycopg ``AsyncConnection`` under the scope's ``AsyncSession``, in its transaction."""
+    """The connection under the scope's ``AsyncSession``, in its transaction, as
+    procrastinate takes it: psycopg's own ``AsyncConnection``, or (asyncpg) the SQLAlchemy
+    connection wrapped for the queue's connector (jobs/session_connection.py)."""
     from sentinel_spec.runtime.db.database import in_transaction
+    from sentinel_spec.runtime.jobs.session_connection import SessionConnection
 
     connection = await scope.session.connection()
     raw = await connection.get_raw_connection()
+    if not _is_psycopg(raw.driver_connection):
+        # Sent through SQLAlchemy: the read scope's event begins the transaction first.
+        return SessionConnection(connection)
     # SQL sent on the driver's own connection passes no SQLAlchemy event: a query's
     # unit of work (Database.read_scope) must begin its transaction here, or the job
     # would be queued at once, even if the call then failed.
     return await in_transaction(raw.driver_connection)
+
+
+def _is_psycopg(driver_connection: Any) -> bool:
+    return type(driver_connection).__module__.startswith("psycopg")
 
 
 class JobHandle:

@@ -31,6 +31,7 @@ from sentinel_spec.runtime.jobs.records import (
     record_from_row,
 )
 from sentinel_spec.runtime.jobs.runner import ErrorReporter, JobRunner
+from sentinel_spec.runtime.jobs.session_connection import SessionAwareConnector
 
 if TYPE_CHECKING:
     from sentinel_spec.contract.declarations import Job
@@ -90,7 +91,7 @@ class JobRuntime:
         )
         # No json_dumps hook (it re-registers a dumper on every cursor): ``submit`` turns
         # args into plain JSON values itself (runtime/serialization's forms).
-        self.connector = procrastinate.PsycopgConnector()
+        self.connector = SessionAwareConnector()
         self.app = procrastinate.App(connector=self.connector)
         self.runners: dict[str, JobRunner] = {}
         # The framework's own tasks (durable email: jobs/email_delivery.py), by name.

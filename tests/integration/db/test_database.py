@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 
 from sentinel_spec.runtime.db.database import Database
-from sentinel_spec.runtime.db.urls import DatabaseConfigError, normalize_url
+from sentinel_spec.runtime.db.urls import DatabaseConfigError, engine_url, normalize_url
 
 pytestmark = pytest.mark.postgres
 
@@ -99,3 +101,74 @@ async def test_from_env_reads_pool_settings() -> None:
 def test_from_env_rejects_a_bad_number() -> None:
     with pytest.raises(DatabaseConfigError, match="DB_POOL_TIMEOUT"):
         Database.from_env({"DATABASE_URL": "postgres://u@h/d", "DB_POOL_TIMEOUT": "soon"})
+
+
+@pytest.mark.parametrize(
+    ("given", "expected"),
+    [
+        ("postgresql://u:p@h:5432/d", "postgresql+asyncpg://u:p@h:5432/d"),
+        ("postgresql+psycopg://u@h/d", "postgresql+asyncpg://u@h/d"),
+        # The embedded server's unix socket: a directory asyncpg reads as such.
+        (
+            "postgresql://postgres@/app?host=/tmp/x",
+            "postgresql+asyncpg://postgres@/app?host=/tmp/x",
+        ),
+        ("postgresql://u@h/d?sslmode=require", "postgresql+asyncpg://u@h/d"),
+        (
+            "postgresql://u@h/d?prepared_statement_cache_size=0",
+            "postgresql+asyncpg://u@h/d?prepared_statement_cache_size=0",
+        ),
+    ],
+)
+def test_the_app_engine_maps_libpq_urls_to_asyncpg(given: str, expected: str) -> None:
+    target = engine_url(given)
+    assert (target.driver, target.url) == ("asyncpg", expected)
+
+
+def test_libpq_parameters_asyncpg_lacks_keep_psycopg() -> None:
+    target = engine_url("postgresql://u@h/d?target_session_attrs=read-write")
+    assert target.driver == "psycopg"
+    assert target.url == "postgresql+psycopg://u@h/d?target_session_attrs=read-write"
+
+
+def test_sslmode_and_application_name_become_asyncpg_arguments() -> None:
+    target = engine_url("postgresql://u@h/d?sslmode=verify-full&application_name=web")
+    assert target.connect_args == {"ssl": "verify-full"}
+    assert target.server_settings == {"application_name": "web"}
+
+
+async def test_db_driver_chooses_psycopg() -> None:
+    db = Database.from_env({"DATABASE_URL": "postgres://u@h/d", "DB_DRIVER": "psycopg"})
+    assert db.driver == "psycopg"
+    assert db.engine.url.drivername == "postgresql+psycopg"
+    await db.dispose()
+    with pytest.raises(DatabaseConfigError, match="DB_DRIVER"):
+        Database.from_env({"DATABASE_URL": "postgres://u@h/d", "DB_DRIVER": "mysqlclient"})
+
+
+@pytest.mark.parametrize("driver", ["asyncpg", "psycopg"])
+async def test_statement_timeout_is_set_on_the_server(database_url: str, driver: str) -> None:
+    db = Database(database_url, statement_timeout_ms=1234, driver=driver)
+    async with db.read_scope() as scope:
+        assert await scope.session.scalar(text("SHOW statement_timeout")) == "1234ms"
+    await db.dispose()
+
+
+@pytest.mark.parametrize("driver", ["asyncpg", "psycopg"])
+async def test_pgbouncer_mode_prepares_nothing_it_would_reuse(
+    database_url: str, driver: str
+) -> None:
+    environ = {"DATABASE_URL": database_url, "DB_PGBOUNCER": "1", "DB_DRIVER": driver}
+    db = Database.from_env(environ)
+    async with db.scope() as scope:
+        for _ in range(8):  # past psycopg's default prepare threshold (5)
+            assert await scope.session.scalar(text("SELECT 1")) == 1
+        connection = await scope.session.connection()
+        raw = await connection.get_raw_connection()
+        driver_connection: Any = raw.driver_connection
+        if driver == "asyncpg":
+            # asyncpg's own statement cache is off (PgBouncer may switch servers under it).
+            assert driver_connection._stmt_cache.get_max_size() == 0
+        else:
+            assert driver_connection.prepare_threshold is None  # psycopg never prepares
+    await db.dispose()

@@ -27,11 +27,11 @@ def models(tmp_path: Path) -> ModuleType:
     return import_models(every_form(), tmp_path, f"models_{uuid.uuid4().hex[:8]}")
 
 
-@pytest.fixture
+@pytest.fixture(params=["asyncpg", "psycopg"])  # the app engine's two drivers
 async def session_factory(
-    database_url: str, models: ModuleType
+    database_url: str, models: ModuleType, request: pytest.FixtureRequest
 ) -> AsyncIterator[async_sessionmaker[AsyncSession]]:
-    async with sessions_on(database_url, models) as factory:
+    async with sessions_on(database_url, models, request.param) as factory:
         yield factory
 
 

@@ -60,9 +60,11 @@ DECL = AppDecl(
 )
 
 
-async def test_session_commits_and_rolls_back(database_url: str) -> None:
-    async with serve(DECL, environ={"DATABASE_URL": database_url}) as client:
+@pytest.mark.parametrize("driver", ["asyncpg", "psycopg"])
+async def test_session_commits_and_rolls_back(database_url: str, driver: str) -> None:
+    async with serve(DECL, environ={"DATABASE_URL": database_url, "DB_DRIVER": driver}) as client:
         database = client._transport.app.state.sentinel.database  # type: ignore[attr-defined]
+        assert database.driver == driver
         async with database.engine.begin() as conn:
             await conn.run_sync(Base.metadata.create_all)
         created = await client.post("/operations/add-note", json={"text": "hi"})
@@ -100,8 +102,15 @@ WRITING_QUERY = AppDecl(
 )
 
 
-async def test_a_query_that_writes_still_commits_and_rolls_back(database_url: str) -> None:
-    async with serve(WRITING_QUERY, environ={"DATABASE_URL": database_url}) as client:
+DRIVERS = pytest.mark.parametrize("driver", ["asyncpg", "psycopg"])
+
+
+@DRIVERS
+async def test_a_query_that_writes_still_commits_and_rolls_back(
+    database_url: str, driver: str
+) -> None:
+    environ = {"DATABASE_URL": database_url, "DB_DRIVER": driver}
+    async with serve(WRITING_QUERY, environ=environ) as client:
         database = client._transport.app.state.sentinel.database  # type: ignore[attr-defined]
         async with database.engine.begin() as conn:
             await conn.run_sync(Base.metadata.create_all)
@@ -110,3 +119,14 @@ async def test_a_query_that_writes_still_commits_and_rolls_back(database_url: st
         assert failed.status_code == 422
         assert (await client.post("/operations/add-in-query", json={"text": "c"})).json() == 1
         assert (await client.post("/operations/count-notes")).json() == 2
+
+
+@DRIVERS
+async def test_an_unreachable_database_answers_503_json(driver: str) -> None:
+    # Nothing listens on port 1: asyncpg's connect raises OSError, psycopg's OperationalError.
+    environ = {"DATABASE_URL": "postgresql://postgres@127.0.0.1:1/none", "DB_DRIVER": driver}
+    async with serve(WRITING_QUERY, environ=environ) as client:
+        for path in ("/operations/count-notes", "/operations/add-in-query"):
+            answer = await client.post(path, json={"text": "x"} if "add" in path else None)
+            assert answer.status_code == 503, answer.text
+            assert answer.json()["error"]["code"] == "unavailable"
