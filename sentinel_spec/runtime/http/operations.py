@@ -272,6 +272,12 @@ class JsonResponse(Response):
         self.raw_headers = raw
 
 
+class OperationRoute(Route):
+    """An operation's route. Its endpoint answers every error itself (a JSON error, never
+    an exception), so the fused default stack (``middleware/fused.py``) may call it
+    without Starlette's exception layers in between."""
+
+
 def operation_route(op: Operation, planned: PlannedRoute, state: RuntimeState) -> Route:
     validate = validator_for(op)
     is_async = is_async_callable(op.fn)
@@ -307,7 +313,7 @@ def operation_route(op: Operation, planned: PlannedRoute, state: RuntimeState) -
         except Exception as error:
             return exception_response(error, owner)
 
-    return Route(
+    return OperationRoute(
         planned.path,
         run_operation,
         methods=list(planned.methods),
