@@ -29,7 +29,8 @@ A p99 rests on the slowest 1% of the requests, so a run must be long enough for 
 be more than a handful of them.
 
 Needs ``wrk`` (``apt-get install -y wrk``) and PostgreSQL (DATABASE_URL, default the
-local one); makes and drops its own database ``sentinel_bench``.
+local one); makes and drops its own database ``sentinel_bench`` (``BENCH_DATABASE`` names
+another).
 """
 
 from __future__ import annotations
@@ -291,10 +292,15 @@ def prepare(project: Path, server_url: str) -> str:
     (project / "src" / "ops.py").write_text(USER_CODE)
     (project / "baseline_app.py").write_text(BASELINE)
     sentinel(project, "build").check_returncode()
+    # BENCH_DATABASE: another name, so that two benches on one PostgreSQL do not drop
+    # each other's database mid-run.
+    name = os.environ.get("BENCH_DATABASE", "sentinel_bench")
+    if not re.fullmatch(r"[a-z_][a-z0-9_]*", name):
+        raise SystemExit(f"BENCH_DATABASE must be a plain lowercase name, not {name!r}")
     with psycopg.connect(server_url, autocommit=True) as conn:
-        conn.execute("DROP DATABASE IF EXISTS sentinel_bench WITH (FORCE)")
-        conn.execute("CREATE DATABASE sentinel_bench")
-    db_url = with_database(server_url, "sentinel_bench")
+        conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+        conn.execute(f"CREATE DATABASE {name}")
+    db_url = with_database(server_url, name)
     setup = textwrap.dedent(
         f"""
         import asyncio, decimal, os, sys
