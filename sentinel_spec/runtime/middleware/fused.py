@@ -48,7 +48,7 @@ from sentinel_spec.runtime.observability.request import (
     access_logger,
     new_request_id,
 )
-from sentinel_spec.runtime.ratelimit.enforce import enforce, enforce_in_process, raw
+from sentinel_spec.runtime.ratelimit.enforce import enforce, enforce_in_process_raw, raw
 from sentinel_spec.runtime.ratelimit.keys import ip_key
 
 RawHeaders = list[tuple[bytes, bytes]]
@@ -310,16 +310,17 @@ class FusedOperations:
         if limiter is not None and scope["path"] not in limiter.exempt:
             try:
                 key = ip_key(scope)
-                found = enforce_in_process(limiter.limiter, limiter.name, limiter.rule, key)
-                counted = (
-                    found
-                    if found is not None
-                    else await enforce(limiter.limiter, limiter.name, limiter.rule, key)
+                limit_headers = enforce_in_process_raw(
+                    limiter.limiter, limiter.name, limiter.rule, key
                 )
+                if limit_headers is None:  # shared storage: awaited
+                    counted = await enforce(limiter.limiter, limiter.name, limiter.rule, key)
+                    # Empty: storage down, failing open, nothing known to report.
+                    limit_headers = raw(counted) if counted else None
             except HttpError as error:
                 return http_error_response(error), None, cors_headers
-            if counted:  # empty: storage down, failing open, nothing known to report
-                limit_headers = raw(counted)
+            if not limit_headers:
+                limit_headers = None
         body_limit = self.body_limit
         limit = body_limit.overrides.get(scope["path"]) or body_limit._limit_for(content_type)
         if declared is not None and declared.isdigit():
