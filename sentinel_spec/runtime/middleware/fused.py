@@ -137,16 +137,23 @@ def fusable_routes(
 
     routes = router.routes
     found: dict[str, tuple[Route, frozenset[str]]] = {}
-    for route in routes:
+    for index, route in enumerate(routes):
         if type(route) is not OperationRoute or route.param_convertors or not route.methods:
             continue
         methods = set()
         for method in route.methods - {"OPTIONS"}:
-            probe: Scope = {"type": "http", "path": route.path, "root_path": "", "method": method}
+            probe: Scope = {
+                "type": "http",
+                "path": route.path,
+                "root_path": "",
+                "method": method,
+                "headers": [],
+                "query_string": b"",
+            }
             if any(matches(probe) for matches, _ in scoped):
                 continue
-            first = next((r for r in routes if r.matches(probe)[0] is Match.FULL), None)
-            if first is route:
+            # The router takes the first route that matches in full: none before this one.
+            if not any(r.matches(probe)[0] is Match.FULL for r in routes[:index]):
                 methods.add(method)
         if methods and route.path not in found:
             found[route.path] = (route, frozenset(methods))

@@ -275,3 +275,29 @@ def test_a_customised_stack_is_never_fused() -> None:
     later = app_for(decl())
     later.add_middleware(Tag)  # added after create_app: the composed stack, with it
     assert not isinstance(stack_of(later), FusedOperations)
+
+
+def test_paths_a_scoped_stack_or_an_earlier_route_takes_are_not_fused() -> None:
+    from starlette.responses import Response
+    from starlette.routing import Route, Router
+
+    from sentinel_spec.contract.declarations import ApiNamespace
+    from sentinel_spec.runtime.middleware.fused import fusable_routes
+
+    def unchanged(stack: dict[str, Middleware]) -> dict[str, Middleware]:
+        return stack
+
+    covered = app_for(decl(api_namespaces=(ApiNamespace("ops", "/operations", unchanged),)))
+    assert not isinstance(stack_of(covered), FusedOperations)  # every operation is covered
+
+    async def anything(request: Any) -> Response:
+        return Response(b"")
+
+    app = app_for(decl())
+    operations = list(app.router.routes)
+    assert set(fusable_routes(app.router, ())) >= {"/operations/do-echo"}
+    catch_all = Route("/operations/{name}", anything, methods=["POST"])
+    first = Router(routes=[catch_all, *operations])
+    assert "/operations/do-echo" not in fusable_routes(first, ())
+    # GET still reaches the query's own route (the catch-all takes POST only).
+    assert fusable_routes(first, ())["/operations/get-next"][1] == {"GET", "HEAD"}
