@@ -20,15 +20,20 @@ from collections.abc import AsyncIterator, Mapping, Sequence
 from contextlib import asynccontextmanager
 from importlib import import_module
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from starlette.applications import Starlette
 from starlette.routing import BaseRoute
+from starlette.types import ASGIApp
 
 from sentinel_spec.contract.declarations import AppDecl, Env
 from sentinel_spec.contract.features import REPORTED_ENV
 from sentinel_spec.runtime.errors import EXCEPTION_HANDLERS
 from sentinel_spec.runtime.settings import Settings, load_settings
 from sentinel_spec.runtime.state import AppBuilder, DatabaseLike, Feature
+
+if TYPE_CHECKING:
+    from sentinel_spec.runtime.middleware.fused import FusionPlan
 
 log = logging.getLogger("sentinel.runtime")
 
@@ -44,6 +49,19 @@ FEATURES: tuple[str, ...] = (
     "sentinel_spec.runtime.realtime",
     "sentinel_spec.runtime.http",
 )
+
+
+class SentinelStarlette(Starlette):
+    """Starlette whose stack answers operations through the fused default stack when
+    start-up found the default one (``middleware/fused.py``); otherwise Starlette's own."""
+
+    fusion: FusionPlan | None = None
+
+    def build_middleware_stack(self) -> ASGIApp:
+        composed = super().build_middleware_stack()
+        if self.fusion is None:
+            return composed
+        return self.fusion.build(self.user_middleware, self.router, composed)
 
 
 def _settings_for(
@@ -100,9 +118,14 @@ def create_app(
         install(builder)
     state = builder.state
 
-    from sentinel_spec.runtime.middleware.stack import server_middleware
+    from sentinel_spec.runtime.middleware.fused import fusion_plan
+    from sentinel_spec.runtime.middleware.stack import middleware_list, resolve_stacks
 
-    middleware = builder.outer_middleware + server_middleware(decl, builder.middleware)
+    server_stack, scoped = resolve_stacks(decl, builder.middleware)
+    middleware = builder.outer_middleware + middleware_list(server_stack, scoped)
+    fusion = fusion_plan(
+        middleware, builder.outer_middleware, builder.middleware, server_stack, scoped
+    )
     quiet = (os.environ if environ is None else environ).get(REPORTED_ENV) == "1"
 
     @asynccontextmanager
@@ -128,11 +151,12 @@ def create_app(
             for shutdown in reversed(builder.shutdown):
                 await shutdown()
 
-    app = Starlette(
+    app = SentinelStarlette(
         routes=in_plan_order(decl, builder.routes),
         middleware=middleware,
         exception_handlers=EXCEPTION_HANDLERS,
         lifespan=lifespan,
     )
+    app.fusion = fusion
     app.state.sentinel = state
     return app

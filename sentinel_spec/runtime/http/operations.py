@@ -272,6 +272,12 @@ class JsonResponse(Response):
         self.raw_headers = raw
 
 
+class OperationRoute(Route):
+    """An operation's route. Its endpoint answers every error itself (a JSON error, never
+    an exception), so the fused default stack (``middleware/fused.py``) may call it
+    without Starlette's exception layers in between."""
+
+
 def operation_route(op: Operation, planned: PlannedRoute, state: RuntimeState) -> Route:
     validate = validator_for(op)
     is_async = is_async_callable(op.fn)
@@ -281,6 +287,7 @@ def operation_route(op: Operation, planned: PlannedRoute, state: RuntimeState) -
     reads = op.kind == "query"  # no transaction unless it writes (Database.read_scope)
 
     fn = op.fn
+    rule = op.rate_limit
 
     async def run_operation(request: Request) -> Response:
         # ``guarded``'s rule inline (one coroutine less per call): every error a JSON answer.
@@ -292,8 +299,10 @@ def operation_route(op: Operation, planned: PlannedRoute, state: RuntimeState) -
             args = validate(await read_raw_args(request))
             workspace_id = workspace_id_in(args)
             bind_workspace(workspace_id)
-            limit_headers = await check_call(
-                state, op.name, op.rate_limit, request, user, workspace_id
+            limit_headers = (
+                None
+                if rule is None  # most operations have no limit of their own: no coroutine
+                else await check_call(state, op.name, rule, request, user, workspace_id)
             )
             async with state.unit_of_work(read_only=reads) as scope:
                 context = state.context(request, owner, entities, user, scope)
@@ -307,7 +316,7 @@ def operation_route(op: Operation, planned: PlannedRoute, state: RuntimeState) -
         except Exception as error:
             return exception_response(error, owner)
 
-    return Route(
+    return OperationRoute(
         planned.path,
         run_operation,
         methods=list(planned.methods),

@@ -4,6 +4,8 @@
 - ``request_id``, ``security_headers``, ``cors``, ``body_limit``: the default stack
 - ``headers``: raw ASGI header helpers they share
 - ``stack``: the default named stack, ``middlewareConfigFn`` and per-scope dispatch
+- ``deferred``: response headers a layer hands to the request context instead of wrapping
+- ``fused``: the default stack as one callable for the operation routes (when unchanged)
 
 ``install`` puts the defaults into the builder's named stack; features add theirs with
 ``AppBuilder.add_middleware(name, Middleware(...), before=/after=)``.

@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 log = logging.getLogger("sentinel.cors")
 
 # What this middleware sets on an answer (a response's own value of these is replaced).
-_CORS_NAMES = frozenset(
+CORS_NAMES = frozenset(
     {
         b"access-control-allow-origin",
         b"access-control-allow-credentials",
@@ -78,12 +78,39 @@ class CorsMiddleware:
         self.allow_any = "*" in self.origins
         self.allow_credentials = allow_credentials
         self.max_age = max_age
+        self._answers: dict[str, tuple[tuple[bytes, bytes], ...]] = {}
 
     def allows(self, origin: str, scope: Scope) -> bool:
         if self.allow_any or origin.rstrip("/") in self.origins:
             return True
         host = Headers(scope=scope).get("host")
         return host is not None and origin == f"{scope.get('scheme', 'http')}://{host}"
+
+    def base_headers(self, origin: str) -> dict[str, str]:
+        """The CORS headers an allowed ``origin`` gets (a preflight adds its own)."""
+        if self.allow_any and origin.rstrip("/") not in self.origins - {"*"}:
+            # Any site may read, none with the user's cookies: credentials need a listed origin.
+            return {"Access-Control-Allow-Origin": "*"}
+        cors_headers = {"Access-Control-Allow-Origin": origin, "Vary": "Origin"}
+        if self.allow_credentials:
+            cors_headers["Access-Control-Allow-Credentials"] = "true"
+        return cors_headers
+
+    def response_headers(self, origin: str) -> tuple[tuple[bytes, bytes], ...]:
+        """The raw headers an allowed ``origin``'s answer carries, in place of the
+        response's own CORS ones; cached per origin (clients send a handful)."""
+        extra = self._answers.get(origin)
+        if extra is None:
+            items = [
+                (k.lower().encode("latin-1"), v.encode("latin-1"))
+                for k, v in self.base_headers(origin).items()
+            ]
+            # Several Vary lines are one list in HTTP: the response's own Vary stays.
+            items.append((b"access-control-expose-headers", b"X-Request-ID"))
+            extra = tuple(items)
+            if len(self._answers) < 256:  # bounded: the values come from clients
+                self._answers[origin] = extra
+        return extra
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -97,31 +124,20 @@ class CorsMiddleware:
             response = error_response(403, "forbidden", f"Origin {origin} is not allowed")
             await response(scope, receive, send)
             return
-        if self.allow_any and origin.rstrip("/") not in self.origins - {"*"}:
-            # Any site may read, none with the user's cookies: credentials need a listed origin.
-            cors_headers = {"Access-Control-Allow-Origin": "*"}
-        else:
-            cors_headers = {"Access-Control-Allow-Origin": origin, "Vary": "Origin"}
-            if self.allow_credentials:
-                cors_headers["Access-Control-Allow-Credentials"] = "true"
         if scope["method"] == "OPTIONS":
             headers = Headers(scope=scope)
             if "access-control-request-method" in headers:
-                await self._preflight(scope, receive, send, headers, cors_headers)
+                await self._preflight(scope, receive, send, headers, self.base_headers(origin))
                 return
 
-        extra = [
-            (k.lower().encode("latin-1"), v.encode("latin-1")) for k, v in cors_headers.items()
-        ]
-        # Several Vary lines are one list in HTTP: the response's own Vary stays.
-        extra.append((b"access-control-expose-headers", b"X-Request-ID"))
-        if defer(scope, send, REPLACE, extra, _CORS_NAMES):
+        extra = self.response_headers(origin)
+        if defer(scope, send, REPLACE, extra, CORS_NAMES):
             await self.app(scope, receive, send)
             return
 
         async def send_with_cors(message: Message) -> None:
             if message["type"] == "http.response.start":
-                headers = [h for h in message.get("headers", ()) if h[0] not in _CORS_NAMES]
+                headers = [h for h in message.get("headers", ()) if h[0] not in CORS_NAMES]
                 headers.extend(extra)
                 message["headers"] = headers
             await send(message)

@@ -141,11 +141,24 @@ class MiddlewareDispatcher:
         await self.default(scope, receive, send)
 
 
+def resolve_stacks(
+    decl: AppDecl, stack: MiddlewareStack
+) -> tuple[MiddlewareStack, list[tuple[ScopeMatcher, MiddlewareStack]]]:
+    """The server's stack (``stack`` through ``middlewareConfigFn``) and the scoped ones."""
+    server_stack = apply_config_fn(decl.middleware_config_fn, stack, f"app `{decl.name}`")
+    return server_stack, scoped_stacks(decl, server_stack)
+
+
 def server_middleware(decl: AppDecl, stack: MiddlewareStack) -> list[Middleware]:
     """The app's middleware list: ``stack`` through ``middlewareConfigFn``, dispatched per
     api/namespace when any has its own config, else one stack for every route."""
-    server_stack = apply_config_fn(decl.middleware_config_fn, stack, f"app `{decl.name}`")
-    scoped = scoped_stacks(decl, server_stack)
+    server_stack, scoped = resolve_stacks(decl, stack)
+    return middleware_list(server_stack, scoped)
+
+
+def middleware_list(
+    server_stack: MiddlewareStack, scoped: Sequence[tuple[ScopeMatcher, MiddlewareStack]]
+) -> list[Middleware]:
     if scoped:
         return [Middleware(MiddlewareDispatcher, server_stack=server_stack, scoped=scoped)]
     return list(server_stack.values())  # one stack for every route: no per-request dispatch

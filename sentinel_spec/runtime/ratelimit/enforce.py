@@ -98,6 +98,26 @@ def enforce_in_process(
     return None if result is None else outcome(name, rule, result)
 
 
+def enforce_in_process_raw(
+    limiter: RateLimiter, name: str, rule: RateLimit, key: str
+) -> RawHeaders | None:
+    """``enforce_in_process`` with its headers as raw ASGI pairs, made directly (the
+    server-wide limit counts every request; the fused stack adds them as they are)."""
+    hit_now = getattr(limiter, "hit_in_process", None)
+    result = hit_now(rule, f"{name}:{key}") if hit_now is not None else None
+    if result is None:
+        return None
+    if result.degraded or not result.allowed:
+        return raw(outcome(name, rule, result))  # raises the 429 (or 503)
+    remaining = f"{_sf_string(name)};r={result.remaining};t={math.ceil(result.reset_after)}"
+    return [_raw_policy(name, rule.limit, rule.per_seconds), (b"ratelimit", remaining.encode())]
+
+
+@functools.lru_cache(maxsize=1024)
+def _raw_policy(name: str, limit: int, per_seconds: int) -> tuple[bytes, bytes]:
+    return (b"ratelimit-policy", _policy(name, limit, per_seconds).encode())
+
+
 async def check_call(
     state: Any,
     name: str,

@@ -29,7 +29,13 @@ import time
 from typing import Any
 
 import httptools
-from uvicorn.protocols.http.httptools_impl import STATUS_LINE, HttpToolsProtocol
+from uvicorn.protocols.http.httptools_impl import (
+    HEADER_RE,
+    HEADER_VALUE_RE,
+    STATUS_LINE,
+    HttpToolsProtocol,
+    RequestResponseCycle,
+)
 
 from sentinel_spec.contract.server import ServerLimits
 
@@ -158,11 +164,16 @@ class GuardedHttpToolsProtocol(HttpToolsProtocol):
         self._phase = BODY
         self._disarm()  # the head clock; data_received arms the body clock if needed
         super().on_headers_complete()
-        if self.cycle is not None and not isinstance(self.cycle.transport, _CycleTransport):
+        cycle = self.cycle
+        if cycle is not None and not isinstance(cycle.transport, _CycleTransport):
             # uvicorn closes the transport itself after a `Connection: close` answer;
             # route that close through _close_after_answer so it lingers when needed.
             # It also writes a response's head and body separately: joined here.
-            self.cycle.transport = _CycleTransport(self, self.cycle)  # type: ignore[assignment]
+            cycle.transport = _CycleTransport(self, cycle)  # type: ignore[assignment]
+            # uvicorn makes the cycle itself (and its task has not run yet): given the
+            # head rendering of _GuardedCycle, the rest of it unchanged.
+            if type(cycle) is RequestResponseCycle:
+                cycle.__class__ = _GuardedCycle
 
     def on_message_complete(self) -> None:
         self._phase = DONE
@@ -319,6 +330,83 @@ class GuardedHttpToolsProtocol(HttpToolsProtocol):
             else f"The request body paused for more than {self.limits.body_timeout:g} s"
         )
         self.refuse(408, "request_timeout", what)
+
+
+# Rendered response-header lines, by (name, value) as the app sent them: most of a
+# response's headers (security headers, content type, server) are the same on every
+# response, and uvicorn checks each line with two regular expressions and lower-cases
+# it on every response (about 1 µs a line; 15 lines on an operation's answer). Bounded:
+# values that vary (request ids, dates) are cleared out with the rest when it fills.
+_LINES: dict[tuple[bytes, bytes], bytes] = {}
+_MAX_LINES = 1024
+
+
+class _GuardedCycle(RequestResponseCycle):
+    """uvicorn's request/response cycle with a cheaper response head: each header line
+    checked and rendered once (``_LINES``), then reused. Everything else, the body and
+    every unusual case (uvicorn's access log on, flow control paused, a disconnected
+    client, a second start) is uvicorn's own ``send``. The head is byte for byte
+    uvicorn's: same checks, same lower-cased names, same framing decisions."""
+
+    async def send(self, message: Any) -> None:
+        if (
+            message["type"] != "http.response.start"
+            or self.response_started
+            or self.disconnected
+            or self.access_log
+            or self.flow.write_paused
+        ):
+            await super().send(message)
+            return
+        self.response_started = True
+        self.waiting_for_100_continue = False
+        status_code = message["status"]
+        content = [STATUS_LINE[status_code]]
+        has_connection_close = False
+        lines = _LINES
+        for header in (*self.default_headers, *message.get("headers", ())):
+            line = lines.get(header) if type(header) is tuple else None
+            if line is not None:
+                content.append(line)
+                continue
+            name, value = header
+            if HEADER_RE.search(name):
+                raise RuntimeError("Invalid HTTP header name.")
+            if HEADER_VALUE_RE.search(value):
+                raise RuntimeError("Invalid HTTP header value.")
+            name = name.lower()
+            line = name + b": " + value + b"\r\n"
+            content.append(line)
+            # The framing headers decide the cycle's state: never served from the cache.
+            if name == b"content-length":
+                if self.chunked_encoding is None:
+                    self.expected_content_length = int(value.decode())
+                    self.chunked_encoding = False
+            elif name == b"transfer-encoding":
+                if value.lower() == b"chunked":
+                    self.expected_content_length = 0
+                    self.chunked_encoding = True
+            elif name == b"connection":
+                connection = [token.lower().strip() for token in value.split(b",")]
+                if b"close" in connection:
+                    self.keep_alive = False
+                    has_connection_close = True
+            elif type(header) is tuple:
+                if len(lines) >= _MAX_LINES:
+                    lines.clear()
+                lines[header] = line
+        if not self.keep_alive and not has_connection_close:
+            content.append(b"connection: close\r\n")
+        if (
+            self.chunked_encoding is None
+            and self.scope["method"] != "HEAD"
+            and status_code not in (204, 304)
+        ):
+            # Neither Content-Length nor Transfer-Encoding: the body is sent chunked.
+            self.chunked_encoding = True
+            content.append(b"transfer-encoding: chunked\r\n")
+        content.append(b"\r\n")
+        self.transport.write(b"".join(content))
 
 
 class _CycleTransport:

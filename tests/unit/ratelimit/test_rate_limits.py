@@ -286,3 +286,28 @@ async def test_counting_in_process_without_awaiting_is_the_awaited_count() -> No
         assert refused.value.status == 429
     # Counters shared through Redis cannot be counted without a round trip.
     assert enforce_in_process(LimitsRateLimiter("redis://127.0.0.1:1"), "d", rule, "k") is None
+
+
+async def test_raw_in_process_headers_are_the_raw_form_of_the_headers() -> None:
+    from sentinel_spec.runtime.errors import HttpError
+    from sentinel_spec.runtime.ratelimit.enforce import (
+        enforce_in_process,
+        enforce_in_process_raw,
+        raw,
+    )
+    from sentinel_spec.runtime.ratelimit.limiter import LimitsRateLimiter
+
+    rule = RateLimit(limit=2, per_seconds=60)
+    as_dict, as_raw = LimitsRateLimiter(), LimitsRateLimiter()
+    for name in ("default", 'we"ird\\name'):
+        for _ in range(2):
+            expected = enforce_in_process(as_dict, name, rule, "ip:1.2.3.4")
+            got = enforce_in_process_raw(as_raw, name, rule, "ip:1.2.3.4")
+            assert expected is not None and got is not None
+            assert [(n, v.split(b";t=")[0]) for n, v in got] == [
+                (n, v.split(b";t=")[0]) for n, v in raw(expected)
+            ]
+        with pytest.raises(HttpError) as refused:
+            enforce_in_process_raw(as_raw, name, rule, "ip:1.2.3.4")
+        assert refused.value.status == 429
+    assert enforce_in_process_raw(LimitsRateLimiter("redis://127.0.0.1:1"), "d", rule, "k") is None
