@@ -248,7 +248,13 @@ def component(fn: Component) -> Component:
                 request,
                 context,
                 "error.html",
-                {"status": error.status, "message": error.message, "reason": reason},
+                {
+                    "status": error.status,
+                    "message": error.message,
+                    "reason": reason,
+                    # a member the 2FA policy shuts out may still leave from here
+                    "workspace_id": request.path_params.get("workspaceId"),
+                },
                 status=error.status,
             )
             if error.headers:

@@ -254,8 +254,9 @@ async def update_two_factor_policy(
     await context.rate_limit("workspaceUpdate")
     ws = await _get(context, workspace_id)
     if required and not await has_two_factor(context):
+        # 409, not 400: the arguments are fine, the caller's account is not ready.
         raise HttpError(
-            400,
+            409,
             "Turn on two-factor authentication for your own account first",
             {"reason": "self_lockout"},
         )

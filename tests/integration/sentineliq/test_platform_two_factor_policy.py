@@ -6,6 +6,7 @@ are let in again."""
 
 from __future__ import annotations
 
+import httpx
 import pyotp
 import pytest
 
@@ -15,6 +16,19 @@ pytestmark = pytest.mark.postgres
 
 POLICY = "update-workspace-two-factor-policy"
 REFUSED = {"reason": "two_factor_required"}
+
+
+def csrf_token(html: str) -> str:
+    return html.split('name="csrf_token" value="', 1)[1].split('"', 1)[0]
+
+
+def same_origin(shown: httpx.Response) -> dict[str, str]:
+    """What a browser sends with the page's form: its origin and the page's CSRF cookie
+    (Secure, so httpx keeps it off http:// by itself)."""
+    return {
+        "Origin": "http://testserver",
+        "Cookie": f"sentinel_csrf={shown.cookies['sentinel_csrf']}",
+    }
 
 
 async def turn_on_two_factor(team: Team, role: str) -> None:
@@ -28,7 +42,7 @@ async def test_only_an_owner_with_two_factor_sets_the_policy(app_and_users: AppA
     on = {"workspaceId": team.workspace_id, "requireTwoFactor": True}
     # The owner without 2FA would shut themselves out: refused, nothing saved.
     lockout = await call(client, POLICY, on, team["OWNER"])
-    assert lockout.status_code == 400, lockout.text
+    assert lockout.status_code == 409, lockout.text
     assert lockout.json()["error"]["details"] == {"reason": "self_lockout"}
     assert await audit_rows(users.url, "WORKSPACE_SECURITY_UPDATED") == []
     await turn_on_two_factor(team, "ADMIN")
@@ -83,8 +97,16 @@ async def test_the_policy_shuts_out_members_without_two_factor(app_and_users: Ap
     # What they need stays open: their account, turning 2FA on, leaving.
     assert (await client.get("/account", headers=team["MEMBER"])).status_code == 200
     assert (await call(client, "get-user-workspaces", None, team["MEMBER"])).status_code == 200
-    left = await ok(client, "leave-workspace", ws, team["VIEWER"])
-    assert left == {"left": team.workspace_id}
+    # Leaving, from the refusal page's own form (the operation is the same service call).
+    refusal = await client.get(f"/workspaces/{team.workspace_id}/settings", headers=team["VIEWER"])
+    assert refusal.status_code == 403 and 'id="leave-form"' in refusal.text
+    left = await client.post(
+        f"/forms/workspaces/{team.workspace_id}/settings",
+        data={"csrf_token": csrf_token(refusal.text), "action": "leave"},
+        headers={**team["VIEWER"], **same_origin(refusal)},
+    )
+    assert left.status_code == 303 and left.headers["location"] == "/dashboard?done=left"
+    assert (await call(client, "get-workspace-by-id", ws, team["VIEWER"])).status_code == 404
 
     # With 2FA on, the member is let in at once (the flag is read from the row).
     await turn_on_two_factor(team, "MEMBER")
@@ -106,17 +128,14 @@ async def test_the_settings_form_sets_the_policy(app_and_users: AppAndUsers) -> 
     await turn_on_two_factor(team, "OWNER")
     shown = await client.get(path, headers=team["OWNER"])
     assert shown.status_code == 200 and 'id="two-factor-form"' in shown.text
-    token = shown.text.split('name="csrf_token" value="', 1)[1].split('"', 1)[0]
-    # The page's CSRF cookie is Secure, which httpx keeps off http://: sent by hand.
-    cookie = shown.cookies["sentinel_csrf"]
     posted = await client.post(
         f"/forms{path}",
-        data={"csrf_token": token, "action": "two_factor", "requireTwoFactor": "on"},
-        headers={
-            **team["OWNER"],
-            "Origin": "http://testserver",
-            "Cookie": f"sentinel_csrf={cookie}",
+        data={
+            "csrf_token": csrf_token(shown.text),
+            "action": "two_factor",
+            "requireTwoFactor": "on",
         },
+        headers={**team["OWNER"], **same_origin(shown)},
     )
     assert posted.status_code == 303, posted.text
     read = await ok(
