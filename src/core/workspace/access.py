@@ -78,14 +78,14 @@ async def member_of(
         minimum,
         columns=(workspace.deletedAt, workspace.isActive, workspace.requireTwoFactor, two_factor),
     )
-    deleted_at, is_active, require_two_factor, has_two_factor = state
+    deleted_at, is_active, require_two_factor, caller_two_factor = state
     if deleted_at is not None and not include_deleted:
         raise HttpError(404, "Workspace not found")
     if not is_active and deleted_at is None:
         raise HttpError(
             403, "This workspace is suspended; contact support", {"reason": "suspended"}
         )
-    if require_two_factor and not has_two_factor and not without_two_factor:
+    if require_two_factor and not caller_two_factor and not without_two_factor:
         raise HttpError(
             403,
             "This workspace requires two-factor authentication: turn it on in your account's "
