@@ -16,7 +16,9 @@ what wrk sends. Measured, in alternating rounds so a drift of the machine favour
 
 Before the load, the audit page's query alone in PostgreSQL (the SQL of the platform's
 keyset read): the newest 51 rows and 51 below a cursor half way down, against the OFFSET
-way to the same deep page as that measure's baseline.
+way to the same deep page as that measure's baseline; then the server's CPU time per
+request of each page (300 requests one at a time, from /proc), which a busy machine
+disturbs far less than wrk's latencies.
 
     python bench/sentineliq.py [--duration 10] [--connections 1,4] [--rounds 3]
 
@@ -319,6 +321,51 @@ def wrk(url: str, duration: int, connections: int, cookie: str | None) -> dict[s
     return {"rps": rps, "p50": latency("50%"), "p99": latency("99%")}
 
 
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of ``pid`` and every process below it (the server's
+    workers), from /proc."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total, pending = 0.0, [pid]
+    while pending:
+        current = pending.pop()
+        try:
+            fields = Path(f"/proc/{current}/stat").read_text().rpartition(")")[2].split()
+            children = Path(f"/proc/{current}/task/{current}/children").read_text().split()
+        except OSError:  # gone meanwhile
+            continue
+        total += (int(fields[11]) + int(fields[12])) / ticks  # utime, stime
+        pending.extend(int(c) for c in children)
+    return total
+
+
+def cpu_per_request(
+    base: str, cookie: str, targets: dict[str, tuple[str, bool]], pid: int, count: int = 300
+) -> None:
+    """The server's CPU milliseconds per request of each page, one request at a time:
+    what the page costs, whatever else the machine is doing (wrk's latencies move with
+    the load, this much less)."""
+    import httpx
+
+    print(f"\nserver CPU per request ({count} sequential requests each, /proc)")
+    print(f"{'page':30} {'CPU ms':>8}")
+    for name, (path, signed_in) in targets.items():
+        cookies = {"sentinel_session": cookie} if signed_in else {}
+
+        # A new client address each request, as with wrk: rateLimit.default is per IP.
+        def ip(i: int) -> dict[str, str]:
+            return {"X-Forwarded-For": f"10.9.{i // 250}.{i % 250 + 1}"}
+
+        with httpx.Client(base_url=base, cookies=cookies, timeout=10) as client:
+            for i in range(20):  # warm-up
+                client.get(path, headers=ip(i))
+            before = cpu_seconds(pid)
+            for i in range(count):
+                answer = client.get(path, headers=ip(i))
+                assert answer.status_code == 200, (name, answer.status_code)
+            used = cpu_seconds(pid) - before
+        print(f"{name:30} {used * 1000 / count:8.2f}")
+
+
 def check_pages(base: str, cookie: str, targets: dict[str, tuple[str, bool]]) -> None:
     """Each page answers 200 with what it is meant to show before it is measured."""
     import httpx
@@ -373,6 +420,7 @@ def main() -> None:
             }
             check_pages(base, session, targets)
             query_times(db_url, workspace_id)
+            cpu_per_request(base, session, targets, proc.pid)
             for connections in args.connections:
                 measure(base, session, targets, connections, args.duration, args.rounds)
         finally:

@@ -178,6 +178,9 @@ export const updateWorkspaceBranding = (args) => call("/operations/update-worksp
 /** action updateWorkspaceSessionTimeout: POST /operations/update-workspace-session-timeout */
 export const updateWorkspaceSessionTimeout = (args) => call("/operations/update-workspace-session-timeout", args);
 
+/** action updateWorkspaceTwoFactorPolicy: POST /operations/update-workspace-two-factor-policy */
+export const updateWorkspaceTwoFactorPolicy = (args) => call("/operations/update-workspace-two-factor-policy", args);
+
 /** action inviteMemberToWorkspace: POST /operations/invite-member-to-workspace */
 export const inviteMemberToWorkspace = (args) => call("/operations/invite-member-to-workspace", args);
 

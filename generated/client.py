@@ -269,6 +269,13 @@ class SessionTimeoutArgs(BaseModel):
     model_config = ConfigDict(populate_by_name=True, extra="allow")
 
 
+class TwoFactorPolicyArgs(BaseModel):
+    workspaceId: str
+    requireTwoFactor: bool
+
+    model_config = ConfigDict(populate_by_name=True, extra="allow")
+
+
 class InviteArgs(BaseModel):
     workspaceId: str
     email: str
@@ -573,6 +580,7 @@ CreateWorkspaceArgs.model_rebuild()
 UpdateWorkspaceArgs.model_rebuild()
 BrandingArgs.model_rebuild()
 SessionTimeoutArgs.model_rebuild()
+TwoFactorPolicyArgs.model_rebuild()
 InviteArgs.model_rebuild()
 TokenArgs.model_rebuild()
 InvitationRef.model_rebuild()
@@ -981,6 +989,18 @@ class Client:
         response = self.request(
             "POST",
             "/operations/update-workspace-session-timeout",
+            json=_dump(args),
+        )
+        return _answer(response)
+
+    def update_workspace_two_factor_policy(
+        self,
+        args: TwoFactorPolicyArgs | Mapping[str, Any],
+    ) -> Any:
+        """action updateWorkspaceTwoFactorPolicy: POST /operations/update-workspace-two-factor-policy"""
+        response = self.request(
+            "POST",
+            "/operations/update-workspace-two-factor-policy",
             json=_dump(args),
         )
         return _answer(response)
@@ -2010,6 +2030,18 @@ class AsyncClient:
         response = await self.request(
             "POST",
             "/operations/update-workspace-session-timeout",
+            json=_dump(args),
+        )
+        return _answer(response)
+
+    async def update_workspace_two_factor_policy(
+        self,
+        args: TwoFactorPolicyArgs | Mapping[str, Any],
+    ) -> Any:
+        """action updateWorkspaceTwoFactorPolicy: POST /operations/update-workspace-two-factor-policy"""
+        response = await self.request(
+            "POST",
+            "/operations/update-workspace-two-factor-policy",
             json=_dump(args),
         )
         return _answer(response)

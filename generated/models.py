@@ -439,6 +439,11 @@ class Workspace(Base):
         default=30,
         server_default=sa.text("30"),
     )
+    requireTwoFactor: Mapped[bool] = mapped_column(
+        sa.Boolean(),
+        default=False,
+        server_default=sa.text("false"),
+    )
     settings: Mapped[Any] = mapped_column(postgresql.JSONB(none_as_null=True), nullable=True)
     isActive: Mapped[bool] = mapped_column(
         sa.Boolean(),
@@ -589,7 +594,10 @@ class OwnershipTransferConfirmation(Base):
 
 class Alert(Base):
     __tablename__ = "Alert"
-    __table_args__ = (sa.Index(None, "workspaceId", "createdAt"),)
+    __table_args__ = (
+        sa.Index(None, "workspaceId", "createdAt"),
+        sa.Index(None, "workspaceId", "incidentId"),
+    )
 
     id: Mapped[str] = mapped_column(
         sa.String(),
@@ -631,7 +639,10 @@ class Alert(Base):
 
 class Incident(Base):
     __tablename__ = "Incident"
-    __table_args__ = (sa.Index(None, "workspaceId", "status"),)
+    __table_args__ = (
+        sa.Index(None, "workspaceId", "status"),
+        sa.Index(None, "workspaceId", "createdAt"),
+    )
 
     id: Mapped[str] = mapped_column(
         sa.String(),

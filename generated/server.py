@@ -14,6 +14,7 @@ if TYPE_CHECKING:
 from generated import models, settings
 from src.client.assets import asset
 from src.client.pages.account import account_form, account_page
+from src.client.pages.aegis import alert_page, alerts_page, incident_page, incidents_page
 from src.client.pages.audit import audit_export, audit_log_page
 from src.client.pages.auth import (
     email_verification_page,
@@ -151,6 +152,7 @@ from src.core.workspace.operations import (
     update_workspace_branding,
     update_workspace_quotas,
     update_workspace_session_timeout,
+    update_workspace_two_factor_policy,
 )
 from src.server.api.email_preview import email_preview
 from src.server.api.screenshot import alert_screenshot
@@ -692,6 +694,19 @@ APP = d.AppDecl(
             route_name="update-workspace-session-timeout",
             kind="action",
             fn=update_workspace_session_timeout,
+            entities={
+                "Workspace": models.Workspace,
+                "WorkspaceMember": models.WorkspaceMember,
+                "User": models.User,
+                "AuditLog": models.AuditLog,
+            },
+            auth=True,
+        ),
+        d.Operation(
+            name="updateWorkspaceTwoFactorPolicy",
+            route_name="update-workspace-two-factor-policy",
+            kind="action",
+            fn=update_workspace_two_factor_policy,
             entities={
                 "Workspace": models.Workspace,
                 "WorkspaceMember": models.WorkspaceMember,
@@ -1442,6 +1457,30 @@ APP = d.AppDecl(
             name="AuditLogPage",
             path="/workspaces/{workspaceId}/audit",
             component=audit_log_page,
+            auth_required=True,
+        ),
+        d.Page(
+            name="AlertsPage",
+            path="/aegis/alerts",
+            component=alerts_page,
+            auth_required=True,
+        ),
+        d.Page(
+            name="AlertPage",
+            path="/aegis/alerts/{alertId}",
+            component=alert_page,
+            auth_required=True,
+        ),
+        d.Page(
+            name="IncidentsPage",
+            path="/aegis/incidents",
+            component=incidents_page,
+            auth_required=True,
+        ),
+        d.Page(
+            name="IncidentPage",
+            path="/aegis/incidents/{incidentId}",
+            component=incident_page,
             auth_required=True,
         ),
         d.Page(

@@ -19,7 +19,11 @@ if TYPE_CHECKING:
     from sentinel_spec.runtime.auth.hooks import OAuthInfo, ProviderId
     from sentinel_spec.runtime.auth.public import auth_page, current_session
     from sentinel_spec.runtime.auth.seeding import set_password
-    from sentinel_spec.runtime.auth.workspaces import check_workspace_access, require_role
+    from sentinel_spec.runtime.auth.workspaces import (
+        check_workspace_access,
+        require_access,
+        require_role,
+    )
     from sentinel_spec.runtime.context import (
         Context,
         EntityNotListed,
@@ -58,6 +62,7 @@ __all__ = [
     "jobs_queue",
     "jobs_state",
     "render",
+    "require_access",
     "require_role",
     "set_password",
 ]
@@ -69,6 +74,7 @@ _HOMES = {
     "current_session": "sentinel_spec.runtime.auth.public",
     "set_password": "sentinel_spec.runtime.auth.seeding",
     "check_workspace_access": "sentinel_spec.runtime.auth.workspaces",
+    "require_access": "sentinel_spec.runtime.auth.workspaces",
     "require_role": "sentinel_spec.runtime.auth.workspaces",
     "Context": "sentinel_spec.runtime.context",
     "EntityNotListed": "sentinel_spec.runtime.context",

@@ -215,6 +215,7 @@ ADMIN_CONTROLS = (
     'class="inline-form role-form"',
     'class="inline-form remove-form"',
     'id="save-allowlist"',
+    'id="save-two-factor"',
     'id="general-form"',
     'id="delete-form"',
     'id="transfer-form"',
@@ -274,6 +275,7 @@ def test_a_viewer_sees_no_admin_controls_and_cannot_post_them(
     admin_page = alan.get(f"/workspaces/{workspace_id}/settings").text
     assert 'id="invite-form"' in admin_page and 'id="general-form"' in admin_page
     assert 'id="save-allowlist"' not in admin_page and 'id="delete-form"' not in admin_page
+    assert 'id="save-two-factor"' not in admin_page  # the 2FA policy is the owner's
     assert alan.get(f"/workspaces/{workspace_id}/audit").status_code == 200
 
     # The owner sees everything, and her role change of Grace lands in the audit log.

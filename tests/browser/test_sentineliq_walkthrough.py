@@ -6,13 +6,18 @@ Ada signs up, confirms her address from the mailed link, signs in, names her fir
 workspace (onboarding), invites Grace from the settings page; Grace, in a second browser
 context, signs up, confirms, opens the invitation link, signs in and accepts; Ada, whose
 notifications page is open all along, sees "New member" arrive live (the notifications
-websocket) without reloading. Screenshots at desktop and phone width go to
-docs/screenshots/ (checked by eye in review).
+websocket) without reloading; an alert's notification links to its page. Screenshots at
+desktop and phone width go to a temporary directory (printed), or refresh
+docs/screenshots/ (checked by eye in review) when SENTINEL_UPDATE_SCREENSHOTS=1: a run
+leaves the repository as it found it.
 """
 
 from __future__ import annotations
 
+import functools
+import os
 import re
+import tempfile
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -28,7 +33,6 @@ from tests.servers import Server, free_port, running
 pytestmark = [pytest.mark.postgres, pytest.mark.slow]
 
 CHROMIUM = Path("/usr/bin/chromium")
-SHOTS = ROOT / "docs" / "screenshots"
 PASSWORD = "Correct-Horse-Battery-9"
 DESKTOP = {"width": 1280, "height": 800}
 PHONE = {"width": 360, "height": 740}
@@ -83,18 +87,38 @@ def mailed_link(smtp: SmtpServer, address: str, path: str, timeout: float = 20) 
     raise AssertionError(f"no mail to {address} with a {path} link")
 
 
+@functools.cache
+def shots_dir() -> Path:
+    """docs/screenshots/ when SENTINEL_UPDATE_SCREENSHOTS=1, else a fresh temporary
+    directory: every run takes them, only a deliberate one changes the repository."""
+    if os.environ.get("SENTINEL_UPDATE_SCREENSHOTS") == "1":
+        shots = ROOT / "docs" / "screenshots"
+        shots.mkdir(parents=True, exist_ok=True)
+    else:
+        shots = Path(tempfile.mkdtemp(prefix="sentineliq-screenshots-"))
+    print(f"screenshots: {shots}")
+    return shots
+
+
 def shoot(page: Any, name: str) -> None:
-    """docs/screenshots/<name>-desktop.png and <name>-phone.png of the page as it is."""
-    SHOTS.mkdir(parents=True, exist_ok=True)
+    """<name>-desktop.png and <name>-phone.png of the page as it is, in ``shots_dir()``."""
+    shots = shots_dir()
     size = page.viewport_size
     for label, viewport in (("desktop", DESKTOP), ("phone", PHONE)):
         page.set_viewport_size(viewport)
-        page.screenshot(path=str(SHOTS / f"{name}-{label}.png"), full_page=True)
+        page.screenshot(path=str(shots / f"{name}-{label}.png"), full_page=True)
         if label == "phone":
             # Usable at 360 px: nothing wider than the screen but the tables' own scroller.
             overflow = page.evaluate("document.documentElement.scrollWidth")
             assert overflow <= viewport["width"], f"{name}: {overflow}px wide at 360px"
     page.set_viewport_size(size)
+
+
+def workspace_id(page: Any) -> str:
+    """The current workspace's id, from the header's settings link."""
+    href = page.get_attribute("a[href$='/settings']", "href")
+    assert href is not None
+    return href.split("/")[2]
 
 
 def sign_up_and_confirm(page: Any, server: Server, smtp: SmtpServer, email: str) -> None:
@@ -194,6 +218,28 @@ def test_signup_onboarding_invite_accept_and_a_live_notification(
     table = page.inner_text("#audit-table")
     assert "INVITATION_SENT" in table and "INVITATION_ACCEPTED" in table
     shoot(page, "audit-log")
+    # An alert (no form makes one yet: the operation, with Ada's session cookie) notifies
+    # her; the notification's link opens the alert's page, which links to the list.
+    created = page.request.post(
+        server.base + "/operations/create-alert",
+        data={
+            "workspaceId": workspace_id(page),
+            "title": "Phishing kit on a lookalike domain",
+            "source": "eclipse",
+            "severity": "HIGH",
+            "tags": ["phishing", "brand"],
+        },
+    )
+    assert created.ok, created.text()
+    page.goto(server.base + "/notifications")
+    page.click("#notification-list >> text=New high alert: Phishing kit on a lookalike domain")
+    page.wait_for_url(re.compile(r"/aegis/alerts/[0-9a-f-]+$"))
+    assert page.inner_text("#alert-title") == "Phishing kit on a lookalike domain"
+    assert page.inner_text("#alert-severity") == "HIGH"
+    shoot(page, "alert")
+    page.click("text=All alerts")
+    assert "Phishing kit on a lookalike domain" in page.inner_text("#alerts-table")
+    shoot(page, "alerts")
     page.goto(server.base + "/account")
     shoot(page, "account")
     page.goto(server.base + "/status")

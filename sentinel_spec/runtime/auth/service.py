@@ -302,7 +302,7 @@ class AuthService:
                 "Invalid code: enter the current code from your authenticator app "
                 "(after POST /auth/2fa/setup)",
             )
-        self.users.mirror(user, TWO_FACTOR_ENABLED, True)
+        await self.users.save_mirror(db, user, TWO_FACTOR_ENABLED, True)
         await db.flush()
         return codes
 
@@ -324,7 +324,7 @@ class AuthService:
         ):
             raise HttpError(403, "Wrong password or code")
         await self.two_factor.disable(db, user.id)
-        self.users.mirror(user, TWO_FACTOR_ENABLED, False)
+        await self.users.save_mirror(db, user, TWO_FACTOR_ENABLED, False)
         await db.flush()
 
     async def new_backup_codes(self, db: AsyncSession, user: Any, code: object) -> list[str]:

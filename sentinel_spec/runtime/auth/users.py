@@ -85,3 +85,18 @@ class Users:
         """Set a mirrored field when the entity declares it."""
         if field in self._columns:
             setattr(user, field, value)
+
+    async def save_mirror(self, db: AsyncSession, user: Any, field: str, value: Any) -> None:
+        """``mirror``, and the same value written to the row: ``user`` may be the session
+        check's cached copy, which no session tracks (setting the attribute alone was
+        lost, and the app's twoFactorEnabled stayed false)."""
+        if field not in self._columns:
+            return
+        setattr(user, field, value)
+        primary: Any = next(iter(sa.inspect(self.model).primary_key))
+        await db.execute(
+            sa.update(self.model)
+            .where(primary == getattr(user, primary.key))
+            .values({field: value})
+            .execution_options(synchronize_session=False)
+        )

@@ -1,5 +1,5 @@
 """GET/POST /workspaces/:workspaceId/settings: general, members and roles, invitations,
-security (IP allowlist, session timeout, members' two-factor status), ownership and
+security (IP allowlist, session timeout, the 2FA policy and members' 2FA status), ownership and
 deletion. Each form posts an ``action``; its arguments are checked with the operation's
 own pydantic model and the change is made by the platform's service function, which
 checks membership and role again (a control hidden from a viewer is also refused)."""
@@ -36,17 +36,21 @@ async def _view(
     role = workspace["role"]
     admin, owner = services.at_least(role, "ADMIN"), role == "OWNER"
     people = await members.list_members(context, workspace_id)
+    me = context.user.id
     data: dict[str, Any] = {
         "workspace": workspace,
         "role": role,
         "admin": admin,
         "owner": owner,
         "members": people,
-        "me": context.user.id,
+        "me": me,
         "grantable": GRANTABLE if owner else GRANTABLE[1:],
         "invitations": await members.list_invitations(context, workspace_id) if admin else [],
         "allowlist": await ip_allowlist.get_allowlist(context, workspace_id) if admin else None,
         "two_factor_on": sum(1 for m in people if m["twoFactorEnabled"]),
+        "my_two_factor": any(
+            m["twoFactorEnabled"] for m in people if m["userId"] == context.user.id
+        ),
         "error": error,
         "error_section": section,
         "form": form or {},
@@ -120,6 +124,12 @@ async def _timeout(context: Any, ws: str, f: dict[str, str]) -> str:
     return "saved"
 
 
+async def _two_factor(context: Any, ws: str, f: dict[str, str]) -> str:
+    args = ops.TwoFactorPolicyArgs(workspaceId=ws, requireTwoFactor="requireTwoFactor" in f)
+    await service.update_two_factor_policy(context, ws, args.requireTwoFactor)
+    return "saved"
+
+
 async def _transfer(context: Any, ws: str, f: dict[str, str]) -> str:
     args = ops.TransferArgs(workspaceId=ws, newOwnerId=f.get("newOwnerId", ""))
     await ownership.request_transfer(context, ws, args.newOwnerId)
@@ -147,6 +157,7 @@ HANDLERS: dict[str, tuple[str, Handler]] = {
     "remove": ("members", _remove),
     "allowlist": ("security", _allowlist),
     "timeout": ("security", _timeout),
+    "two_factor": ("security", _two_factor),
     "transfer": ("ownership", _transfer),
     "leave": ("members", _leave),
     "delete": ("danger", _delete),

@@ -13,6 +13,7 @@ from pydantic import BaseModel, Field
 from sqlalchemy import select
 
 from sentinel_spec.runtime import HttpError
+from src.core.aegis.views import alert_json, incident_json, value_of
 from src.core.audit.record import audit
 from src.core.notifications.bus import emit
 from src.core.workspace.access import member_of
@@ -60,45 +61,13 @@ class UpdateIncidentArgs(BaseModel):
     slaDeadline: datetime.datetime | None = None
 
 
-def _value(value: Any) -> str:
-    return str(getattr(value, "value", value))
-
-
 def _text(value: Any) -> str | None:
     """A field's value as compared and shown (enums by name, dates in ISO 8601)."""
     if value is None:
         return None
     if isinstance(value, datetime.datetime):
         return value.isoformat()
-    return _value(value)
-
-
-def _alert_json(alert: Any) -> dict[str, Any]:
-    return {
-        "id": alert.id,
-        "workspaceId": alert.workspaceId,
-        "title": alert.title,
-        "description": alert.description,
-        "source": alert.source,
-        "severity": _value(alert.severity),
-        "status": _value(alert.status),
-        "tags": list(alert.tags or []),
-        "incidentId": alert.incidentId,
-        "createdAt": alert.createdAt.isoformat() if alert.createdAt else None,
-    }
-
-
-def _incident_json(incident: Any) -> dict[str, Any]:
-    return {
-        "id": incident.id,
-        "workspaceId": incident.workspaceId,
-        "title": incident.title,
-        "severity": _value(incident.severity),
-        "status": _value(incident.status),
-        "slaDeadline": incident.slaDeadline.isoformat() if incident.slaDeadline else None,
-        "createdAt": incident.createdAt.isoformat() if incident.createdAt else None,
-        "updatedAt": incident.updatedAt.isoformat() if incident.updatedAt else None,
-    }
+    return value_of(value)
 
 
 async def _in_workspace(context: Any, entity: Any, row_id: str, minimum: str) -> Any:
@@ -145,14 +114,14 @@ async def create_alert(args: CreateAlertArgs, context: Any) -> dict[str, Any]:
         data={"alertId": alert.id, "severity": args.severity, "source": args.source},
         link=f"/aegis/alerts/{alert.id}",
     )
-    return _alert_json(alert)
+    return alert_json(alert)
 
 
 async def update_alert_status(args: UpdateAlertStatusArgs, context: Any) -> dict[str, Any]:
     alert = await _in_workspace(context, context.entities.Alert, args.id, "MEMBER")
-    before = _value(alert.status)
+    before = value_of(alert.status)
     if before == args.status:
-        return _alert_json(alert)
+        return alert_json(alert)
     alert.status = args.status
     await context.session.flush()
     await audit(
@@ -174,7 +143,7 @@ async def update_alert_status(args: UpdateAlertStatusArgs, context: Any) -> dict
         data={"alertId": alert.id, "from": before, "to": args.status},
         link=f"/aegis/alerts/{alert.id}",
     )
-    return _alert_json(alert)
+    return alert_json(alert)
 
 
 async def create_incident(args: CreateIncidentArgs, context: Any) -> dict[str, Any]:
@@ -226,7 +195,7 @@ async def create_incident(args: CreateIncidentArgs, context: Any) -> dict[str, A
         data={"incidentId": incident.id, "severity": args.severity},
         link=f"/aegis/incidents/{incident.id}",
     )
-    return _incident_json(incident)
+    return incident_json(incident)
 
 
 async def update_incident(args: UpdateIncidentArgs, context: Any) -> dict[str, Any]:
@@ -237,7 +206,7 @@ async def update_incident(args: UpdateIncidentArgs, context: Any) -> dict[str, A
     before = {name: _text(getattr(incident, name)) for name in changes}
     changed = {n: v for n, v in changes.items() if before[n] != _text(v)}
     if not changed:
-        return _incident_json(incident)
+        return incident_json(incident)
     for name, value in changed.items():
         setattr(incident, name, value)
     await context.session.flush()
@@ -254,7 +223,7 @@ async def update_incident(args: UpdateIncidentArgs, context: Any) -> dict[str, A
         description=summary,
         metadata={"changed": sorted(changed)},
     )
-    severity = _value(incident.severity)
+    severity = value_of(incident.severity)
     resolved = action == "INCIDENT_RESOLVED"
     await emit(
         context,
@@ -266,4 +235,4 @@ async def update_incident(args: UpdateIncidentArgs, context: Any) -> dict[str, A
         data={"incidentId": incident.id, "changed": sorted(changed)},
         link=f"/aegis/incidents/{incident.id}",
     )
-    return _incident_json(incident)
+    return incident_json(incident)

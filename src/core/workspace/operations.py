@@ -82,6 +82,11 @@ class SessionTimeoutArgs(Args):
     sessionTimeoutMins: int = Field(ge=5, le=24 * 60)
 
 
+class TwoFactorPolicyArgs(Args):
+    workspaceId: str = Field(min_length=1, max_length=64)
+    requireTwoFactor: bool
+
+
 class AdminListArgs(Args):
     page: int = Field(default=1, ge=1, le=10_000)
     pageSize: int = Field(default=25, ge=1, le=100)
@@ -182,6 +187,12 @@ async def update_workspace_session_timeout(
     args: SessionTimeoutArgs, context: Any
 ) -> dict[str, Any]:
     return await service.update_session_timeout(context, args.workspaceId, args.sessionTimeoutMins)
+
+
+async def update_workspace_two_factor_policy(
+    args: TwoFactorPolicyArgs, context: Any
+) -> dict[str, Any]:
+    return await service.update_two_factor_policy(context, args.workspaceId, args.requireTwoFactor)
 
 
 # ------------------------------------------------------------------ members and invitations

@@ -15,7 +15,13 @@ from sqlalchemy import func, select, update
 from sentinel_spec.runtime import HttpError
 from src.core.audit.record import audit
 from src.core.entities import model
-from src.core.workspace.access import member_of, require_user, role_name, user_row
+from src.core.workspace.access import (
+    has_two_factor,
+    member_of,
+    require_user,
+    role_name,
+    user_row,
+)
 from src.core.workspace.events import publish
 from src.core.workspace.quotas import check_workspace_quota, member_limit, seats_taken
 from src.core.workspace.views import workspace_view
@@ -232,6 +238,40 @@ async def update_session_timeout(context: Any, workspace_id: str, minutes: int) 
         description=f"session timeout {before} -> {minutes} minutes",
         metadata={"field": "sessionTimeoutMins", "before": before, "after": minutes},
     )
+    await context.session.flush()
+    await context.session.refresh(ws)
+    return workspace_view(ws, membership.role)
+
+
+async def update_two_factor_policy(
+    context: Any, workspace_id: str, required: bool
+) -> dict[str, Any]:
+    """Only the OWNER decides whether every member needs 2FA (as for the other security
+    settings). Turning it on without 2FA oneself is refused: the owner would shut
+    themselves out with everyone else."""
+    # Loosening the policy stays open to an OWNER who has since turned their 2FA off.
+    membership = await member_of(context, workspace_id, "OWNER", without_two_factor=not required)
+    await context.rate_limit("workspaceUpdate")
+    ws = await _get(context, workspace_id)
+    if required and not await has_two_factor(context):
+        # 409, not 400: the arguments are fine, the caller's account is not ready.
+        raise HttpError(
+            409,
+            "Turn on two-factor authentication for your own account first",
+            {"reason": "self_lockout"},
+        )
+    before = bool(ws.requireTwoFactor)
+    ws.requireTwoFactor = required
+    if before != required:
+        await audit(
+            context,
+            workspace_id=workspace_id,
+            action="WORKSPACE_SECURITY_UPDATED",
+            resource="workspace",
+            resource_id=workspace_id,
+            description=f"2FA {'required' if required else 'optional'} for members",
+            metadata={"field": "requireTwoFactor", "before": before, "after": required},
+        )
     await context.session.flush()
     await context.session.refresh(ws)
     return workspace_view(ws, membership.role)

@@ -24,6 +24,7 @@ def workspace_view(ws: Any, role: Any = None) -> dict[str, Any]:
         "ipAllowlistEnabled": ws.ipAllowlistEnabled,
         "ipAllowlist": list(ws.ipAllowlistEntries or []),
         "sessionTimeoutMins": ws.sessionTimeoutMins,
+        "requireTwoFactor": ws.requireTwoFactor,
         "storageUsedBytes": int(ws.storageUsedBytes or 0),
         "storageQuotaBytes": int(ws.storageQuotaBytes or 0),
         "maxMembers": member_limit(ws),

@@ -1,0 +1,71 @@
+"""How many SQL statements the workspace door and the audit page cost, counted on the
+app's engine over HTTP: ``member_of`` is one query (membership, role, allowlist, timeout,
+deleted/suspended state and the 2FA policy together), and the audit page's count is
+pinned so a regression shows up here rather than only in bench/sentineliq.py."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import httpx
+import pytest
+from sqlalchemy import event
+
+from .platform_helpers import AppAndUsers, make_team, ok
+
+pytestmark = pytest.mark.postgres
+
+
+def _engine(client: httpx.AsyncClient) -> Any:
+    transport: Any = client._transport  # the ASGI transport of the conftest
+    return transport.app.state.sentinel.database.engine.sync_engine
+
+
+@contextmanager
+def counted(client: httpx.AsyncClient) -> Iterator[list[str]]:
+    statements: list[str] = []
+
+    def record(conn: object, cursor: object, statement: str, *args: object) -> None:
+        statements.append(statement)
+
+    engine = _engine(client)
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        yield statements
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+
+
+def _reads(statements: list[str]) -> list[str]:
+    """The statements that are queries (not BEGIN/COMMIT or the session's touch)."""
+    return [s for s in statements if s.lstrip().upper().startswith("SELECT")]
+
+
+async def test_the_workspace_door_is_one_query(app_and_users: AppAndUsers) -> None:
+    client, users = app_and_users
+    team = await make_team(client, users)
+    args = {"workspaceId": team.workspace_id}
+    await ok(client, "get-workspace-by-id", args, team["MEMBER"])  # session now cached
+    with counted(client) as statements:
+        await ok(client, "get-workspace-by-id", args, team["MEMBER"])
+    door = [s for s in _reads(statements) if '"WorkspaceMember"' in s]
+    assert len(door) == 1, statements
+    for column in ('"ipAllowlist"', '"sessionTimeoutMins"', '"deletedAt"', '"requireTwoFactor"'):
+        assert column in door[0], column
+    # The operation itself reads the workspace once more; nothing else.
+    assert len(_reads(statements)) == 2, statements
+
+
+async def test_the_audit_page_query_count(app_and_users: AppAndUsers) -> None:
+    client, users = app_and_users
+    team = await make_team(client, users)
+    path = f"/workspaces/{team.workspace_id}/audit"
+    assert (await client.get(path, headers=team["ADMIN"])).status_code == 200
+    with counted(client) as statements:
+        shown = await client.get(path, headers=team["ADMIN"])
+    assert shown.status_code == 200
+    reads = _reads(statements)
+    # door, the log page, the user's workspaces, the member filter, the unread count
+    assert len(reads) == 5, "\n".join(reads)
