@@ -38,6 +38,11 @@ async def test_signup_verify_login_me_logout(auth_app: AuthApp) -> None:
     assert body["user"]["email"] == "ana@example.com" and body["user"]["displayName"] == "Ana"
     assert body["user"]["isEmailVerified"] is True and body["user"]["lastLoginAt"]
     assert not any("password" in key.lower() for key in body["user"])
+    # Written to the row, not only to the answer's copy of the user.
+    [row] = await auth_app.rows(
+        'SELECT "lastLoginAt" FROM "User" WHERE id = :id', id=body["user"]["id"]
+    )
+    assert row[0] is not None
 
     bearer = {"Authorization": f"Bearer {body['sessionId']}"}
     me = await auth_app.client().get("/auth/me", headers=bearer)
