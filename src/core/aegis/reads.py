@@ -19,44 +19,32 @@ LIST_LIMIT = 100  # newest first; the pages say when there are more
 async def list_alerts(
     context: Any, workspace_id: str, *, status: str | None = None, limit: int = LIST_LIMIT
 ) -> dict[str, Any]:
-    """The newest alerts of a workspace, optionally of one status (served by the
-    ``(workspaceId, createdAt)`` index); ``more`` says whether older ones exist."""
-    await member_of(context, workspace_id, "VIEWER")
-    alert = model(context, "Alert")
-    query = select(alert).where(alert.workspaceId == workspace_id)
-    if status is not None:
-        query = query.where(alert.status == status)
-    rows = (
-        (
-            await context.session.execute(
-                query.order_by(alert.createdAt.desc(), alert.id.desc()).limit(limit + 1)
-            )
-        )
-        .scalars()
-        .all()
-    )
+    """The newest alerts of a workspace, optionally of one status; ``more`` says whether
+    older ones exist."""
+    rows = await _newest(context, "Alert", workspace_id, status, limit)
     return {"items": [alert_json(a) for a in rows[:limit]], "more": len(rows) > limit}
 
 
 async def list_incidents(
     context: Any, workspace_id: str, *, status: str | None = None, limit: int = LIST_LIMIT
 ) -> dict[str, Any]:
-    """The newest incidents of a workspace (``(workspaceId, createdAt)`` index)."""
-    await member_of(context, workspace_id, "VIEWER")
-    incident = model(context, "Incident")
-    query = select(incident).where(incident.workspaceId == workspace_id)
-    if status is not None:
-        query = query.where(incident.status == status)
-    rows = (
-        (
-            await context.session.execute(
-                query.order_by(incident.createdAt.desc(), incident.id.desc()).limit(limit + 1)
-            )
-        )
-        .scalars()
-        .all()
-    )
+    """The newest incidents of a workspace, as ``list_alerts``."""
+    rows = await _newest(context, "Incident", workspace_id, status, limit)
     return {"items": [incident_json(i) for i in rows[:limit]], "more": len(rows) > limit}
+
+
+async def _newest(
+    context: Any, name: str, workspace_id: str, status: str | None, limit: int
+) -> list[Any]:
+    """Up to ``limit + 1`` rows of ``name``, newest first (both tables' ``(workspaceId,
+    createdAt)`` index serves it), after the membership check."""
+    await member_of(context, workspace_id, "VIEWER")
+    table = model(context, name)
+    query = select(table).where(table.workspaceId == workspace_id)
+    if status is not None:
+        query = query.where(table.status == status)
+    query = query.order_by(table.createdAt.desc(), table.id.desc()).limit(limit + 1)
+    return list((await context.session.execute(query)).scalars().all())
 
 
 async def _row(context: Any, name: str, row_id: str) -> Any:

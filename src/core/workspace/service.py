@@ -195,9 +195,7 @@ async def update_workspace(
         description=f"updated {', '.join(sorted(changes)) or 'nothing'}",
         metadata={"before": before, "after": {k: getattr(ws, k) for k in changes}},
     )
-    await context.session.flush()
-    await context.session.refresh(ws)
-    return workspace_view(ws, membership.role)
+    return await _saved(context, ws, membership.role)
 
 
 async def update_branding(
@@ -217,9 +215,7 @@ async def update_branding(
         resource_id=workspace_id,
         metadata={"before": before, "after": changes},
     )
-    await context.session.flush()
-    await context.session.refresh(ws)
-    return workspace_view(ws, membership.role)
+    return await _saved(context, ws, membership.role)
 
 
 async def update_session_timeout(context: Any, workspace_id: str, minutes: int) -> dict[str, Any]:
@@ -229,18 +225,15 @@ async def update_session_timeout(context: Any, workspace_id: str, minutes: int) 
     ws = await _get(context, workspace_id)
     before = ws.sessionTimeoutMins
     ws.sessionTimeoutMins = minutes
-    await audit(
+    await _security_updated(
         context,
-        workspace_id=workspace_id,
-        action="WORKSPACE_SECURITY_UPDATED",
-        resource="workspace",
-        resource_id=workspace_id,
-        description=f"session timeout {before} -> {minutes} minutes",
-        metadata={"field": "sessionTimeoutMins", "before": before, "after": minutes},
+        workspace_id,
+        "sessionTimeoutMins",
+        before,
+        minutes,
+        f"session timeout {before} -> {minutes} minutes",
     )
-    await context.session.flush()
-    await context.session.refresh(ws)
-    return workspace_view(ws, membership.role)
+    return await _saved(context, ws, membership.role)
 
 
 async def update_two_factor_policy(
@@ -263,18 +256,15 @@ async def update_two_factor_policy(
     before = bool(ws.requireTwoFactor)
     ws.requireTwoFactor = required
     if before != required:
-        await audit(
+        await _security_updated(
             context,
-            workspace_id=workspace_id,
-            action="WORKSPACE_SECURITY_UPDATED",
-            resource="workspace",
-            resource_id=workspace_id,
-            description=f"2FA {'required' if required else 'optional'} for members",
-            metadata={"field": "requireTwoFactor", "before": before, "after": required},
+            workspace_id,
+            "requireTwoFactor",
+            before,
+            required,
+            f"2FA {'required' if required else 'optional'} for members",
         )
-    await context.session.flush()
-    await context.session.refresh(ws)
-    return workspace_view(ws, membership.role)
+    return await _saved(context, ws, membership.role)
 
 
 async def delete_workspace(context: Any, workspace_id: str) -> dict[str, Any]:
@@ -343,9 +333,7 @@ async def restore_workspace(context: Any, workspace_id: str) -> dict[str, Any]:
         resource_id=workspace_id,
         description=f"restored workspace {ws.name!r}",
     )
-    await context.session.flush()
-    await context.session.refresh(ws)
-    return workspace_view(ws, membership.role)
+    return await _saved(context, ws, membership.role)
 
 
 async def switch_workspace(context: Any, workspace_id: str) -> dict[str, Any]:
@@ -402,3 +390,25 @@ async def export_workspace_data(context: Any, workspace_id: str) -> dict[str, An
         metadata={"kind": "workspace", "role": role_name(membership.role)},
     )
     return data
+
+
+async def _saved(context: Any, ws: Any, role: str) -> dict[str, Any]:
+    """The workspace as its caller sees it once the change is written (server defaults
+    and onupdate columns included)."""
+    await context.session.flush()
+    await context.session.refresh(ws)
+    return workspace_view(ws, role)
+
+
+async def _security_updated(
+    context: Any, workspace_id: str, field: str, before: Any, after: Any, description: str
+) -> None:
+    await audit(
+        context,
+        workspace_id=workspace_id,
+        action="WORKSPACE_SECURITY_UPDATED",
+        resource="workspace",
+        resource_id=workspace_id,
+        description=description,
+        metadata={"field": field, "before": before, "after": after},
+    )
