@@ -11,6 +11,7 @@ from typing import Any
 
 from src.core.workspace import access, service
 from src.core.workspace import operations as workspace_ops
+from src.core.workspace.views import workspace_view
 
 
 def _memo(context: Any) -> dict[str, Any]:
@@ -28,12 +29,22 @@ def forget(context: Any) -> None:
 
 
 async def my_workspaces(context: Any) -> list[dict[str, Any]]:
-    """The signed-in user's workspaces with their role, newest first."""
+    """The signed-in user's workspaces with their role, newest first. The layout's
+    unread count comes along as one more column of the same query (one round trip
+    fewer on every page; a statement costs ~1 ms of server CPU, bench/sentineliq.py),
+    except for a user with no workspace, whose count is read on its own."""
     memo = _memo(context)
     if "workspaces" not in memo:
-        memo["workspaces"] = await service.list_workspaces(context)
-    rows: list[dict[str, Any]] = memo["workspaces"]
-    return rows
+        from src.core.notifications import inbox
+
+        unread = inbox.unread_count_query(context).scalar_subquery()
+        query = service.workspaces_query(context).add_columns(unread.label("unread"))
+        rows = (await context.session.execute(query)).all()
+        memo["workspaces"] = [workspace_view(ws, role) for ws, role, _ in rows]
+        if rows:
+            memo["unread"] = int(rows[0][2] or 0)
+    workspaces: list[dict[str, Any]] = memo["workspaces"]
+    return workspaces
 
 
 async def current_workspace(context: Any, workspaces: list[dict[str, Any]]) -> str | None:

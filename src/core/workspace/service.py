@@ -49,16 +49,23 @@ async def _get(context: Any, workspace_id: str) -> Any:
 # ------------------------------------------------------------------ reads
 
 
-async def list_workspaces(context: Any) -> list[dict[str, Any]]:
-    """The caller's workspaces (not deleted) with their role, newest first."""
+def workspaces_query(context: Any) -> Any:
+    """The caller's workspaces (not deleted) and their role, newest first: rows of
+    ``(Workspace, role)``, to which a caller may add columns (the pages' layout adds the
+    unread count, to read both in one round trip)."""
     user = require_user(context)
     workspace, member = model(context, "Workspace"), model(context, "WorkspaceMember")
-    rows = await context.session.execute(
+    return (
         select(workspace, member.role)
         .join(member, member.workspaceId == workspace.id)
         .where(member.userId == user.id, workspace.deletedAt.is_(None))
         .order_by(workspace.createdAt.desc(), workspace.id)
     )
+
+
+async def list_workspaces(context: Any) -> list[dict[str, Any]]:
+    """The caller's workspaces (not deleted) with their role, newest first."""
+    rows = await context.session.execute(workspaces_query(context))
     return [workspace_view(ws, role) for ws, role in rows]
 
 
