@@ -44,31 +44,35 @@ async def workspace_summary(context: Any, workspace_id: str) -> dict[str, Any]:
     def count(model: Any, *where: Any) -> Any:
         return select(func.count()).select_from(model).where(*where).scalar_subquery()
 
-    # One round trip for the three counts. An alert nobody has attached to an incident
+    # One round trip for the three counts and the first members: the counts ride along
+    # as columns of each member row (the viewer is a member, so there is a row; a
+    # statement costs ~1 ms of server CPU). An alert nobody has attached to an incident
     # yet is still waiting for triage.
     counts = (
+        count(e.WorkspaceMember, e.WorkspaceMember.workspaceId == workspace_id).label("members"),
+        count(
+            e.Incident,
+            e.Incident.workspaceId == workspace_id,
+            e.Incident.status.in_(OPEN_INCIDENT_STATES),
+        ).label("incidents"),
+        count(e.Alert, e.Alert.workspaceId == workspace_id, e.Alert.incidentId.is_(None)).label(
+            "alerts"
+        ),
+    )
+    rows = (
         await db.execute(
-            select(
-                count(e.WorkspaceMember, e.WorkspaceMember.workspaceId == workspace_id),
-                count(
-                    e.Incident,
-                    e.Incident.workspaceId == workspace_id,
-                    e.Incident.status.in_(OPEN_INCIDENT_STATES),
-                ),
-                count(e.Alert, e.Alert.workspaceId == workspace_id, e.Alert.incidentId.is_(None)),
-            )
-        )
-    ).one()
-    member_count, open_incidents, open_alerts = counts
-    members = (
-        await db.execute(
-            select(e.WorkspaceMember.role, e.User.email, e.User.displayName)
+            select(e.WorkspaceMember.role, e.User.email, e.User.displayName, *counts)
             .join(e.User, e.User.id == e.WorkspaceMember.userId)
             .where(e.WorkspaceMember.workspaceId == workspace_id)
             .order_by(e.WorkspaceMember.joinedAt, e.WorkspaceMember.id)
             .limit(MEMBERS_SHOWN)
         )
     ).all()
+    if rows:
+        member_count, open_incidents, open_alerts = rows[0][3:]
+    else:  # the last member left meanwhile
+        member_count, open_incidents, open_alerts = (await db.execute(select(*counts))).one()
+    members = [row[:3] for row in rows]
     return {
         "member_count": member_count or 0,
         "members": [

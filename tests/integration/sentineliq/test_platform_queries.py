@@ -93,9 +93,13 @@ async def test_the_dashboard_query_count_and_its_unread_badge(app_and_users: App
         shown = await client.get("/dashboard", headers=team["ADMIN"])
     assert shown.status_code == 200
     assert _badge(shown.text) == unread
+    assert 'id="member-count">4<' in shown.text  # the four roles of make_team
+    assert 'id="open-alerts">2<' in shown.text and 'id="open-incidents">0<' in shown.text
+    for role in ("owner", "admin", "member", "viewer"):
+        assert f"{role}@example.com" in shown.text
     reads = _reads(statements)
-    # workspaces with the unread count, door, recent audit rows, the counts, the members
-    assert len(reads) == 5, "\n".join(reads)
+    # workspaces with the unread count, door, recent audit rows, the members with the counts
+    assert len(reads) == 4, "\n".join(reads)
 
 
 async def test_the_badge_of_a_user_without_a_workspace(app_and_users: AppAndUsers) -> None:
