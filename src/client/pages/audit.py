@@ -5,9 +5,11 @@ to export the same filtered rows; GET .../audit/export: that export as a downloa
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from typing import Any
 from urllib.parse import urlencode
 
+from markupsafe import Markup
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 from sqlalchemy import select
 from starlette.responses import Response
@@ -55,6 +57,14 @@ def _midnight(day: dt.date) -> dt.datetime:
     return dt.datetime.combine(day, dt.time(), tzinfo=dt.UTC)
 
 
+@functools.lru_cache(maxsize=128)
+def _action_options(actions: Any, selected: str | None) -> Markup:
+    """The action filter's 74 ``<option>``s: fixed by the enum, so each selection's list is
+    built once (a few tenths of a millisecond a page otherwise). An unknown ``selected``
+    from the URL selects nothing; the cache is bounded all the same."""
+    return options([(a.name, a.name) for a in actions], selected)
+
+
 def _filters(request: Any) -> tuple[FilterForm, str | None]:
     try:
         return FilterForm.model_validate(dict(request.query_params)), None
@@ -100,9 +110,7 @@ async def audit_log_page(request: Any, context: Any) -> Any:
             "workspace": workspace,
             "events": [services.audit_entry(item) for item in entries["items"]],
             "filters": query,
-            "action_options": options(
-                [(a.name, a.name) for a in e.AuditLog.action.type.enum_class], form.action
-            ),
+            "action_options": _action_options(e.AuditLog.action.type.enum_class, form.action),
             "member_options": options([(uid, email) for uid, email in people], form.user),
             "next_url": f"?{urlencode({**query, 'after': next_cursor})}" if next_cursor else None,
             "first_url": f"?{urlencode(query)}" if cursor else None,

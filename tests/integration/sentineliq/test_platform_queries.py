@@ -110,3 +110,16 @@ async def test_the_badge_of_a_user_without_a_workspace(app_and_users: AppAndUser
     page = await client.get("/notifications", headers=stranger)
     assert page.status_code == 200
     assert _badge(page.text) == await ok(client, "get-unread-count", None, stranger) == 0
+
+
+async def test_the_audit_filter_keeps_its_selection(app_and_users: AppAndUsers) -> None:
+    """The action options are built once per selection: each page still marks its own."""
+    client, users = app_and_users
+    team = await make_team(client, users)
+    path = f"/workspaces/{team.workspace_id}/audit"
+    for action in ("MEMBER_ADDED", "USER_LOGIN", "MEMBER_ADDED", ""):
+        shown = await client.get(path, params={"action": action}, headers=team["ADMIN"])
+        assert shown.status_code == 200
+        chosen = re.findall(r'<option value="([A-Z_]+)" selected>', shown.text)
+        assert chosen == ([action] if action else []), chosen
+        assert shown.text.count('<option value="USER_LOGIN"') == 1
