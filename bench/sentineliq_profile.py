@@ -1,11 +1,16 @@
 """Where SentinelIQ's server-rendered pages spend their CPU: the set-up of
 ``bench/sentineliq.py`` (50 members, 100,000 audit rows, a real signed-in session), the
 server's CPU per request of each page (``cpu_per_request``), then, with ``--profile DIR``,
-the dashboard and the audit page each requested one at a time against the same server
-under cProfile (one worker, in process; a second server, so the profiler does not touch
-the CPU figures; profiling from after start-up and 20 warm-up requests): the top functions, cumulative and own time, into DIR. No wrk.
+the dashboard and the audit page each requested one at a time against a second server
+under cProfile (one worker, in process, so the profiler never touches the CPU figures;
+switched on by SIGUSR1 after start-up and 20 warm-up requests): each page's top
+functions, cumulative and own time, into DIR. No wrk.
 
     python bench/sentineliq_profile.py [--requests 300] [--profile DIR]
+
+cProfile counts each resumption of a coroutine as a call, and SQLAlchemy's greenlet
+switches can put its time on an unrelated frame (starlette's ``wrapped_app``): read the
+own times by package rather than the cumulative ones.
 """
 
 from __future__ import annotations
