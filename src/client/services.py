@@ -7,10 +7,16 @@ its answer for a template.
 
 from __future__ import annotations
 
+import functools
+from types import SimpleNamespace
 from typing import Any
 
+from sqlalchemy import bindparam
+
+from src.core.entities import model
 from src.core.workspace import access, service
 from src.core.workspace import operations as workspace_ops
+from src.core.workspace.views import workspace_view
 
 
 def _memo(context: Any) -> dict[str, Any]:
@@ -28,12 +34,36 @@ def forget(context: Any) -> None:
 
 
 async def my_workspaces(context: Any) -> list[dict[str, Any]]:
-    """The signed-in user's workspaces with their role, newest first."""
+    """The signed-in user's workspaces with their role, newest first. The layout's
+    unread count comes along as one more column of the same query (one round trip
+    fewer on every page; a statement costs ~1 ms of server CPU, bench/sentineliq.py),
+    except for a user with no workspace, whose count is read on its own."""
     memo = _memo(context)
     if "workspaces" not in memo:
-        memo["workspaces"] = await service.list_workspaces(context)
-    rows: list[dict[str, Any]] = memo["workspaces"]
-    return rows
+        user = access.require_user(context)
+        query = _layout_query(*(model(context, name) for name in LAYOUT_MODELS))
+        rows = (await context.session.execute(query, {"user_id": user.id})).all()
+        memo["workspaces"] = [workspace_view(ws, role) for ws, role, _ in rows]
+        if rows:
+            memo["unread"] = int(rows[0][2] or 0)
+    workspaces: list[dict[str, Any]] = memo["workspaces"]
+    return workspaces
+
+
+LAYOUT_MODELS = ("Workspace", "WorkspaceMember", "Notification")
+
+
+@functools.cache
+def _layout_query(*models: Any) -> Any:
+    """The layout's statement, built once per set of models: building it took ~0.5 ms,
+    about what SQLAlchemy then spends sending it (the user is a bind parameter)."""
+    from src.core.notifications import inbox
+
+    entities = SimpleNamespace(**{m.__name__: m for m in models})
+    context = SimpleNamespace(entities=entities)
+    user_id = bindparam("user_id")
+    unread = inbox.unread_count_query(context, user_id=user_id).scalar_subquery()
+    return service.workspaces_query(context, user_id).add_columns(unread.label("unread"))
 
 
 async def current_workspace(context: Any, workspaces: list[dict[str, Any]]) -> str | None:

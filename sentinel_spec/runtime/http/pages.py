@@ -43,10 +43,28 @@ def render(
     return Rendered(template, data or {}, status, headers)
 
 
+_DICT_ATTRIBUTES = frozenset(dir(dict))
+
+
 def template_environment(templates_dir: str) -> jinja2.Environment:
     import jinja2
 
-    return jinja2.Environment(
+    class PageEnvironment(jinja2.Environment):
+        """``{{ row.name }}`` on a plain dict looks the key up first. Jinja tries
+        ``getattr`` first, and the AttributeError it raises and catches for every key of
+        every dict a page shows was most of a 50-row table's rendering (1.2 ms against
+        0.4 ms). Same answers: a plain dict has no attributes but its class's, which
+        still win (``row.items`` stays the method)."""
+
+        def getattr(self, obj: Any, attribute: str) -> Any:
+            if type(obj) is dict and attribute not in _DICT_ATTRIBUTES:
+                try:
+                    return obj[attribute]
+                except KeyError:
+                    pass
+            return super().getattr(obj, attribute)
+
+    return PageEnvironment(
         loader=jinja2.FileSystemLoader(templates_dir),
         autoescape=jinja2.select_autoescape(default=True, default_for_string=True),
         enable_async=False,

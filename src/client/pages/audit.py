@@ -5,11 +5,13 @@ to export the same filtered rows; GET .../audit/export: that export as a downloa
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from typing import Any
 from urllib.parse import urlencode
 
+from markupsafe import Markup
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from starlette.responses import Response
 
 from sentinel_spec.runtime import HttpError
@@ -55,6 +57,26 @@ def _midnight(day: dt.date) -> dt.datetime:
     return dt.datetime.combine(day, dt.time(), tzinfo=dt.UTC)
 
 
+@functools.lru_cache(maxsize=128)
+def _action_options(actions: Any, selected: str | None) -> Markup:
+    """The action filter's 74 ``<option>``s: fixed by the enum, so each selection's list is
+    built once (a few tenths of a millisecond a page otherwise). An unknown ``selected``
+    from the URL selects nothing; the cache is bounded all the same."""
+    return options([(a.name, a.name) for a in actions], selected)
+
+
+@functools.cache
+def _people_query(user: Any, member: Any) -> Any:
+    """The member filter's people; built once per set of models (the workspace a bind
+    parameter): building a statement costs about what sending it does."""
+    return (
+        select(user.id, user.email)
+        .join(member, member.userId == user.id)
+        .where(member.workspaceId == bindparam("workspace_id"))
+        .order_by(user.email)
+    )
+
+
 def _filters(request: Any) -> tuple[FilterForm, str | None]:
     try:
         return FilterForm.model_validate(dict(request.query_params)), None
@@ -84,10 +106,7 @@ async def audit_log_page(request: Any, context: Any) -> Any:
     workspace = next(w for w in mine if w["id"] == workspace_id)
     people = (
         await context.session.execute(
-            select(e.User.id, e.User.email)
-            .join(e.WorkspaceMember, e.WorkspaceMember.userId == e.User.id)
-            .where(e.WorkspaceMember.workspaceId == workspace_id)
-            .order_by(e.User.email)
+            _people_query(e.User, e.WorkspaceMember), {"workspace_id": workspace_id}
         )
     ).all()
     query = form.query()
@@ -100,9 +119,7 @@ async def audit_log_page(request: Any, context: Any) -> Any:
             "workspace": workspace,
             "events": [services.audit_entry(item) for item in entries["items"]],
             "filters": query,
-            "action_options": options(
-                [(a.name, a.name) for a in e.AuditLog.action.type.enum_class], form.action
-            ),
+            "action_options": _action_options(e.AuditLog.action.type.enum_class, form.action),
             "member_options": options([(uid, email) for uid, email in people], form.user),
             "next_url": f"?{urlencode({**query, 'after': next_cursor})}" if next_cursor else None,
             "first_url": f"?{urlencode(query)}" if cursor else None,

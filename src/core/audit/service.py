@@ -7,13 +7,14 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import functools
 import io
 import json
 from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from sentinel_spec.runtime import HttpError
 from src.core.admin import require_admin
@@ -80,11 +81,45 @@ def decode_cursor(cursor: str) -> tuple[dt.datetime, int]:
     return EPOCH + dt.timedelta(microseconds=int(micros)), int(ident)
 
 
-def _query(context: Any, workspace_id: str | None, filters: AuditFilter) -> Any:
+_FILTERS = (  # AuditFilter field, AuditLog column, operator
+    ("action", "action", "=="),
+    ("resource", "resource", "=="),
+    ("resource_id", "resourceId", "=="),
+    ("user_id", "userId", "=="),
+    ("since", "createdAt", ">="),
+    ("until", "createdAt", "<"),
+)
+
+
+def _query(
+    context: Any,
+    workspace_id: str | None,
+    filters: AuditFilter,
+    *,
+    limit: int | None = None,
+    cursor: str | None = None,
+) -> tuple[Any, dict[str, Any]]:
+    """The entries' statement and its parameters. The statement depends only on which
+    filters are set (and the limit, and whether there is a cursor), so each shape is
+    built once and reused with bind parameters: building it took ~0.4 ms a page, about
+    what SQLAlchemy then spends sending it."""
+    params: dict[str, Any] = {
+        name: getattr(filters, name) for name, _, _ in _FILTERS if getattr(filters, name)
+    }
+    if workspace_id is not None:
+        params["workspace_id"] = workspace_id
+    if cursor:
+        params["cursor_at"], params["cursor_id"] = decode_cursor(cursor)
+    shape = frozenset(params)
+    statement = _shape(model(context, "AuditLog"), model(context, "User"), shape, limit)
+    return statement, params
+
+
+@functools.lru_cache(maxsize=512)  # shapes: 2^9 filter sets times a few limits at most
+def _shape(log: Any, user: Any, names: frozenset[str], limit: int | None) -> Any:
     """The entries' columns as plain rows (what ``entry_view`` reads), not AuditLog
     objects: a page or an export only reads them, and building ORM objects was a
     noticeable part of the audit page's time."""
-    log, user = model(context, "AuditLog"), model(context, "User")
     query = select(
         log.id,
         log.createdAt,
@@ -100,32 +135,30 @@ def _query(context: Any, workspace_id: str | None, filters: AuditFilter) -> Any:
         log.requestId,
         user.email.label("userEmail"),
     ).outerjoin(user, user.id == log.userId)
-    if workspace_id is not None:
-        query = query.where(log.workspaceId == workspace_id)
-    if filters.action:
-        query = query.where(log.action == filters.action)
-    if filters.resource:
-        query = query.where(log.resource == filters.resource)
-    if filters.resource_id:
-        query = query.where(log.resourceId == filters.resource_id)
-    if filters.user_id:
-        query = query.where(log.userId == filters.user_id)
-    if filters.since:
-        query = query.where(log.createdAt >= filters.since)
-    if filters.until:
-        query = query.where(log.createdAt < filters.until)
-    return query.order_by(log.createdAt.desc(), log.id.desc())
+    if "workspace_id" in names:
+        query = query.where(log.workspaceId == bindparam("workspace_id"))
+    for name, column, op in _FILTERS:
+        if name in names:
+            attribute = getattr(log, column)
+            value = bindparam(name)
+            query = query.where(
+                attribute == value
+                if op == "=="
+                else (attribute >= value if op == ">=" else attribute < value)
+            )
+    if "cursor_at" in names:
+        at = bindparam("cursor_at", type_=log.createdAt.type)
+        ident = bindparam("cursor_id", type_=log.id.type)
+        query = query.where(sa.tuple_(log.createdAt, log.id) < sa.tuple_(at, ident))
+    query = query.order_by(log.createdAt.desc(), log.id.desc())
+    return query if limit is None else query.limit(limit)
 
 
 async def _page(
     context: Any, workspace_id: str | None, filters: AuditFilter, limit: int, cursor: str | None
 ) -> dict[str, Any]:
-    log = model(context, "AuditLog")
-    query = _query(context, workspace_id, filters)
-    if cursor:
-        at, ident = decode_cursor(cursor)
-        query = query.where(sa.tuple_(log.createdAt, log.id) < sa.tuple_(at, ident))
-    rows = (await context.session.execute(query.limit(limit + 1))).all()
+    query, params = _query(context, workspace_id, filters, limit=limit + 1, cursor=cursor)
+    rows = (await context.session.execute(query, params)).all()
     items = [entry_view(r, r.userEmail) for r in rows[:limit]]
     return {
         "items": items,
@@ -188,11 +221,8 @@ async def export_entries(
     """The whole (filtered) log as CSV or JSON, at most 100,000 rows; the export itself
     is audited."""
     await member_of(context, workspace_id, "ADMIN")
-    rows = (
-        await context.session.execute(
-            _query(context, workspace_id, filters).limit(EXPORT_MAX_ROWS + 1)
-        )
-    ).all()
+    query, params = _query(context, workspace_id, filters, limit=EXPORT_MAX_ROWS + 1)
+    rows = (await context.session.execute(query, params)).all()
     if len(rows) > EXPORT_MAX_ROWS:
         raise HttpError(
             413,

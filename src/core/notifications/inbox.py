@@ -78,12 +78,26 @@ async def list_notifications(context: Any, args: NotificationFilter) -> dict[str
     }
 
 
-async def unread_count(context: Any, workspace_id: str | None = None) -> int:
+def unread_count_query(
+    context: Any, workspace_id: str | None = None, *, user_id: Any = None
+) -> Any:
+    """``SELECT count(*)`` of the caller's unread notifications (a scalar query, also
+    usable as a column of another one). ``user_id``: the caller's id by default, or a
+    ``bindparam`` for a statement built once and reused."""
     notification = model(context, "Notification")
-    where = _mine(context, WorkspaceScope(workspaceId=workspace_id))
-    count = await context.session.scalar(
+    if user_id is None:
+        where = _mine(context, WorkspaceScope(workspaceId=workspace_id))
+    else:
+        where = [notification.userId == user_id]
+        if workspace_id:
+            where.append(notification.workspaceId == workspace_id)
+    return (
         select(func.count()).select_from(notification).where(*where, notification.isRead.is_(False))
     )
+
+
+async def unread_count(context: Any, workspace_id: str | None = None) -> int:
+    count = await context.session.scalar(unread_count_query(context, workspace_id))
     return int(count or 0)
 
 

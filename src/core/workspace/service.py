@@ -49,16 +49,25 @@ async def _get(context: Any, workspace_id: str) -> Any:
 # ------------------------------------------------------------------ reads
 
 
-async def list_workspaces(context: Any) -> list[dict[str, Any]]:
-    """The caller's workspaces (not deleted) with their role, newest first."""
-    user = require_user(context)
+def workspaces_query(context: Any, user_id: Any = None) -> Any:
+    """The caller's workspaces (not deleted) and their role, newest first: rows of
+    ``(Workspace, role)``, to which a caller may add columns (the pages' layout adds the
+    unread count, to read both in one round trip). ``user_id``: the caller's id by
+    default, or a ``bindparam`` for a statement built once and reused."""
+    if user_id is None:
+        user_id = require_user(context).id
     workspace, member = model(context, "Workspace"), model(context, "WorkspaceMember")
-    rows = await context.session.execute(
+    return (
         select(workspace, member.role)
         .join(member, member.workspaceId == workspace.id)
-        .where(member.userId == user.id, workspace.deletedAt.is_(None))
+        .where(member.userId == user_id, workspace.deletedAt.is_(None))
         .order_by(workspace.createdAt.desc(), workspace.id)
     )
+
+
+async def list_workspaces(context: Any) -> list[dict[str, Any]]:
+    """The caller's workspaces (not deleted) with their role, newest first."""
+    rows = await context.session.execute(workspaces_query(context))
     return [workspace_view(ws, role) for ws, role in rows]
 
 

@@ -122,3 +122,27 @@ async def test_administrators_see_every_workspace(app_and_users: AppAndUsers) ->
         admin,
     )
     assert len(one["items"]) == 1
+
+
+async def test_each_filter_and_their_mix(app_and_users: AppAndUsers) -> None:
+    """Every filter narrows the page (each set of filters is its own cached statement)."""
+    client, users = app_and_users
+    team = await make_team(client, users)
+    ws, admin = team.workspace_id, await users.user_id(team["ADMIN"])
+    await _seed(users, ws, admin, 5)  # 1 to 5 minutes ago, by the admin, on "alert"
+
+    async def items(**filters: object) -> list[dict[str, object]]:
+        page = await ok(client, "get-audit-logs", {"workspaceId": ws, **filters}, team["ADMIN"])
+        return list(page["items"])
+
+    everything = await items()
+    assert len(everything) > 5
+    assert {i["resource"] for i in await items(resource="alert")} == {"alert"}
+    assert len(await items(resource="alert")) == 5
+    assert {i["userId"] for i in await items(userId=admin)} == {admin}
+    assert await items(since="2999-01-01T00:00:00Z") == []
+    assert await items(until="2000-01-01T00:00:00Z") == []
+    wide = await items(since="2000-01-01T00:00:00Z", until="2999-01-01T00:00:00Z")
+    assert wide == everything
+    mixed = await items(resource="alert", userId=admin, action="ALERT_CREATED", limit=2)
+    assert len(mixed) == 2 and all(i["resource"] == "alert" for i in mixed)

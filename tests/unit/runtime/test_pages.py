@@ -96,3 +96,32 @@ async def test_an_api_may_answer_with_a_template(tmp_path: Path) -> None:
         response = await client.get("/preview")
         assert (response.status_code, response.text) == (201, "<p>Hello api</p>")
         assert response.headers["content-type"].startswith("text/html")
+
+
+def test_dict_keys_read_as_attributes_as_jinja_reads_them(tmp_path: Path) -> None:
+    """The page environment looks a plain dict's key up before its attributes (speed);
+    what a template shows is what plain Jinja shows."""
+    import jinja2
+
+    from sentinel_spec.runtime.http.pages import template_environment
+
+    source = (
+        "{{ row.name }}|{{ row.missing is undefined }}|{{ row.items()|list|length }}|"
+        "{{ row.keys is callable }}|{{ obj.name }}|{{ sub.name }}|{{ sub.copy is callable }}"
+    )
+    (tmp_path / "t.html").write_text(source)
+
+    class Obj:
+        name = "<obj>"
+
+    class Sub(dict[str, str]):
+        name = "attribute"
+
+    data = {"row": {"name": "<b>", "keys": "shadowed"}, "obj": Obj(), "sub": Sub(name="key")}
+    ours = template_environment(str(tmp_path)).get_template("t.html").render(data)
+    plain = (
+        jinja2.Environment(loader=jinja2.FileSystemLoader(str(tmp_path)), autoescape=True)
+        .get_template("t.html")
+        .render(data)
+    )
+    assert ours == plain == "&lt;b&gt;|True|2|True|&lt;obj&gt;|attribute|True"
