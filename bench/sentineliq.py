@@ -382,6 +382,16 @@ def check_pages(base: str, cookie: str, targets: dict[str, tuple[str, bool]]) ->
                     assert page.text.count("<tr>") == 51, "not a page of 50 rows"
 
 
+def page_targets(workspace_id: str, middle: str) -> dict[str, tuple[str, bool]]:
+    """The pages measured: label -> (path, signed in)."""
+    return {
+        "baseline (GET / signed out)": ("/", False),
+        "dashboard": ("/dashboard", True),
+        "audit, newest 50": (f"/workspaces/{workspace_id}/audit", True),
+        "audit, 50 at row 50,000": (f"/workspaces/{workspace_id}/audit?after={middle}", True),
+    }
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n")[0])
     parser.add_argument("--duration", type=int, default=10, help="seconds of wrk per run")
@@ -409,15 +419,7 @@ def main() -> None:
             wait_up(base, proc, log)
             session = sign_in(base, mailbox, "owner@bench.example")
             workspace_id, middle = populate(db_url, base, session)
-            targets = {
-                "baseline (GET / signed out)": ("/", False),
-                "dashboard": ("/dashboard", True),
-                "audit, newest 50": (f"/workspaces/{workspace_id}/audit", True),
-                "audit, 50 at row 50,000": (
-                    f"/workspaces/{workspace_id}/audit?after={middle}",
-                    True,
-                ),
-            }
+            targets = page_targets(workspace_id, middle)
             check_pages(base, session, targets)
             query_times(db_url, workspace_id)
             cpu_per_request(base, session, targets, proc.pid)

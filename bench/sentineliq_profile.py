@@ -105,15 +105,7 @@ def main() -> None:
             bench.wait_up(base, proc, log)
             session = bench.sign_in(base, mailbox, "owner@bench.example")
             workspace_id, middle = bench.populate(db_url, base, session)
-            targets = {
-                "baseline (GET / signed out)": ("/", False),
-                "dashboard": ("/dashboard", True),
-                "audit, newest 50": (f"/workspaces/{workspace_id}/audit", True),
-                "audit, 50 at row 50,000": (
-                    f"/workspaces/{workspace_id}/audit?after={middle}",
-                    True,
-                ),
-            }
+            targets = bench.page_targets(workspace_id, middle)
             bench.check_pages(base, session, targets)
             print("load average", ", ".join(f"{x:.1f}" for x in os.getloadavg()))
             bench.cpu_per_request(base, session, targets, proc.pid, args.requests)

@@ -70,17 +70,7 @@ class BodyLimitMiddleware:
                 await self.app(scope, receive, send)
             return
 
-        received = 0
         started = False
-
-        async def counting_receive() -> Message:
-            nonlocal received
-            message = await receive()
-            if message["type"] == "http.request":
-                received += len(message.get("body", b""))
-                if received > limit:
-                    raise PayloadTooLarge(limit)
-            return message
 
         async def tracking_send(message: Message) -> None:
             nonlocal started
@@ -90,12 +80,29 @@ class BodyLimitMiddleware:
 
         queued = mark(scope)
         try:
-            await self.app(scope, counting_receive, tracking_send)
+            await self.app(scope, counting(receive, limit), tracking_send)
         except PayloadTooLarge as error:
             # Raised through a route that did not turn it into a response itself.
             if not started:
                 rewind(scope, queued)  # the layers inside never saw this answer
                 await _send_error(error, scope, receive, send)
+
+
+def counting(receive: Receive, limit: int) -> Receive:
+    """``receive`` raising 413 once a body without Content-Length passes ``limit`` (the
+    fused stack counts with it too)."""
+    received = 0
+
+    async def counting_receive() -> Message:
+        nonlocal received
+        message = await receive()
+        if message["type"] == "http.request":
+            received += len(message.get("body", b""))
+            if received > limit:
+                raise PayloadTooLarge(limit)
+        return message
+
+    return counting_receive
 
 
 async def _send_error(error: HttpError, scope: Scope, receive: Receive, send: Send) -> None:

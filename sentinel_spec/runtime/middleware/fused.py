@@ -37,7 +37,11 @@ from sentinel_spec.runtime.errors import (
     exception_response,
     http_error_response,
 )
-from sentinel_spec.runtime.middleware.body_limit import BodyLimitMiddleware, PayloadTooLarge
+from sentinel_spec.runtime.middleware.body_limit import (
+    BodyLimitMiddleware,
+    PayloadTooLarge,
+    counting,
+)
 from sentinel_spec.runtime.middleware.cors import CORS_NAMES, CorsMiddleware
 from sentinel_spec.runtime.middleware.security_headers import SecurityHeadersMiddleware
 from sentinel_spec.runtime.middleware.stack import MiddlewareStack, ScopeMatcher
@@ -342,7 +346,7 @@ class FusedOperations:
                 )
                 return answer, limit_headers, cors_headers
         else:
-            receive = _counting(receive, limit)
+            receive = counting(receive, limit)
         endpoint = self._route(scope)
         return await endpoint(Request(scope, receive, send)), limit_headers, cors_headers
 
@@ -375,19 +379,3 @@ class FusedOperations:
         else:
             headers.extend(item for item in self.security if item[0] not in present)
         return headers
-
-
-def _counting(receive: Receive, limit: int) -> Receive:
-    """``receive`` raising 413 once a body without Content-Length passes ``limit``."""
-    received = 0
-
-    async def counting_receive() -> Message:
-        nonlocal received
-        message = await receive()
-        if message["type"] == "http.request":
-            received += len(message.get("body", b""))
-            if received > limit:
-                raise PayloadTooLarge(limit)
-        return message
-
-    return counting_receive
