@@ -382,6 +382,17 @@ def check_pages(base: str, cookie: str, targets: dict[str, tuple[str, bool]]) ->
                     assert page.text.count("<tr>") == 51, "not a page of 50 rows"
 
 
+def stop(proc: subprocess.Popen[bytes], mailbox: Mailbox, server_url: str) -> None:
+    """The server, the mailbox and the bench's database, whatever the run did."""
+    proc.terminate()
+    try:
+        proc.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+    mailbox.controller.stop()
+    drop(server_url)
+
+
 def page_targets(workspace_id: str, middle: str) -> dict[str, tuple[str, bool]]:
     """The pages measured: label -> (path, signed in)."""
     return {
@@ -426,13 +437,7 @@ def main() -> None:
             for connections in args.connections:
                 measure(base, session, targets, connections, args.duration, args.rounds)
         finally:
-            proc.terminate()
-            try:
-                proc.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-            mailbox.controller.stop()
-            drop(server_url)
+            stop(proc, mailbox, server_url)
 
 
 AUDIT_PAGE_SQL = """

@@ -119,13 +119,7 @@ def main() -> None:
                     out.with_suffix(".txt").write_text(report)
                     print(f"\n== {name}: {out.with_suffix('.txt')}")
         finally:
-            proc.terminate()
-            try:
-                proc.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-            mailbox.controller.stop()
-            bench.drop(server_url)
+            bench.stop(proc, mailbox, server_url)
 
 
 if __name__ == "__main__":
