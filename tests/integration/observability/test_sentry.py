@@ -7,7 +7,6 @@ secret, bearer session or cookie value may appear anywhere in them.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterator
 from typing import Any
 
 import httpx
@@ -57,15 +56,6 @@ def decl(dsn: str, traces: float = 0.0) -> AppDecl:
 @dataclasses.dataclass
 class User:
     id: str
-
-
-@pytest.fixture
-def stub() -> Iterator[SentryStub]:
-    with SentryStub() as stub:
-        try:
-            yield stub
-        finally:
-            sentry.shutdown_sentry()
 
 
 async def call(app: Any, path: str, **kwargs: Any) -> httpx.Response:

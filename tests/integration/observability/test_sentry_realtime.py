@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -68,15 +67,6 @@ def decl(dsn: str) -> d.AppDecl:
         socket_io=d.SocketIODecl(fn=register, path="/socket.io"),
         sentry=d.Sentry(dsn=dsn, environment="staging"),
     )
-
-
-@pytest.fixture
-def stub() -> Iterator[SentryStub]:
-    with SentryStub() as stub:
-        try:
-            yield stub
-        finally:
-            sentry.shutdown_sentry()
 
 
 def app_for(stub: SentryStub) -> Any:
