@@ -10,12 +10,13 @@ import httpx
 import pyotp
 import pytest
 
-from .platform_helpers import AppAndUsers, Team, audit_rows, call, make_team, ok
+from .platform_helpers import AppAndUsers, Team, audit_rows, call, mail_token, make_team, ok
 
 pytestmark = pytest.mark.postgres
 
 POLICY = "update-workspace-two-factor-policy"
 REFUSED = {"reason": "two_factor_required"}
+CONFIRM = "/workspaces/transfer/confirm"
 
 
 def csrf_token(html: str) -> str:
@@ -119,6 +120,32 @@ async def test_the_policy_shuts_out_members_without_two_factor(app_and_users: Ap
     assert (await call(client, "get-audit-logs", ws, team["ADMIN"])).status_code == 200
     rows = await audit_rows(users.url, "WORKSPACE_SECURITY_UPDATED")
     assert [r.metadata["after"] for r in rows] == [True, False]
+
+
+async def test_a_new_owner_without_two_factor_confirms_once_it_is_on(
+    app_and_users: AppAndUsers,
+) -> None:
+    """Confirming a transfer is a workspace call of the new owner's: refused while they
+    lack 2FA, and the refusal rolls the claim back, so the same link works afterwards."""
+    client, users = app_and_users
+    team = await make_team(client, users)
+    ws = {"workspaceId": team.workspace_id}
+    await turn_on_two_factor(team, "OWNER")
+    await ok(client, POLICY, {**ws, "requireTwoFactor": True}, team["OWNER"])
+    await ok(
+        client,
+        "transfer-workspace-ownership",
+        {**ws, "newOwnerId": team.ids["MEMBER"]},
+        team["OWNER"],
+    )
+    token = await mail_token(users, "member@example.com", CONFIRM)
+    refused = await call(client, "confirm-ownership-transfer", {"token": token}, team["MEMBER"])
+    assert refused.status_code == 403, refused.text
+    assert refused.json()["error"]["details"] == REFUSED
+    assert await audit_rows(users.url, "OWNERSHIP_TRANSFERRED") == []
+    await turn_on_two_factor(team, "MEMBER")
+    done = await ok(client, "confirm-ownership-transfer", {"token": token}, team["MEMBER"])
+    assert done["ownerId"] == team.ids["MEMBER"]
 
 
 async def test_the_settings_form_sets_the_policy(app_and_users: AppAndUsers) -> None:
