@@ -347,6 +347,22 @@ export const transferConfirmForm = (params = {}, init = {}) =>
 export const workspaceSettingsForm = (params = {}, init = {}) =>
   send(`/forms/workspaces/${encodeURIComponent(params.workspaceId)}/settings`, { method: "POST", ...init });
 
+/** api aegisAlertsForm: POST /forms/aegis/alerts; resolves to the fetch Response */
+export const aegisAlertsForm = (params = {}, init = {}) =>
+  send(`/forms/aegis/alerts`, { method: "POST", ...init });
+
+/** api aegisAlertForm: POST /forms/aegis/alerts/{alertId}; resolves to the fetch Response */
+export const aegisAlertForm = (params = {}, init = {}) =>
+  send(`/forms/aegis/alerts/${encodeURIComponent(params.alertId)}`, { method: "POST", ...init });
+
+/** api aegisIncidentsForm: POST /forms/aegis/incidents; resolves to the fetch Response */
+export const aegisIncidentsForm = (params = {}, init = {}) =>
+  send(`/forms/aegis/incidents`, { method: "POST", ...init });
+
+/** api aegisIncidentForm: POST /forms/aegis/incidents/{incidentId}; resolves to the fetch Response */
+export const aegisIncidentForm = (params = {}, init = {}) =>
+  send(`/forms/aegis/incidents/${encodeURIComponent(params.incidentId)}`, { method: "POST", ...init });
+
 /** api accountForm: POST /forms/account; resolves to the fetch Response */
 export const accountForm = (params = {}, init = {}) =>
   send(`/forms/account`, { method: "POST", ...init });

@@ -1540,6 +1540,84 @@ class Client:
         )
         return _checked(response)
 
+    def aegis_alerts_form(
+        self,
+        *,
+        json: Any = None,
+        params: Mapping[str, Any] | None = None,
+        content: bytes | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> httpx.Response:
+        """api aegisAlertsForm: POST /forms/aegis/alerts"""
+        response = self.request(
+            "POST",
+            "/forms/aegis/alerts",
+            json=json,
+            params=params,
+            content=content,
+            headers=headers,
+        )
+        return _checked(response)
+
+    def aegis_alert_form(
+        self,
+        alert_id: str | int,
+        *,
+        json: Any = None,
+        params: Mapping[str, Any] | None = None,
+        content: bytes | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> httpx.Response:
+        """api aegisAlertForm: POST /forms/aegis/alerts/{alertId}"""
+        response = self.request(
+            "POST",
+            f"/forms/aegis/alerts/{quote(str(alert_id), safe='')}",
+            json=json,
+            params=params,
+            content=content,
+            headers=headers,
+        )
+        return _checked(response)
+
+    def aegis_incidents_form(
+        self,
+        *,
+        json: Any = None,
+        params: Mapping[str, Any] | None = None,
+        content: bytes | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> httpx.Response:
+        """api aegisIncidentsForm: POST /forms/aegis/incidents"""
+        response = self.request(
+            "POST",
+            "/forms/aegis/incidents",
+            json=json,
+            params=params,
+            content=content,
+            headers=headers,
+        )
+        return _checked(response)
+
+    def aegis_incident_form(
+        self,
+        incident_id: str | int,
+        *,
+        json: Any = None,
+        params: Mapping[str, Any] | None = None,
+        content: bytes | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> httpx.Response:
+        """api aegisIncidentForm: POST /forms/aegis/incidents/{incidentId}"""
+        response = self.request(
+            "POST",
+            f"/forms/aegis/incidents/{quote(str(incident_id), safe='')}",
+            json=json,
+            params=params,
+            content=content,
+            headers=headers,
+        )
+        return _checked(response)
+
     def account_form(
         self,
         *,
@@ -2630,6 +2708,84 @@ class AsyncClient:
         response = await self.request(
             "POST",
             f"/forms/workspaces/{quote(str(workspace_id), safe='')}/settings",
+            json=json,
+            params=params,
+            content=content,
+            headers=headers,
+        )
+        return _checked(response)
+
+    async def aegis_alerts_form(
+        self,
+        *,
+        json: Any = None,
+        params: Mapping[str, Any] | None = None,
+        content: bytes | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> httpx.Response:
+        """api aegisAlertsForm: POST /forms/aegis/alerts"""
+        response = await self.request(
+            "POST",
+            "/forms/aegis/alerts",
+            json=json,
+            params=params,
+            content=content,
+            headers=headers,
+        )
+        return _checked(response)
+
+    async def aegis_alert_form(
+        self,
+        alert_id: str | int,
+        *,
+        json: Any = None,
+        params: Mapping[str, Any] | None = None,
+        content: bytes | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> httpx.Response:
+        """api aegisAlertForm: POST /forms/aegis/alerts/{alertId}"""
+        response = await self.request(
+            "POST",
+            f"/forms/aegis/alerts/{quote(str(alert_id), safe='')}",
+            json=json,
+            params=params,
+            content=content,
+            headers=headers,
+        )
+        return _checked(response)
+
+    async def aegis_incidents_form(
+        self,
+        *,
+        json: Any = None,
+        params: Mapping[str, Any] | None = None,
+        content: bytes | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> httpx.Response:
+        """api aegisIncidentsForm: POST /forms/aegis/incidents"""
+        response = await self.request(
+            "POST",
+            "/forms/aegis/incidents",
+            json=json,
+            params=params,
+            content=content,
+            headers=headers,
+        )
+        return _checked(response)
+
+    async def aegis_incident_form(
+        self,
+        incident_id: str | int,
+        *,
+        json: Any = None,
+        params: Mapping[str, Any] | None = None,
+        content: bytes | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> httpx.Response:
+        """api aegisIncidentForm: POST /forms/aegis/incidents/{incidentId}"""
+        response = await self.request(
+            "POST",
+            f"/forms/aegis/incidents/{quote(str(incident_id), safe='')}",
             json=json,
             params=params,
             content=content,

@@ -14,7 +14,16 @@ if TYPE_CHECKING:
 from generated import models, settings
 from src.client.assets import asset
 from src.client.pages.account import account_form, account_page
-from src.client.pages.aegis import alert_page, alerts_page, incident_page, incidents_page
+from src.client.pages.aegis import (
+    alert_form,
+    alert_page,
+    alerts_form,
+    alerts_page,
+    incident_form,
+    incident_page,
+    incidents_form,
+    incidents_page,
+)
 from src.client.pages.audit import audit_export, audit_log_page
 from src.client.pages.auth import (
     email_verification_page,
@@ -1344,6 +1353,38 @@ APP = d.AppDecl(
             path="/forms/workspaces/{workspaceId}/settings",
             fn=settings_form,
             auth=True,
+        ),
+        d.Api(
+            name="aegisAlertsForm",
+            method="POST",
+            path="/forms/aegis/alerts",
+            fn=alerts_form,
+            auth=True,
+            rate_limit=d.RateLimit(limit=600, per_seconds=60, by="user"),
+        ),
+        d.Api(
+            name="aegisAlertForm",
+            method="POST",
+            path="/forms/aegis/alerts/{alertId}",
+            fn=alert_form,
+            auth=True,
+            rate_limit=d.RateLimit(limit=600, per_seconds=60, by="user"),
+        ),
+        d.Api(
+            name="aegisIncidentsForm",
+            method="POST",
+            path="/forms/aegis/incidents",
+            fn=incidents_form,
+            auth=True,
+            rate_limit=d.RateLimit(limit=120, per_seconds=60, by="user"),
+        ),
+        d.Api(
+            name="aegisIncidentForm",
+            method="POST",
+            path="/forms/aegis/incidents/{incidentId}",
+            fn=incident_form,
+            auth=True,
+            rate_limit=d.RateLimit(limit=300, per_seconds=60, by="user"),
         ),
         d.Api(
             name="accountForm",

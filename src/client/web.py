@@ -46,6 +46,9 @@ NOTICES = {
     "transfer": "We emailed the new owner a link to confirm the transfer.",
     "profile": "Profile saved.",
     "owner": "You are now the owner of this workspace.",
+    "alert": "Alert created.",
+    "status": "Status changed.",
+    "incident": "Incident opened.",
 }
 
 

@@ -6,9 +6,10 @@ Ada signs up, confirms her address from the mailed link, signs in, names her fir
 workspace (onboarding), invites Grace from the settings page; Grace, in a second browser
 context, signs up, confirms, opens the invitation link, signs in and accepts; Ada, whose
 notifications page is open all along, sees "New member" arrive live (the notifications
-websocket) without reloading; an alert's notification links to its page. Screenshots at
-desktop and phone width go to a temporary directory (printed), or refresh
-docs/screenshots/ (checked by eye in review) when SENTINEL_UPDATE_SCREENSHOTS=1: a run
+websocket) without reloading; Ada files an alert from the alerts page's form, its
+notification links to its page, where she changes its status and opens an incident from
+it. Screenshots at desktop and phone width go to a temporary directory (printed), or
+refresh docs/screenshots/ (checked by eye in review) when SENTINEL_UPDATE_SCREENSHOTS=1: a run
 leaves the repository as it found it.
 """
 
@@ -114,13 +115,6 @@ def shoot(page: Any, name: str) -> None:
     page.set_viewport_size(size)
 
 
-def workspace_id(page: Any) -> str:
-    """The current workspace's id, from the header's settings link."""
-    href = page.get_attribute("a[href$='/settings']", "href")
-    assert href is not None
-    return href.split("/")[2]
-
-
 def sign_up_and_confirm(page: Any, server: Server, smtp: SmtpServer, email: str) -> None:
     page.goto(server.base + "/signup")
     page.fill("#email", email)
@@ -218,28 +212,37 @@ def test_signup_onboarding_invite_accept_and_a_live_notification(
     table = page.inner_text("#audit-table")
     assert "INVITATION_SENT" in table and "INVITATION_ACCEPTED" in table
     shoot(page, "audit-log")
-    # An alert (no form makes one yet: the operation, with Ada's session cookie) notifies
-    # her; the notification's link opens the alert's page, which links to the list.
-    created = page.request.post(
-        server.base + "/operations/create-alert",
-        data={
-            "workspaceId": workspace_id(page),
-            "title": "Phishing kit on a lookalike domain",
-            "source": "eclipse",
-            "severity": "HIGH",
-            "tags": ["phishing", "brand"],
-        },
-    )
-    assert created.ok, created.text()
+    # An alert from the alerts page's form notifies her; the notification's link opens
+    # the alert's page, which links to the list and opens an incident from the alert.
+    page.goto(server.base + "/aegis/alerts")
+    page.fill("#alert-title", "Phishing kit on a lookalike domain")
+    page.fill("#alert-source", "eclipse")
+    page.select_option("#alert-severity", "HIGH")
+    page.fill("#alert-tags", "phishing, brand")
+    page.click("#create-alert")
+    page.wait_for_url(re.compile(r"/aegis/alerts/[0-9a-f-]+\?done=alert$"))
+    assert page.inner_text("#notice") == "Alert created."
     page.goto(server.base + "/notifications")
     page.click("#notification-list >> text=New high alert: Phishing kit on a lookalike domain")
     page.wait_for_url(re.compile(r"/aegis/alerts/[0-9a-f-]+$"))
     assert page.inner_text("#alert-title") == "Phishing kit on a lookalike domain"
     assert page.inner_text("#alert-severity") == "HIGH"
     shoot(page, "alert")
+    alert_url = page.url
     page.click("text=All alerts")
     assert "Phishing kit on a lookalike domain" in page.inner_text("#alerts-table")
     shoot(page, "alerts")
+    page.goto(alert_url)
+    page.select_option("#alert-new-status", "INVESTIGATING")
+    page.click("#change-status")
+    page.wait_for_url(re.compile(r"/aegis/alerts/[0-9a-f-]+\?done=status$"))
+    assert page.inner_text("#alert-status") == "INVESTIGATING"
+    page.fill("#from-alert-title", "Lookalike domain takedown")
+    page.click("#open-incident")
+    page.wait_for_url(re.compile(r"/aegis/incidents/[0-9a-f-]+\?done=incident$"))
+    assert page.inner_text("#incident-title") == "Lookalike domain takedown"
+    assert "Phishing kit on a lookalike domain" in page.inner_text("#incident-alerts")
+    shoot(page, "incident")
     page.goto(server.base + "/account")
     shoot(page, "account")
     page.goto(server.base + "/status")

@@ -7,7 +7,7 @@ the workspace's members through the notification bus (in real time, after the co
 from __future__ import annotations
 
 import datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, Field
 from sqlalchemy import select
@@ -37,7 +37,10 @@ class CreateAlertArgs(BaseModel):
     description: str | None = Field(default=None, max_length=10_000)
     source: str = Field(min_length=1, max_length=100)
     severity: Severity = "MEDIUM"
-    tags: list[str] = Field(default_factory=list, max_length=50)
+    # each tag as long as a source at most (a tag's length had no bound before)
+    tags: list[Annotated[str, Field(min_length=1, max_length=100)]] = Field(
+        default_factory=list, max_length=50
+    )
 
 
 class UpdateAlertStatusArgs(BaseModel):

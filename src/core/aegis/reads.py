@@ -33,6 +33,20 @@ async def list_incidents(
     return {"items": [incident_json(i) for i in rows[:limit]], "more": len(rows) > limit}
 
 
+async def untriaged_alerts(context: Any, workspace_id: str, limit: int) -> list[dict[str, Any]]:
+    """The newest alerts of a workspace that no incident holds yet (the new-incident
+    form offers them; the ``(workspaceId, incidentId)`` index finds them)."""
+    await member_of(context, workspace_id, "VIEWER")
+    table = model(context, "Alert")
+    query = (
+        select(table)
+        .where(table.workspaceId == workspace_id, table.incidentId.is_(None))
+        .order_by(table.createdAt.desc(), table.id.desc())
+        .limit(limit)
+    )
+    return [alert_json(a) for a in (await context.session.execute(query)).scalars().all()]
+
+
 async def _newest(
     context: Any, name: str, workspace_id: str, status: str | None, limit: int
 ) -> list[Any]:
