@@ -51,7 +51,9 @@ async def _view(
         "my_two_factor": any(
             m["twoFactorEnabled"] for m in people if m["userId"] == context.user.id
         ),
-        "error": error,
+        # A section's error is drawn in that section; any other at the top (base.html).
+        "error": None if section else error,
+        "form_error": error if section else None,
         "error_section": section,
         "form": form or {},
     }
@@ -171,10 +173,10 @@ async def settings_form(request: Any, context: Any) -> Any:
     workspace_id = request.path_params["workspaceId"]
     fields = await form_fields(request)
     action = fields.pop("action", "")
-    if action not in HANDLERS:
-        raise HttpError(400, "Unknown action")
-    section, handler = HANDLERS[action]
+    section, handler = HANDLERS.get(action, (None, None))
     try:
+        if handler is None:
+            raise HttpError(400, "Unknown action")
         done = await handler(context, workspace_id, fields)
     except (HttpError, ValidationError) as failed:
         if isinstance(failed, HttpError) and failed.status in (401, 404, 429):

@@ -169,3 +169,25 @@ async def test_the_settings_form_sets_the_policy(app_and_users: AppAndUsers) -> 
         client, "get-workspace-by-id", {"workspaceId": team.workspace_id}, team["OWNER"]
     )
     assert read["requireTwoFactor"] is True
+
+
+async def test_a_refused_settings_form_says_why_once(app_and_users: AppAndUsers) -> None:
+    """A refusal is the settings page again with its message once (in the form's section,
+    or at the top for an action the page does not know), never a JSON body."""
+    client, users = app_and_users
+    team = await make_team(client, users)
+    path = f"/workspaces/{team.workspace_id}/settings"
+    for action, fields, status, message in (
+        ("two_factor", {"requireTwoFactor": "on"}, 409, "two-factor"),  # owner lacks 2FA
+        ("no-such-action", {}, 400, "Unknown action"),
+    ):
+        shown = await client.get(path, headers=team["OWNER"])
+        posted = await client.post(
+            f"/forms{path}",
+            data={"csrf_token": csrf_token(shown.text), "action": action, **fields},
+            headers={**team["OWNER"], **same_origin(shown)},
+        )
+        assert posted.status_code == status, (action, posted.text)
+        assert posted.headers["content-type"].startswith("text/html"), action
+        assert posted.text.count('id="error"') == 1, action
+        assert message.lower() in posted.text.lower(), action
