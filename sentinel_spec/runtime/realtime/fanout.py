@@ -123,6 +123,8 @@ class _Listener(Fanout):
         self.deliver = deliver
         self._task = asyncio.create_task(self._run(), name=f"realtime-{self.name}-listener")
         # Listening before start() returns: a publish right after start-up is not missed.
+        # A first attempt that fails ends the wait (the database is away: no publish can
+        # commit either, and the retries go on in the background).
         done, _ = await asyncio.wait(
             {self._first, self._task}, timeout=15, return_when=asyncio.FIRST_COMPLETED
         )
@@ -170,6 +172,8 @@ class _Listener(Fanout):
                 if self._stopping:
                     return
                 log.warning("realtime: %s listener lost (%s); reconnecting", self.name, error)
+                if not self._first.done():
+                    self._first.set_result(None)  # start() stops waiting: see there
             self.connected.clear()
             if self._stopping:
                 return

@@ -152,3 +152,19 @@ async def test_a_worker_survives_a_postgresql_restart(
     assert status_of(url, before)[0] == "succeeded"
     assert status_of(url, cut)[0] == "succeeded"
     assert sorted(done_labels(url)) == ["after", "before", "cut"]
+
+
+async def test_a_worker_waiting_for_an_unreachable_database_stops_at_once(
+    make_runtime: RuntimeFactory,
+) -> None:
+    """Its schema check would hold for the pool's whole connect timeout (10 s): stop()
+    cuts it short, so a shutdown or a dev reload does not wait on a database that is
+    away."""
+    runtime = await make_runtime(JOBS, url="postgresql://postgres@127.0.0.1:1/unreachable")
+    worker = runtime.worker(shutdown_timeout=5.0)
+    task = asyncio.create_task(worker.run())
+    await asyncio.sleep(0.5)  # inside the schema check, connecting
+    assert not task.done()
+    worker.stop()
+    await asyncio.wait_for(task, timeout=2)
+    assert worker.restarts == 0
