@@ -22,6 +22,7 @@ import logging
 from typing import TYPE_CHECKING, Any
 
 from sentinel_spec.contract.declarations import AppDecl
+from sentinel_spec.runtime.cancelling import cancel_and_wait
 from sentinel_spec.runtime.jobs.maintenance import Retention
 
 if TYPE_CHECKING:
@@ -160,8 +161,7 @@ def install_jobs(builder: AppBuilder) -> None:
 
     async def stop() -> None:
         for check in background:
-            check.cancel()
-        await asyncio.gather(*background, return_exceptions=True)
+            await cancel_and_wait(check, shutdown_timeout)
         background.clear()
         for worker, task in _in_process:
             worker.stop()

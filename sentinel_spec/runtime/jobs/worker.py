@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING
 
 from procrastinate import worker as pworker
 
+from sentinel_spec.runtime.cancelling import cancel_and_wait
 from sentinel_spec.runtime.jobs.errors import JobQueueNotReady
 from sentinel_spec.runtime.jobs.maintenance import Maintenance
 from sentinel_spec.runtime.jobs.schedule import Clock, CronScheduler, utc_now
@@ -199,10 +200,9 @@ class JobWorker:
             await asyncio.wait({work, stopped}, return_when=asyncio.FIRST_COMPLETED)
         finally:
             stopped.cancel()
-            if not work.done():
-                work.cancel()
-                await asyncio.gather(work, return_exceptions=True)
-        if work.cancelled():
+            if not work.done() and not await cancel_and_wait(work, self.shutdown_timeout):
+                log.error("worker %s: its schema check ignored stop(); left behind", self.name)
+        if not work.done() or work.cancelled():
             return False
         work.result()
         return not self._stop.is_set()

@@ -12,7 +12,7 @@ After a lost connection a listener reconnects with backoff and catches up from t
 replay table, so a database or Redis restart loses no message that was committed.
 
 ``stop()`` ends a listener within ``STOP_SECONDS`` whatever it is doing (connecting,
-subscribed, backing off, reconnecting): see ``cancel_and_wait``.
+subscribed, backing off, reconnecting): see ``runtime.cancelling.cancel_and_wait``.
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+from sentinel_spec.runtime.cancelling import cancel_and_wait
 from sentinel_spec.runtime.realtime import store
 from sentinel_spec.runtime.realtime.channels import Message
 
@@ -33,31 +34,7 @@ Deliver = Callable[[Message], object]
 CATCH_UP_LIMIT = 10_000
 STOP_SECONDS = 5.0  # the most stop() waits for a listener's task to end
 CLOSE_SECONDS = 2.0  # the most a listener waits to close its connection
-RECANCEL_SECONDS = 0.1  # how often stop() cancels a listener that carried on
 SUBSCRIBED_SECONDS = 10.0  # the most a Redis listener waits for SUBSCRIBE's answer
-
-
-async def cancel_and_wait(task: asyncio.Task[Any], timeout: float = STOP_SECONDS) -> bool:
-    """Cancel ``task`` and wait for it to end, cancelling it again while it carries on;
-    False when it is still running after ``timeout`` seconds (then it is left behind).
-
-    One ``cancel()`` is not enough: a library can lose it. Python 3.11's
-    ``asyncio.wait_for``, which redis-py puts around every command it sends, returns the
-    command's result instead of raising when the cancellation arrives in the loop turn in
-    which the send finished, and the cancelled task runs on. A cancellation of the caller
-    is never swallowed here: it propagates (and ``task`` may be left running).
-    """
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + timeout
-    while not task.done():
-        remaining = deadline - loop.time()
-        if remaining <= 0:
-            return False
-        task.cancel()
-        await asyncio.wait({task}, timeout=min(RECANCEL_SECONDS, remaining))
-    if not task.cancelled() and task.exception() is not None:
-        log.warning("realtime: %s ended with %r", task.get_name(), task.exception())
-    return True
 
 
 async def _close_quietly(closing: Awaitable[Any], what: str) -> None:

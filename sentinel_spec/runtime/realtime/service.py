@@ -23,6 +23,7 @@ from collections.abc import Awaitable, Callable
 from contextlib import AbstractAsyncContextManager, nullcontext
 from typing import Any
 
+from sentinel_spec.runtime.cancelling import cancel_and_wait
 from sentinel_spec.runtime.realtime import store
 from sentinel_spec.runtime.realtime.channels import (
     INTERNAL_PREFIX,
@@ -38,7 +39,6 @@ from sentinel_spec.runtime.realtime.fanout import (
     LocalFanout,
     PostgresFanout,
     RedisFanout,
-    cancel_and_wait,
 )
 from sentinel_spec.runtime.realtime.hub import Hub, Subscriber
 from sentinel_spec.runtime.realtime.settings import RealtimeSettings
@@ -117,7 +117,7 @@ class Realtime:
         """Bounded whatever is away (database, Redis): each step waits ``STOP_SECONDS`` at
         most."""
         if self._pruner is not None:
-            await cancel_and_wait(self._pruner)
+            await cancel_and_wait(self._pruner, STOP_SECONDS)
         if self._after_commit:
             # Sends of committed messages: let them finish (a listener elsewhere would
             # otherwise see them only at its next catch-up), but not for ever.
@@ -126,7 +126,7 @@ class Realtime:
             if late:
                 log.warning("realtime: %d send(s) still running at stop; cancelled", len(late))
                 for task in late:
-                    await cancel_and_wait(task)
+                    await cancel_and_wait(task, STOP_SECONDS)
         if self.fanout is not None:
             await self.fanout.stop()
 

@@ -11,8 +11,9 @@ from typing import Any
 
 import pytest
 
+from sentinel_spec.runtime.cancelling import cancel_and_wait
 from sentinel_spec.runtime.realtime import fanout as fanout_module
-from sentinel_spec.runtime.realtime.fanout import _Listener, cancel_and_wait
+from sentinel_spec.runtime.realtime.fanout import _Listener
 
 pytestmark = pytest.mark.timeout(30)
 
