@@ -22,6 +22,7 @@ import logging
 from typing import TYPE_CHECKING, Any
 
 from sentinel_spec.contract.declarations import AppDecl
+from sentinel_spec.runtime.cancelling import cancel_and_wait
 from sentinel_spec.runtime.jobs.maintenance import Retention
 
 if TYPE_CHECKING:
@@ -129,11 +130,18 @@ def install_jobs(builder: AppBuilder) -> None:
     in_process = environ.get(IN_PROCESS_ENV, "") == "1"
     shutdown_timeout = float(environ.get(SHUTDOWN_ENV, "") or 5.0)
 
-    async def start() -> None:
-        await runtime.open()
+    background: list[asyncio.Task[None]] = []
+
+    async def report_schema_problem() -> None:
         problem = await runtime.schema_problem()
         if problem is not None:
             log.error("job queue: %s", problem)
+
+    async def start() -> None:
+        await runtime.open()
+        # In the background: an unreachable database would hold start-up for the pool's
+        # whole connect timeout, and the server answers 503s meanwhile anyway.
+        background.append(asyncio.create_task(report_schema_problem(), name="sentinel-jobs-schema"))
         if in_process:
             worker = runtime.worker(concurrency=4, shutdown_timeout=shutdown_timeout)
             task = asyncio.create_task(_run_in_process(worker), name="sentinel-jobs-worker")
@@ -152,6 +160,9 @@ def install_jobs(builder: AppBuilder) -> None:
             _in_process.append((mail, task))
 
     async def stop() -> None:
+        for check in background:
+            await cancel_and_wait(check, shutdown_timeout)
+        background.clear()
         for worker, task in _in_process:
             worker.stop()
             await asyncio.gather(task, return_exceptions=True)

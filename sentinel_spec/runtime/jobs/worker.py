@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING
 
 from procrastinate import worker as pworker
 
+from sentinel_spec.runtime.cancelling import cancel_and_wait
 from sentinel_spec.runtime.jobs.errors import JobQueueNotReady
 from sentinel_spec.runtime.jobs.maintenance import Maintenance
 from sentinel_spec.runtime.jobs.schedule import Clock, CronScheduler, utc_now
@@ -117,8 +118,9 @@ class JobWorker:
         while not self._stop.is_set():
             began = time.monotonic()
             try:
-                await self.runtime.check_schema()
-                if self._stop.is_set():
+                # stop() cuts the check short: an unreachable database holds it for the
+                # pool's whole connect timeout.
+                if not await self._unless_stopped(self.runtime.check_schema()):
                     return
                 self._worker = self._procrastinate_worker()
                 self.started.set()
@@ -188,6 +190,22 @@ class JobWorker:
             except Exception as error:
                 log.warning("job housekeeping failed: %s; trying again", error)
             await self._sleep(seconds)
+
+    async def _unless_stopped(self, step: Awaitable[None]) -> bool:
+        """Await ``step`` unless ``stop()`` comes first (then cancel it): True when it ran
+        to the end, its exception raised as its own."""
+        work = asyncio.ensure_future(step)
+        stopped = asyncio.ensure_future(self._stop.wait())
+        try:
+            await asyncio.wait({work, stopped}, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            stopped.cancel()
+            if not work.done() and not await cancel_and_wait(work, self.shutdown_timeout):
+                log.error("worker %s: its schema check ignored stop(); left behind", self.name)
+        if not work.done() or work.cancelled():
+            return False
+        work.result()
+        return not self._stop.is_set()
 
     async def _sleep(self, seconds: float) -> None:
         with contextlib.suppress(TimeoutError):

@@ -10,16 +10,21 @@
 
 After a lost connection a listener reconnects with backoff and catches up from the
 replay table, so a database or Redis restart loses no message that was committed.
+
+``stop()`` ends a listener within ``STOP_SECONDS`` whatever it is doing (connecting,
+subscribed, backing off, reconnecting): see ``runtime.cancelling.cancel_and_wait``.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import itertools
 import logging
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Any
 
+from sentinel_spec.runtime.cancelling import cancel_and_wait
 from sentinel_spec.runtime.realtime import store
 from sentinel_spec.runtime.realtime.channels import Message
 
@@ -27,6 +32,20 @@ log = logging.getLogger("sentinel.realtime")
 
 Deliver = Callable[[Message], object]
 CATCH_UP_LIMIT = 10_000
+STOP_SECONDS = 5.0  # the most stop() waits for a listener's task to end
+CLOSE_SECONDS = 2.0  # the most a listener waits to close its connection
+SUBSCRIBED_SECONDS = 10.0  # the most a Redis listener waits for SUBSCRIBE's answer
+
+
+async def _close_quietly(closing: Awaitable[Any], what: str) -> None:
+    """Await a clean-up for at most ``CLOSE_SECONDS``, logging (never raising) its failure:
+    raised from a ``finally`` during a cancellation, an error would replace the
+    ``CancelledError``, and the listener would take its stop for a lost connection."""
+    try:
+        async with asyncio.timeout(CLOSE_SECONDS):
+            await closing
+    except Exception as error:
+        log.info("realtime: %s: %r (ignored)", what, error)
 
 
 class Fanout:
@@ -73,24 +92,33 @@ class _Listener(Fanout):
         self.last_id = 0  # highest id delivered here
         self._task: asyncio.Task[None] | None = None
         self._first = asyncio.get_running_loop().create_future()
+        # Set by stop(): the listener's loops end at their next turn even when a library
+        # lost the cancellation (see cancel_and_wait).
+        self._stopping = False
 
     async def start(self, deliver: Deliver) -> None:
         self.deliver = deliver
         self._task = asyncio.create_task(self._run(), name=f"realtime-{self.name}-listener")
         # Listening before start() returns: a publish right after start-up is not missed.
+        # A first attempt that fails ends the wait (the database is away: no publish can
+        # commit either, and the retries go on in the background).
         done, _ = await asyncio.wait(
             {self._first, self._task}, timeout=15, return_when=asyncio.FIRST_COMPLETED
         )
-        if self._task in done:
+        if self._task in done and not self._task.cancelled():  # cancelled: stop() came first
             self._task.result()
         if not done:
             log.warning("realtime: %s listener not connected after 15 s; retrying", self.name)
 
     async def stop(self) -> None:
+        self._stopping = True
         self.connected.clear()
-        if self._task is not None:
-            self._task.cancel()
-            await asyncio.gather(self._task, return_exceptions=True)
+        if self._task is not None and not await cancel_and_wait(self._task, STOP_SECONDS):
+            log.error(
+                "realtime: %s listener still running %.0f s after stop(); left behind",
+                self.name,
+                STOP_SECONDS,
+            )
 
     def _received(self, message: Message) -> None:
         self.last_id = max(self.last_id, message.id)
@@ -99,22 +127,33 @@ class _Listener(Fanout):
     async def _run(self) -> None:
         backoff = 0.2
         caught_up_once = False
-        while True:
+        while not self._stopping:
             try:
-                async for _ in self._listen():
-                    # Connected: catch up on what was committed while we were away.
-                    self.connected.set()
-                    if not self._first.done():
-                        self._first.set_result(None)
-                    if caught_up_once:
-                        await self._catch_up()
-                    caught_up_once = True
-                    backoff = 0.2
+                # aclosing: a cancellation in the loop's body (a catch-up) closes the
+                # connection now, not when the generator is garbage-collected.
+                async with contextlib.aclosing(self._listen()) as connections:
+                    async for _ in connections:
+                        if self._stopping:
+                            return
+                        # Connected: catch up on what was committed while we were away.
+                        self.connected.set()
+                        if not self._first.done():
+                            self._first.set_result(None)
+                        if caught_up_once:
+                            await self._catch_up()
+                        caught_up_once = True
+                        backoff = 0.2
             except asyncio.CancelledError:
                 raise
             except Exception as error:
+                if self._stopping:
+                    return
                 log.warning("realtime: %s listener lost (%s); reconnecting", self.name, error)
+                if not self._first.done():
+                    self._first.set_result(None)  # start() stops waiting: see there
             self.connected.clear()
+            if self._stopping:
+                return
             await asyncio.sleep(backoff)
             backoff = min(backoff * 2, 5.0)
 
@@ -163,9 +202,11 @@ class PostgresFanout(_Listener):
             await conn.execute(f"LISTEN {store.NOTIFY_TOPIC}")
             yield
             async for notification in conn.notifies():
+                if self._stopping:
+                    return
                 await self._notified(notification.payload)
         finally:
-            await conn.close()
+            await _close_quietly(conn.close(), "closing the LISTEN connection")
 
     async def _notified(self, text: str) -> None:
         try:
@@ -207,14 +248,17 @@ class RedisFanout(_Listener):
 
     async def stop(self) -> None:
         await super().stop()
-        await self.redis.aclose()
+        await _close_quietly(self.redis.aclose(), "closing the Redis client")
 
     async def _listen(self) -> Any:
-        pubsub = self.redis.pubsub(ignore_subscribe_messages=True)
+        # Subscribe confirmations are read here, not dropped by redis-py: a None from
+        # get_message then always means 30 s without a message (time for a PING).
+        pubsub = self.redis.pubsub()
         try:
             await pubsub.subscribe(self.topic)
+            await self._subscribed(pubsub)
             yield
-            while True:
+            while not self._stopping:
                 item = await pubsub.get_message(timeout=30.0)
                 if item is None:
                     await pubsub.ping()  # a dead connection raises here
@@ -227,4 +271,17 @@ class RedisFanout(_Listener):
                 if payload is not None:
                     self._received(Message(message_id, channel, payload))
         finally:
-            await pubsub.aclose()  # type: ignore[no-untyped-call]
+            await _close_quietly(pubsub.aclose(), "closing the Redis subscription")  # type: ignore[no-untyped-call]
+
+    async def _subscribed(self, pubsub: Any) -> None:
+        """Wait for Redis to confirm the SUBSCRIBE: from then on a PUBLISH reaches us (the
+        command may still be on its way when subscribe() returns)."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + SUBSCRIBED_SECONDS
+        while not self._stopping:
+            remaining = deadline - loop.time()
+            if remaining <= 0:
+                raise ConnectionError(f"no answer to SUBSCRIBE in {SUBSCRIBED_SECONDS:.0f} s")
+            item = await pubsub.get_message(timeout=remaining)
+            if item is not None and item.get("type") == "subscribe":
+                return

@@ -23,6 +23,7 @@ from collections.abc import Awaitable, Callable
 from contextlib import AbstractAsyncContextManager, nullcontext
 from typing import Any
 
+from sentinel_spec.runtime.cancelling import cancel_and_wait
 from sentinel_spec.runtime.realtime import store
 from sentinel_spec.runtime.realtime.channels import (
     INTERNAL_PREFIX,
@@ -33,6 +34,7 @@ from sentinel_spec.runtime.realtime.channels import (
 )
 from sentinel_spec.runtime.realtime.connection import SocketConnection
 from sentinel_spec.runtime.realtime.fanout import (
+    STOP_SECONDS,
     Fanout,
     LocalFanout,
     PostgresFanout,
@@ -112,11 +114,19 @@ class Realtime:
             self._pruner = asyncio.create_task(self._prune_loop(), name="realtime-pruner")
 
     async def stop(self) -> None:
+        """Bounded whatever is away (database, Redis): each step waits ``STOP_SECONDS`` at
+        most."""
         if self._pruner is not None:
-            self._pruner.cancel()
-            await asyncio.gather(self._pruner, return_exceptions=True)
+            await cancel_and_wait(self._pruner, STOP_SECONDS)
         if self._after_commit:
-            await asyncio.gather(*self._after_commit, return_exceptions=True)
+            # Sends of committed messages: let them finish (a listener elsewhere would
+            # otherwise see them only at its next catch-up), but not for ever.
+            pending = set(self._after_commit)
+            _, late = await asyncio.wait(pending, timeout=STOP_SECONDS)
+            if late:
+                log.warning("realtime: %d send(s) still running at stop; cancelled", len(late))
+                for task in late:
+                    await cancel_and_wait(task, STOP_SECONDS)
         if self.fanout is not None:
             await self.fanout.stop()
 

@@ -152,3 +152,44 @@ async def test_a_worker_survives_a_postgresql_restart(
     assert status_of(url, before)[0] == "succeeded"
     assert status_of(url, cut)[0] == "succeeded"
     assert sorted(done_labels(url)) == ["after", "before", "cut"]
+
+
+async def test_a_worker_waiting_for_an_unreachable_database_stops_at_once(
+    make_runtime: RuntimeFactory,
+) -> None:
+    """Its schema check would hold for the pool's whole connect timeout (10 s): stop()
+    cuts it short, so a shutdown or a dev reload does not wait on a database that is
+    away."""
+    runtime = await make_runtime(JOBS, url="postgresql://postgres@127.0.0.1:1/unreachable")
+    worker = runtime.worker(shutdown_timeout=5.0)
+    task = asyncio.create_task(worker.run())
+    await asyncio.sleep(0.5)  # inside the schema check, connecting
+    assert not task.done()
+    worker.stop()
+    await asyncio.wait_for(task, timeout=2)
+    assert worker.restarts == 0
+
+
+async def test_a_worker_stops_even_when_its_schema_check_lost_the_cancellation(
+    make_runtime: RuntimeFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """psycopg_pool waits for a connection inside Python 3.11's ``asyncio.wait_for``, which
+    can lose a cancellation: stop() cancels the check again until it ends."""
+    runtime = await make_runtime(JOBS, url="postgresql://postgres@127.0.0.1:1/unreachable")
+    lost: list[int] = []
+
+    async def check_that_loses_one_cancellation() -> None:
+        try:
+            await asyncio.sleep(3600)
+        except asyncio.CancelledError:
+            lost.append(1)  # carried on, as wait_for does when its inner await just ended
+        await asyncio.sleep(3600)
+
+    monkeypatch.setattr(runtime, "check_schema", check_that_loses_one_cancellation)
+    worker = runtime.worker(shutdown_timeout=5.0)
+    task = asyncio.create_task(worker.run())
+    await asyncio.sleep(0.2)
+    assert not task.done()
+    worker.stop()
+    await asyncio.wait_for(task, timeout=2)
+    assert lost == [1]

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import shutil
 import sys
+import time
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from types import ModuleType
@@ -229,3 +230,19 @@ async def test_operations_and_crud_use_the_database(
             assert listed.json()["total"] == 1
             private = await c.post("/crud/tasks/get", json={"id": created.json()["id"]})
             assert private.status_code == 401
+
+
+async def test_an_unreachable_database_does_not_hold_start_up(
+    server_module: ModuleType, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The job queue's schema check and realtime's first LISTEN would each wait out their
+    connect timeouts (10 s and 15 s) on a database that refuses connections; the server
+    starts at once instead and answers 503s until the database is back."""
+    monkeypatch.setenv("DATABASE_URL", UNUSED_DATABASE_URL)
+    monkeypatch.setenv("AUTH_SECRET_KEY", TEST_AUTH_SECRET_KEY)
+    app = server_module.create_app()
+    began = time.monotonic()
+    async with app.router.lifespan_context(app):
+        started = time.monotonic() - began
+    assert started < 5, f"start-up took {started:.1f} s"
+    assert time.monotonic() - began < 8  # and shutdown does not wait on it either
