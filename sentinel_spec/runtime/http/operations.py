@@ -293,7 +293,12 @@ def operation_route(op: Operation, planned: PlannedRoute, state: RuntimeState) -
         # ``guarded``'s rule inline (one coroutine less per call): every error a JSON answer.
         try:
             # Authentication first: an anonymous caller learns nothing about the arguments.
-            user = await state.user_for(request, required=op.auth)
+            # No authenticator and no auth required: nobody, as user_for would find.
+            user = (
+                await state.user_for(request, required=op.auth)
+                if op.auth or state.services.authenticator is not None
+                else None
+            )
             if request.scope.get("query_string"):  # most calls have none: nothing to parse
                 refuse_unknown_query(request)
             args = validate(await read_raw_args(request))
