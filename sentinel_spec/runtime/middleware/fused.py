@@ -8,8 +8,11 @@ is the one start-up made (same names, same order, the very ``Middleware`` entrie
 ``middlewareConfigFn`` that returns it unchanged keeps it; nothing added outside it, no
 Sentry), ``FusedOperations`` answers a request for an operation's exact path itself, in
 one coroutine, from the same middleware objects: the trusted-proxy rewrite (uvicorn's
-own layer), the request id and context, CORS refusal, the rate limit, body limits, the
-operation, the response headers in the order the layers add them, the access line.
+own layer, called only when the request has X-Forwarded-* headers), the request id and
+context, CORS refusal, the rate limit, body limits, the operation, the response headers
+in the order the layers add them, the access line. Under the guarded protocol the whole
+answer goes to its cycle in one call (``_GuardedCycle.respond``: no ASGI messages, the
+security headers rendered once into one block); any other server gets the messages.
 
 Everything else goes through the composed stack, unchanged: other routes, a method the
 route does not take, preflights, websockets, paths a scoped stack (``apiNamespace`` /
@@ -177,6 +180,10 @@ def _exception_handlers(app: Any) -> tuple[Any, Any] | None:
     return None
 
 
+async def _rewritten(scope: Scope, receive: Receive, send: Send) -> None:
+    """What the trusted-proxy layer calls once it has rewritten the scope: nothing."""
+
+
 async def _unreachable(scope: Scope, receive: Receive, send: Send) -> None:
     raise RuntimeError("the fused stack's middleware objects are not called as ASGI apps")
 
@@ -202,9 +209,10 @@ class FusedOperations:
         self.router = router
         self.endpoints = endpoints
         self.exception_handlers = exception_handlers
-        # uvicorn's trusted-proxy layer, in front of the fused request: its rewrite of
-        # ``client`` and ``scheme``, unchanged.
-        self.proxy = _instance(outer[0], self._serve)
+        # uvicorn's trusted-proxy layer: its rewrite of ``client`` and ``scheme``,
+        # unchanged, run on the request's scope first when it has X-Forwarded-* headers
+        # (without them the layer changes nothing, and is not called).
+        self.proxy = _instance(outer[0], _rewritten)
         context: RequestContextMiddleware = _instance(outer[1])
         self.fallback_headers = context.fallback_headers
         security: SecurityHeadersMiddleware = _instance(stack["securityHeaders"])
@@ -225,13 +233,14 @@ class FusedOperations:
         if scope["type"] == "http" and not scope.get("root_path"):
             entry = self.endpoints.get(scope["path"])
             if entry is not None and scope["method"] in entry[1]:
-                await self.proxy(scope, receive, send)
+                await self._serve(scope, receive, send)
                 return
         await self.composed(scope, receive, send)
 
     async def _serve(self, scope: Scope, receive: Receive, send: Send) -> None:
         # One pass over the request's headers for what the layers read (each its first).
         origin = content_type = declared = incoming = None
+        forwarded = False
         for key, value in scope["headers"]:
             if key == b"content-length":
                 if declared is None:
@@ -242,8 +251,13 @@ class FusedOperations:
             elif key == b"origin":
                 if origin is None:
                     origin = value
-            elif key == b"x-request-id" and incoming is None:
-                incoming = value
+            elif key == b"x-request-id":
+                if incoming is None:
+                    incoming = value
+            elif key == b"x-forwarded-for" or key == b"x-forwarded-proto":
+                forwarded = True
+        if forwarded:
+            await self.proxy(scope, receive, send)  # the trusted-proxy rewrite
         # The request context: RequestContextMiddleware's steps, in its order.
         request_id: str | None = None
         if incoming is not None:
