@@ -69,7 +69,17 @@ class Transport:
 
 async def drive(app: Any, protocol_class: type[HttpToolsProtocol], count: int) -> float:
     """Thread CPU seconds per request for ``count`` requests on one kept-alive connection."""
-    config = Config(app=app, http=protocol_class, access_log=False, lifespan="off")
+    # Each side as it is served: plain uvicorn's defaults for bare Starlette, and for
+    # Sentinel what `sentinel start` passes (no uvicorn trusted-proxy layer in front of the
+    # app: the app honours app.server.trustedProxies itself; no `server` header).
+    own = protocol_class is not HttpToolsProtocol
+    config = Config(
+        app=app,
+        http=protocol_class,
+        access_log=False,
+        lifespan="off",
+        **({"proxy_headers": False, "server_header": False} if own else {}),
+    )
     config.load()
     # As `sentinel start` leaves it (access_log=False): uvicorn's own access log off.
     access = logging.getLogger("uvicorn.access")

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 from sentinel_spec.contract import features
 from sentinel_spec.contract.declarations import AppDecl, RateLimit
 from sentinel_spec.runtime.context import Context, Entities
+from sentinel_spec.runtime.db.after_commit import PlainScope
 from sentinel_spec.runtime.email.message import EmailMessage
 from sentinel_spec.runtime.observability.context import bind_user, current_request_id
 from sentinel_spec.runtime.settings import Settings
@@ -209,8 +210,6 @@ class RuntimeState:
         offers that (``Database.read_scope``); the outcome is the same either way."""
         database = self.database
         if database is None:
-            from sentinel_spec.runtime.db.after_commit import PlainScope
-
             return PlainScope()
         if read_only:
             read_scope = getattr(database, "read_scope", None)

@@ -69,10 +69,12 @@ class ArgsValidator:
     def __init__(self, args_type: Any) -> None:
         self.args_type = args_type
         self._adapter: Any = None
+        self._invalid: type[Exception] = Exception  # pydantic's ValidationError, with one
         if args_type is not Any and args_type is not object:
-            from pydantic import TypeAdapter
+            from pydantic import TypeAdapter, ValidationError
 
             self._adapter = TypeAdapter(args_type)
+            self._invalid = ValidationError
 
     def __call__(self, raw: bytes | None) -> Any:
         if raw is not None and not raw.strip():
@@ -81,8 +83,6 @@ class ArgsValidator:
             refuse_unstorable_text(raw)
         if self._adapter is None:
             return None if raw is None else decode_json(raw)
-        from pydantic import ValidationError
-
         try:
             if raw is None:
                 return self._adapter.validate_python(None, strict=True, extra="forbid")
@@ -91,7 +91,7 @@ class ArgsValidator:
             return self._adapter.validate_json(
                 integral_floats_as_ints(raw), strict=True, extra="forbid"
             )
-        except ValidationError as error:
+        except self._invalid as error:
             raise invalid_arguments(error) from None
 
 
@@ -293,7 +293,12 @@ def operation_route(op: Operation, planned: PlannedRoute, state: RuntimeState) -
         # ``guarded``'s rule inline (one coroutine less per call): every error a JSON answer.
         try:
             # Authentication first: an anonymous caller learns nothing about the arguments.
-            user = await state.user_for(request, required=op.auth)
+            # No authenticator and no auth required: nobody, as user_for would find.
+            user = (
+                await state.user_for(request, required=op.auth)
+                if op.auth or state.services.authenticator is not None
+                else None
+            )
             if request.scope.get("query_string"):  # most calls have none: nothing to parse
                 refuse_unknown_query(request)
             args = validate(await read_raw_args(request))

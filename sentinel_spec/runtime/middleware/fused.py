@@ -8,8 +8,11 @@ is the one start-up made (same names, same order, the very ``Middleware`` entrie
 ``middlewareConfigFn`` that returns it unchanged keeps it; nothing added outside it, no
 Sentry), ``FusedOperations`` answers a request for an operation's exact path itself, in
 one coroutine, from the same middleware objects: the trusted-proxy rewrite (uvicorn's
-own layer), the request id and context, CORS refusal, the rate limit, body limits, the
-operation, the response headers in the order the layers add them, the access line.
+own layer, called only when the request has X-Forwarded-* headers), the request id and
+context, CORS refusal, the rate limit, body limits, the operation, the response headers
+in the order the layers add them, the access line. Under the guarded protocol the whole
+answer goes to its cycle in one call (``_GuardedCycle.respond``: no ASGI messages, the
+security headers rendered once into one block); any other server gets the messages.
 
 Everything else goes through the composed stack, unchanged: other routes, a method the
 route does not take, preflights, websockets, paths a scoped stack (``apiNamespace`` /
@@ -43,6 +46,7 @@ from sentinel_spec.runtime.middleware.body_limit import (
     counting,
 )
 from sentinel_spec.runtime.middleware.cors import CORS_NAMES, CorsMiddleware
+from sentinel_spec.runtime.middleware.proxies import client_ip, rate_limit_ip_key
 from sentinel_spec.runtime.middleware.security_headers import SecurityHeadersMiddleware
 from sentinel_spec.runtime.middleware.stack import MiddlewareStack, ScopeMatcher
 from sentinel_spec.runtime.observability import context as request_context
@@ -53,7 +57,7 @@ from sentinel_spec.runtime.observability.request import (
     new_request_id,
 )
 from sentinel_spec.runtime.ratelimit.enforce import enforce, enforce_in_process_raw, raw
-from sentinel_spec.runtime.ratelimit.keys import ip_key
+from sentinel_spec.runtime.serving.protocol import HeadLines, _GuardedCycle, render_lines
 
 RawHeaders = list[tuple[bytes, bytes]]
 Headers = Sequence[tuple[bytes, bytes]]
@@ -176,6 +180,10 @@ def _exception_handlers(app: Any) -> tuple[Any, Any] | None:
     return None
 
 
+async def _rewritten(scope: Scope, receive: Receive, send: Send) -> None:
+    """What the trusted-proxy layer calls once it has rewritten the scope: nothing."""
+
+
 async def _unreachable(scope: Scope, receive: Receive, send: Send) -> None:
     raise RuntimeError("the fused stack's middleware objects are not called as ASGI apps")
 
@@ -201,14 +209,22 @@ class FusedOperations:
         self.router = router
         self.endpoints = endpoints
         self.exception_handlers = exception_handlers
-        # uvicorn's trusted-proxy layer, in front of the fused request: its rewrite of
-        # ``client`` and ``scheme``, unchanged.
-        self.proxy = _instance(outer[0], self._serve)
+        # uvicorn's trusted-proxy layer: its rewrite of ``client`` and ``scheme``,
+        # unchanged, run on the request's scope first when it has X-Forwarded-* headers
+        # (without them the layer changes nothing, and is not called).
+        self.proxy = _instance(outer[0], _rewritten)
         context: RequestContextMiddleware = _instance(outer[1])
         self.fallback_headers = context.fallback_headers
         security: SecurityHeadersMiddleware = _instance(stack["securityHeaders"])
         self.security = tuple(security.raw)
         self.security_names = frozenset(name for name, _ in security.raw)
+        # Checked and rendered once, as uvicorn would render them on every response; None
+        # (each line rendered per response, uvicorn's errors then) if that fails.
+        self.security_block: HeadLines | None
+        try:
+            self.security_block = render_lines(self.security)
+        except (RuntimeError, ValueError):
+            self.security_block = None
         self.cors: CorsMiddleware = _instance(stack["cors"])
         self.rate_limit: Any = _instance(stack["rateLimit"]) if "rateLimit" in stack else None
         self.body_limit: BodyLimitMiddleware = _instance(stack["bodyLimit"])
@@ -217,13 +233,14 @@ class FusedOperations:
         if scope["type"] == "http" and not scope.get("root_path"):
             entry = self.endpoints.get(scope["path"])
             if entry is not None and scope["method"] in entry[1]:
-                await self.proxy(scope, receive, send)
+                await self._serve(scope, receive, send)
                 return
         await self.composed(scope, receive, send)
 
     async def _serve(self, scope: Scope, receive: Receive, send: Send) -> None:
         # One pass over the request's headers for what the layers read (each its first).
         origin = content_type = declared = incoming = None
+        forwarded = False
         for key, value in scope["headers"]:
             if key == b"content-length":
                 if declared is None:
@@ -234,8 +251,13 @@ class FusedOperations:
             elif key == b"origin":
                 if origin is None:
                     origin = value
-            elif key == b"x-request-id" and incoming is None:
-                incoming = value
+            elif key == b"x-request-id":
+                if incoming is None:
+                    incoming = value
+            elif key == b"x-forwarded-for" or key == b"x-forwarded-proto":
+                forwarded = True
+        if forwarded:
+            await self.proxy(scope, receive, send)  # the trusted-proxy rewrite
         # The request context: RequestContextMiddleware's steps, in its order.
         request_id: str | None = None
         if incoming is not None:
@@ -249,21 +271,40 @@ class FusedOperations:
         id_header = (b"x-request-id", request_id.encode("latin-1"))
         started = time.perf_counter()
         status = 0
+        # The client's address once, for the rate limit's key and the access line.
+        client = scope.get("client")
+        known = (client, client_ip(scope))
         try:
             response, limit_headers, cors_headers = await self._respond(
                 scope,
                 receive,
                 send,
+                known[1],
                 None if origin is None else origin.decode("latin-1"),
                 None if content_type is None else content_type.decode("latin-1"),
                 None if declared is None else declared.decode("latin-1"),
             )
             if type(response).__call__ is _plain_call:
-                headers = self._head(response.raw_headers, limit_headers, cors_headers)
-                headers.append(id_header)
                 status = response.status_code
-                await send({"type": "http.response.start", "status": status, "headers": headers})
-                await send({"type": "http.response.body", "body": response.body})
+                cycle = getattr(send, "__self__", None)
+                # The guarded protocol's cycle takes the whole response in one call (no
+                # ASGI messages), the constant lines pre-rendered; any other server (or a
+                # cycle that needs uvicorn's own send) gets the two messages.
+                direct = False
+                if type(cycle) is _GuardedCycle:
+                    head = self._head(
+                        response.raw_headers, limit_headers, cors_headers, self.security_block
+                    )
+                    # A request id is sane (SANE_REQUEST_ID or hex): nothing to check.
+                    head.append(HeadLines(b"x-request-id: " + id_header[1] + b"\r\n"))
+                    direct = cycle.respond(status, head, response.body)
+                if not direct:
+                    headers = self._head(response.raw_headers, limit_headers, cors_headers)
+                    headers.append(id_header)
+                    await send(
+                        {"type": "http.response.start", "status": status, "headers": headers}
+                    )
+                    await send({"type": "http.response.body", "body": response.body})
                 if response.background is not None:
                     await response.background()
             else:  # a response that sends itself (streaming): its head completed on the way
@@ -292,7 +333,7 @@ class FusedOperations:
             await send({"type": "http.response.body", "body": answer.body})
         finally:
             if access_logger.isEnabledFor(logging.INFO):
-                RequestContextMiddleware._log(scope, status, time.perf_counter() - started)
+                RequestContextMiddleware._log(scope, status, time.perf_counter() - started, known)
             request_context.end(token)
 
     async def _respond(
@@ -300,6 +341,7 @@ class FusedOperations:
         scope: Scope,
         receive: Receive,
         send: Send,
+        ip: str,
         origin: str | None,
         content_type: str | None,
         declared: str | None,
@@ -320,7 +362,7 @@ class FusedOperations:
         limiter = self.rate_limit
         if limiter is not None and scope["path"] not in limiter.exempt:
             try:
-                key = ip_key(scope)
+                key = "ip:" + rate_limit_ip_key(ip)  # ip_key(scope)
                 limit_headers = enforce_in_process_raw(
                     limiter.limiter, limiter.name, limiter.rule, key
                 )
@@ -363,11 +405,17 @@ class FusedOperations:
         return endpoint
 
     def _head(
-        self, own: Headers, limit_headers: Headers | None, cors_headers: Headers | None
-    ) -> RawHeaders:
+        self,
+        own: Headers,
+        limit_headers: Headers | None,
+        cors_headers: Headers | None,
+        security_block: HeadLines | None = None,
+    ) -> list[Any]:
         """The response's headers with the layers' added, innermost layer first, as their
-        ``send`` wrappers (and ``deferred.apply_pending``) add them."""
-        headers = list(own)
+        ``send`` wrappers (and ``deferred.apply_pending``) add them. With
+        ``security_block`` (for ``_GuardedCycle.respond`` only): the security headers as
+        that one pre-rendered block when all of them are added."""
+        headers: list[Any] = list(own)
         if limit_headers is not None:
             headers.extend(limit_headers)
         if cors_headers is not None:
@@ -375,7 +423,10 @@ class FusedOperations:
             headers.extend(cors_headers)
         present = {key.lower() for key, _ in headers}
         if present.isdisjoint(self.security_names):
-            headers.extend(self.security)
+            if security_block is not None:
+                headers.append(security_block)
+            else:
+                headers.extend(self.security)
         else:
             headers.extend(item for item in self.security if item[0] not in present)
         return headers

@@ -53,15 +53,24 @@ except ImportError:  # pragma: no cover - orjson is a dependency; json still wor
     orjson = None  # type: ignore[assignment]
 
 _second: list[Any] = [None, ""]  # the last whole second formatted, and its text
+_milli: list[Any] = [None, None, ""]  # the last (second, millisecond) formatted, its text
 
 
 def _timestamp(created: float) -> str:
-    """ISO 8601 in UTC with milliseconds; the seconds part is formatted once a second."""
+    """ISO 8601 in UTC with milliseconds; the seconds part is formatted once a second,
+    the whole text once a millisecond (a busy server logs several lines in one)."""
     seconds = int(created)
+    millis = int((created - seconds) * 1000)
+    last = _milli
+    if last[1] == millis and last[0] == seconds:
+        text: str = last[2]
+        return text
     if _second[0] != seconds:
         _second[1] = time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(seconds))
         _second[0] = seconds
-    return f"{_second[1]}.{int((created - seconds) * 1000):03d}Z"
+    text = f"{_second[1]}.{millis:03d}Z"
+    _milli[:] = (seconds, millis, text)
+    return text
 
 
 def _dumps(entry: dict[str, Any]) -> str:

@@ -91,7 +91,10 @@ class LineBatchHandler(logging.Handler):
         lines.append(line)
         if levelno >= logging.ERROR or len(lines) >= self.capacity:
             self.flush()
-        elif len(lines) >= self.batch:
+        elif len(lines) == self.batch:
+            # Woken once, as the batch fills: lines go on arriving until the writer
+            # takes them (a busy event loop may hold it off), and setting the event
+            # again for each (a lock and a notify) would change nothing.
             self._wake.set()
 
     def flush(self) -> None:

@@ -59,6 +59,10 @@ def _sf_string(name: str) -> str:
     return '"' + clean.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
+# The limit's name as an RFC 8941 string, made once per name (every request has one).
+_sf_name = functools.lru_cache(maxsize=1024)(_sf_string)
+
+
 @functools.lru_cache(maxsize=1024)
 def _policy(name: str, limit: int, per_seconds: int) -> str:
     return f"{_sf_string(name)};q={limit};w={per_seconds}"
@@ -109,7 +113,7 @@ def enforce_in_process_raw(
         return None
     if result.degraded or not result.allowed:
         return raw(outcome(name, rule, result))  # raises the 429 (or 503)
-    remaining = f"{_sf_string(name)};r={result.remaining};t={math.ceil(result.reset_after)}"
+    remaining = f"{_sf_name(name)};r={result.remaining};t={math.ceil(result.reset_after)}"
     return [_raw_policy(name, rule.limit, rule.per_seconds), (b"ratelimit", remaining.encode())]
 
 

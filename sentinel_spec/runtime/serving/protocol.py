@@ -26,6 +26,7 @@ import asyncio
 import logging
 import os
 import time
+from collections.abc import Sequence
 from typing import Any
 
 import httptools
@@ -336,17 +337,49 @@ class GuardedHttpToolsProtocol(HttpToolsProtocol):
 # response's headers (security headers, content type, server) are the same on every
 # response, and uvicorn checks each line with two regular expressions and lower-cases
 # it on every response (about 1 µs a line; 15 lines on an operation's answer). Bounded:
-# values that vary (request ids, dates) are cleared out with the rest when it fills.
+# values that vary (request ids, dates) are cleared out with the rest when it fills;
+# the names below vary on every response and are never kept (they would only churn it).
 _LINES: dict[tuple[bytes, bytes], bytes] = {}
 _MAX_LINES = 1024
+_NEVER_KEPT = frozenset({b"x-request-id", b"ratelimit", b"date"})
+
+
+class HeadLines(bytes):
+    """Response-header lines already checked and rendered the way uvicorn renders them
+    (``render_lines``), for ``_GuardedCycle`` to append as they are: a constant block
+    (the security headers) costs one append instead of a check per line. Never holds a
+    framing header (Content-Length, Transfer-Encoding, Connection): those set the
+    cycle's state."""
+
+    __slots__ = ()
+
+
+_FRAMING = frozenset({b"content-length", b"transfer-encoding", b"connection"})
+
+
+def render_lines(headers: Sequence[tuple[bytes, bytes]]) -> HeadLines:
+    """``headers`` rendered and checked as uvicorn's ``send`` does it (the same errors
+    for a bad name or value), once, into one block."""
+    lines = []
+    for name, value in headers:
+        if HEADER_RE.search(name):
+            raise RuntimeError("Invalid HTTP header name.")
+        if HEADER_VALUE_RE.search(value):
+            raise RuntimeError("Invalid HTTP header value.")
+        name = name.lower()
+        if name in _FRAMING:
+            raise ValueError(f"a framing header cannot be pre-rendered: {name!r}")
+        lines.append(name + b": " + value + b"\r\n")
+    return HeadLines(b"".join(lines))
 
 
 class _GuardedCycle(RequestResponseCycle):
     """uvicorn's request/response cycle with a cheaper response head: each header line
-    checked and rendered once (``_LINES``), then reused. Everything else, the body and
-    every unusual case (uvicorn's access log on, flow control paused, a disconnected
-    client, a second start) is uvicorn's own ``send``. The head is byte for byte
-    uvicorn's: same checks, same lower-cased names, same framing decisions."""
+    checked and rendered once (``_LINES``), then reused; ``HeadLines`` blocks appended
+    as they are. Everything else, the body and every unusual case (uvicorn's access log
+    on, flow control paused, a disconnected client, a second start) is uvicorn's own
+    ``send``. The head is byte for byte uvicorn's: same checks, same lower-cased names,
+    same framing decisions. ``respond`` sends a whole response without ASGI messages."""
 
     async def send(self, message: Any) -> None:
         if (
@@ -358,18 +391,74 @@ class _GuardedCycle(RequestResponseCycle):
         ):
             await super().send(message)
             return
+        head = self._render_head(message["status"], message.get("headers", ()))
+        self.transport.write(b"".join(head))
+
+    def respond(self, status: int, headers: Sequence[Any], body: bytes | memoryview) -> bool:
+        """A whole response at once, what ``send`` of its ``http.response.start`` and of
+        one ``http.response.body`` (no ``more_body``) would do, in one call: the same
+        bytes (head and body in one write, as ``_CycleTransport`` joins them), the same
+        cycle state, the same errors, ``on_response`` called the same way. ``headers``
+        may hold ``HeadLines``. False, having done nothing, when the messages must go
+        through ``send`` instead (the cases it hands to uvicorn's own)."""
+        transport: Any = self.transport
+        if (
+            self.response_started
+            or self.disconnected
+            or self.access_log
+            or self.flow.write_paused
+            or type(transport) is not _CycleTransport
+        ):
+            return False
+        content: list[Any] = self._render_head(status, headers)
+        # The body, as uvicorn's send writes it.
+        if self.scope["method"] == "HEAD":
+            self.expected_content_length = 0
+        elif self.chunked_encoding:
+            if body:
+                content += (b"%x\r\n" % len(body), body, b"\r\n")
+            content.append(b"0\r\n\r\n")
+        else:
+            size = len(body)
+            if size > self.expected_content_length:
+                transport.write(b"".join(content))  # the head went out before the error
+                raise RuntimeError("Response content longer than Content-Length")
+            self.expected_content_length -= size
+            content.append(body)
+        transport.write_whole(b"".join(content))
+        if self.expected_content_length != 0:
+            raise RuntimeError("Response content shorter than Content-Length")
+        self.response_complete = True
+        self.message_event.set()
+        if not self.keep_alive:
+            transport.close()
+        self.on_response()
+        return True
+
+    def _render_head(self, status_code: int, headers: Any) -> list[bytes]:
+        """The response head's parts, the cycle's framing state set from its headers."""
         self.response_started = True
         self.waiting_for_100_continue = False
-        status_code = message["status"]
         content = [STATUS_LINE[status_code]]
         has_connection_close = False
         lines = _LINES
-        for header in (*self.default_headers, *message.get("headers", ())):
-            line = lines.get(header) if type(header) is tuple else None
+        for header in (*self.default_headers, *headers):
+            kind = type(header)
+            if kind is HeadLines:
+                content.append(header)
+                continue
+            line = lines.get(header) if kind is tuple else None
             if line is not None:
                 content.append(line)
                 continue
             name, value = header
+            if name == b"content-length" and value.isdigit():
+                # The commonest line that varies: nothing in it for the checks to refuse.
+                content.append(b"content-length: " + value + b"\r\n")
+                if self.chunked_encoding is None:
+                    self.expected_content_length = int(value)
+                    self.chunked_encoding = False
+                continue
             if HEADER_RE.search(name):
                 raise RuntimeError("Invalid HTTP header name.")
             if HEADER_VALUE_RE.search(value):
@@ -391,7 +480,7 @@ class _GuardedCycle(RequestResponseCycle):
                 if b"close" in connection:
                     self.keep_alive = False
                     has_connection_close = True
-            elif type(header) is tuple:
+            elif kind is tuple and name not in _NEVER_KEPT:
                 if len(lines) >= _MAX_LINES:
                     lines.clear()
                 lines[header] = line
@@ -406,7 +495,7 @@ class _GuardedCycle(RequestResponseCycle):
             self.chunked_encoding = True
             content.append(b"transfer-encoding: chunked\r\n")
         content.append(b"\r\n")
-        self.transport.write(b"".join(content))
+        return content
 
 
 class _CycleTransport:
@@ -440,6 +529,11 @@ class _CycleTransport:
             self._protocol.loop.call_soon(self.flush)
         else:
             self._transport.write(data)
+
+    def write_whole(self, data: bytes) -> None:
+        """A whole response (``_GuardedCycle.respond``): head and body already joined."""
+        self._head_seen = True
+        self._transport.write(data)
 
     def flush(self) -> None:
         head = self._head

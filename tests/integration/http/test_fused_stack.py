@@ -301,3 +301,137 @@ def test_paths_a_scoped_stack_or_an_earlier_route_takes_are_not_fused() -> None:
     assert "/operations/do-echo" not in fusable_routes(first, ())
     # GET still reaches the query's own route (the catch-all takes POST only).
     assert fusable_routes(first, ())["/operations/get-next"][1] == {"GET", "HEAD"}
+
+
+# ------------------------------------------------------------ through the guarded protocol
+
+
+class RawTransport:
+    """What the protocol needs of an asyncio transport; the bytes written are kept."""
+
+    def __init__(self) -> None:
+        self.writes: list[bytes] = []
+        self.closing = False
+
+    def write(self, data: bytes) -> None:
+        self.writes.append(data)
+
+    def is_closing(self) -> bool:
+        return self.closing
+
+    def close(self) -> None:
+        self.closing = True
+
+    def get_extra_info(self, name: str, default: Any = None) -> Any:
+        return {"peername": ("127.0.0.1", 5555), "sockname": ("127.0.0.1", 8000)}.get(name)
+
+    def pause_reading(self) -> None: ...
+
+    def resume_reading(self) -> None: ...
+
+    def can_write_eof(self) -> bool:
+        return True
+
+    def write_eof(self) -> None: ...
+
+
+async def raw_exchange(app: Starlette, request: bytes) -> tuple[bytes, int, bool]:
+    """The bytes the guarded protocol writes for one raw request (as `sentinel start`
+    serves it), how many writes, and whether it closed the connection."""
+    import asyncio
+
+    from uvicorn.config import Config
+    from uvicorn.server import ServerState
+
+    from sentinel_spec.runtime.serving.protocol import GuardedHttpToolsProtocol
+
+    config = Config(
+        app=app,
+        http=GuardedHttpToolsProtocol,
+        access_log=False,
+        lifespan="off",
+        proxy_headers=False,
+        server_header=False,
+    )
+    config.load()
+    loop = asyncio.get_running_loop()
+    protocol = GuardedHttpToolsProtocol(
+        config=config, server_state=ServerState(), app_state={}, _loop=loop
+    )
+    transport = RawTransport()
+    protocol.connection_made(transport)  # type: ignore[arg-type]
+    protocol.data_received(request)
+    for _ in range(200):
+        cycle = protocol.cycle
+        if cycle is not None and cycle.response_complete:
+            break
+        await asyncio.sleep(0)
+    await asyncio.sleep(0)
+    protocol.connection_lost(None)
+    return b"".join(transport.writes), len(transport.writes), transport.closing
+
+
+def raw_request(method: str, target: str, headers: dict[str, str], body: bytes = b"") -> bytes:
+    lines = [f"{method} {target} HTTP/1.1", "Host: testserver"]
+    lines += [f"{name}: {value}" for name, value in headers.items()]
+    if body:
+        lines.append(f"Content-Length: {len(body)}")
+    return ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1") + body
+
+
+RAW_CASES: list[bytes] = [
+    raw_request("POST", "/operations/do-echo", ID),
+    raw_request("POST", "/operations/do-echo", {**ID, **JSON}, b'{"a": 1}'),
+    raw_request("POST", "/operations/do-echo", {**ID, **ORIGIN}),
+    raw_request("POST", "/operations/do-echo", {**ID, "origin": "http://evil"}),
+    raw_request("POST", "/operations/do-echo", {**ID, "Connection": "close"}),
+    raw_request("GET", "/operations/get-next?args=4", ID),
+    raw_request("HEAD", "/operations/get-next?args=4", ID),
+    raw_request("POST", "/operations/do-refuse", {**ID, **ORIGIN}),  # its own X-Frame-Options
+    raw_request("POST", "/operations/do-fail", ID),
+    raw_request("POST", "/operations/do-echo", {**ID, **JSON}, b"1" * 100),  # 413
+    b"POST /operations/do-echo HTTP/1.0\r\nHost: testserver\r\nX-Request-ID: fixed-id-1\r\n\r\n",
+]
+
+
+def normalised(raw: bytes) -> bytes:
+    # The fused app answers twice for one composed answer: its budget is one call lower.
+    return re.sub(rb"(ratelimit: [^\r]*;r=)\d+;t=\d+", rb"\1_;t=_", raw)
+
+
+async def test_through_the_protocol_the_bytes_are_the_same(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The fused stack's whole response in one call (``_GuardedCycle.respond``, the
+    security headers pre-rendered) writes the bytes its ASGI messages would, and the
+    composed stack's: same head, same order, same body, same close."""
+    from sentinel_spec.runtime.serving.protocol import _GuardedCycle
+
+    fused_app = app_for(decl())
+    composed_app = app_for(decl(middleware_config_fn=copy_of_cors))
+    calls: list[bool] = []
+    respond = _GuardedCycle.respond
+
+    def counted(self: Any, *args: Any) -> bool:
+        done = respond(self, *args)
+        calls.append(done)
+        return done
+
+    async with (
+        fused_app.router.lifespan_context(fused_app),
+        composed_app.router.lifespan_context(composed_app),
+    ):
+        for request in RAW_CASES:
+            monkeypatch.setattr(_GuardedCycle, "respond", counted)
+            direct = await raw_exchange(fused_app, request)
+            assert calls and calls[-1] is True, request  # taken the direct way
+            monkeypatch.setattr(_GuardedCycle, "respond", lambda *a: False)
+            messages = await raw_exchange(fused_app, request)
+            composed = await raw_exchange(composed_app, request)
+            assert isinstance(fused_app.middleware_stack, FusedOperations)
+            assert not isinstance(composed_app.middleware_stack, FusedOperations)
+            answer = normalised(direct[0])
+            assert answer == normalised(messages[0]) == normalised(composed[0]), request
+            assert direct[2] == messages[2] == composed[2], request
+            assert direct[1] == 1  # head and body in one write
+            assert b"x-request-id: fixed-id-1\r\n" in answer

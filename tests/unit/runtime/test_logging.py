@@ -181,3 +181,67 @@ def test_the_access_fast_path_steps_aside_for_other_handlers(
         assert _direct_handler() is None
     finally:
         handler.close()
+
+
+def test_the_timestamp_text_is_the_same_from_its_cache() -> None:
+    import time
+
+    from sentinel_spec.runtime.observability import ecs
+
+    def uncached(created: float) -> str:
+        seconds = int(created)
+        whole = time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(seconds))
+        return f"{whole}.{int((created - seconds) * 1000):03d}Z"
+
+    base = 1_796_000_000.0
+    moments = [base + 0.0001, base + 0.0009, base + 0.001, base + 0.9995, base + 1.0004]
+    moments += [base + 1.0004, base + 0.0001, base + 59.999, base + 60.0]  # back and again
+    for created in moments:
+        assert ecs._timestamp(created) == uncached(created), created
+
+
+def test_the_access_line_takes_a_known_client_only_while_it_is_the_scopes() -> None:
+    from sentinel_spec.runtime.observability.request import RequestContextMiddleware
+
+    records: list[logging.LogRecord] = []
+
+    class Keep(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            records.append(record)
+
+    access = logging.getLogger("sentinel.access")
+    keep = Keep()
+    access.addHandler(keep)
+    saved = access.level
+    access.setLevel(logging.INFO)
+    try:
+        client = ("10.0.0.1", 1)
+        scope = {"method": "POST", "path": "/x", "headers": [], "client": client}
+        RequestContextMiddleware._log(scope, 200, 0.001, (client, "10.0.0.1"))
+        scope["client"] = ("10.0.0.2", 1)  # changed since: the known address is not used
+        RequestContextMiddleware._log(scope, 200, 0.001, (client, "10.0.0.1"))
+    finally:
+        access.removeHandler(keep)
+        access.setLevel(saved)
+    assert [getattr(r, "client.ip") for r in records] == ["10.0.0.1", "10.0.0.2"]
+
+
+def test_the_writer_is_woken_once_a_batch_fills(monkeypatch: pytest.MonkeyPatch) -> None:
+    from sentinel_spec.runtime.observability.logging import LineBatchHandler
+
+    monkeypatch.setattr("sys.stderr", io.StringIO())
+    handler = LineBatchHandler(interval=60, batch=3)
+    sets: list[bool] = []
+    wake = handler._wake  # the writer thread waits on this one: it is never set here
+    handler._wake = type("Wake", (), {"set": lambda self: sets.append(True)})()  # type: ignore[assignment]
+    try:
+        for n in range(7):  # the writer never runs: lines pile up past the batch
+            handler.emit_line(f"line {n}", logging.INFO)
+        assert sets == [True]
+        handler.flush()
+        for n in range(3):
+            handler.emit_line(f"again {n}", logging.INFO)
+        assert sets == [True, True]  # the next batch wakes it again
+    finally:
+        handler._wake = wake
+        handler.close()

@@ -122,3 +122,113 @@ async def test_the_body_and_the_rest_are_uvicorns_send() -> None:
     assert c.response_complete
     with pytest.raises(RuntimeError, match="after response already completed"):
         await c.send({"type": "http.response.body", "body": b""})
+
+
+# ------------------------------------------------------------ the whole response at once
+
+
+def guarded_cycle(method: str, keep_alive: bool) -> Any:
+    """A _GuardedCycle on a real _CycleTransport (``respond`` requires one); a close
+    lands in its transport's writes, as with uvicorn's cycle."""
+    from types import SimpleNamespace
+
+    ours = cycle(_GuardedCycle, method, keep_alive)
+    real = ours.transport
+    completed: list[bool] = []
+    host = SimpleNamespace(
+        transport=real, loop=asyncio.get_running_loop(), _close_after_answer=lambda: real.close()
+    )
+    ours.transport = protocol._CycleTransport(host, ours)  # type: ignore[arg-type]
+    ours.on_response = lambda: completed.append(True)
+    ours.real, ours.completed = real, completed
+    return ours
+
+
+def uvicorn_writes(c: Any) -> bytes:
+    return b"".join(w for w in c.transport.writes if w != b"<closed>")
+
+
+BODIES: list[tuple[str, int, list[Any], bytes]] = [
+    (method, status, headers, b"ok" if status not in (204, 304) else b"")
+    for method, status, headers in HEADS
+    if not any(n.lower() == b"content-length" for n, _ in headers)  # those: lengths below
+] + [
+    ("POST", 200, [(b"content-length", b"2"), (b"content-type", b"application/json")], b"ok"),
+    ("HEAD", 200, [(b"content-length", b"2")], b"ok"),
+    ("POST", 200, [(b"Content-Length", b"2"), (b"X-Frame-Options", b"DENY")], b"ok"),
+    ("POST", 200, [(b"content-length", b"0")], b""),
+    ("POST", 200, [(b"transfer-encoding", b"chunked")], b"data"),
+    ("POST", 200, [(b"connection", b"close"), (b"content-length", b"2")], b"ok"),
+]
+
+
+@pytest.mark.parametrize("keep_alive", [True, False])
+@pytest.mark.parametrize(("method", "status", "headers", "body"), BODIES)
+async def test_respond_is_uvicorns_start_and_body(
+    method: str, status: int, headers: list[Any], body: bytes, keep_alive: bool
+) -> None:
+    for _ in range(2):  # the second time from the cache
+        theirs = cycle(RequestResponseCycle, method, keep_alive)
+        await theirs.send({"type": "http.response.start", "status": status, "headers": headers})
+        await theirs.send({"type": "http.response.body", "body": body})
+        ours = guarded_cycle(method, keep_alive)
+        assert ours.respond(status, headers, body) is True
+        # One write of the same bytes; closed when uvicorn closes; the same state.
+        assert b"".join(ours.real.writes).replace(b"<closed>", b"") == uvicorn_writes(theirs)
+        assert len([w for w in ours.real.writes if w != b"<closed>"]) == 1
+        assert (b"<closed>" in ours.real.writes) == (b"<closed>" in theirs.transport.writes)
+        assert ours.response_complete and ours.completed == [True]
+        assert ours.message_event.is_set()
+        for name in ("chunked_encoding", "expected_content_length", "keep_alive"):
+            assert getattr(ours, name) == getattr(theirs, name), name
+
+
+async def test_respond_takes_head_lines_and_renders_them_as_uvicorn() -> None:
+    security = [(b"X-Frame-Options", b"DENY"), (b"x-content-type-options", b"nosniff")]
+    block = protocol.render_lines(security)
+    headers = [(b"content-length", b"2"), *security]
+    theirs = cycle(RequestResponseCycle, "POST", True)
+    await theirs.send({"type": "http.response.start", "status": 200, "headers": headers})
+    await theirs.send({"type": "http.response.body", "body": b"ok"})
+    ours = guarded_cycle("POST", True)
+    assert ours.respond(200, [(b"content-length", b"2"), block], b"ok")
+    assert ours.real.writes == [uvicorn_writes(theirs)]
+
+
+def test_head_lines_are_checked_like_uvicorn() -> None:
+    with pytest.raises(RuntimeError, match="Invalid HTTP header value"):
+        protocol.render_lines([(b"x-ok", b"line\nbreak")])
+    with pytest.raises(RuntimeError, match="Invalid HTTP header name"):
+        protocol.render_lines([(b"bad name", b"x")])
+    for framing in (b"Content-Length", b"transfer-encoding", b"connection"):
+        with pytest.raises(ValueError, match="framing"):
+            protocol.render_lines([(framing, b"1")])
+
+
+async def test_respond_hands_unusual_cases_to_send() -> None:
+    started = guarded_cycle("POST", True)
+    started.response_started = True
+    gone = guarded_cycle("POST", True)
+    gone.disconnected = True
+    plain = cycle(_GuardedCycle, "POST", True)  # not on the cycle transport
+    for c in (started, gone, plain):
+        assert c.respond(200, [(b"content-length", b"2")], b"ok") is False
+        assert not c.response_complete
+    assert started.real.writes == gone.real.writes == [] and plain.transport.writes == []
+
+
+async def test_respond_raises_uvicorns_length_errors() -> None:
+    longer = guarded_cycle("POST", True)
+    with pytest.raises(RuntimeError, match="longer than Content-Length"):
+        longer.respond(200, [(b"content-length", b"1")], b"ok")
+    assert not longer.response_complete
+    longer.transport.flush()  # the head went out, as uvicorn's send writes it first
+    assert longer.real.writes == [
+        b"HTTP/1.1 200 OK\r\nserver: uvicorn\r\n"
+        b"date: Tue, 01 Dec 2026 10:00:00 GMT\r\n"
+        b"content-length: 1\r\n\r\n"
+    ]
+    shorter = guarded_cycle("POST", True)
+    with pytest.raises(RuntimeError, match="shorter than Content-Length"):
+        shorter.respond(200, [(b"content-length", b"3")], b"ok")
+    assert not shorter.response_complete
