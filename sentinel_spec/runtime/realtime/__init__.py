@@ -144,8 +144,13 @@ def install(builder: AppBuilder) -> None:
         if socket_server is not None:
             await socket_server.setup()
 
+    async def stop() -> None:
+        if socket_server is not None:
+            await socket_server.stop()
+        await realtime.stop()
+
     builder.on_startup(start)
-    builder.on_shutdown(realtime.stop)
+    builder.on_shutdown(stop)
 
     async def healthy() -> bool:
         fanout = realtime.fanout

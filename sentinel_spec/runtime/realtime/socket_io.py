@@ -28,7 +28,9 @@ from socketio.async_pubsub_manager import AsyncPubSubManager
 from starlette.requests import HTTPConnection
 from starlette.routing import Mount
 
+from sentinel_spec.runtime.cancelling import cancel_and_wait
 from sentinel_spec.runtime.realtime.channels import Message, user_channel
+from sentinel_spec.runtime.realtime.fanout import STOP_SECONDS
 from sentinel_spec.runtime.realtime.service import Realtime
 
 log = logging.getLogger("sentinel.realtime")
@@ -120,6 +122,30 @@ class SocketIOServer:
             self._user_connect = registered  # chained after authentication
             self.sio.handlers["/"]["connect"] = self._connect
         self._guard_handlers()
+
+    async def stop(self) -> None:
+        """Stop python-socketio's background work: Engine.IO's service task and the
+        pub/sub manager's listener (started at the first connection). Neither is stopped
+        by python-socketio when the app shuts down; the Redis manager's listener would run
+        on, connected, after the app stopped. Bounded like the fan-out's stop."""
+        try:
+            async with asyncio.timeout(STOP_SECONDS):
+                await self.sio.shutdown()
+        except TimeoutError:
+            log.warning("realtime: Socket.IO's service task still running at stop")
+        manager = self.sio.manager
+        listener = getattr(manager, "thread", None)
+        if isinstance(listener, asyncio.Task) and not await cancel_and_wait(listener, STOP_SECONDS):
+            log.error(
+                "realtime: Socket.IO's pub/sub listener still running after %s s", STOP_SECONDS
+            )
+        redis = getattr(manager, "redis", None)
+        if redis is not None:
+            try:
+                async with asyncio.timeout(STOP_SECONDS):
+                    await redis.aclose()
+            except Exception as error:  # closing a client that is gone: nothing to keep
+                log.info("realtime: closing Socket.IO's Redis client: %r (ignored)", error)
 
     def _guard_handlers(self) -> None:
         """Report what the app's handlers raise (registered by ``fn``) in the socket's own

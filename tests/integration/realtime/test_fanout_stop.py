@@ -188,3 +188,45 @@ async def test_stops_while_connecting_to_a_redis_that_never_answers(
             writer.close()
         server.close()
         await server.wait_closed()
+
+
+async def test_socketio_redis_listener_stops_with_the_app(redis_url: str, prefix: str) -> None:
+    """python-socketio starts its Redis manager's listener at the first connection and
+    never stops it; the app's stop does, and the subscription goes away with it."""
+    import redis.asyncio as aioredis
+
+    from sentinel_spec.runtime.realtime.socket_io import SocketIOServer
+
+    server = SocketIOServer(
+        fn=None,
+        path="/socket.io",
+        realtime=None,
+        authenticate=None,
+        auth_required=False,
+        redis_url=redis_url,
+        redis_prefix=prefix,
+    )
+    # What python-socketio does at the first connection.
+    server.sio.manager_initialized = True
+    server.sio.manager.initialize()
+    listener = server.sio.manager.thread
+    channel = f"{prefix}socketio"
+    probe = aioredis.Redis.from_url(redis_url)
+    try:
+        for _ in range(100):  # subscribed: the listener is live
+            if (await probe.pubsub_numsub(channel))[0][1] == 1:
+                break
+            await asyncio.sleep(0.02)
+        else:
+            pytest.fail("the Socket.IO manager never subscribed")
+        await asyncio.wait_for(server.stop(), STOP_BOUND)
+        assert listener.done()
+        for _ in range(100):
+            if (await probe.pubsub_numsub(channel))[0][1] == 0:
+                break
+            await asyncio.sleep(0.02)
+        else:
+            pytest.fail("the Socket.IO manager is still subscribed after stop")
+    finally:
+        listener.cancel()
+        await probe.aclose()
