@@ -40,6 +40,7 @@ from sentinel_spec.runtime.db.failures import (
     is_connection_failure,
     unavailable,
 )
+from sentinel_spec.runtime.db.pool import FairAsyncQueuePool
 from sentinel_spec.runtime.db.urls import DatabaseConfigError, engine_url, normalize_url
 
 log = logging.getLogger("sentinel.db")
@@ -264,6 +265,8 @@ class Database:
                 connect_args["prepare_threshold"] = None  # psycopg: never prepare
         self.engine: AsyncEngine = create_async_engine(
             target.url,
+            # Waiting callers get connections in the order they asked (runtime/db/pool.py).
+            poolclass=FairAsyncQueuePool,
             pool_size=pool_size,
             max_overflow=max_overflow,
             pool_timeout=pool_timeout,
