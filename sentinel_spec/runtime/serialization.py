@@ -28,6 +28,7 @@ import dataclasses
 import enum
 import json
 import math
+import operator
 from collections.abc import Callable, Mapping
 from datetime import UTC, date, datetime, time
 from decimal import Decimal
@@ -56,13 +57,31 @@ def _pydantic(value: Any) -> Any:
 
 
 def _sqlalchemy(cls: type) -> Converter:
-    """Columns only (relationships are never loaded); the keys are read once per class."""
+    """Columns only (relationships are never loaded); the keys are read once per class.
+
+    A loaded column's value is in the instance's ``__dict__`` under its key, which is
+    where the attribute's ``__get__`` takes it from: one C ``itemgetter`` reads them all
+    (the 20 rows of a query spent more in the attribute descriptors than in orjson).
+    When one is missing (deferred, expired) the attributes are read as before, so what
+    loads or raises for them is unchanged."""
     from sqlalchemy import inspect
     from sqlalchemy.orm import Mapper
 
     mapper: Mapper[Any] = inspect(cls)
     keys = tuple(attr.key for attr in mapper.column_attrs)
-    return lambda value: {key: getattr(value, key) for key in keys}
+    if not keys:
+        return lambda value: {}
+    read = operator.itemgetter(*keys)
+    single = len(keys) == 1
+
+    def columns(value: Any) -> dict[str, Any]:
+        try:
+            values = read(value.__dict__)
+        except (KeyError, AttributeError):
+            return {key: getattr(value, key) for key in keys}
+        return {keys[0]: values} if single else dict(zip(keys, values, strict=True))
+
+    return columns
 
 
 def _bytes(value: bytes | bytearray) -> str:

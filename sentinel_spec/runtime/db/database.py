@@ -40,6 +40,7 @@ from sentinel_spec.runtime.db.failures import (
     is_connection_failure,
     unavailable,
 )
+from sentinel_spec.runtime.db.pool import FairAsyncQueuePool
 from sentinel_spec.runtime.db.urls import DatabaseConfigError, engine_url, normalize_url
 
 log = logging.getLogger("sentinel.db")
@@ -192,6 +193,48 @@ def begin_before_writes(
         begin_transaction(conn.connection.dbapi_connection)
 
 
+# The read engine's execution option (asyncpg): its statements run in autocommit until
+# one is not a plain read.
+READ_SCOPE_OPTION = "sentinel_read_scope"
+
+
+def _read_scope_context(base: type[Any]) -> type[Any]:
+    """``base`` (the dialect's execution context) switching a read scope's connection:
+    into autocommit for a plain read on a connection in no transaction, out of it
+    (``begin_transaction``) before anything else; ``ReadScopePool`` switches it back."""
+
+    class ReadScopeExecutionContext(base):  # type: ignore[misc]
+        def pre_exec(self) -> None:
+            super().pre_exec()
+            if not self.execution_options.get(READ_SCOPE_OPTION):
+                return
+            dbapi_connection = self.root_connection.connection.dbapi_connection
+            if not is_plain_read(self):
+                begin_transaction(dbapi_connection)
+            elif not dbapi_connection.autocommit and not _asyncpg_in_transaction(dbapi_connection):
+                dbapi_connection.autocommit = True
+
+    ReadScopeExecutionContext.__name__ = f"ReadScope{base.__name__}"
+    return ReadScopeExecutionContext
+
+
+def _asyncpg_in_transaction(dbapi_connection: Any) -> bool:
+    """Whether SQLAlchemy's asyncpg adapter has begun a transaction (BEGIN sent)."""
+    return bool(dbapi_connection._transaction is not None)
+
+
+class ReadScopePool(FairAsyncQueuePool):
+    """The asyncpg engine's pool: a connection a read scope left in autocommit goes back
+    transactional (its adapter's flag only; nothing is sent). SQLAlchemy has already
+    reset any isolation level set through its own options by then."""
+
+    def _do_return_conn(self, record: Any) -> None:
+        dbapi_connection = record.dbapi_connection
+        if dbapi_connection is not None and dbapi_connection.autocommit:
+            dbapi_connection.autocommit = False
+        super()._do_return_conn(record)
+
+
 def begin_transaction(dbapi_connection: Any) -> None:
     """Make the next statement on this connection open a transaction (a no-op when one is
     open or the connection never left transactional mode)."""
@@ -264,6 +307,8 @@ class Database:
                 connect_args["prepare_threshold"] = None  # psycopg: never prepare
         self.engine: AsyncEngine = create_async_engine(
             target.url,
+            # Waiting callers get connections in the order they asked (runtime/db/pool.py).
+            poolclass=ReadScopePool if target.driver == "asyncpg" else FairAsyncQueuePool,
             pool_size=pool_size,
             max_overflow=max_overflow,
             pool_timeout=pool_timeout,
@@ -273,10 +318,21 @@ class Database:
             pool_pre_ping=pre_ping,
             connect_args=connect_args,
         )
-        # The same pool, each checkout in autocommit until a statement needs a transaction
-        # (the isolation level is reset when the connection goes back to the pool).
-        self.read_engine: AsyncEngine = self.engine.execution_options(isolation_level="AUTOCOMMIT")
-        event.listen(self.read_engine.sync_engine, "before_cursor_execute", begin_before_writes)
+        # The same pool, each checkout in autocommit until a statement needs a transaction.
+        self.read_engine: AsyncEngine
+        if target.driver == "asyncpg":
+            # Without a single event listener: SQLAlchemy sends every statement of an
+            # engine that has one (an ``isolation_level`` option is one) through its
+            # event dispatch, ~180 Python calls a unit of work. The dialect's execution
+            # context switches autocommit instead, and the pool switches it back.
+            self.read_engine = self.engine.execution_options(**{READ_SCOPE_OPTION: True})
+            dialect = self.engine.sync_engine.dialect
+            dialect.execution_ctx_cls = _read_scope_context(dialect.execution_ctx_cls)
+        else:
+            # psycopg's autocommit switch talks to the driver: SQLAlchemy's own isolation
+            # option and a listener (the level is reset when the connection goes back).
+            self.read_engine = self.engine.execution_options(isolation_level="AUTOCOMMIT")
+            event.listen(self.read_engine.sync_engine, "before_cursor_execute", begin_before_writes)
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str]) -> Database:

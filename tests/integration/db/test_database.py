@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import literal, select, text
 from sqlalchemy.exc import DBAPIError
 
 from sentinel_spec.runtime.db.database import Database
 from sentinel_spec.runtime.db.urls import DatabaseConfigError, engine_url, normalize_url
+from sentinel_spec.runtime.errors import ServiceUnavailable
 
 pytestmark = pytest.mark.postgres
 
@@ -171,4 +173,52 @@ async def test_pgbouncer_mode_prepares_nothing_it_would_reuse(
             assert driver_connection._stmt_cache.get_max_size() == 0
         else:
             assert driver_connection.prepare_threshold is None  # psycopg never prepares
+    await db.dispose()
+
+
+@pytest.mark.parametrize("driver", ["asyncpg", "psycopg"])
+async def test_callers_waiting_for_the_pool_get_it_in_turn(database_url: str, driver: str) -> None:
+    """One connection, five scopes asking for it one after the other while it is taken,
+    and a sixth asking just as it comes back: each gets it in the order it asked
+    (SQLAlchemy's own queue gave the returned connection to the newcomer)."""
+    db = Database(database_url, pool_size=1, driver=driver)
+    # Plain reads: no transaction, so the holder gives the connection back without
+    # waiting on the server, just before the sixth caller asks.
+    order: list[int] = []
+    holding = asyncio.Event()
+    release = asyncio.Event()
+
+    async def holder() -> None:
+        async with db.read_scope() as scope:
+            await scope.session.execute(select(literal(1)))
+            holding.set()
+            await release.wait()
+
+    async def caller(index: int) -> None:
+        async with db.read_scope() as scope:
+            await scope.session.execute(select(literal(1)))
+            order.append(index)
+
+    first = asyncio.create_task(holder())
+    await holding.wait()
+    callers = []
+    for index in range(5):
+        callers.append(asyncio.create_task(caller(index)))
+        await asyncio.sleep(0.01)  # each one waiting before the next asks
+    release.set()  # the holder runs next and returns the connection...
+    callers.append(asyncio.create_task(caller(5)))  # ...and this one asks right after
+    await asyncio.gather(first, *callers)
+    assert order == [0, 1, 2, 3, 4, 5]
+    await db.dispose()
+
+
+async def test_a_pool_wait_past_the_timeout_is_a_503(database_url: str) -> None:
+    db = Database(database_url, pool_size=1, pool_timeout=0.2)
+    async with db.read_scope() as held:
+        await held.session.execute(text("SELECT 1"))
+        with pytest.raises(ServiceUnavailable):
+            async with db.read_scope() as scope:
+                await scope.session.execute(text("SELECT 1"))
+    async with db.read_scope() as scope:  # the line is empty again: served at once
+        assert await scope.session.scalar(text("SELECT 1")) == 1
     await db.dispose()

@@ -232,3 +232,18 @@ async def test_a_swallowed_failed_flush_still_fails_the_scope(driver: str, kind:
                     await scope.session.flush()
     finally:
         await db.dispose()
+
+
+async def test_autocommit_asked_for_on_the_engine_is_left_as_asked(db: Database) -> None:
+    # The read scope's switch acts on its own statements only: a connection of the app's
+    # engine put in AUTOCOMMIT by its user runs what cannot run in a transaction.
+    async with db.engine.connect() as conn:
+        autocommit = await conn.execution_options(isolation_level="AUTOCOMMIT")
+        await autocommit.exec_driver_sql(
+            "CREATE INDEX CONCURRENTLY read_scope_item_name ON read_scope_item (name)"
+        )
+    with pytest.raises(RuntimeError):  # and the pool's connections are transactional again
+        async with db.scope() as scope:
+            await scope.session.execute(text("INSERT INTO read_scope_item VALUES (5, 'no')"))
+            raise RuntimeError("boom")
+    assert await names(db) == ["one"]

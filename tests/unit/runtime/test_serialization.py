@@ -113,6 +113,46 @@ def test_sqlalchemy_instance_is_its_columns_only() -> None:
     assert roundtrip(member) == {"id": 2, "workspace_id": 1}
 
 
+class Tag(Base):
+    __tablename__ = "tag"
+    id: Mapped[int] = mapped_column(primary_key=True)
+
+
+class Note(Base):
+    __tablename__ = "note"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    body: Mapped[str | None] = mapped_column(deferred=True)
+
+
+def test_an_unloaded_column_is_read_through_its_attribute() -> None:
+    # Not in the instance's __dict__ (never set on a new object): the attribute answers.
+    assert roundtrip(Member(id=3)) == {"id": 3, "workspace_id": None}
+    note = Note(id=4)
+    assert "body" not in note.__dict__
+    assert roundtrip(note) == {"id": 4, "body": None}
+    note.body = "text"
+    assert roundtrip(note) == {"id": 4, "body": "text"}
+
+
+def test_a_single_column_model_and_a_renamed_column() -> None:
+    assert roundtrip(Tag(id=5)) == {"id": 5}
+    # Keyed by attribute, not by the column's name in the table ("name").
+    assert roundtrip([Workspace(id=6, display_name="A")]) == [{"id": 6, "display_name": "A"}]
+
+
+def test_an_expired_column_of_a_detached_row_still_raises() -> None:
+    from sqlalchemy import inspect
+    from sqlalchemy.orm import make_transient_to_detached
+    from sqlalchemy.orm.exc import DetachedInstanceError
+
+    note = Note(id=7, body="text")
+    make_transient_to_detached(note)
+    state = inspect(note)
+    state._expire_attributes(state.dict, ["body"])  # as a commit would
+    with pytest.raises(DetachedInstanceError):  # its attribute cannot load it
+        dumps(note)
+
+
 def test_non_string_keys_are_converted() -> None:
     assert roundtrip({UID: 1, Color.RED: 2, date(2024, 1, 1): 3}) == {
         str(UID): 1,

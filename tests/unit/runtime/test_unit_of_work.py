@@ -95,3 +95,22 @@ async def test_a_failing_callback_does_not_stop_the_others(caplog: Any) -> None:
         scope.on_commit(lambda: seen.append("still runs"))
     assert seen == ["still runs"]
     assert "on_commit callback failed" in caplog.text
+
+
+async def test_serving_collects_the_young_generation_less_often_and_restores_it() -> None:
+    import gc
+
+    from sentinel_spec.runtime.app import YOUNG_GC_THRESHOLD
+
+    before = gc.get_threshold()
+    gc.set_threshold(700, before[1], before[2])
+    try:
+        async with serve(DECL):
+            assert gc.get_threshold() == (YOUNG_GC_THRESHOLD, before[1], before[2])
+        assert gc.get_threshold() == (700, before[1], before[2])
+        gc.set_threshold(50_000, before[1], before[2])  # a higher one of the user's: kept
+        async with serve(DECL):
+            assert gc.get_threshold()[0] == 50_000
+        assert gc.get_threshold()[0] == 50_000
+    finally:
+        gc.set_threshold(*before)
