@@ -106,3 +106,7 @@ class FairAsyncQueuePool(AsyncAdaptedQueuePool):
     """``AsyncAdaptedQueuePool`` whose callers wait in turn (``FairQueue``)."""
 
     _queue_class: Any = FairQueue
+    # SQLAlchemy names a pool's logger after its class's module: under ``sqlalchemy.`` it
+    # stays at SQLAlchemy's WARNING, elsewhere it would inherit the app's INFO and log
+    # every dispose and recreate.
+    _sqla_logger_namespace = "sqlalchemy.pool.impl.FairAsyncQueuePool"

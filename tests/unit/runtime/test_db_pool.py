@@ -5,6 +5,7 @@ a wait that times out or is cancelled leaves the line without losing a connectio
 from __future__ import annotations
 
 import asyncio
+import logging
 
 import pytest
 from sqlalchemy.util import queue as sa_queue
@@ -95,3 +96,16 @@ def test_the_pool_uses_the_fair_queue() -> None:
     pool = FairAsyncQueuePool(lambda: None, pool_size=2, max_overflow=0)
     assert isinstance(pool._pool, FairQueue)
     assert pool.size() == 2
+
+
+def test_the_pool_logs_as_quietly_as_sqlalchemys_own(caplog: pytest.LogCaptureFixture) -> None:
+    """With the app's logging at INFO, disposing the pool says nothing (SQLAlchemy's
+    loggers stay at WARNING; a logger named after our module would not)."""
+    from sentinel_spec.runtime.db.database import ReadScopePool
+
+    caplog.set_level(logging.INFO)
+    for pool_class in (FairAsyncQueuePool, ReadScopePool):
+        pool = pool_class(lambda: None, pool_size=1)
+        assert pool.logger.name.startswith("sqlalchemy.pool.")
+        pool.dispose()
+        assert not [r for r in caplog.records if "Pool disposed" in r.getMessage()]
