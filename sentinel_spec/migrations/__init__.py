@@ -280,13 +280,15 @@ def _changes_after_upgrade(
         configure_options,
         describe,
         drop_equivalent_default_diffs,
+        foreign_key_cycles_handled,
     )
 
     config.attributes["metadata"] = metadata
     _upgrade(config, "head")
     connection = _bound(config)
     migration = MigrationContext.configure(connection, opts=configure_options(metadata))
-    diffs = drop_equivalent_default_diffs(compare_metadata(migration, metadata))
+    with foreign_key_cycles_handled():
+        diffs = drop_equivalent_default_diffs(compare_metadata(migration, metadata))
     lines = describe(diffs) + enums.compare_enums(metadata, connection).summary()
     if job_queue:
         from sentinel_spec.migrations import job_queue as queue_schema

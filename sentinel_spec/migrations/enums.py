@@ -45,7 +45,9 @@ def is_native_enum(type_: TypeEngine[Any]) -> bool:
 def model_enums(metadata: MetaData) -> dict[str, tuple[str, ...]]:
     """Native enum types used by the metadata's columns (also inside ARRAY)."""
     found: dict[str, tuple[str, ...]] = {}
-    for table in metadata.sorted_tables:
+    # Any table order does (the result is keyed by name); sorted_tables would warn about
+    # entities that refer to each other.
+    for table in metadata.tables.values():
         for column in table.columns:
             type_: TypeEngine[Any] = column.type
             if isinstance(type_, ARRAY):

@@ -7,8 +7,10 @@ optionally an open connection through ``Config.attributes``; nothing is read fro
 
 from __future__ import annotations
 
+import contextlib
 import re
-from collections.abc import Callable, Iterable
+import warnings
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any, Literal
 
@@ -17,7 +19,8 @@ from alembic.autogenerate.api import AutogenContext
 from alembic.config import Config
 from alembic.operations import ops
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import Connection, Enum, MetaData, create_engine
+from sqlalchemy import Connection, Enum, ForeignKeyConstraint, MetaData, create_engine
+from sqlalchemy.exc import SAWarning
 from sqlalchemy.pool import NullPool
 from sqlalchemy.schema import SchemaItem
 
@@ -87,6 +90,45 @@ def add_enum_operations(
             upgrade.ops.insert(0, ops.ExecuteSQLOp(enums.add_value_sql(name, value)))
     if upgrade.is_empty():
         directives[:] = []
+
+
+@contextlib.contextmanager
+def foreign_key_cycles_handled() -> Iterator[None]:
+    """Without SQLAlchemy's warning that it cannot sort tables that refer to each other:
+    ``defer_forward_foreign_keys`` orders what alembic writes for them."""
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", "Cannot correctly sort tables", SAWarning)
+        yield
+
+
+def defer_forward_foreign_keys(script: ops.MigrationScript) -> None:
+    """Foreign keys to a table the same revision creates later, added once every table
+    exists and dropped before any table goes. Alembic writes each table's foreign keys
+    inside its ``create_table``, in an order no order of tables can satisfy when entities
+    refer to each other (``Team.owner`` -> Person, ``Person.team`` -> Team): the first
+    revision failed with ``relation "Team" does not exist``."""
+    upgrade, downgrade = script.upgrade_ops, script.downgrade_ops
+    assert upgrade is not None and downgrade is not None
+    creates = [op for op in upgrade.ops if isinstance(op, ops.CreateTableOp)]
+    to_come = {(op.schema, op.table_name) for op in creates}
+    deferred: list[ForeignKeyConstraint] = []
+    for create in creates:
+        to_come.discard((create.schema, create.table_name))  # a self-reference stays inline
+        forward = [
+            item
+            for item in create.columns
+            if isinstance(item, ForeignKeyConstraint)
+            and (item.referred_table.schema, item.referred_table.name) in to_come
+        ]
+        if forward:
+            # By identity: a Column's == builds an SQL expression.
+            create.columns = [c for c in create.columns if not any(c is fk for fk in forward)]
+            deferred.extend(forward)
+    if not deferred:
+        return
+    after = max(upgrade.ops.index(op) for op in creates) + 1
+    upgrade.ops[after:after] = [ops.CreateForeignKeyOp.from_constraint(fk) for fk in deferred]
+    downgrade.ops[0:0] = [ops.DropConstraintOp.from_constraint(fk) for fk in reversed(deferred)]
 
 
 _CAST = re.compile(r"::[a-z_ ]+(\[\])?")
@@ -194,6 +236,8 @@ def _run(
         migration: MigrationContext, revision: Any, directives: list[ops.MigrationScript]
     ) -> None:
         add_enum_operations(migration, metadata, directives, job_queue)
+        if directives:
+            defer_forward_foreign_keys(directives[0])
 
     hooks: dict[str, Any] = {}
     if on_version_apply is not None:
@@ -206,7 +250,7 @@ def _run(
     )
     # Inside a caller's transaction (status' dry run) this is a no-op and the caller
     # decides whether to commit; otherwise it commits once at the end.
-    with context.begin_transaction():
+    with context.begin_transaction(), foreign_key_cycles_handled():
         context.run_migrations()
 
 
