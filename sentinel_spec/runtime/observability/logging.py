@@ -177,6 +177,10 @@ def logging_config(
             "uvicorn": {"handlers": [], "propagate": True},
             "uvicorn.error": {"handlers": [], "propagate": True},
             "uvicorn.access": {"handlers": [], "propagate": False},
+            # Sentinel defers cron ticks itself (runtime/jobs/schedule.py), never through
+            # procrastinate's periodic deferrer, whose "No periodic task found, periodic
+            # deferrer will not run" at every worker start read as if crons were off.
+            "procrastinate.periodic": {"level": "WARNING"},
         },
     }
 

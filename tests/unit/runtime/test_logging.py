@@ -77,6 +77,22 @@ def test_configure_logging_installs_the_json_formatter() -> None:
         root.setLevel(level)
 
 
+def test_procrastinates_unused_periodic_deferrer_stays_quiet() -> None:
+    """Crons are deferred by Sentinel's scheduler: procrastinate's own deferrer saying at
+    INFO that it "will not run" at every worker start is not logged; its warnings are."""
+    root, periodic = logging.getLogger(), logging.getLogger("procrastinate.periodic")
+    saved = (root.handlers[:], root.level, periodic.level)
+    try:
+        configure_logging("INFO")
+        assert not periodic.isEnabledFor(logging.INFO)
+        assert periodic.isEnabledFor(logging.WARNING)
+        assert logging.getLogger("procrastinate.worker").isEnabledFor(logging.INFO)
+    finally:
+        root.handlers[:], level, periodic_level = saved
+        root.setLevel(level)
+        periodic.setLevel(periodic_level)
+
+
 def test_the_dev_format_is_one_readable_line() -> None:
     from sentinel_spec.runtime.observability import context as request_context
     from sentinel_spec.runtime.observability.logging import ReadableFormatter
