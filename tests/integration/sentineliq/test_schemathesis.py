@@ -126,8 +126,16 @@ def session(served: Server, mail: SmtpServer) -> str:
 # which no schema can express, and answers with HTML pages; tests/browser/
 # test_sentineliq_pages.py posts them. Signed in, logout is left out: it would end the
 # session every later case signs in with.
-schema = schemathesis.pytest.from_fixture("api_schema").exclude(path_regex="^/(auth/google|forms)/")
-signed_in_schema = schema.exclude(path="/auth/logout")
+#
+# Anonymous, only the operations open to anyone (no `security` in openapi.json): a signed-in
+# operation refuses an anonymous call before reading it, so its cases would all be the same
+# 401; the signed-in run's auth checks (schemathesis' `ignored_auth`) already call each
+# of those without credentials and with bad ones, and expect the 401.
+every_route = schemathesis.pytest.from_fixture("api_schema").exclude(
+    path_regex="^/(auth/google|forms)/"
+)
+schema = every_route.exclude(func=lambda ctx: bool(ctx.operation.definition.raw.get("security")))
+signed_in_schema = every_route.exclude(path="/auth/logout")
 load_all_checks()
 # Every check schemathesis has, not only the default set (the stateful ones among them
 # have nothing to compare against in a stateless run and pass through).
@@ -232,3 +240,29 @@ def test_and_keeps_them_signed_in(case: schemathesis.Case, session: str) -> None
     a, b = os.urandom(2)
     headers = {"X-Forwarded-For": f"198.18.{a}.{b}", "Authorization": f"Bearer {session}"}
     call_and_check(case, headers)
+
+
+def test_every_signed_in_operation_refuses_an_anonymous_call(served: Server) -> None:
+    """One anonymous call of each operation openapi.json marks as signed-in only: 401 with
+    the JSON error, whatever the arguments (the fuzzed anonymous run covers the others)."""
+    document = httpx.get(served.base + "/openapi.json", timeout=10).json()
+    called = 0
+    with httpx.Client(base_url=served.base, timeout=10) as client:
+        for path, operations in document["paths"].items():
+            if re.match("^/(auth/google|forms)/", path):
+                continue
+            for method, operation in operations.items():
+                if not isinstance(operation, dict) or not operation.get("security"):
+                    continue
+                a, b = os.urandom(2)  # its own address: no shared rate-limit budget
+                response = client.request(
+                    method.upper(),
+                    re.sub(r"\{[^}]+\}", "x", path),
+                    headers={"X-Forwarded-For": f"198.19.{a}.{b}"},
+                )
+                assert response.status_code == 401, (method, path, response.text)
+                assert response.json()["error"]["code"] == "unauthenticated", (method, path)
+                # Documented: its own 401, or the `default` error an api route has.
+                assert {"401", "default"} & set(operation["responses"]), (method, path)
+                called += 1
+    assert called > 100  # SentinelIQ's signed-in surface, not an empty document
