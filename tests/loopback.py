@@ -195,5 +195,11 @@ class LogstashHttpStub:
 
 @contextmanager
 def sentry_stub() -> Iterator[SentryStub]:
+    """The loopback Sentry; the SDK (process-global) is shut down after it."""
+    from sentinel_spec.runtime.observability import sentry
+
     with SentryStub() as stub:
-        yield stub
+        try:
+            yield stub
+        finally:
+            sentry.shutdown_sentry()

@@ -13,7 +13,7 @@ from sentinel_spec.contract.declarations import AppDecl, Job, JobOptions, Sentry
 from sentinel_spec.runtime.app import create_app
 from sentinel_spec.runtime.observability import sentry
 from tests.integration.jobs.conftest import running, wait_for
-from tests.loopback import SentryStub
+from tests.loopback import SentryStub, sentry_stub
 from tests.loopback import wait_for as wait_sync
 
 pytestmark = [pytest.mark.postgres, pytest.mark.slow]
@@ -25,11 +25,8 @@ async def explodes(args: Any, context: Any) -> None:
 
 @pytest.fixture
 def stub() -> Iterator[SentryStub]:
-    with SentryStub() as stub:
-        try:
-            yield stub
-        finally:
-            sentry.shutdown_sentry()
+    with sentry_stub() as stub:
+        yield stub
 
 
 async def test_each_failed_attempt_is_an_event(queue_url: str, stub: SentryStub) -> None:

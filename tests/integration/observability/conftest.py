@@ -6,15 +6,10 @@ from collections.abc import Iterator
 
 import pytest
 
-from sentinel_spec.runtime.observability import sentry
-from tests.loopback import SentryStub
+from tests.loopback import SentryStub, sentry_stub
 
 
 @pytest.fixture
 def stub() -> Iterator[SentryStub]:
-    """The loopback Sentry; the SDK is shut down after the test (it is process-global)."""
-    with SentryStub() as stub:
-        try:
-            yield stub
-        finally:
-            sentry.shutdown_sentry()
+    with sentry_stub() as stub:
+        yield stub
