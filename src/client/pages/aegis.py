@@ -37,6 +37,7 @@ from src.core.aegis.operations import AlertStatus, IncidentStatus, Severity
 
 ALERT_STATUSES: tuple[str, ...] = get_args(AlertStatus)
 INCIDENT_STATUSES: tuple[str, ...] = get_args(IncidentStatus)
+STATUSES = {"alerts": ALERT_STATUSES, "incidents": INCIDENT_STATUSES}  # a list page's filter
 SEVERITIES: tuple[str, ...] = get_args(Severity)
 CHANGER = "MEMBER"  # the role the Aegis operations ask for (member_of(..., "MEMBER"))
 UNTRIAGED_SHOWN = 25  # alerts offered to attach on the new-incident form
@@ -71,7 +72,6 @@ async def _list(
     request: Any,
     context: Any,
     kind: str,
-    statuses: tuple[str, ...],
     *,
     error: str | None = None,
     form: dict[str, Any] | None = None,
@@ -80,6 +80,7 @@ async def _list(
     workspace = await _current(context)
     if workspace is None:
         return redirect("/onboarding")
+    statuses = STATUSES[kind]
     status = _status(request, statuses)
     read = reads.list_alerts if kind == "alerts" else reads.list_incidents
     found = await read(context, workspace["id"], status=status)
@@ -109,14 +110,25 @@ async def _list(
     )
 
 
+async def _list_refused(
+    request: Any, context: Any, kind: str, failed: Exception, form: dict[str, Any], status: int
+) -> Any:
+    """A list page's form refused: what it wrote undone, the page again with the message
+    and the input kept."""
+    await undo(context)
+    return await _list(
+        request, context, kind, error=error_text(failed), form=form, status_code=status
+    )
+
+
 @component
 async def alerts_page(request: Any, context: Any) -> Any:
-    return await _list(request, context, "alerts", ALERT_STATUSES)
+    return await _list(request, context, "alerts")
 
 
 @component
 async def incidents_page(request: Any, context: Any) -> Any:
-    return await _list(request, context, "incidents", INCIDENT_STATUSES)
+    return await _list(request, context, "incidents")
 
 
 async def _workspace_of(context: Any, workspace_id: str) -> dict[str, Any] | None:
@@ -283,18 +295,8 @@ async def alerts_form(request: Any, context: Any) -> Any:
         )
         created = await ops.create_alert(args, context)
     except (HttpError, ValidationError) as failed:
-        status = _refusal(failed)
-        await undo(context)
         form = {k: fields.get(k, "") for k in NEW_ALERT_FIELDS}
-        return await _list(
-            request,
-            context,
-            "alerts",
-            ALERT_STATUSES,
-            error=error_text(failed),
-            form=form,
-            status_code=status,
-        )
+        return await _list_refused(request, context, "alerts", failed, form, _refusal(failed))
     return redirect(f"/aegis/alerts/{created['id']}", done="alert")
 
 
@@ -365,18 +367,9 @@ async def incidents_form(request: Any, context: Any) -> Any:
         # A ticked alert gone (or forged) is said on the form; it names no workspace.
         gone = isinstance(failed, HttpError) and failed.data == {"field": "alertIds"}
         status = failed.status if gone and isinstance(failed, HttpError) else _refusal(failed)
-        await undo(context)
         form: dict[str, Any] = {k: fields.get(k, "") for k in NEW_INCIDENT_FIELDS}
         form["alertIds"] = alert_ids
-        return await _list(
-            request,
-            context,
-            "incidents",
-            INCIDENT_STATUSES,
-            error=error_text(failed),
-            form=form,
-            status_code=status,
-        )
+        return await _list_refused(request, context, "incidents", failed, form, status)
     return redirect(f"/aegis/incidents/{created['id']}", done="incident")
 
 
