@@ -37,7 +37,7 @@ CLOSE_SECONDS = 2.0  # the most a listener waits to close its connection
 SUBSCRIBED_SECONDS = 10.0  # the most a Redis listener waits for SUBSCRIBE's answer
 
 
-async def _close_quietly(closing: Awaitable[Any], what: str) -> None:
+async def close_quietly(closing: Awaitable[Any], what: str) -> None:
     """Await a clean-up for at most ``CLOSE_SECONDS``, logging (never raising) its failure:
     raised from a ``finally`` during a cancellation, an error would replace the
     ``CancelledError``, and the listener would take its stop for a lost connection."""
@@ -206,7 +206,7 @@ class PostgresFanout(_Listener):
                     return
                 await self._notified(notification.payload)
         finally:
-            await _close_quietly(conn.close(), "closing the LISTEN connection")
+            await close_quietly(conn.close(), "closing the LISTEN connection")
 
     async def _notified(self, text: str) -> None:
         try:
@@ -248,7 +248,7 @@ class RedisFanout(_Listener):
 
     async def stop(self) -> None:
         await super().stop()
-        await _close_quietly(self.redis.aclose(), "closing the Redis client")
+        await close_quietly(self.redis.aclose(), "closing the Redis client")
 
     async def _listen(self) -> Any:
         # Subscribe confirmations are read here, not dropped by redis-py: a None from
@@ -271,7 +271,7 @@ class RedisFanout(_Listener):
                 if payload is not None:
                     self._received(Message(message_id, channel, payload))
         finally:
-            await _close_quietly(pubsub.aclose(), "closing the Redis subscription")  # type: ignore[no-untyped-call]
+            await close_quietly(pubsub.aclose(), "closing the Redis subscription")  # type: ignore[no-untyped-call]
 
     async def _subscribed(self, pubsub: Any) -> None:
         """Wait for Redis to confirm the SUBSCRIBE: from then on a PUBLISH reaches us (the

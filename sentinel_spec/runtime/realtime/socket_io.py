@@ -30,7 +30,7 @@ from starlette.routing import Mount
 
 from sentinel_spec.runtime.cancelling import cancel_and_wait
 from sentinel_spec.runtime.realtime.channels import Message, user_channel
-from sentinel_spec.runtime.realtime.fanout import STOP_SECONDS
+from sentinel_spec.runtime.realtime.fanout import STOP_SECONDS, close_quietly
 from sentinel_spec.runtime.realtime.service import Realtime
 
 log = logging.getLogger("sentinel.realtime")
@@ -141,11 +141,7 @@ class SocketIOServer:
             )
         redis = getattr(manager, "redis", None)
         if redis is not None:
-            try:
-                async with asyncio.timeout(STOP_SECONDS):
-                    await redis.aclose()
-            except Exception as error:  # closing a client that is gone: nothing to keep
-                log.info("realtime: closing Socket.IO's Redis client: %r (ignored)", error)
+            await close_quietly(redis.aclose(), "closing Socket.IO's Redis client")
 
     def _guard_handlers(self) -> None:
         """Report what the app's handlers raise (registered by ``fn``) in the socket's own
